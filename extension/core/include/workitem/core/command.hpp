@@ -1,0 +1,44 @@
+// What a caller asks for: one operation on one item, or a create.
+#pragma once
+#include "workitem/core/pure_cpp.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "workitem/core/operation.hpp"
+#include "workitem/core/time.hpp"
+
+namespace workitem::core {
+
+// An operation on an existing item. Only the fields the operation uses are read.
+struct Command {
+    Operation op = Operation::claim;
+    std::optional<std::int64_t> expected_version;
+    std::optional<std::string_view> to_user;     // allocate, delegate
+    bool override_owner = false;                 // allocate over an existing owner
+    std::optional<std::int32_t> lease_seconds;   // claim, claim_next, start, heartbeat
+    std::optional<Timestamp> until;              // suspend
+    std::optional<std::size_t> payload_bytes;    // output / fault / input carried by the call
+    std::optional<std::string_view> assignment;  // forward (required), update (optional): JSON text
+    std::optional<std::string_view> reason;      // cancel
+    std::int32_t max_lease_expiries = 3;         // lease_expire: after this many, the item errors
+};
+
+struct CreateCommand {
+    std::string_view workflow_id;
+    std::string_view task_name;
+    std::optional<std::string_view> run_id;
+    std::optional<std::string_view> step_ref;
+    std::optional<std::string_view> queue;
+    std::string_view assignment = "{}";  // JSON text of the assignment spec
+    std::optional<std::size_t> input_bytes;
+    std::int32_t priority = 0;
+    std::optional<Timestamp> due_at;
+    std::optional<Timestamp> activate_at;
+    std::optional<Timestamp> expires_at;
+    bool skippable = false;
+};
+
+}  // namespace workitem::core

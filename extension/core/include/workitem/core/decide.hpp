@@ -1,0 +1,38 @@
+// The core's entry points: decide an operation or a create, without touching any storage.
+#pragma once
+#include "workitem/core/pure_cpp.hpp"
+
+#include <optional>
+#include <string>
+
+#include "workitem/core/assignment.hpp"
+#include "workitem/core/change.hpp"
+#include "workitem/core/command.hpp"
+#include "workitem/core/item.hpp"
+#include "workitem/core/validators.hpp"
+
+namespace workitem::core {
+
+// Runs validators 2-6 on an item already found, then computes what the operation writes.
+// (Validator 1, validate_input, runs earlier: before the idempotency lookup and the row lock.)
+Result<Change> decide(const Command& command, const Item& item, const Actor& actor,
+                      const ConstraintFacts& facts, Timestamp now);
+
+// Where a new item starts and what it stores besides the caller's arguments.
+struct CreatePlan {
+    State state = State::offered;
+    std::optional<std::string> owner;
+    std::optional<std::int32_t> lease_seconds;
+    std::optional<Timestamp> lease_until;
+};
+
+// Validates a create (validator 1 and the initiator's authorization) and places the item.
+Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
+                               const Limits& limits, Timestamp now);
+
+// Which operations `actor` may perform on `item` now (WS-HumanTask getTaskOperations):
+// the same table and validators as decide, so the answer never disagrees with an attempt.
+std::vector<Operation> allowed_operations(const Item& item, const Actor& actor,
+                                          const ConstraintFacts& facts, Timestamp now);
+
+}  // namespace workitem::core

@@ -1,0 +1,13 @@
+// The module: magic block and load-time setup.
+#include "change_context.hpp"
+#include "settings.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+}
+
+void _PG_init(void) {
+    workitem::pg::define_settings();
+    workitem::pg::register_change_context_callbacks();
+}

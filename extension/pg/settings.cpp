@@ -1,0 +1,49 @@
+#include "settings.hpp"
+
+#include "boundary.hpp"
+
+namespace workitem::pg {
+
+namespace {
+char* tenant_setting = nullptr;
+int max_payload_bytes_setting = 1024 * 1024;
+}  // namespace
+
+void define_settings() {
+    DefineCustomStringVariable(
+        "workitem.tenant", "Tenant that workitem functions act in for this session or transaction.",
+        "Every item, event and directory entry belongs to one tenant; with nothing set the tenant "
+        "is 'default'. Services set it per transaction with SET LOCAL or set_config(..., true).",
+        &tenant_setting, "default", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.max_payload_bytes", "Largest input, output or fault document accepted, in bytes.",
+        "Larger documents are refused with WI422; store them elsewhere and pass a reference.",
+        &max_payload_bytes_setting, 1024 * 1024, 1024, MaxAllocSize / 2, PGC_SUSET, GUC_UNIT_BYTE,
+        nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("workitem");
+}
+
+const char* current_tenant() {
+    if (tenant_setting == nullptr || tenant_setting[0] == '\0') {
+        raise(core::ErrorCode::invalid_input, "workitem.tenant must not be empty",
+              nullptr, "Set it to a tenant id, or RESET it to use 'default'.");
+    }
+    return tenant_setting;
+}
+
+core::Limits current_limits() {
+    core::Limits limits;
+    limits.max_payload_bytes = static_cast<std::size_t>(max_payload_bytes_setting);
+    return limits;
+}
+
+}  // namespace workitem::pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_current_tenant);
+}
+
+// workitem.current_tenant(): the tenant the SQL read functions scope to, same as the C ones.
+extern "C" Datum workitem_current_tenant(PG_FUNCTION_ARGS) {
+    PG_RETURN_TEXT_P(cstring_to_text(workitem::pg::current_tenant()));
+}

@@ -1,0 +1,18 @@
+// The workitem.* settings (GUCs): the one place that defines and reads them.
+#pragma once
+
+#include "workitem/core/limits.hpp"
+
+#include "pg.hpp"
+
+namespace workitem::pg {
+
+void define_settings();
+
+// The tenant of this call: workitem.tenant, or 'default' when unset.
+const char* current_tenant();
+
+// Input limits, with workitem.max_payload_bytes applied.
+core::Limits current_limits();
+
+}  // namespace workitem::pg

@@ -1,0 +1,52 @@
+#include "spi.hpp"
+
+namespace workitem::pg::spi {
+
+void connect() {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "workitem: SPI_connect failed");
+}
+
+void finish() { SPI_finish(); }
+
+uint64 execute(Statement& statement, const Datum* values, const char* nulls, long row_limit) {
+    if (statement.plan == nullptr) {
+        SPIPlanPtr plan = SPI_prepare(statement.sql, statement.parameter_count,
+                                      statement.parameter_types);
+        if (plan == nullptr) {
+            elog(ERROR, "workitem: could not prepare statement: %s",
+                 SPI_result_code_string(SPI_result));
+        }
+        SPI_keepplan(plan);
+        statement.plan = plan;
+    }
+    const int status = SPI_execute_plan(statement.plan, const_cast<Datum*>(values), nulls, false,
+                                        row_limit);
+    if (status < 0) elog(ERROR, "workitem: statement failed: %s", SPI_result_code_string(status));
+    return SPI_processed;
+}
+
+Datum first_column(uint64 row, bool* is_null) {
+    Datum value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 1, is_null);
+    if (*is_null) return value;
+    // Copy into the memory context that was current before SPI_connect: it outlives SPI_finish.
+    return SPI_datumTransfer(value, false, -1);
+}
+
+int column_number(const char* name) {
+    const int number = SPI_fnumber(SPI_tuptable->tupdesc, name);
+    if (number <= 0) elog(ERROR, "workitem: result has no column \"%s\"", name);
+    return number;
+}
+
+Datum column(HeapTuple tuple, int number, bool* is_null) {
+    return SPI_getbinval(tuple, SPI_tuptable->tupdesc, number, is_null);
+}
+
+const char* text_column(HeapTuple tuple, const char* name) {
+    bool is_null = false;
+    Datum value = column(tuple, column_number(name), &is_null);
+    if (is_null) return nullptr;
+    return TextDatumGetCString(value);
+}
+
+}  // namespace workitem::pg::spi

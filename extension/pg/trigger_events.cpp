@@ -1,0 +1,224 @@
+// The item trigger: every insert, update and delete of an item appends exactly one event to
+// workitem.event in the same transaction (domain.md §8) - the audit trail and the outbox.
+// Changes made by workitem functions carry their operation and actor (change_context.hpp);
+// anything else is recorded as a 'direct' change by the role that made it, with its version
+// bumped so consumers still see every change in order.
+#include <string_view>
+
+#include "workitem/core/operation.hpp"
+
+#include "boundary.hpp"
+#include "change_context.hpp"
+#include "settings.hpp"
+#include "spi.hpp"
+
+using namespace workitem;
+using namespace workitem::pg;
+
+namespace {
+
+spi::Statement insert_event{
+    "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
+    "actor, reason, payload, idempotency_key, trace_context) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, nullif(current_setting('workitem.trace_context', true), ''))",
+    9,
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+    nullptr};
+
+// Columns whose (potentially large) bodies travel only in the events where they matter.
+bool is_body(std::string_view column) {
+    return column == "input" || column == "output" || column == "fault";
+}
+
+void append_json_value(StringInfo out, Datum value, bool is_null, Oid type) {
+    if (is_null) {
+        appendStringInfoString(out, "null");
+        return;
+    }
+    switch (type) {
+        case JSONBOID: {
+            Jsonb* document = DatumGetJsonbP(value);
+            appendStringInfoString(out,
+                                   JsonbToCString(nullptr, &document->root, VARSIZE(document)));
+            return;
+        }
+        case BOOLOID:
+            appendStringInfoString(out, DatumGetBool(value) ? "true" : "false");
+            return;
+        case INT2OID:
+        case INT4OID:
+        case INT8OID: {
+            Oid output_function = InvalidOid;
+            bool is_varlena = false;
+            getTypeOutputInfo(type, &output_function, &is_varlena);
+            appendStringInfoString(out, OidOutputFunctionCall(output_function, value));
+            return;
+        }
+        case TIMESTAMPTZOID:
+            escape_json(out, JsonEncodeDateTime(nullptr, value, TIMESTAMPTZOID, nullptr));
+            return;
+        default: {
+            Oid output_function = InvalidOid;
+            bool is_varlena = false;
+            getTypeOutputInfo(type, &output_function, &is_varlena);
+            escape_json(out, OidOutputFunctionCall(output_function, value));
+            return;
+        }
+    }
+}
+
+bool skipped(Form_pg_attribute attribute) {
+    return attribute->attisdropped || attribute->attgenerated != '\0';
+}
+
+// {"item": {...}, "changes": {"field": {"old": .., "new": ..}}, "<body>": ..}
+char* build_payload(TupleDesc desc, HeapTuple old_row, HeapTuple new_row, const char* body) {
+    StringInfoData out;
+    initStringInfo(&out);
+    HeapTuple current = new_row ? new_row : old_row;
+
+    appendStringInfoString(&out, "{\"item\": {");
+    bool first = true;
+    for (int i = 0; i < desc->natts; ++i) {
+        Form_pg_attribute attribute = TupleDescAttr(desc, i);
+        if (skipped(attribute) || is_body(NameStr(attribute->attname))) continue;
+        bool is_null = false;
+        Datum value = heap_getattr(current, i + 1, desc, &is_null);
+        appendStringInfoString(&out, first ? "" : ", ");
+        escape_json(&out, NameStr(attribute->attname));
+        appendStringInfoString(&out, ": ");
+        append_json_value(&out, value, is_null, attribute->atttypid);
+        first = false;
+    }
+    appendStringInfoChar(&out, '}');
+
+    if (old_row && new_row) {
+        appendStringInfoString(&out, ", \"changes\": {");
+        first = true;
+        for (int i = 0; i < desc->natts; ++i) {
+            Form_pg_attribute attribute = TupleDescAttr(desc, i);
+            if (skipped(attribute)) continue;
+            bool old_null = false;
+            bool new_null = false;
+            Datum old_value = heap_getattr(old_row, i + 1, desc, &old_null);
+            Datum new_value = heap_getattr(new_row, i + 1, desc, &new_null);
+            if (old_null && new_null) continue;
+            if (old_null == new_null &&
+                datumIsEqual(old_value, new_value, attribute->attbyval, attribute->attlen)) {
+                continue;
+            }
+            appendStringInfoString(&out, first ? "" : ", ");
+            escape_json(&out, NameStr(attribute->attname));
+            if (is_body(NameStr(attribute->attname))) {
+                appendStringInfoString(&out, ": {\"changed\": true}");
+            } else {
+                appendStringInfoString(&out, ": {\"old\": ");
+                append_json_value(&out, old_value, old_null, attribute->atttypid);
+                appendStringInfoString(&out, ", \"new\": ");
+                append_json_value(&out, new_value, new_null, attribute->atttypid);
+                appendStringInfoChar(&out, '}');
+            }
+            first = false;
+        }
+        appendStringInfoChar(&out, '}');
+    }
+
+    if (body != nullptr) {
+        const int number = SPI_fnumber(desc, body);
+        bool is_null = false;
+        Datum value = heap_getattr(current, number, desc, &is_null);
+        appendStringInfoString(&out, ", ");
+        escape_json(&out, body);
+        appendStringInfoString(&out, ": ");
+        append_json_value(&out, value, is_null, JSONBOID);
+    }
+    appendStringInfoChar(&out, '}');
+    return out.data;
+}
+
+// Which body an event of this operation carries.
+const char* body_for(core::Operation operation) {
+    switch (operation) {
+        case core::Operation::create:
+            return "input";
+        case core::Operation::complete:
+        case core::Operation::save_output:
+            return "output";
+        case core::Operation::fail:
+        case core::Operation::mark_error:
+            return "fault";
+        default:
+            return nullptr;
+    }
+}
+
+// A direct UPDATE still moves the version on, so the event stream has no duplicate versions.
+HeapTuple bump_version(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
+    const int version_column = SPI_fnumber(desc, "version");
+    const int updated_at_column = SPI_fnumber(desc, "updated_at");
+    bool is_null = false;
+    const int64 old_version = DatumGetInt64(heap_getattr(old_row, version_column, desc, &is_null));
+    int columns[2] = {version_column, updated_at_column};
+    Datum values[2] = {Int64GetDatum(old_version + 1),
+                       TimestampTzGetDatum(GetCurrentTransactionStartTimestamp())};
+    bool nulls[2] = {false, false};
+    return heap_modify_tuple_by_cols(new_row, desc, 2, columns, values, nulls);
+}
+
+}  // namespace
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_item_log);
+}
+
+extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) elog(ERROR, "workitem_item_log: not called as a trigger");
+    auto* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
+    if (!TRIGGER_FIRED_BEFORE(trigger->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
+        elog(ERROR, "workitem_item_log: must run BEFORE ... FOR EACH ROW");
+    }
+    TupleDesc desc = trigger->tg_relation->rd_att;
+    const bool inserting = TRIGGER_FIRED_BY_INSERT(trigger->tg_event);
+    const bool deleting = TRIGGER_FIRED_BY_DELETE(trigger->tg_event);
+    HeapTuple old_row = inserting ? nullptr : trigger->tg_trigtuple;
+    HeapTuple new_row = inserting ? trigger->tg_trigtuple : (deleting ? nullptr : trigger->tg_newtuple);
+    HeapTuple current = new_row ? new_row : old_row;
+
+    bool is_null = false;
+    const int64 item_id = DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "id"), desc, &is_null));
+    const PendingChange* change = pending_change_for(item_id);
+    if (change != nullptr && !change->writes_event) return PointerGetDatum(current);  // heartbeat
+    if (change == nullptr && old_row && new_row) {
+        new_row = bump_version(desc, old_row, new_row);
+        current = new_row;
+    }
+
+    const char* operation = change ? core::to_string(change->operation).data() : "direct";
+    const char* type = change ? core::event_type(change->operation).data()
+                              : (inserting ? "workitem.created"
+                                           : (deleting ? "workitem.deleted" : "workitem.updated"));
+    const char* actor = change ? change->actor : GetUserNameFromId(GetUserId(), false);
+    const char* body = change ? body_for(change->operation) : nullptr;
+    const int64 version =
+        DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "version"), desc, &is_null));
+    const Datum tenant = heap_getattr(current, SPI_fnumber(desc, "tenant_id"), desc, &is_null);
+
+    const char* payload = build_payload(desc, old_row, new_row, body);
+    const char* reason = change ? change->reason : nullptr;
+    const char* idempotency_key = change ? change->idempotency_key : nullptr;
+    Datum values[9] = {tenant,
+                       Int64GetDatum(item_id),
+                       Int64GetDatum(version),
+                       CStringGetTextDatum(type),
+                       CStringGetTextDatum(operation),
+                       CStringGetTextDatum(actor),
+                       reason ? CStringGetTextDatum(reason) : Datum(0),
+                       CStringGetTextDatum(payload),
+                       idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
+    const char nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ',
+                            idempotency_key ? ' ' : 'n', '\0'};
+    spi::connect();
+    spi::execute(insert_event, values, nulls);
+    spi::finish();
+    return PointerGetDatum(current);
+}

@@ -1,0 +1,47 @@
+# Shared by scripts/up, scripts/down and scripts/test. Bash, sourced.
+set -euo pipefail
+
+WORKITEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_BIN=/usr/lib/postgresql/15/bin
+export PG_CONFIG=$PG_BIN/pg_config
+[ -x "$PG_CONFIG" ] || PG_CONFIG=/usr/bin/pg_config
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The operating-system user that runs PostgreSQL: the server refuses root, so root uses `postgres`.
+server_user() {
+  if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi
+}
+
+as_server_user() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Installs the Debian packages given that are not installed yet.
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+BUILD_PACKAGES=(make g++ postgresql-15 postgresql-server-dev-15 libfmt-dev nlohmann-json3-dev)
+TEST_PACKAGES=(cmake libgtest-dev libgmock-dev clang-format)
+
+build_and_install_extension() {
+  log "building the extension"
+  make -C "$WORKITEM_ROOT" -s -j"$(nproc)" PG_CONFIG="$PG_CONFIG"
+  log "installing it into PostgreSQL 15"
+  as_root make -C "$WORKITEM_ROOT" -s install PG_CONFIG="$PG_CONFIG"
+}

@@ -50,3 +50,10 @@ down:
 	scripts/down
 test:
 	scripts/test
+
+# Run the two SQL suites separately (each on its own temporary server).
+.PHONY: installcheck-regress installcheck-isolation
+installcheck-regress:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+installcheck-isolation:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)

@@ -6,6 +6,7 @@ namespace workitem::pg {
 
 namespace {
 char* tenant_setting = nullptr;
+char* trace_context_setting = nullptr;
 int max_payload_bytes_setting = 1024 * 1024;
 }  // namespace
 
@@ -20,6 +21,10 @@ void define_settings() {
         "Larger documents are refused with WI422; store them elsewhere and pass a reference.",
         &max_payload_bytes_setting, 1024 * 1024, 1024, MaxAllocSize / 2, PGC_SUSET, GUC_UNIT_BYTE,
         nullptr, nullptr, nullptr);
+    DefineCustomStringVariable(
+        "workitem.trace_context", "Trace context (W3C traceparent) recorded with the events written.",
+        "Set per transaction by callers that trace requests; empty: none.", &trace_context_setting,
+        "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("workitem");
 }
 

@@ -78,6 +78,7 @@ core::Actor to_actor(const TransitionCall& call, const TextList& groups) {
 }
 
 void validate_call(const TransitionCall& call, core::Timestamp now) {
+    if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
     const core::Limits limits = current_limits();
     cpp_boundary([&]() -> core::Status {
         const core::Command command = to_command(call);

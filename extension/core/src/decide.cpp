@@ -10,11 +10,14 @@ Timestamp after(Timestamp now, std::int32_t seconds) {
     return now + std::chrono::duration_cast<Microseconds>(std::chrono::seconds{seconds});
 }
 
-// A new holder of the item: owner, a fresh lease if one applies, no leftovers of the last holder.
-void hand_to(Change& change, std::string_view owner, std::optional<std::int32_t> lease_seconds,
-             Timestamp now) {
+// A new holder of the item, with a fresh lease if one applies. The record of who last lost
+// the item to lease expiry stays (their late calls keep answering WI419) until they hold it again.
+void hand_to(Change& change, const Item& item, std::string_view owner,
+             std::optional<std::int32_t> lease_seconds, Timestamp now) {
     change.owner = Assign<std::string_view>::to(owner);
-    change.lease_expired_owner = Assign<std::string_view>::null();
+    if (item.lease_expired_owner && *item.lease_expired_owner == owner) {
+        change.lease_expired_owner = Assign<std::string_view>::null();
+    }
     if (lease_seconds) {
         change.lease_seconds = Assign<std::int32_t>::to(*lease_seconds);
         change.lease_until = Assign<Timestamp>::to(after(now, *lease_seconds));
@@ -50,20 +53,20 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             auto placement = place(item.strategy, item.people);
             if (!placement) return placement.error();
             change.state = placement->state;
-            if (placement->owner) hand_to(change, *placement->owner, item.lease_seconds, now);
+            if (placement->owner) hand_to(change, item, *placement->owner, item.lease_seconds, now);
             break;
         }
         case Operation::claim:
         case Operation::claim_next:
-            hand_to(change, actor.id, lease, now);
+            hand_to(change, item, actor.id, lease, now);
             break;
         case Operation::allocate:
-            hand_to(change, *command.to_user, item.lease_seconds, now);
+            hand_to(change, item, *command.to_user, item.lease_seconds, now);
             change.delegated_from = Assign<std::string_view>::null();
             change.delegation_state = DelegationState::none;
             break;
         case Operation::start:
-            if (item.state == State::offered) hand_to(change, actor.id, lease, now);
+            if (item.state == State::offered) hand_to(change, item, actor.id, lease, now);
             break;
         case Operation::stop:
             break;
@@ -73,7 +76,7 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             change.writes_assignment = command.op == Operation::forward;
             break;
         case Operation::delegate:
-            hand_to(change, *command.to_user, item.lease_seconds, now);
+            hand_to(change, item, *command.to_user, item.lease_seconds, now);
             // A chain of delegations still resolves to the first delegator.
             if (item.delegation_state != DelegationState::pending) {
                 change.delegated_from = item.owner ? Assign<std::string_view>::to(*item.owner)
@@ -82,7 +85,7 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             change.delegation_state = DelegationState::pending;
             break;
         case Operation::resolve:
-            hand_to(change, *item.delegated_from, item.lease_seconds, now);
+            hand_to(change, item, *item.delegated_from, item.lease_seconds, now);
             change.delegated_from = Assign<std::string_view>::null();
             change.delegation_state = DelegationState::resolved;
             break;

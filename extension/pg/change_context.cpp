@@ -20,7 +20,9 @@ void begin_change(const PendingChange& change) {
     is_pending = true;
 }
 
-void end_change() { is_pending = false; }
+void end_change() {
+    is_pending = false;
+}
 
 const PendingChange* pending_change_for(int64 item_id) {
     if (!is_pending) return nullptr;

@@ -13,8 +13,8 @@ void collect(JsonbContainer* spec, const char* part, const char* key, char prefi
     JsonbValue* part_value = getKeyJsonValueFromContainer(spec, part, strlen(part), &part_buffer);
     if (part_value == nullptr || part_value->type != jbvBinary) return;
     JsonbValue list_buffer;
-    JsonbValue* list = getKeyJsonValueFromContainer(part_value->val.binary.data, key, strlen(key),
-                                                    &list_buffer);
+    JsonbValue* list =
+        getKeyJsonValueFromContainer(part_value->val.binary.data, key, strlen(key), &list_buffer);
     if (list == nullptr || list->type != jbvBinary) return;
     JsonbContainer* container = list->val.binary.data;
     if (!JsonContainerIsArray(container)) return;

@@ -173,8 +173,8 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     null_if(17, !placement.has_lease_until);
 
     spi::connect();
-    begin_change(PendingChange{0, core::Operation::create, actor, nullptr, idempotency_key, true,
-                               true});
+    begin_change(
+        PendingChange{0, core::Operation::create, actor, nullptr, idempotency_key, true, true});
     spi::execute(insert_item, values, nulls, 1);
     end_change();
     bool is_null = false;

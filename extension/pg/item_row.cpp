@@ -105,7 +105,9 @@ TimestampTz to_pg_time(core::Timestamp time) {
     return core::to_unix_micros(time) - pg_epoch_offset_micros;
 }
 
-core::Timestamp core_now() { return to_core_time(GetCurrentTransactionStartTimestamp()); }
+core::Timestamp core_now() {
+    return to_core_time(GetCurrentTransactionStartTimestamp());
+}
 
 ItemRow read_item_row(uint64 row_number) {
     const Reader r{SPI_tuptable->vals[row_number]};

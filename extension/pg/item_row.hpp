@@ -19,7 +19,7 @@ namespace workitem::pg {
     "coalesce(i.assignment->>'strategy', 'offer'), i.skippable, i.activate_at, i.expires_at, " \
     "i.lease_until, i.lease_seconds, i.lease_expiries, i.resume_to::text, i.suspended_until, " \
     "i.escalation_level, "                                                                     \
-    "ARRAY(SELECT m.group_id FROM workitem.group_member m "                                     \
+    "ARRAY(SELECT m.group_id FROM workitem.group_member m "                                    \
     "      WHERE m.tenant_id = i.tenant_id AND m.user_id = $3 ORDER BY 1) "
 
 struct TextList {

@@ -71,8 +71,8 @@ struct UpdateValues {
     void text(ColumnIndex c, const core::Assign<std::string_view>& a) {
         if (!a.set) return;
         if (!a.value) return set_null(c);
-        set(c, PointerGetDatum(cstring_to_text_with_len(a.value->data(),
-                                                        static_cast<int>(a.value->size()))));
+        set(c, PointerGetDatum(
+                   cstring_to_text_with_len(a.value->data(), static_cast<int>(a.value->size()))));
     }
     void time(ColumnIndex c, const core::Assign<core::Timestamp>& a) {
         if (!a.set) return;
@@ -85,7 +85,8 @@ struct UpdateValues {
         set(c, Int32GetDatum(*a.value));
     }
     void label(ColumnIndex c, std::string_view label) {
-        set(c, PointerGetDatum(cstring_to_text_with_len(label.data(), static_cast<int>(label.size()))));
+        set(c, PointerGetDatum(
+                   cstring_to_text_with_len(label.data(), static_cast<int>(label.size()))));
     }
 };
 
@@ -95,7 +96,8 @@ UpdateValues values_of(const core::Change& change, Jsonb* body) {
     if (change.bumps_version) v.label(c_state, core::to_string(change.state));
     v.text(c_owner, change.owner);
     v.text(c_delegated_from, change.delegated_from);
-    if (change.delegation_state) v.label(c_delegation_state, core::to_string(*change.delegation_state));
+    if (change.delegation_state)
+        v.label(c_delegation_state, core::to_string(*change.delegation_state));
     v.text(c_lease_expired_owner, change.lease_expired_owner);
     v.time(c_lease_until, change.lease_until);
     v.int4(c_lease_seconds, change.lease_seconds);

@@ -21,17 +21,18 @@ void define_settings() {
         "Larger documents are refused with WI422; store them elsewhere and pass a reference.",
         &max_payload_bytes_setting, 1024 * 1024, 1024, MaxAllocSize / 2, PGC_SUSET, GUC_UNIT_BYTE,
         nullptr, nullptr, nullptr);
-    DefineCustomStringVariable(
-        "workitem.trace_context", "Trace context (W3C traceparent) recorded with the events written.",
-        "Set per transaction by callers that trace requests; empty: none.", &trace_context_setting,
-        "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("workitem.trace_context",
+                               "Trace context (W3C traceparent) recorded with the events written.",
+                               "Set per transaction by callers that trace requests; empty: none.",
+                               &trace_context_setting, "", PGC_USERSET, 0, nullptr, nullptr,
+                               nullptr);
     MarkGUCPrefixReserved("workitem");
 }
 
 const char* current_tenant() {
     if (tenant_setting == nullptr || tenant_setting[0] == '\0') {
-        raise(core::ErrorCode::invalid_input, "workitem.tenant must not be empty",
-              nullptr, "Set it to a tenant id, or RESET it to use 'default'.");
+        raise(core::ErrorCode::invalid_input, "workitem.tenant must not be empty", nullptr,
+              "Set it to a tenant id, or RESET it to use 'default'.");
     }
     return tenant_setting;
 }

@@ -6,12 +6,14 @@ void connect() {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "workitem: SPI_connect failed");
 }
 
-void finish() { SPI_finish(); }
+void finish() {
+    SPI_finish();
+}
 
 uint64 execute(Statement& statement, const Datum* values, const char* nulls, long row_limit) {
     if (statement.plan == nullptr) {
-        SPIPlanPtr plan = SPI_prepare(statement.sql, statement.parameter_count,
-                                      statement.parameter_types);
+        SPIPlanPtr plan =
+            SPI_prepare(statement.sql, statement.parameter_count, statement.parameter_types);
         if (plan == nullptr) {
             elog(ERROR, "workitem: could not prepare statement: %s",
                  SPI_result_code_string(SPI_result));
@@ -19,8 +21,8 @@ uint64 execute(Statement& statement, const Datum* values, const char* nulls, lon
         SPI_keepplan(plan);
         statement.plan = plan;
     }
-    const int status = SPI_execute_plan(statement.plan, const_cast<Datum*>(values), nulls, false,
-                                        row_limit);
+    const int status =
+        SPI_execute_plan(statement.plan, const_cast<Datum*>(values), nulls, false, row_limit);
     if (status < 0) elog(ERROR, "workitem: statement failed: %s", SPI_result_code_string(status));
     return SPI_processed;
 }

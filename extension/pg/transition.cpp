@@ -25,26 +25,25 @@ spi::Statement lock_item{
 
 // The best offered item for the actor: priority, then due date, then age (domain.md §2).
 // Locked rows are skipped, never waited for, so workers never queue behind each other.
-#define WORKITEM_CLAIM_NEXT_QUERY(QUEUE_FILTER)                                                  \
-    "SELECT " WORKITEM_ITEM_SELECT_LIST                                                          \
-    "FROM workitem.item i "                                                                      \
-    "WHERE i.tenant_id = $2 AND i.state = 'offered' " QUEUE_FILTER                               \
-    "  AND ($5::text IS NULL OR i.task_name = $5) "                                              \
-    "  AND i.candidates && $6 AND NOT (i.excluded && $6) "                                       \
-    "  AND (i.expires_at IS NULL OR i.expires_at > now()) "                                      \
-    "  AND i.id <> ALL ($1) "                                                                    \
-    "ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id ASC "                               \
+#define WORKITEM_CLAIM_NEXT_QUERY(QUEUE_FILTER)                    \
+    "SELECT " WORKITEM_ITEM_SELECT_LIST                            \
+    "FROM workitem.item i "                                        \
+    "WHERE i.tenant_id = $2 AND i.state = 'offered' " QUEUE_FILTER \
+    "  AND ($5::text IS NULL OR i.task_name = $5) "                \
+    "  AND i.candidates && $6 AND NOT (i.excluded && $6) "         \
+    "  AND (i.expires_at IS NULL OR i.expires_at > now()) "        \
+    "  AND i.id <> ALL ($1) "                                      \
+    "ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id ASC " \
     "LIMIT 1 FOR UPDATE OF i SKIP LOCKED"
 
 spi::Statement next_in_queue{WORKITEM_CLAIM_NEXT_QUERY("AND i.queue = $4"),
                              6,
                              {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID},
                              nullptr};
-spi::Statement next_in_any_queue{
-    WORKITEM_CLAIM_NEXT_QUERY("AND $4::text IS NULL"),
-    6,
-    {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID},
-    nullptr};
+spi::Statement next_in_any_queue{WORKITEM_CLAIM_NEXT_QUERY("AND $4::text IS NULL"),
+                                 6,
+                                 {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID},
+                                 nullptr};
 
 spi::Statement actor_principals{
     "SELECT ARRAY['u:' || $2] || ARRAY(SELECT 'g:' || m.group_id FROM workitem.group_member m "
@@ -95,8 +94,12 @@ core::Change decide_on_row(const TransitionCall& call, const ItemRow& row, core:
 }
 
 Datum write(const TransitionCall& call, const ItemRow& row, const core::Change& change) {
-    PendingChange pending{row.id,       call.operation,       call.actor,
-                          call.reason,  call.idempotency_key, change.bumps_version,
+    PendingChange pending{row.id,
+                          call.operation,
+                          call.actor,
+                          call.reason,
+                          call.idempotency_key,
+                          change.bumps_version,
                           change.writes_event};
     begin_change(pending);
     const Datum item = update_item(row.id, change, call.body);

@@ -24,10 +24,11 @@ struct TransitionCall {
     bool has_until;  // suspend
     TimestampTz until;
     const char* reason;  // cancel
-    Jsonb* body;         // output (complete, save_output), fault (fail, mark_error), assignment (forward)
+    Jsonb* body;  // output (complete, save_output), fault (fail, mark_error), assignment (forward)
 };
 
-// A call with the arguments every mutation shares: (id, actor, ..., expected_version, idempotency_key).
+// A call with the arguments every mutation shares: (id, actor, ..., expected_version,
+// idempotency_key).
 TransitionCall decode_common(FunctionCallInfo fcinfo, core::Operation operation,
                              int expected_version_arg, int idempotency_key_arg);
 

@@ -20,7 +20,8 @@ namespace {
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
     "actor, reason, payload, idempotency_key, trace_context) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, nullif(current_setting('workitem.trace_context', true), ''))",
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, "
+    "nullif(current_setting('workitem.trace_context', true), ''))",
     9,
     {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
     nullptr};
@@ -181,11 +182,13 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     const bool inserting = TRIGGER_FIRED_BY_INSERT(trigger->tg_event);
     const bool deleting = TRIGGER_FIRED_BY_DELETE(trigger->tg_event);
     HeapTuple old_row = inserting ? nullptr : trigger->tg_trigtuple;
-    HeapTuple new_row = inserting ? trigger->tg_trigtuple : (deleting ? nullptr : trigger->tg_newtuple);
+    HeapTuple new_row =
+        inserting ? trigger->tg_trigtuple : (deleting ? nullptr : trigger->tg_newtuple);
     HeapTuple current = new_row ? new_row : old_row;
 
     bool is_null = false;
-    const int64 item_id = DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "id"), desc, &is_null));
+    const int64 item_id =
+        DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "id"), desc, &is_null));
     const PendingChange* change = pending_change_for(item_id);
     if (change != nullptr && !change->writes_event) return PointerGetDatum(current);  // heartbeat
     if (change == nullptr && old_row && new_row) {
@@ -215,8 +218,8 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
                        reason ? CStringGetTextDatum(reason) : Datum(0),
                        CStringGetTextDatum(payload),
                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
-    const char nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ',
-                            idempotency_key ? ' ' : 'n', '\0'};
+    const char nulls[10] = {
+        ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n', '\0'};
     spi::connect();
     spi::execute(insert_event, values, nulls);
     spi::finish();

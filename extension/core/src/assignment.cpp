@@ -11,8 +11,8 @@ namespace {
 using json = nlohmann::json;
 
 Error invalid(std::string field, std::string why) {
-    return Error{ErrorCode::invalid_input, fmt::format("invalid assignment: {} {}", field, why),
-                 "", "See the assignment spec in the SQL reference (COMMENT ON workitem_create)."};
+    return Error{ErrorCode::invalid_input, fmt::format("invalid assignment: {} {}", field, why), "",
+                 "See the assignment spec in the SQL reference (COMMENT ON workitem_create)."};
 }
 
 // Reads a list of names: an array of non-empty strings within the length limit.
@@ -27,8 +27,8 @@ Status read_names(const json& value, const std::string& field, const Limits& lim
         const auto& name = entry.get_ref<const std::string&>();
         if (name.empty()) return invalid(field, "contains an empty name");
         if (name.size() > limits.max_name_length) {
-            return invalid(field, fmt::format("contains a name longer than {} bytes",
-                                              limits.max_name_length));
+            return invalid(
+                field, fmt::format("contains a name longer than {} bytes", limits.max_name_length));
         }
         out.push_back(name);
     }

@@ -91,8 +91,8 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             break;
         case Operation::suspend:
             change.resume_to = Assign<State>::to(item.state);
-            change.suspended_until = command.until ? Assign<Timestamp>::to(*command.until)
-                                                   : Assign<Timestamp>::null();
+            change.suspended_until =
+                command.until ? Assign<Timestamp>::to(*command.until) : Assign<Timestamp>::null();
             break;
         case Operation::resume:
             change.resume_to = Assign<State>::null();

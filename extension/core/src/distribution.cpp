@@ -38,8 +38,8 @@ Result<Placement> place(std::string_view strategy_name, const People& people) {
     }
     if (!is_available(*strategy)) {
         return Error{ErrorCode::feature_disabled,
-                     fmt::format("distribution strategy '{}' is not available", strategy_name),
-                     "", "Use the strategy 'offer' or 'direct'."};
+                     fmt::format("distribution strategy '{}' is not available", strategy_name), "",
+                     "Use the strategy 'offer' or 'direct'."};
     }
     if (strategy == Strategy::offer) return Placement{State::offered, std::nullopt};
 
@@ -48,7 +48,8 @@ Result<Placement> place(std::string_view strategy_name, const People& people) {
         return Error{ErrorCode::invalid_input,
                      "invalid assignment: strategy 'direct' needs exactly one user in "
                      "potential_owners.users and no groups",
-                     "", R"(Example: {"strategy": "direct", "potential_owners": {"users": ["ann"]}})"};
+                     "",
+                     R"(Example: {"strategy": "direct", "potential_owners": {"users": ["ann"]}})"};
     }
     const auto& excluded = people.excluded_owners.users;
     if (std::find(excluded.begin(), excluded.end(), users.front()) != excluded.end()) {

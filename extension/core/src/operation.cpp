@@ -38,7 +38,9 @@ constexpr std::array<OperationNames, all_operations.size()> names{{
 }};
 }  // namespace
 
-std::string_view to_string(Operation op) { return names[static_cast<std::size_t>(op)].name; }
+std::string_view to_string(Operation op) {
+    return names[static_cast<std::size_t>(op)].name;
+}
 
 std::optional<Operation> parse_operation(std::string_view name) {
     for (Operation op : all_operations) {

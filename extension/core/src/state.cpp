@@ -7,13 +7,15 @@ namespace workitem::core {
 
 namespace {
 constexpr std::array<std::string_view, 11> state_labels{
-    "created",   "offered", "allocated", "started",   "suspended", "completed",
-    "failed",    "error",   "cancelled", "skipped",   "expired",
+    "created", "offered", "allocated", "started", "suspended", "completed",
+    "failed",  "error",   "cancelled", "skipped", "expired",
 };
 constexpr std::array<std::string_view, 3> delegation_labels{"none", "pending", "resolved"};
 }  // namespace
 
-std::string_view to_string(State state) { return state_labels[static_cast<std::size_t>(state)]; }
+std::string_view to_string(State state) {
+    return state_labels[static_cast<std::size_t>(state)];
+}
 
 std::optional<State> parse_state(std::string_view label) {
     for (std::size_t i = 0; i < state_labels.size(); ++i) {

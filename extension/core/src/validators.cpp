@@ -40,9 +40,13 @@ Status check_payload(std::string_view field, std::optional<std::size_t> bytes,
     return ok();
 }
 
-bool is_held(State state) { return state == State::allocated || state == State::started; }
+bool is_held(State state) {
+    return state == State::allocated || state == State::started;
+}
 
-bool holds(const Item& item, const Actor& actor) { return item.owner && *item.owner == actor.id; }
+bool holds(const Item& item, const Actor& actor) {
+    return item.owner && *item.owner == actor.id;
+}
 
 bool lost_lease(const Item& item, const Actor& actor) {
     return item.lease_expired_owner && *item.lease_expired_owner == actor.id && !holds(item, actor);
@@ -61,7 +65,9 @@ bool takes_item(const Command& command, const Item& item) {
     }
 }
 
-bool gives_item(Operation op) { return op == Operation::allocate || op == Operation::delegate; }
+bool gives_item(Operation op) {
+    return op == Operation::allocate || op == Operation::delegate;
+}
 
 // Operations the clock does not restrict: the timer's own, and administrative ends and fixes.
 bool bound_by_time(Operation op) {
@@ -83,9 +89,12 @@ bool bound_by_time(Operation op) {
 
 std::string role_list(Roles roles) {
     static constexpr std::pair<Role, std::string_view> role_names[] = {
-        {Role::potential_owner, "a potential owner"}, {Role::actual_owner, "its actual owner"},
-        {Role::initiator, "its initiator"},           {Role::administrator, "an administrator"},
-        {Role::service, "a service"},                 {Role::system, "the timer"},
+        {Role::potential_owner, "a potential owner"},
+        {Role::actual_owner, "its actual owner"},
+        {Role::initiator, "its initiator"},
+        {Role::administrator, "an administrator"},
+        {Role::service, "a service"},
+        {Role::system, "the timer"},
     };
     std::string out;
     for (const auto& [role, name] : role_names) {
@@ -99,8 +108,8 @@ std::string role_list(Roles roles) {
 }  // namespace
 
 std::string describe(const Item& item) {
-    std::string text = fmt::format("item {} (state {}, version {}", item.id,
-                                   to_string(item.state), item.version);
+    std::string text =
+        fmt::format("item {} (state {}, version {}", item.id, to_string(item.state), item.version);
     if (item.owner) text += fmt::format(", owner {}", *item.owner);
     return text + ")";
 }
@@ -127,15 +136,16 @@ Status validate_input(const Command& command, const Actor& actor, const Limits& 
     }
     if (command.lease_seconds &&
         (*command.lease_seconds < 1 || *command.lease_seconds > limits.max_lease_seconds)) {
-        return invalid(fmt::format("lease_seconds must be between 1 and {}",
-                                   limits.max_lease_seconds));
+        return invalid(
+            fmt::format("lease_seconds must be between 1 and {}", limits.max_lease_seconds));
     }
     if (gives_item(command.op)) {
         if (!command.to_user) return invalid("to_user is required");
         if (auto s = check_name("to_user", *command.to_user, limits); !s) return s;
     }
     if (command.op == Operation::suspend && command.until && *command.until <= now) {
-        return invalid(fmt::format("until ({}) is not in the future", format_timestamp(*command.until)));
+        return invalid(
+            fmt::format("until ({}) is not in the future", format_timestamp(*command.until)));
     }
     if (command.op == Operation::forward && !command.assignment) {
         return invalid("assignment is required to forward an item");
@@ -146,8 +156,8 @@ Status validate_input(const Command& command, const Actor& actor, const Limits& 
     return check_payload("payload", command.payload_bytes, limits);
 }
 
-Status validate_create_input(const CreateCommand& command, const Actor& actor,
-                             const Limits& limits, Timestamp now) {
+Status validate_create_input(const CreateCommand& command, const Actor& actor, const Limits& limits,
+                             Timestamp now) {
     if (auto s = check_name("actor", actor.id, limits); !s) return s;
     if (auto s = check_name("workflow_id", command.workflow_id, limits); !s) return s;
     if (auto s = check_name("task_name", command.task_name, limits); !s) return s;
@@ -204,10 +214,10 @@ Result<const TransitionRule*> check_transition(const Command& command, const Ite
                               : "Pick another item, or ask its owner or an administrator to "
                                 "release it.");
     }
-    return item_error(ErrorCode::state_conflict, item,
-                      fmt::format("cannot {} item {} in state {}", op, item.id,
-                                  to_string(item.state)),
-                      "Call workitem_allowed_operations to see what can be done now.");
+    return item_error(
+        ErrorCode::state_conflict, item,
+        fmt::format("cannot {} item {} in state {}", op, item.id, to_string(item.state)),
+        "Call workitem_allowed_operations to see what can be done now.");
 }
 
 Status check_authorization(const TransitionRule& rule, const Item& item, const Actor& actor) {
@@ -241,16 +251,16 @@ Status check_constraints(const Command& command, const Item& item, const Actor& 
     if (gives_item(command.op) && command.to_user) {
         const auto& users = excluded.users;
         if (std::find(users.begin(), users.end(), *command.to_user) != users.end()) {
-            return item_error(ErrorCode::constraint_violated, item,
-                              fmt::format("{} is an excluded owner of item {}", *command.to_user,
-                                          item.id),
-                              "Choose another user.");
+            return item_error(
+                ErrorCode::constraint_violated, item,
+                fmt::format("{} is an excluded owner of item {}", *command.to_user, item.id),
+                "Choose another user.");
         }
         if (item.owner && *item.owner == *command.to_user) {
-            return item_error(ErrorCode::constraint_violated, item,
-                              fmt::format("item {} is already held by {}", item.id,
-                                          *command.to_user),
-                              "Choose another user.");
+            return item_error(
+                ErrorCode::constraint_violated, item,
+                fmt::format("item {} is already held by {}", item.id, *command.to_user),
+                "Choose another user.");
         }
     }
     if ((takes_item(command, item) || gives_item(command.op)) && facts.capacity &&
@@ -280,22 +290,20 @@ Status check_constraints(const Command& command, const Item& item, const Actor& 
     return ok();
 }
 
-Status check_temporal(const Command& command, const Item& item, const Actor& actor,
-                      Timestamp now) {
+Status check_temporal(const Command& command, const Item& item, const Actor& actor, Timestamp now) {
     if (!bound_by_time(command.op)) return ok();
     if (holds(item, actor) && item.lease_until && *item.lease_until <= now) {
-        return item_error(ErrorCode::lease_lost, item,
-                          fmt::format("cannot {} item {}: {}'s lease ran out at {}",
-                                      to_string(command.op), item.id, actor.id,
-                                      format_timestamp(*item.lease_until)),
-                          "Heartbeat before the lease runs out; claim the item again if it is "
-                          "offered.");
+        return item_error(
+            ErrorCode::lease_lost, item,
+            fmt::format("cannot {} item {}: {}'s lease ran out at {}", to_string(command.op),
+                        item.id, actor.id, format_timestamp(*item.lease_until)),
+            "Heartbeat before the lease runs out; claim the item again if it is "
+            "offered.");
     }
     if (item.expires_at && *item.expires_at <= now) {
         return item_error(ErrorCode::expired, item,
-                          fmt::format("cannot {} item {}: it expired at {}",
-                                      to_string(command.op), item.id,
-                                      format_timestamp(*item.expires_at)),
+                          fmt::format("cannot {} item {}: it expired at {}", to_string(command.op),
+                                      item.id, format_timestamp(*item.expires_at)),
                           "Expired items never change again.");
     }
     return ok();

@@ -24,9 +24,9 @@ struct AssignmentSpec {
     OwnedPrincipals excluded_owners;
     OwnedPrincipals administrators;
     std::string strategy = "offer";
-    std::vector<std::string> four_eyes_with;       // task names whose completers may not act
-    std::optional<std::string> retain_familiar;    // step whose completer the strategy prefers
-    std::optional<std::int32_t> lease_seconds;     // default lease for claims
+    std::vector<std::string> four_eyes_with;     // task names whose completers may not act
+    std::optional<std::string> retain_familiar;  // step whose completer the strategy prefers
+    std::optional<std::int32_t> lease_seconds;   // default lease for claims
     std::optional<std::int32_t> max_lease_expiries;
 };
 

@@ -49,7 +49,9 @@ inline constexpr std::array<ErrorCodeInfo, 13> error_codes{{
 }};
 
 const ErrorCodeInfo& info(ErrorCode code);
-inline std::string_view sqlstate(ErrorCode code) { return info(code).sqlstate; }
+inline std::string_view sqlstate(ErrorCode code) {
+    return info(code).sqlstate;
+}
 
 // What a refused command reports: a message for people, a detail naming the item, a hint.
 struct Error {

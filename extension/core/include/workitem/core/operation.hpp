@@ -38,12 +38,14 @@ enum class Operation : std::uint8_t {
 };
 
 inline constexpr std::array<Operation, 25> all_operations{
-    Operation::create,   Operation::activate,        Operation::claim,      Operation::claim_next,
-    Operation::allocate, Operation::start,           Operation::stop,       Operation::release,
-    Operation::delegate, Operation::resolve,         Operation::forward,    Operation::suspend,
-    Operation::resume,   Operation::complete,        Operation::fail,       Operation::skip,
-    Operation::cancel,   Operation::cancel_workflow, Operation::expire,     Operation::escalate,
-    Operation::lease_expire, Operation::mark_error,  Operation::heartbeat,  Operation::update,
+    Operation::create,      Operation::activate,  Operation::claim,
+    Operation::claim_next,  Operation::allocate,  Operation::start,
+    Operation::stop,        Operation::release,   Operation::delegate,
+    Operation::resolve,     Operation::forward,   Operation::suspend,
+    Operation::resume,      Operation::complete,  Operation::fail,
+    Operation::skip,        Operation::cancel,    Operation::cancel_workflow,
+    Operation::expire,      Operation::escalate,  Operation::lease_expire,
+    Operation::mark_error,  Operation::heartbeat, Operation::update,
     Operation::save_output,
 };
 

@@ -48,7 +48,7 @@ enum class Role : std::uint8_t {
 };
 
 class Roles {
-public:
+  public:
     constexpr Roles() = default;
     constexpr Roles(std::initializer_list<Role> roles) {
         for (Role r : roles) bits_ |= static_cast<std::uint8_t>(r);
@@ -58,7 +58,7 @@ public:
     constexpr void add(Role r) { bits_ |= static_cast<std::uint8_t>(r); }
     constexpr bool empty() const { return bits_ == 0; }
 
-private:
+  private:
     std::uint8_t bits_ = 0;
 };
 

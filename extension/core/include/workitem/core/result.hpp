@@ -11,10 +11,10 @@ namespace workitem::core {
 
 template <class T>
 class Result {
-public:
+  public:
     using value_type = T;
 
-    Result(T value) : content_(std::move(value)) {}  // NOLINT: implicit like std::expected
+    Result(T value) : content_(std::move(value)) {}      // NOLINT: implicit like std::expected
     Result(Error error) : content_(std::move(error)) {}  // NOLINT
 
     bool has_value() const noexcept { return content_.index() == 0; }
@@ -26,13 +26,15 @@ public:
     const T* operator->() const { return &value(); }
     const T& operator*() const& { return value(); }
 
-private:
+  private:
     std::variant<T, Error> content_;
 };
 
 // Result<void>: success carries nothing.
 struct Ok {};
 using Status = Result<Ok>;
-inline Status ok() { return Ok{}; }
+inline Status ok() {
+    return Ok{};
+}
 
 }  // namespace workitem::core

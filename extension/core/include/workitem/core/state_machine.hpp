@@ -25,8 +25,8 @@ struct TransitionRule {
     StateSet from;
     Target target;
     State to;
-    Roles who;                       // any one of these roles may do it
-    bool needs_override = false;     // allocate over an existing owner
+    Roles who;                    // any one of these roles may do it
+    bool needs_override = false;  // allocate over an existing owner
 };
 
 // The whole table. `create` has no "from" state: it makes the item.

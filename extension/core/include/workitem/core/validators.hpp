@@ -24,8 +24,8 @@ struct ConstraintFacts {
 // 1. input: shape, required fields, lengths, sizes (WI422). Runs before the item is read.
 Status validate_input(const Command& command, const Actor& actor, const Limits& limits,
                       Timestamp now);
-Status validate_create_input(const CreateCommand& command, const Actor& actor,
-                             const Limits& limits, Timestamp now);
+Status validate_create_input(const CreateCommand& command, const Actor& actor, const Limits& limits,
+                             Timestamp now);
 // 2. version: expected_version, when given, is the item's version (WI412).
 Status check_version(const Command& command, const Item& item);
 // 3. transition: the table allows the operation from the item's state, refined into
@@ -38,8 +38,7 @@ Status check_authorization(const TransitionRule& rule, const Item& item, const A
 Status check_constraints(const Command& command, const Item& item, const Actor& actor,
                          const ConstraintFacts& facts);
 // 6. temporal: the actor's own lease has not run out; the item is not past expires_at.
-Status check_temporal(const Command& command, const Item& item, const Actor& actor,
-                      Timestamp now);
+Status check_temporal(const Command& command, const Item& item, const Actor& actor, Timestamp now);
 
 // The roles `actor` holds on `item`.
 Roles roles_of(const Item& item, const Actor& actor);

@@ -83,3 +83,11 @@ SELECT count(*) AS acme_items FROM workitem_list();
 SELECT id, tenant_id, state FROM workitem_create('wf-1', 'ApproveExpense', '{"potential_owners": {"users": ["ann"]}}');
 COMMIT;
 SELECT tenant_id, count(*) FROM workitem.item GROUP BY tenant_id ORDER BY tenant_id;
+
+-- What each actor may do now, from the same rules that judge an attempt.
+SELECT workitem_allowed_operations(3, 'ann') AS ann_on_her_claim;
+SELECT workitem_allowed_operations(3, 'bob') AS bob_on_anns_claim;
+SELECT workitem_allowed_operations(6, 'bob') AS bob_on_offered;
+SELECT workitem_allowed_operations(6, 'ann') AS excluded_ann_on_offered;
+SELECT workitem_allowed_operations(1, 'ann') AS ann_on_completed;
+SELECT workitem_allowed_operations(3, 'system') AS system_actor;

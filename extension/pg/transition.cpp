@@ -68,14 +68,6 @@ core::Command to_command(const TransitionCall& call) {
     return command;
 }
 
-core::Actor to_actor(const TransitionCall& call, const TextList& groups) {
-    core::Actor actor;
-    actor.id = call.actor ? call.actor : "";
-    for (int i = 0; i < groups.count; ++i) actor.groups.emplace_back(groups.items[i]);
-    actor.acts_as_service = true;  // until the roles land, every caller may name any actor
-    return actor;
-}
-
 void validate_call(const TransitionCall& call, core::Timestamp now) {
     if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
     const core::Limits limits = current_limits();
@@ -108,6 +100,19 @@ Datum write(const TransitionCall& call, const ItemRow& row, const core::Change& 
 }
 
 }  // namespace
+
+core::Actor to_actor(const TransitionCall& call, const TextList& groups) {
+    core::Actor actor;
+    actor.id = call.actor ? call.actor : "";
+    for (int i = 0; i < groups.count; ++i) actor.groups.emplace_back(groups.items[i]);
+    actor.acts_as_service = true;  // until the roles land, every caller may name any actor
+    return actor;
+}
+
+void raise_not_found(int64 item_id, const char* tenant) {
+    raise(core::ErrorCode::not_found, psprintf("item %ld not found", item_id),
+          psprintf("tenant %s", tenant), "Check the id and the workitem.tenant setting.");
+}
 
 const char* optional_text_arg(FunctionCallInfo fcinfo, int arg) {
     if (PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
@@ -144,10 +149,7 @@ Datum run_transition(const TransitionCall& call) {
     spi::connect();
     Datum args[3] = {Int64GetDatum(call.item_id), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
-    if (spi::execute(lock_item, args, nullptr, 1) == 0) {
-        raise(core::ErrorCode::not_found, psprintf("item %ld not found", call.item_id),
-              psprintf("tenant %s", tenant), "Check the id and the workitem.tenant setting.");
-    }
+    if (spi::execute(lock_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
     const ItemRow row = read_item_row(0);
     const core::Change change = decide_on_row(call, row, now);
     const Datum item = write(call, row, change);

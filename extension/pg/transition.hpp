@@ -4,6 +4,9 @@
 #pragma once
 
 #include "workitem/core/operation.hpp"
+#include "workitem/core/people.hpp"
+
+#include "item_row.hpp"
 
 #include "pg.hpp"
 
@@ -35,6 +38,12 @@ TransitionCall decode_common(FunctionCallInfo fcinfo, core::Operation operation,
 // Helpers for decoding optional arguments (nullptr / false when SQL NULL).
 const char* optional_text_arg(FunctionCallInfo fcinfo, int arg);
 Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg);
+
+// The actor of a call, with the groups the directory gave (acts as a service until roles land).
+core::Actor to_actor(const TransitionCall& call, const TextList& groups);
+
+// Raises WI404 for an item missing from this tenant.
+[[noreturn]] void raise_not_found(int64 item_id, const char* tenant);
 
 // Runs the call on its item and returns the item row (a workitem.item composite Datum).
 Datum run_transition(const TransitionCall& call);

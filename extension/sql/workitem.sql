@@ -441,6 +441,15 @@ COMMENT ON FUNCTION @extschema@.workitem_history(bigint) IS
 $$The item's events in version order: who did what, when, and payload->'changes' with the old
 and new value of every changed field. Errors: WI404 no such item (or no events left).$$;
 
+CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
+    RETURNS text[]
+    AS 'MODULE_PATHNAME', 'workitem_allowed_operations'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
+$$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
+decided by the same transition table and validators that judge an attempt, so the answer never
+disagrees with a call made right after. Errors: WI404, WI422 no actor.$$;
+
 --------------------------------------------------------------------------------------------------
 -- Lifecycle operations (C: validated by the core, one event each)
 --------------------------------------------------------------------------------------------------

@@ -190,7 +190,11 @@ std::vector<Operation> allowed_operations(const Item& item, const Actor& actor,
                                           const ConstraintFacts& facts, Timestamp now) {
     std::vector<Operation> allowed;
     for (Operation op : all_operations) {
-        if (op == Operation::create || op == Operation::claim_next) continue;
+        // Not operations on this one item: create makes one, the other two pick or span items.
+        if (op == Operation::create || op == Operation::claim_next ||
+            op == Operation::cancel_workflow) {
+            continue;
+        }
         Command command;
         command.op = op;
         command.override_owner = true;  // allocate over an owner is possible for an admin

@@ -1,0 +1,62 @@
+// workitem_allowed_operations: what an actor may do with an item now (WS-HumanTask's
+// getTaskOperations), answered by the same table and validators that judge an attempt.
+#include <vector>
+
+#include "workitem/core/decide.hpp"
+
+#include "boundary.hpp"
+#include "item_row.hpp"
+#include "settings.hpp"
+#include "spi.hpp"
+#include "transition.hpp"
+
+using namespace workitem;
+using namespace workitem::pg;
+
+namespace {
+
+spi::Statement read_item{"SELECT " WORKITEM_ITEM_SELECT_LIST
+                         "FROM workitem.item i WHERE i.id = $1 AND i.tenant_id = $2",
+                         3,
+                         {INT8OID, TEXTOID, TEXTOID},
+                         nullptr};
+
+// The allowed operations as plain data: at most one entry per operation.
+struct AllowedOperations {
+    int count;
+    const char* names[core::all_operations.size()];
+};
+
+}  // namespace
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_allowed_operations);
+}
+
+// workitem_allowed_operations(id, actor) -> text[]
+extern "C" Datum workitem_allowed_operations(PG_FUNCTION_ARGS) {
+    TransitionCall call = decode_common(fcinfo, core::Operation::claim, -1, -1);
+    if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
+    const char* tenant = current_tenant();
+    const core::Timestamp now = core_now();
+
+    spi::connect();
+    Datum args[3] = {Int64GetDatum(call.item_id), CStringGetTextDatum(tenant),
+                     CStringGetTextDatum(call.actor)};
+    if (spi::execute(read_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
+    const ItemRow row = read_item_row(0);
+    const AllowedOperations allowed = cpp_boundary([&]() -> core::Result<AllowedOperations> {
+        const core::Item item = to_core_item(row);
+        AllowedOperations out{};
+        for (core::Operation op : core::allowed_operations(item, to_actor(call, row.actor_groups),
+                                                           core::ConstraintFacts{}, now)) {
+            out.names[out.count++] = core::to_string(op).data();  // static, NUL-terminated
+        }
+        return out;
+    });
+    spi::finish();
+
+    Datum names[core::all_operations.size()];
+    for (int i = 0; i < allowed.count; ++i) names[i] = CStringGetTextDatum(allowed.names[i]);
+    PG_RETURN_ARRAYTYPE_P(construct_array(names, allowed.count, TEXTOID, -1, false, TYPALIGN_INT));
+}

@@ -35,7 +35,10 @@ PG_FUNCTION_INFO_V1(workitem_allowed_operations);
 
 // workitem_allowed_operations(id, actor) -> text[]
 extern "C" Datum workitem_allowed_operations(PG_FUNCTION_ARGS) {
-    TransitionCall call = decode_common(fcinfo, core::Operation::claim, -1, -1);
+    TransitionCall call{};
+    if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "id is required");
+    call.item_id = PG_GETARG_INT64(0);
+    call.actor = optional_text_arg(fcinfo, 1);
     if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
     const char* tenant = current_tenant();
     const core::Timestamp now = core_now();

@@ -1,4 +1,5 @@
-// Taking work: workitem_claim (one item by id) and workitem_claim_next (the best one offered).
+// workitem_claim_next (the best offered item) and workitem_cancel_workflow (every active item
+// of a workflow): the operations that choose their items themselves.
 #include "boundary.hpp"
 #include "transition.hpp"
 
@@ -6,18 +7,8 @@ using namespace workitem;
 using namespace workitem::pg;
 
 extern "C" {
-PG_FUNCTION_INFO_V1(workitem_claim);
 PG_FUNCTION_INFO_V1(workitem_claim_next);
-}
-
-// workitem_claim(id, actor, expected_version, idempotency_key, lease_seconds)
-extern "C" Datum workitem_claim(PG_FUNCTION_ARGS) {
-    TransitionCall call = decode_common(fcinfo, core::Operation::claim, 2, 3);
-    if (!PG_ARGISNULL(4)) {
-        call.has_lease_seconds = true;
-        call.lease_seconds = PG_GETARG_INT32(4);
-    }
-    PG_RETURN_DATUM(run_transition(call));
+PG_FUNCTION_INFO_V1(workitem_cancel_workflow);
 }
 
 // workitem_claim_next(actor, queue, task_name, lease_seconds, idempotency_key): 0 or 1 row
@@ -32,16 +23,17 @@ extern "C" Datum workitem_claim_next(PG_FUNCTION_ARGS) {
         call.lease_seconds = PG_GETARG_INT32(3);
     }
     call.idempotency_key = optional_text_arg(fcinfo, 4);
+    run_claim_next(call, queue, task_name, fcinfo, 4);
+    return Datum(0);
+}
 
-    InitMaterializedSRF(fcinfo, 0);
-    Datum item = 0;
-    if (run_claim_next(call, queue, task_name, &item)) {
-        auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        HeapTupleHeader header = DatumGetHeapTupleHeader(item);
-        HeapTupleData tuple{};
-        tuple.t_len = HeapTupleHeaderGetDatumLength(header);
-        tuple.t_data = header;
-        tuplestore_puttuple(result->setResult, &tuple);
-    }
+// workitem_cancel_workflow(workflow_id, actor, reason): the cancelled items
+extern "C" Datum workitem_cancel_workflow(PG_FUNCTION_ARGS) {
+    TransitionCall call{};
+    call.operation = core::Operation::cancel_workflow;
+    const char* workflow_id = optional_text_arg(fcinfo, 0);
+    call.actor = optional_text_arg(fcinfo, 1);
+    call.reason = optional_text_arg(fcinfo, 2);
+    run_cancel_workflow(call, workflow_id, fcinfo);
     return Datum(0);
 }

@@ -1,41 +1,19 @@
-// workitem_create: a new item, placed by its distribution strategy, one `created` event.
-#include <string>
-
-#include "workitem/core/decide.hpp"
-
+// workitem_create and workitem_create_many: new items, placed by their distribution strategy,
+// one `created` event each.
 #include "boundary.hpp"
-#include "change_context.hpp"
-#include "item_row.hpp"
+#include "batch_results.hpp"
+#include "create_item.hpp"
+#include "idempotency.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
 #include "transition.hpp"
 
-namespace workitem::pg {
+using namespace workitem;
+using namespace workitem::pg;
 
 namespace {
 
-// Where plan_create placed the item, as plain data.
-struct Placement {
-    const char* state;
-    const char* owner;
-    bool has_lease_seconds;
-    int32 lease_seconds;
-    bool has_lease_until;
-    TimestampTz lease_until;
-};
-
-spi::Statement insert_item{
-    "INSERT INTO workitem.item AS i (tenant_id, workflow_id, run_id, step_ref, task_name, queue, "
-    "state, priority, assignment, owner, input, activate_at, due_at, follow_up_at, expires_at, "
-    "skippable, lease_seconds, lease_until, created_by) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::workitem.state, $8, $9, $10, $11, $12, $13, $14, $15, "
-    "$16, $17, $18, $19) RETURNING i",
-    19,
-    {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, JSONBOID, TEXTOID,
-     JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT4OID,
-     TIMESTAMPTZOID, TEXTOID},
-    nullptr};
-
+// workitem_create's arguments, in declaration order.
 enum Arg : int {
     a_workflow_id,
     a_task_name,
@@ -54,131 +32,265 @@ enum Arg : int {
     a_follow_up_at,
 };
 
-const char* required_text(FunctionCallInfo fcinfo, int arg, const char* name) {
-    const char* value = optional_text_arg(fcinfo, arg);
-    if (value == nullptr) raise(core::ErrorCode::invalid_input, psprintf("%s is required", name));
-    return value;
+OptionalTime time_arg(FunctionCallInfo fcinfo, int arg) {
+    if (PG_NARGS() <= arg || PG_ARGISNULL(arg)) return OptionalTime{false, 0};
+    return OptionalTime{true, PG_GETARG_TIMESTAMPTZ(arg)};
 }
 
-std::optional<core::Timestamp> optional_time(FunctionCallInfo fcinfo, int arg) {
-    if (PG_ARGISNULL(arg)) return std::nullopt;
-    return to_core_time(PG_GETARG_TIMESTAMPTZ(arg));
+const char* caller_name() {
+    return GetUserNameFromId(GetOuterUserId(), false);
 }
 
-std::optional<std::string_view> view(const char* text) {
-    if (text == nullptr) return std::nullopt;
-    return std::string_view{text};
+// --- create_many: one element of the items array -> CreateArgs, or why it cannot be one.
+
+const char* element_error(const char* field, const char* why) {
+    return psprintf("items element: %s %s", field, why);
+}
+
+JsonbValue* field(JsonbContainer* element, const char* name, JsonbValue* buffer) {
+    return getKeyJsonValueFromContainer(element, name, strlen(name), buffer);
+}
+
+bool read_text(JsonbContainer* element, const char* name, const char** out, const char** error) {
+    JsonbValue buffer;
+    JsonbValue* value = field(element, name, &buffer);
+    if (value == nullptr || value->type == jbvNull) return true;
+    if (value->type != jbvString) {
+        *error = element_error(name, "must be a string");
+        return false;
+    }
+    *out = pnstrdup(value->val.string.val, value->val.string.len);
+    return true;
+}
+
+bool read_document(JsonbContainer* element, const char* name, Jsonb** out, const char** error) {
+    JsonbValue buffer;
+    JsonbValue* value = field(element, name, &buffer);
+    if (value == nullptr || value->type == jbvNull) return true;
+    if (value->type != jbvBinary && value->type != jbvString && value->type != jbvNumeric &&
+        value->type != jbvBool) {
+        *error = element_error(name, "must be a JSON value");
+        return false;
+    }
+    *out = JsonbValueToJsonb(value);
+    return true;
+}
+
+bool read_time(JsonbContainer* element, const char* name, OptionalTime* out, const char** error) {
+    const char* text = nullptr;
+    if (!read_text(element, name, &text, error)) return false;
+    if (text == nullptr) return true;
+    // Malformed timestamps are PostgreSQL's input error (22007) for the whole call.
+    *out = OptionalTime{true, DatumGetTimestampTz(DirectFunctionCall3(
+                                  timestamptz_in, CStringGetDatum(text),
+                                  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))};
+    return true;
+}
+
+bool read_element(JsonbContainer* element, CreateArgs* args, const char** error) {
+    static const char* const known[] = {
+        "workflow_id", "task_name",  "assignment", "input",    "priority", "queue",       "due_at",
+        "activate_at", "expires_at", "skippable",  "step_ref", "run_id",   "follow_up_at"};
+    JsonbIterator* it = JsonbIteratorInit(element);
+    JsonbValue value;
+    JsonbIteratorToken token;
+    bool skip_nested = false;
+    while ((token = JsonbIteratorNext(&it, &value, skip_nested)) != WJB_DONE) {
+        skip_nested = true;
+        if (token != WJB_KEY) continue;
+        bool is_known = false;
+        for (const char* name : known) {
+            is_known |= strlen(name) == static_cast<size_t>(value.val.string.len) &&
+                        strncmp(name, value.val.string.val, value.val.string.len) == 0;
+        }
+        if (!is_known) {
+            *error = element_error(pnstrdup(value.val.string.val, value.val.string.len),
+                                   "is not a parameter of workitem_create");
+            return false;
+        }
+    }
+    if (!read_text(element, "workflow_id", &args->workflow_id, error) ||
+        !read_text(element, "task_name", &args->task_name, error) ||
+        !read_text(element, "queue", &args->queue, error) ||
+        !read_text(element, "step_ref", &args->step_ref, error) ||
+        !read_text(element, "run_id", &args->run_id, error) ||
+        !read_document(element, "assignment", &args->assignment, error) ||
+        !read_document(element, "input", &args->input, error) ||
+        !read_time(element, "due_at", &args->due_at, error) ||
+        !read_time(element, "activate_at", &args->activate_at, error) ||
+        !read_time(element, "expires_at", &args->expires_at, error) ||
+        !read_time(element, "follow_up_at", &args->follow_up_at, error)) {
+        return false;
+    }
+    JsonbValue buffer;
+    if (JsonbValue* priority = field(element, "priority", &buffer);
+        priority != nullptr && priority->type != jbvNull) {
+        if (priority->type != jbvNumeric) {
+            *error = element_error("priority", "must be an integer");
+            return false;
+        }
+        args->priority = DatumGetInt32(
+            DirectFunctionCall1(numeric_int4, NumericGetDatum(priority->val.numeric)));
+    }
+    if (JsonbValue* skippable = field(element, "skippable", &buffer);
+        skippable != nullptr && skippable->type != jbvNull) {
+        if (skippable->type != jbvBool) {
+            *error = element_error("skippable", "must be true or false");
+            return false;
+        }
+        args->skippable = skippable->val.boolean;
+    }
+    if (args->workflow_id == nullptr) {
+        *error = element_error("workflow_id", "is required");
+        return false;
+    }
+    if (args->task_name == nullptr) {
+        *error = element_error("task_name", "is required");
+        return false;
+    }
+    return true;
+}
+
+void put_create_row(ReturnSetInfo* result, int position, const CreateOutcome& outcome) {
+    Datum values[6] = {Int32GetDatum(position),
+                       Datum(0),
+                       BoolGetDatum(outcome.ok),
+                       Datum(0),
+                       Datum(0),
+                       outcome.item};
+    bool nulls[6] = {false, true, false, true, true, !outcome.ok};
+    if (outcome.ok) {
+        bool is_null = false;
+        values[1] = GetAttributeByName(DatumGetHeapTupleHeader(outcome.item), "id", &is_null);
+        nulls[1] = is_null;
+    } else {
+        values[3] = CStringGetTextDatum(unpack_sql_state(outcome.sqlerrcode));
+        values[4] = CStringGetTextDatum(outcome.message);
+        nulls[3] = nulls[4] = false;
+    }
+    tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+}
+
+void append_created(StringInfo out, int position, const CreateOutcome& outcome) {
+    int64 id = 0;
+    if (outcome.ok) {
+        bool is_null = false;
+        id = DatumGetInt64(
+            GetAttributeByName(DatumGetHeapTupleHeader(outcome.item), "id", &is_null));
+    }
+    append_result_json(out, position == 1, position, id, outcome.ok,
+                       outcome.ok ? nullptr : unpack_sql_state(outcome.sqlerrcode), outcome.message,
+                       outcome.ok ? outcome.item : Datum(0));
 }
 
 }  // namespace
 
-}  // namespace workitem::pg
-
-using namespace workitem;
-using namespace workitem::pg;
-
 extern "C" {
 PG_FUNCTION_INFO_V1(workitem_create);
+PG_FUNCTION_INFO_V1(workitem_create_many);
 }
 
 extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
-    // Decode (PG zone).
     const char* tenant = current_tenant();
-    const char* workflow_id = required_text(fcinfo, a_workflow_id, "workflow_id");
-    const char* task_name = required_text(fcinfo, a_task_name, "task_name");
-    Jsonb* assignment = optional_jsonb_arg(fcinfo, a_assignment);
-    const char* assignment_text =
-        assignment ? JsonbToCString(nullptr, &assignment->root, VARSIZE(assignment)) : "{}";
-    Jsonb* input = optional_jsonb_arg(fcinfo, a_input);
-    const int32 priority = PG_ARGISNULL(a_priority) ? 0 : PG_GETARG_INT32(a_priority);
-    const char* queue = optional_text_arg(fcinfo, a_queue);
-    const bool skippable = !PG_ARGISNULL(a_skippable) && PG_GETARG_BOOL(a_skippable);
-    const char* step_ref = optional_text_arg(fcinfo, a_step_ref);
-    const char* run_id = optional_text_arg(fcinfo, a_run_id);
-    const char* actor = optional_text_arg(fcinfo, a_actor);
-    if (actor == nullptr) actor = GetUserNameFromId(GetOuterUserId(), false);
-    const char* idempotency_key = optional_text_arg(fcinfo, a_idempotency_key);
-    const core::Limits limits = current_limits();
-    const core::Timestamp now = core_now();
-
-    // Decide (core).
-    const Placement placement = cpp_boundary([&]() -> core::Result<Placement> {
-        core::CreateCommand command;
-        command.workflow_id = workflow_id;
-        command.task_name = task_name;
-        command.run_id = view(run_id);
-        command.step_ref = view(step_ref);
-        command.queue = view(queue);
-        command.assignment = assignment_text;
-        if (input) command.input_bytes = VARSIZE(input);
-        command.priority = priority;
-        command.due_at = optional_time(fcinfo, a_due_at);
-        command.activate_at = optional_time(fcinfo, a_activate_at);
-        command.expires_at = optional_time(fcinfo, a_expires_at);
-        command.skippable = skippable;
-        core::Actor creator;
-        creator.id = actor;
-        creator.acts_as_service = true;
-        auto plan = core::plan_create(command, creator, limits, now);
-        if (!plan) return plan.error();
-        Placement p{};
-        p.state = core::to_string(plan->state).data();  // labels are static, NUL-terminated
-        p.owner = plan->owner ? copy_to_palloc(*plan->owner) : nullptr;
-        p.has_lease_seconds = plan->lease_seconds.has_value();
-        p.lease_seconds = plan->lease_seconds.value_or(0);
-        p.has_lease_until = plan->lease_until.has_value();
-        if (plan->lease_until) p.lease_until = to_pg_time(*plan->lease_until);
-        return p;
-    });
-
-    // Act (PG zone): insert; the trigger writes the one `created` event.
-    auto text_or_null = [](const char* text) {
-        return text ? CStringGetTextDatum(text) : Datum(0);
-    };
-    auto arg_or_null = [&](int arg) { return PG_ARGISNULL(arg) ? Datum(0) : PG_GETARG_DATUM(arg); };
-    Datum values[19] = {
-        CStringGetTextDatum(tenant),
-        CStringGetTextDatum(workflow_id),
-        text_or_null(run_id),
-        text_or_null(step_ref),
-        CStringGetTextDatum(task_name),
-        text_or_null(queue),
-        CStringGetTextDatum(placement.state),
-        Int32GetDatum(priority),
-        assignment ? JsonbPGetDatum(assignment) : Datum(0),
-        text_or_null(placement.owner),
-        input ? JsonbPGetDatum(input) : Datum(0),
-        arg_or_null(a_activate_at),
-        arg_or_null(a_due_at),
-        PG_NARGS() > a_follow_up_at ? arg_or_null(a_follow_up_at) : Datum(0),
-        arg_or_null(a_expires_at),
-        BoolGetDatum(skippable),
-        Int32GetDatum(placement.lease_seconds),
-        TimestampTzGetDatum(placement.lease_until),
-        CStringGetTextDatum(actor),
-    };
-    char nulls[20] = "                   ";
-    auto null_if = [&](int position, bool is_null) { nulls[position] = is_null ? 'n' : ' '; };
-    null_if(2, run_id == nullptr);
-    null_if(3, step_ref == nullptr);
-    null_if(5, queue == nullptr);
-    if (assignment == nullptr) values[8] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
-    null_if(9, placement.owner == nullptr);
-    null_if(10, input == nullptr);
-    null_if(11, PG_ARGISNULL(a_activate_at));
-    null_if(12, PG_ARGISNULL(a_due_at));
-    null_if(13, PG_NARGS() <= a_follow_up_at || PG_ARGISNULL(a_follow_up_at));
-    null_if(14, PG_ARGISNULL(a_expires_at));
-    null_if(16, !placement.has_lease_seconds);
-    null_if(17, !placement.has_lease_until);
+    CreateArgs args{};
+    args.workflow_id = optional_text_arg(fcinfo, a_workflow_id);
+    if (args.workflow_id == nullptr)
+        raise(core::ErrorCode::invalid_input, "workflow_id is required");
+    args.task_name = optional_text_arg(fcinfo, a_task_name);
+    if (args.task_name == nullptr) raise(core::ErrorCode::invalid_input, "task_name is required");
+    args.assignment = optional_jsonb_arg(fcinfo, a_assignment);
+    args.input = optional_jsonb_arg(fcinfo, a_input);
+    args.priority = PG_ARGISNULL(a_priority) ? 0 : PG_GETARG_INT32(a_priority);
+    args.queue = optional_text_arg(fcinfo, a_queue);
+    args.due_at = time_arg(fcinfo, a_due_at);
+    args.activate_at = time_arg(fcinfo, a_activate_at);
+    args.expires_at = time_arg(fcinfo, a_expires_at);
+    args.follow_up_at = time_arg(fcinfo, a_follow_up_at);
+    args.skippable = !PG_ARGISNULL(a_skippable) && PG_GETARG_BOOL(a_skippable);
+    args.step_ref = optional_text_arg(fcinfo, a_step_ref);
+    args.run_id = optional_text_arg(fcinfo, a_run_id);
+    args.actor = optional_text_arg(fcinfo, a_actor);
+    if (args.actor == nullptr) args.actor = caller_name();
+    args.idempotency_key = optional_text_arg(fcinfo, a_idempotency_key);
 
     spi::connect();
-    begin_change(
-        PendingChange{0, core::Operation::create, actor, nullptr, idempotency_key, true, true});
-    spi::execute(insert_item, values, nulls, 1);
-    end_change();
-    bool is_null = false;
-    const Datum item = spi::first_column(0, &is_null);
+    IdempotencyClaim claim{};
+    if (args.idempotency_key != nullptr) {
+        claim = claim_key(tenant, args.idempotency_key, fcinfo, a_idempotency_key);
+        if (claim.replay) {
+            const Datum item = item_from_jsonb(claim.outcome);
+            spi::finish();
+            PG_RETURN_DATUM(item);
+        }
+    }
+    const CreateOutcome outcome = create_item(tenant, args, false);
+    if (args.idempotency_key != nullptr) {
+        bool is_null = false;
+        const int64 id = DatumGetInt64(
+            GetAttributeByName(DatumGetHeapTupleHeader(outcome.item), "id", &is_null));
+        remember_outcome(tenant, args.idempotency_key, "create", claim, id,
+                         item_to_jsonb(outcome.item), false);
+    }
     spi::finish();
-    PG_RETURN_DATUM(item);
+    PG_RETURN_DATUM(outcome.item);
+}
+
+// workitem_create_many(items jsonb, actor text, idempotency_key text)
+extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
+    const char* tenant = current_tenant();
+    if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "items is required");
+    Jsonb* items = PG_GETARG_JSONB_P(0);
+    if (!JB_ROOT_IS_ARRAY(items) || JB_ROOT_IS_SCALAR(items)) {
+        raise(core::ErrorCode::invalid_input, "items must be a JSON array of objects");
+    }
+    const int count = static_cast<int>(JB_ROOT_COUNT(items));
+    if (count > max_batch_size()) {
+        raise(core::ErrorCode::invalid_input,
+              psprintf("items has %d elements, more than workitem.max_batch_size (%d)", count,
+                       max_batch_size()));
+    }
+    const char* actor = optional_text_arg(fcinfo, 1);
+    if (actor == nullptr) actor = caller_name();
+    const char* idempotency_key = optional_text_arg(fcinfo, 2);
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    spi::connect();
+    IdempotencyClaim claim{};
+    if (idempotency_key != nullptr) {
+        claim = claim_key(tenant, idempotency_key, fcinfo, 2);
+        if (claim.replay) {
+            replay_created(result, claim.outcome);
+            spi::finish();
+            return Datum(0);
+        }
+    }
+    StringInfo outcome_json = makeStringInfo();
+    appendStringInfoChar(outcome_json, '[');
+    for (int i = 0; i < count; ++i) {
+        JsonbValue* element = getIthJsonbValueFromContainer(&items->root, i);
+        CreateArgs args{};
+        args.actor = actor;
+        args.idempotency_key = idempotency_key;
+        const char* error = nullptr;
+        CreateOutcome outcome{};
+        if (element->type != jbvBinary || !JsonContainerIsObject(element->val.binary.data)) {
+            error = "items element: must be a JSON object";
+        } else if (read_element(element->val.binary.data, &args, &error)) {
+            outcome = create_item(tenant, args, true);
+        }
+        if (error != nullptr) {
+            outcome =
+                CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::invalid_input), error};
+        }
+        put_create_row(result, i + 1, outcome);
+        if (idempotency_key != nullptr) append_created(outcome_json, i + 1, outcome);
+    }
+    if (idempotency_key != nullptr) {
+        appendStringInfoChar(outcome_json, ']');
+        remember_outcome(tenant, idempotency_key, "create_many", claim, 0,
+                         DirectFunctionCall1(jsonb_in, CStringGetDatum(outcome_json->data)), false);
+    }
+    spi::finish();
+    return Datum(0);
 }

@@ -1,30 +1,51 @@
-// Working on a held item and ending it: start, complete, cancel.
+// The single-item operations: workitem_<op>(id, actor, ...). Each decodes its arguments by the
+// operation's layout (call_arguments.cpp) and runs the shared transition sandwich.
+#include "boundary.hpp"
+#include "call_arguments.hpp"
 #include "transition.hpp"
 
 using namespace workitem;
 using namespace workitem::pg;
 
-extern "C" {
-PG_FUNCTION_INFO_V1(workitem_start);
-PG_FUNCTION_INFO_V1(workitem_complete);
-PG_FUNCTION_INFO_V1(workitem_cancel);
+namespace {
+
+Datum run_single(FunctionCallInfo fcinfo, core::Operation operation) {
+    const ArgumentLayout& layout = layout_of(operation);
+    TransitionCall call = decode_call(fcinfo, layout);
+    if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "id is required");
+    call.item_id = PG_GETARG_INT64(0);
+    if (layout.expected_version >= 0 && !PG_ARGISNULL(layout.expected_version)) {
+        call.has_expected_version = true;
+        call.expected_version = PG_GETARG_INT64(layout.expected_version);
+    }
+    return run_transition(call, fcinfo, layout.idempotency_key);
 }
 
-// workitem_start(id, actor, expected_version, idempotency_key)
-extern "C" Datum workitem_start(PG_FUNCTION_ARGS) {
-    PG_RETURN_DATUM(run_transition(decode_common(fcinfo, core::Operation::start, 2, 3)));
-}
+}  // namespace
 
-// workitem_complete(id, actor, output, expected_version, idempotency_key)
-extern "C" Datum workitem_complete(PG_FUNCTION_ARGS) {
-    TransitionCall call = decode_common(fcinfo, core::Operation::complete, 3, 4);
-    call.body = optional_jsonb_arg(fcinfo, 2);
-    PG_RETURN_DATUM(run_transition(call));
-}
+#define WORKITEM_SINGLE_OPERATION(op)                             \
+    extern "C" {                                                  \
+    PG_FUNCTION_INFO_V1(workitem_##op);                           \
+    }                                                             \
+    extern "C" Datum workitem_##op(PG_FUNCTION_ARGS) {            \
+        PG_RETURN_DATUM(run_single(fcinfo, core::Operation::op)); \
+    }
 
-// workitem_cancel(id, actor, reason, expected_version, idempotency_key)
-extern "C" Datum workitem_cancel(PG_FUNCTION_ARGS) {
-    TransitionCall call = decode_common(fcinfo, core::Operation::cancel, 3, 4);
-    call.reason = optional_text_arg(fcinfo, 2);
-    PG_RETURN_DATUM(run_transition(call));
-}
+WORKITEM_SINGLE_OPERATION(claim)
+WORKITEM_SINGLE_OPERATION(allocate)
+WORKITEM_SINGLE_OPERATION(start)
+WORKITEM_SINGLE_OPERATION(stop)
+WORKITEM_SINGLE_OPERATION(release)
+WORKITEM_SINGLE_OPERATION(delegate)
+WORKITEM_SINGLE_OPERATION(resolve)
+WORKITEM_SINGLE_OPERATION(forward)
+WORKITEM_SINGLE_OPERATION(suspend)
+WORKITEM_SINGLE_OPERATION(resume)
+WORKITEM_SINGLE_OPERATION(complete)
+WORKITEM_SINGLE_OPERATION(fail)
+WORKITEM_SINGLE_OPERATION(skip)
+WORKITEM_SINGLE_OPERATION(cancel)
+WORKITEM_SINGLE_OPERATION(mark_error)
+WORKITEM_SINGLE_OPERATION(heartbeat)
+WORKITEM_SINGLE_OPERATION(update)
+WORKITEM_SINGLE_OPERATION(save_output)

@@ -4,6 +4,7 @@
 
 #include "item_row.hpp"
 #include "spi.hpp"
+#include "transition.hpp"
 
 namespace workitem::pg {
 
@@ -31,6 +32,11 @@ enum ColumnIndex : int {
     c_output,
     c_fault,
     c_assignment,
+    c_priority,
+    c_due_at,
+    c_follow_up_at,
+    c_expires_at,
+    c_input,
     column_count,
 };
 
@@ -50,7 +56,13 @@ constexpr UpdatableColumn columns[column_count] = {
     {"output", JSONBOID, ""},
     {"fault", JSONBOID, ""},
     {"assignment", JSONBOID, ""},
+    {"priority", INT4OID, ""},
+    {"due_at", TIMESTAMPTZOID, ""},
+    {"follow_up_at", TIMESTAMPTZOID, ""},
+    {"expires_at", TIMESTAMPTZOID, ""},
+    {"input", JSONBOID, ""},
 };
+static_assert(column_count <= 32, "the column set is a 32-bit mask");
 
 // The values of one UPDATE, in column order; `mask` says which columns are set.
 struct UpdateValues {
@@ -90,7 +102,8 @@ struct UpdateValues {
     }
 };
 
-UpdateValues values_of(const core::Change& change, Jsonb* body) {
+UpdateValues values_of(const core::Change& change, const TransitionCall& call) {
+    Jsonb* body = call.body;
     UpdateValues v{};
     v.bumps_version = change.bumps_version;
     if (change.bumps_version) v.label(c_state, core::to_string(change.state));
@@ -116,6 +129,13 @@ UpdateValues values_of(const core::Change& change, Jsonb* body) {
         if (change.writes_output) v.set(c_output, JsonbPGetDatum(body));
         if (change.writes_fault) v.set(c_fault, JsonbPGetDatum(body));
         if (change.writes_assignment) v.set(c_assignment, JsonbPGetDatum(body));
+    }
+    if (change.writes_attributes) {
+        if (call.has_priority) v.set(c_priority, Int32GetDatum(call.priority));
+        if (call.has_due_at) v.set(c_due_at, TimestampTzGetDatum(call.due_at));
+        if (call.has_follow_up_at) v.set(c_follow_up_at, TimestampTzGetDatum(call.follow_up_at));
+        if (call.has_expires_at) v.set(c_expires_at, TimestampTzGetDatum(call.expires_at));
+        if (call.input != nullptr) v.set(c_input, JsonbPGetDatum(call.input));
     }
     return v;
 }
@@ -155,8 +175,11 @@ spi::Statement& statement_for(const UpdateValues& v) {
         if ((v.mask & (1u << c)) == 0) continue;
         entry.statement.parameter_types[parameter] = columns[c].type;
         ++parameter;
-        appendStringInfo(&sql, "%s%s = $%d%s", first ? "" : ", ", columns[c].name, parameter,
-                         columns[c].cast);
+        // A new assignment replaces the keys it names and keeps the others (administrators,
+        // excluded owners...), so forward and update can name just the new potential owners.
+        const char* merge = c == c_assignment ? "i.assignment || " : "";
+        appendStringInfo(&sql, "%s%s = %s$%d%s", first ? "" : ", ", columns[c].name, merge,
+                         parameter, columns[c].cast);
         first = false;
     }
     appendStringInfoString(&sql, " WHERE i.id = $1 RETURNING i");
@@ -171,8 +194,8 @@ spi::Statement& statement_for(const UpdateValues& v) {
 spi::Statement read_item{"SELECT i FROM workitem.item AS i WHERE i.id = $1", 1, {INT8OID}, nullptr};
 }  // namespace
 
-Datum update_item(int64 id, const core::Change& change, Jsonb* body) {
-    const UpdateValues v = values_of(change, body);
+Datum update_item(int64 id, const core::Change& change, const TransitionCall& call) {
+    const UpdateValues v = values_of(change, call);
     bool is_null = false;
     if (v.mask == 0 && !v.bumps_version) {  // a heartbeat without a lease: nothing to write
         Datum key[1] = {Int64GetDatum(id)};

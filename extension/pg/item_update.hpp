@@ -8,9 +8,11 @@
 
 namespace workitem::pg {
 
+struct TransitionCall;
+
 // Applies `change` to item `id` (already locked) and returns the new row as a workitem.item
-// composite Datum, copied out of SPI's memory. `body` is the call's jsonb document, written to
-// output, fault or assignment as the change says.
-Datum update_item(int64 id, const core::Change& change, Jsonb* body);
+// composite Datum, copied out of SPI's memory. The call's own documents and attributes are
+// written where the change says (output, fault, assignment, update's attributes).
+Datum update_item(int64 id, const core::Change& change, const TransitionCall& call);
 
 }  // namespace workitem::pg

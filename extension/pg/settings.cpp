@@ -8,6 +8,8 @@ namespace {
 char* tenant_setting = nullptr;
 char* trace_context_setting = nullptr;
 int max_payload_bytes_setting = 1024 * 1024;
+int idempotency_retention_setting = 24 * 3600;
+int max_batch_size_setting = 10000;
 }  // namespace
 
 void define_settings() {
@@ -26,6 +28,15 @@ void define_settings() {
                                "Set per transaction by callers that trace requests; empty: none.",
                                &trace_context_setting, "", PGC_USERSET, 0, nullptr, nullptr,
                                nullptr);
+    DefineCustomIntVariable(
+        "workitem.idempotency_retention", "How long idempotency keys are remembered.",
+        "A retry with the same key within this time replays the original outcome.",
+        &idempotency_retention_setting, 24 * 3600, 60, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr,
+        nullptr, nullptr);
+    DefineCustomIntVariable("workitem.max_batch_size", "Most ids one batch call may name.",
+                            "Larger batches are refused with WI422; split them.",
+                            &max_batch_size_setting, 10000, 1, 1000000, PGC_SUSET, 0, nullptr,
+                            nullptr, nullptr);
     MarkGUCPrefixReserved("workitem");
 }
 
@@ -35,6 +46,14 @@ const char* current_tenant() {
               "Set it to a tenant id, or RESET it to use 'default'.");
     }
     return tenant_setting;
+}
+
+double idempotency_retention_seconds() {
+    return idempotency_retention_setting;
+}
+
+int max_batch_size() {
+    return max_batch_size_setting;
 }
 
 core::Limits current_limits() {

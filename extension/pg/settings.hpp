@@ -12,6 +12,12 @@ void define_settings();
 // The tenant of this call: workitem.tenant, or 'default' when unset.
 const char* current_tenant();
 
+// How long idempotency keys are kept (workitem.idempotency_retention), in seconds.
+double idempotency_retention_seconds();
+
+// Most ids one batch call may name (workitem.max_batch_size).
+int max_batch_size();
+
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 

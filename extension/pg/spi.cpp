@@ -34,6 +34,13 @@ Datum first_column(uint64 row, bool* is_null) {
     return SPI_datumTransfer(value, false, -1);
 }
 
+Datum first_column_of(HeapTuple tuple, int number, bool* is_null) {
+    Datum value = SPI_getbinval(tuple, SPI_tuptable->tupdesc, number, is_null);
+    if (*is_null) return value;
+    Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, number - 1);
+    return SPI_datumTransfer(value, attribute->attbyval, attribute->attlen);
+}
+
 int column_number(const char* name) {
     const int number = SPI_fnumber(SPI_tuptable->tupdesc, name);
     if (number <= 0) elog(ERROR, "workitem: result has no column \"%s\"", name);

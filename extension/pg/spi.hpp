@@ -25,6 +25,9 @@ uint64 execute(Statement& statement, const Datum* values, const char* nulls, lon
 // The first column of row `row` of the last result, copied out of SPI's memory.
 Datum first_column(uint64 row, bool* is_null);
 
+// Column `number` of `tuple` in the last result, copied out of SPI's memory.
+Datum first_column_of(HeapTuple tuple, int number, bool* is_null);
+
 // Helpers to read a column of the last result by name.
 int column_number(const char* name);
 Datum column(HeapTuple tuple, int number, bool* is_null);

@@ -8,6 +8,8 @@
 #include "boundary.hpp"
 #include "change_context.hpp"
 #include "item_row.hpp"
+#include "idempotency.hpp"
+#include "batch_results.hpp"
 #include "item_update.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
@@ -52,6 +54,23 @@ spi::Statement actor_principals{
     {TEXTOID, TEXTOID},
     nullptr};
 
+spi::Statement lock_items{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST
+    "FROM workitem.item i WHERE i.id = ANY ($1) AND i.tenant_id = $2 ORDER BY i.id "
+    "FOR UPDATE OF i",
+    3,
+    {INT8ARRAYOID, TEXTOID, TEXTOID},
+    nullptr};
+
+spi::Statement lock_workflow{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST
+    "FROM workitem.item i WHERE i.workflow_id = $1 AND i.tenant_id = $2 "
+    "AND i.state IN ('created', 'offered', 'allocated', 'started', 'suspended') ORDER BY i.id "
+    "FOR UPDATE OF i",
+    3,
+    {TEXTOID, TEXTOID, TEXTOID},
+    nullptr};
+
 // How many refused candidates claim_next passes over before it reports nothing.
 constexpr int claim_next_attempts = 16;
 
@@ -64,7 +83,11 @@ core::Command to_command(const TransitionCall& call) {
     if (call.has_lease_seconds) command.lease_seconds = call.lease_seconds;
     if (call.has_until) command.until = to_core_time(call.until);
     if (call.reason) command.reason = call.reason;
-    if (call.body) command.payload_bytes = VARSIZE(call.body);
+    if (call.assignment_text) command.assignment = call.assignment_text;
+    std::size_t largest = 0;
+    if (call.body) largest = VARSIZE(call.body);
+    if (call.input) largest = std::max<std::size_t>(largest, VARSIZE(call.input));
+    if (largest > 0) command.payload_bytes = largest;
     return command;
 }
 
@@ -73,30 +96,107 @@ void validate_call(const TransitionCall& call, core::Timestamp now) {
     const core::Limits limits = current_limits();
     cpp_boundary([&]() -> core::Status {
         const core::Command command = to_command(call);
-        return core::validate_input(command, to_actor(call, TextList{0, nullptr}), limits, now);
+        auto status =
+            core::validate_input(command, to_actor(call, TextList{0, nullptr}), limits, now);
+        if (!status || call.assignment_text == nullptr) return status;
+        auto spec = core::parse_assignment(call.assignment_text, limits);
+        if (!spec) return spec.error();
+        return core::ok();
     });
+}
+
+core::Result<core::Change> decide_in_core(const TransitionCall& call, const ItemRow& row,
+                                          core::Timestamp now) {
+    const core::Item item = to_core_item(row);
+    return core::decide(to_command(call), item, to_actor(call, row.actor_groups),
+                        core::ConstraintFacts{}, now);
 }
 
 core::Change decide_on_row(const TransitionCall& call, const ItemRow& row, core::Timestamp now) {
-    return cpp_boundary([&]() -> core::Result<core::Change> {
-        const core::Item item = to_core_item(row);
-        return core::decide(to_command(call), item, to_actor(call, row.actor_groups),
-                            core::ConstraintFacts{}, now);
+    return cpp_boundary([&]() { return decide_in_core(call, row, now); });
+}
+
+// A refusal as plain data, for batch rows (the batch reports it instead of raising it).
+struct Verdict {
+    bool allowed;
+    core::Change change;
+    int sqlerrcode;
+    const char* message;
+};
+
+Verdict judge(const TransitionCall& call, const ItemRow& row, core::Timestamp now) {
+    return cpp_boundary([&]() -> core::Result<Verdict> {
+        auto decision = decide_in_core(call, row, now);
+        Verdict verdict{};
+        if (decision) {
+            verdict.allowed = true;
+            verdict.change = decision.value();
+        } else {
+            verdict.sqlerrcode = sqlstate_of(decision.error().code);
+            verdict.message = copy_to_palloc(decision.error().message);
+        }
+        return verdict;
     });
 }
 
-Datum write(const TransitionCall& call, const ItemRow& row, const core::Change& change) {
-    PendingChange pending{row.id,
-                          call.operation,
-                          call.actor,
-                          call.reason,
-                          call.idempotency_key,
-                          change.bumps_version,
-                          change.writes_event};
-    begin_change(pending);
-    const Datum item = update_item(row.id, change, call.body);
+Datum write(const TransitionCall& call, int64 item_id, const core::Change& change) {
+    begin_change(PendingChange{item_id, call.operation, call.actor, call.reason,
+                               call.idempotency_key, change.bumps_version, change.writes_event});
+    const Datum item = update_item(item_id, change, call);
     end_change();
     return item;
+}
+
+// Idempotency around one call: replays a stored outcome, or remembers the new one.
+struct KeyedCall {
+    const char* tenant;
+    const TransitionCall& call;
+    FunctionCallInfo fcinfo;
+    int key_argument;
+    IdempotencyClaim claim{};
+
+    bool replays() {
+        if (call.idempotency_key == nullptr) return false;
+        claim = claim_key(tenant, call.idempotency_key, fcinfo, key_argument);
+        return claim.replay;
+    }
+    void remember(int64 item_id, Datum outcome, bool outcome_null) {
+        if (call.idempotency_key == nullptr) return;
+        remember_outcome(tenant, call.idempotency_key, core::to_string(call.operation).data(),
+                         claim, item_id, outcome, outcome_null);
+    }
+};
+
+// Batch ids: no NULL, no id twice (each item gets exactly one outcome).
+void require_distinct_ids(const Datum* ids, const bool* nulls, int count) {
+    auto* sorted = static_cast<int64*>(palloc(sizeof(int64) * (count + 1)));
+    for (int i = 0; i < count; ++i) {
+        if (nulls[i]) raise(core::ErrorCode::invalid_input, "ids must not contain NULL");
+        sorted[i] = DatumGetInt64(ids[i]);
+    }
+    std::sort(sorted, sorted + count);
+    for (int i = 1; i < count; ++i) {
+        if (sorted[i] == sorted[i - 1]) {
+            raise(core::ErrorCode::invalid_input, psprintf("ids names item %ld twice", sorted[i]));
+        }
+    }
+}
+
+// The locked row of `id` among rows sorted by id, or nullptr.
+const ItemRow* find_row(const ItemRow* rows, uint64 count, int64 id) {
+    const ItemRow* end = rows + count;
+    const ItemRow* at =
+        std::lower_bound(rows, end, id, [](const ItemRow& row, int64 key) { return row.id < key; });
+    return at != end && at->id == id ? at : nullptr;
+}
+
+void put_tuple(FunctionCallInfo fcinfo, Datum composite) {
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    HeapTupleHeader header = DatumGetHeapTupleHeader(composite);
+    HeapTupleData tuple{};
+    tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+    tuple.t_data = header;
+    tuplestore_puttuple(result->setResult, &tuple);
 }
 
 }  // namespace
@@ -115,68 +215,62 @@ void raise_not_found(int64 item_id, const char* tenant) {
 }
 
 const char* optional_text_arg(FunctionCallInfo fcinfo, int arg) {
-    if (PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
+    if (arg < 0 || PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
     return text_to_cstring(PG_GETARG_TEXT_PP(arg));
 }
 
 Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg) {
-    if (PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
+    if (arg < 0 || PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
     return PG_GETARG_JSONB_P(arg);
 }
 
-TransitionCall decode_common(FunctionCallInfo fcinfo, core::Operation operation,
-                             int expected_version_arg, int idempotency_key_arg) {
-    TransitionCall call{};
-    call.operation = operation;
-    if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "id is required");
-    call.item_id = PG_GETARG_INT64(0);
-    call.actor = optional_text_arg(fcinfo, 1);
-    if (expected_version_arg >= 0 && !PG_ARGISNULL(expected_version_arg)) {
-        call.has_expected_version = true;
-        call.expected_version = PG_GETARG_INT64(expected_version_arg);
-    }
-    if (idempotency_key_arg >= 0) {
-        call.idempotency_key = optional_text_arg(fcinfo, idempotency_key_arg);
-    }
-    return call;
-}
-
-Datum run_transition(const TransitionCall& call) {
+Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int key_argument) {
     const char* tenant = current_tenant();
     const core::Timestamp now = core_now();
     validate_call(call, now);
 
     spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        const Datum item = item_from_jsonb(keyed.claim.outcome);
+        spi::finish();
+        return item;
+    }
     Datum args[3] = {Int64GetDatum(call.item_id), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
     if (spi::execute(lock_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
     const ItemRow row = read_item_row(0);
     const core::Change change = decide_on_row(call, row, now);
-    const Datum item = write(call, row, change);
+    const Datum item = write(call, row.id, change);
+    keyed.remember(row.id, item_to_jsonb(item), false);
     spi::finish();
     return item;
 }
 
-bool run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
-                    Datum* item) {
+void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
+                    FunctionCallInfo fcinfo, int key_argument) {
     const char* tenant = current_tenant();
     const core::Timestamp now = core_now();
     validate_call(call, now);
+    InitMaterializedSRF(fcinfo, 0);
 
     spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        if (!keyed.claim.outcome_null) put_tuple(fcinfo, item_from_jsonb(keyed.claim.outcome));
+        spi::finish();
+        return;
+    }
     Datum principal_args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(call.actor)};
     spi::execute(actor_principals, principal_args, nullptr, 1);
     bool is_null = false;
     const Datum principals = spi::first_column(0, &is_null);
 
-    int64 refused[claim_next_attempts];
+    Datum refused[claim_next_attempts];
     int refused_count = 0;
-    bool found = false;
-    while (!found && refused_count < claim_next_attempts) {
-        Datum refused_ids[claim_next_attempts + 1];
-        for (int i = 0; i < refused_count; ++i) refused_ids[i] = Int64GetDatum(refused[i]);
+    while (refused_count < claim_next_attempts) {
         Datum args[6] = {
-            PointerGetDatum(construct_array(refused_ids, refused_count, INT8OID, sizeof(int64),
+            PointerGetDatum(construct_array(refused, refused_count, INT8OID, sizeof(int64),
                                             FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
             CStringGetTextDatum(tenant),
             CStringGetTextDatum(call.actor),
@@ -188,27 +282,121 @@ bool run_claim_next(const TransitionCall& call, const char* queue, const char* t
         if (spi::execute(query, args, nulls, 1) == 0) break;
 
         const ItemRow row = read_item_row(0);
-        // The query found it eligible; the core has the last word (version, constraints, time).
-        const bool allowed = cpp_boundary([&]() -> core::Result<bool> {
-            const core::Item candidate = to_core_item(row);
-            TransitionCall claim = call;
-            claim.item_id = row.id;
-            return core::decide(to_command(claim), candidate, to_actor(claim, row.actor_groups),
-                                core::ConstraintFacts{}, now)
-                .has_value();
-        });
-        if (!allowed) {
-            refused[refused_count++] = row.id;
-            continue;
-        }
         TransitionCall claim = call;
         claim.item_id = row.id;
-        const core::Change change = decide_on_row(claim, row, now);
-        *item = write(claim, row, change);
-        found = true;
+        // The query found it eligible; the core has the last word (constraints, time).
+        const Verdict verdict = judge(claim, row, now);
+        if (!verdict.allowed) {
+            refused[refused_count++] = Int64GetDatum(row.id);
+            continue;
+        }
+        const Datum item = write(claim, row.id, verdict.change);
+        keyed.remember(row.id, item_to_jsonb(item), false);
+        put_tuple(fcinfo, item);
+        spi::finish();
+        return;
+    }
+    keyed.remember(0, Datum(0), true);
+    spi::finish();
+}
+
+void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,
+               FunctionCallInfo fcinfo, int key_argument) {
+    const char* tenant = current_tenant();
+    const core::Timestamp now = core_now();
+    validate_call(call, now);
+
+    Datum* id_values = nullptr;
+    bool* id_nulls = nullptr;
+    int count = 0;
+    deconstruct_array(ids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &id_values,
+                      &id_nulls, &count);
+    if (count > max_batch_size()) {
+        raise(core::ErrorCode::invalid_input,
+              psprintf("ids names %d items, more than workitem.max_batch_size (%d)", count,
+                       max_batch_size()),
+              nullptr, "Split the batch.");
+    }
+    require_distinct_ids(id_values, id_nulls, count);
+    Datum* version_values = nullptr;
+    bool* version_nulls = nullptr;
+    int version_count = 0;
+    if (expected_versions != nullptr) {
+        deconstruct_array(expected_versions, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+                          TYPALIGN_DOUBLE, &version_values, &version_nulls, &version_count);
+        if (version_count != count) {
+            raise(core::ErrorCode::invalid_input,
+                  "expected_versions must have one entry per id (NULL: no check)");
+        }
+    }
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        replay_batch(result, keyed.claim.outcome);
+        spi::finish();
+        return;
+    }
+
+    // Lock every row first, in id order (two batches never deadlock on each other), then decide
+    // and write each item; one refused item only makes its own result row say so.
+    Datum args[3] = {PointerGetDatum(ids), CStringGetTextDatum(tenant),
+                     CStringGetTextDatum(call.actor)};
+    const uint64 found = spi::execute(lock_items, args, nullptr, 0);
+    ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
+    for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
+
+    BatchResults results = begin_batch_results(result, call.idempotency_key != nullptr);
+    for (int i = 0; i < count; ++i) {
+        const int64 id = DatumGetInt64(id_values[i]);
+        const ItemRow* row = find_row(rows, found, id);
+        if (row == nullptr) {
+            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::not_found),
+                              psprintf("item %ld not found", id));
+            continue;
+        }
+        TransitionCall item_call = call;
+        item_call.item_id = id;
+        item_call.has_expected_version = version_values != nullptr && !version_nulls[i];
+        if (item_call.has_expected_version) {
+            item_call.expected_version = DatumGetInt64(version_values[i]);
+        }
+        const Verdict verdict = judge(item_call, *row, now);
+        if (!verdict.allowed) {
+            add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
+            continue;
+        }
+        add_batch_success(results, id, write(item_call, id, verdict.change));
+    }
+    keyed.remember(0, batch_outcome(results), false);
+    spi::finish();
+}
+
+void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
+                         FunctionCallInfo fcinfo) {
+    const char* tenant = current_tenant();
+    const core::Timestamp now = core_now();
+    validate_call(call, now);
+    if (workflow_id == nullptr || workflow_id[0] == '\0') {
+        raise(core::ErrorCode::invalid_input, "workflow_id is required");
+    }
+    InitMaterializedSRF(fcinfo, 0);
+    spi::connect();
+    Datum args[3] = {CStringGetTextDatum(workflow_id), CStringGetTextDatum(tenant),
+                     CStringGetTextDatum(call.actor)};
+    const uint64 found = spi::execute(lock_workflow, args, nullptr, 0);
+    ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
+    for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
+    // All or nothing: the first refusal raises and rolls back the items already cancelled.
+    for (uint64 r = 0; r < found; ++r) {
+        TransitionCall item_call = call;
+        item_call.item_id = rows[r].id;
+        const core::Change change = decide_on_row(item_call, rows[r], now);
+        put_tuple(fcinfo, write(item_call, rows[r].id, change));
     }
     spi::finish();
-    return found;
 }
 
 }  // namespace workitem::pg

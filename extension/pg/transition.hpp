@@ -26,14 +26,21 @@ struct TransitionCall {
     int32 lease_seconds;
     bool has_until;  // suspend
     TimestampTz until;
-    const char* reason;  // cancel
-    Jsonb* body;  // output (complete, save_output), fault (fail, mark_error), assignment (forward)
+    const char* reason;  // cancel, cancel_workflow
+    Jsonb* body;  // output (complete, save_output), fault (fail, mark_error), assignment (forward,
+                  // update)
+    const char* assignment_text;  // the assignment as JSON text, for the core to check
+    // update: the attributes given (NULL arguments leave the attribute as it is)
+    bool has_priority;
+    int32 priority;
+    bool has_due_at;
+    TimestampTz due_at;
+    bool has_follow_up_at;
+    TimestampTz follow_up_at;
+    bool has_expires_at;
+    TimestampTz expires_at;
+    Jsonb* input;
 };
-
-// A call with the arguments every mutation shares: (id, actor, ..., expected_version,
-// idempotency_key).
-TransitionCall decode_common(FunctionCallInfo fcinfo, core::Operation operation,
-                             int expected_version_arg, int idempotency_key_arg);
 
 // Helpers for decoding optional arguments (nullptr / false when SQL NULL).
 const char* optional_text_arg(FunctionCallInfo fcinfo, int arg);
@@ -46,11 +53,20 @@ core::Actor to_actor(const TransitionCall& call, const TextList& groups);
 [[noreturn]] void raise_not_found(int64 item_id, const char* tenant);
 
 // Runs the call on its item and returns the item row (a workitem.item composite Datum).
-Datum run_transition(const TransitionCall& call);
+// `key_argument` is the position of the idempotency key among the function's arguments.
+Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int key_argument);
 
-// claim_next: the best offered item the actor may take in `queue` / `task_name`, claimed;
-// returns false when there is none.
-bool run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
-                    Datum* item);
+// claim_next: claims the best offered item the actor may take in `queue` / `task_name` and
+// returns it as the function's only row (no row when there is none).
+void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
+                    FunctionCallInfo fcinfo, int key_argument);
+
+// A batch form: the call on every id, one result row (id, ok, sqlstate, message, item) each.
+void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,
+               FunctionCallInfo fcinfo, int key_argument);
+
+// cancel_workflow: every active item of the workflow, cancelled (all or nothing); returns them.
+void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
+                         FunctionCallInfo fcinfo);
 
 }  // namespace workitem::pg

@@ -67,6 +67,8 @@ CREATE TABLE workitem.item (
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
     completed_at        timestamptz,
+    -- What the creating request was, so a retried create of the same step is recognised.
+    create_request_hash bytea,
     -- Derived from the assignment, so indexes and the claim_next query can use them.
     candidates          text[] GENERATED ALWAYS AS
                             (workitem.assignment_principals(assignment, 'potential_owners')) STORED,
@@ -310,6 +312,22 @@ activate_at in the future: the item waits in state created until then.
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
 Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'.$$;
 
+CREATE FUNCTION @extschema@.workitem_create_many(
+    items           jsonb,
+    actor           text DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (element integer, id bigint, ok boolean, sqlstate text, message text,
+                   item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_create_many'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_create_many(jsonb, text, text) IS
+$$Creates many items in one call: items is a JSON array of objects whose keys are
+workitem_create's parameters (workflow_id and task_name required; times as ISO 8601 strings).
+Returns one row per element (numbered from 1), in order: ok with the new (or, for a repeated step_ref, existing)
+item, or the SQLSTATE and message that refused that element; one bad element does not stop the
+others. At most workitem.max_batch_size elements. A malformed timestamp string is PostgreSQL's
+input error (22007) for the whole call. An idempotency key covers the whole call.$$;
+
 CREATE FUNCTION @extschema@.workitem_get(id bigint, actor text DEFAULT NULL)
     RETURNS workitem.item
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -384,6 +402,46 @@ $$Lists items of the current tenant matching every filter given, in id order, at
 potential_owner: items naming that user or one of their groups as potential owner (and not
 excluding them). due_before is exclusive, due_after inclusive. Errors: WI422 bad page_size.$$;
 
+CREATE FUNCTION @extschema@.workitem_count(
+    state           workitem.state DEFAULT NULL,
+    queue           text DEFAULT NULL,
+    task_name       text DEFAULT NULL,
+    workflow_id     text DEFAULT NULL,
+    owner           text DEFAULT NULL,
+    potential_owner text DEFAULT NULL,
+    due_before      timestamptz DEFAULT NULL,
+    due_after       timestamptz DEFAULT NULL,
+    min_priority    integer DEFAULT NULL,
+    actor           text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    owner_principals text[];
+    total bigint;
+BEGIN
+    IF potential_owner IS NOT NULL THEN
+        owner_principals := workitem.principals_of(tenant, potential_owner);
+    END IF;
+    SELECT count(*) INTO total FROM workitem.item i
+     WHERE i.tenant_id = tenant
+       AND (workitem_count.state IS NULL OR i.state = workitem_count.state)
+       AND (workitem_count.queue IS NULL OR i.queue = workitem_count.queue)
+       AND (workitem_count.task_name IS NULL OR i.task_name = workitem_count.task_name)
+       AND (workitem_count.workflow_id IS NULL OR i.workflow_id = workitem_count.workflow_id)
+       AND (workitem_count.owner IS NULL OR i.owner = workitem_count.owner)
+       AND (owner_principals IS NULL
+            OR (i.candidates && owner_principals AND NOT i.excluded && owner_principals))
+       AND (due_before IS NULL OR i.due_at < due_before)
+       AND (due_after IS NULL OR i.due_at >= due_after)
+       AND (min_priority IS NULL OR i.priority >= min_priority);
+    RETURN total;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_count(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, text) IS
+$$How many items of the current tenant match every filter given (the filters of workitem_list).$$;
+
 CREATE FUNCTION @extschema@.workitem_worklist(
     actor     text,
     queue     text DEFAULT NULL,
@@ -451,22 +509,550 @@ decided by the same transition table and validators that judge an attempt, so th
 disagrees with a call made right after. Errors: WI404, WI422 no actor.$$;
 
 --------------------------------------------------------------------------------------------------
--- Lifecycle operations (C: validated by the core, one event each)
+-- Lifecycle operations (C: validated by the core, one event each). Each operation's single form
+-- and batch form share one argument layout (extension/pg/call_arguments.cpp).
 --------------------------------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.workitem_claim(
-    id bigint, actor text, expected_version bigint DEFAULT NULL,
-    idempotency_key text DEFAULT NULL, lease_seconds integer DEFAULT NULL)
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL,
+    lease_seconds integer DEFAULT NULL)
     RETURNS workitem.item
     AS 'MODULE_PATHNAME', 'workitem_claim'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.workitem_claim(bigint, text, bigint, text, integer) IS
-$$Claims an offered item: allocated to actor, who must be a potential owner. Waits for a
-concurrent claim of the same item to finish; then the loser gets WI423.
+$$Claims an offered item: allocated to actor, who must be a potential owner. A concurrent claim
+of the same item waits for this one to finish, then gets WI423.
 lease_seconds (default: the assignment's lease_seconds, else no lease): the claim returns to
 offered unless heartbeated in time.
 Errors: WI404, WI412 stale expected_version, WI423 another user holds it, WI409 not offered,
 WI425 not active yet, WI410 expired, WI419 lease lost, WI403 not a potential owner,
-WI460 excluded owner, WI422 bad input.$$;
+WI460 excluded owner, WI428 key reused, WI422 bad input.$$;
+
+CREATE FUNCTION @extschema@.workitem_claim_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL,
+    lease_seconds integer DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_claim_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_claim_batch(bigint[], text, bigint[], text, integer) IS
+$$workitem_claim on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_claim would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_allocate(
+    id bigint,
+    actor text,
+    to_user text,
+    override boolean DEFAULT false,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_allocate'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_allocate(bigint, text, text, boolean, bigint, text) IS
+$$Allocates a created or offered item to to_user (an administrator's or the system's act).
+With override => true it also takes an allocated or started item from its owner.
+Errors: WI404, WI412, WI423 held (without override), WI409, WI403 not an administrator,
+WI460 to_user excluded or already the owner, WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_allocate_batch(
+    ids bigint[],
+    actor text,
+    to_user text,
+    override boolean DEFAULT false,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_allocate_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_allocate_batch(bigint[], text, text, boolean, bigint[], text) IS
+$$workitem_allocate on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_allocate would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_start(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_start'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_start(bigint, text, bigint, text) IS
+$$Starts work: allocated -> started by its owner, or offered -> started by a potential owner
+(claim and start in one call). Errors: WI404, WI412, WI409, WI423, WI403, WI460, WI419, WI410,
+WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_start_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_start_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_start_batch(bigint[], text, bigint[], text) IS
+$$workitem_start on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_start would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_stop(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_stop'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_stop(bigint, text, bigint, text) IS
+$$Stops work: started -> allocated, by its owner. Errors: WI404, WI412, WI409, WI423, WI403,
+WI419, WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_stop_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_stop_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_stop_batch(bigint[], text, bigint[], text) IS
+$$workitem_stop on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_stop would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_release(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_release'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_release(bigint, text, bigint, text) IS
+$$Gives a held item back: allocated or started -> offered, by its owner or an administrator.
+A saved output draft is kept. Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428,
+WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_release_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_release_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_release_batch(bigint[], text, bigint[], text) IS
+$$workitem_release on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_release would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_delegate(
+    id bigint,
+    actor text,
+    to_user text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_delegate'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_delegate(bigint, text, text, bigint, text) IS
+$$Hands a held item to to_user (owner or administrator): allocated to them, delegated_from
+remembers the delegator (the first one, along a chain), delegation_state pending.
+Errors: WI404, WI412, WI409, WI423, WI403, WI460 to_user excluded or already the owner, WI419,
+WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_delegate_batch(
+    ids bigint[],
+    actor text,
+    to_user text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_delegate_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_delegate_batch(bigint[], text, text, bigint[], text) IS
+$$workitem_delegate on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_delegate would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_resolve(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_resolve'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_resolve(bigint, text, bigint, text) IS
+$$The delegate hands a delegated item back: allocated to delegated_from, delegation_state
+resolved. Errors: WI404, WI412, WI409, WI423, WI403 not the delegate, WI460 not delegated, WI419,
+WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_resolve_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_resolve_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_resolve_batch(bigint[], text, bigint[], text) IS
+$$workitem_resolve on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_resolve would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_forward(
+    id bigint,
+    actor text,
+    assignment jsonb,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_forward'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_forward(bigint, text, jsonb, bigint, text) IS
+$$Offers an item to a new set of people: the assignment replaces the old one (same shape as
+in workitem_create) and the item is offered again (any owner is cleared). By its owner or an
+administrator. Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422 bad
+assignment.$$;
+
+CREATE FUNCTION @extschema@.workitem_forward_batch(
+    ids bigint[],
+    actor text,
+    assignment jsonb,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_forward_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_forward_batch(bigint[], text, jsonb, bigint[], text) IS
+$$workitem_forward on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_forward would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_suspend(
+    id bigint,
+    actor text,
+    until timestamptz DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_suspend'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_suspend(bigint, text, timestamptz, bigint, text) IS
+$$Suspends an offered, allocated or started item (owner or administrator); resume returns it
+to that state. until (optional, in the future): when the timer resumes it.
+Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_suspend_batch(
+    ids bigint[],
+    actor text,
+    until timestamptz DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_suspend_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_suspend_batch(bigint[], text, timestamptz, bigint[], text) IS
+$$workitem_suspend on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_suspend would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_resume(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_resume'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_resume(bigint, text, bigint, text) IS
+$$Resumes a suspended item into the state it was suspended from (owner or administrator).
+Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_resume_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_resume_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_resume_batch(bigint[], text, bigint[], text) IS
+$$workitem_resume on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_resume would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_complete(
+    id bigint,
+    actor text,
+    output jsonb DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_complete'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_complete(bigint, text, jsonb, bigint, text) IS
+$$Completes a started (or allocated: implicit start) item held by actor, with output (NULL keeps
+a saved draft). The workitem.completed event carries the output.
+Errors: WI404, WI412, WI409, WI423, WI403 not the owner, WI419 lease ran out, WI410, WI428,
+WI422 output larger than workitem.max_payload_bytes.$$;
+
+CREATE FUNCTION @extschema@.workitem_complete_batch(
+    ids bigint[],
+    actor text,
+    output jsonb DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_complete_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_complete_batch(bigint[], text, jsonb, bigint[], text) IS
+$$workitem_complete on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_complete would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_fail(
+    id bigint,
+    actor text,
+    fault jsonb DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_fail'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_fail(bigint, text, jsonb, bigint, text) IS
+$$The owner reports that the work failed: allocated or started -> failed, with the fault
+(carried by the workitem.failed event). Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410,
+WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_fail_batch(
+    ids bigint[],
+    actor text,
+    fault jsonb DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_fail_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_fail_batch(bigint[], text, jsonb, bigint[], text) IS
+$$workitem_fail on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_fail would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_skip(
+    id bigint,
+    actor text,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_skip'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_skip(bigint, text, bigint, text) IS
+$$Skips an active item that was created skippable (initiator or administrator).
+Errors: WI404, WI412, WI409, WI403, WI460 not skippable, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_skip_batch(
+    ids bigint[],
+    actor text,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_skip_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_skip_batch(bigint[], text, bigint[], text) IS
+$$workitem_skip on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_skip would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_cancel(
+    id bigint,
+    actor text,
+    reason text DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_cancel'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_cancel(bigint, text, text, bigint, text) IS
+$$Cancels an active item (initiator, administrator or a service); the reason is recorded in the
+workitem.cancelled event. Errors: WI404, WI412, WI409 already terminal, WI410, WI403, WI428,
+WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_cancel_batch(
+    ids bigint[],
+    actor text,
+    reason text DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_cancel_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_cancel_batch(bigint[], text, text, bigint[], text) IS
+$$workitem_cancel on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_cancel would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_mark_error(
+    id bigint,
+    actor text,
+    fault jsonb DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_mark_error'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_mark_error(bigint, text, jsonb, bigint, text) IS
+$$Marks an active item as in error: a system fault it cannot recover from (a service, an
+administrator or the timer). The fault travels in the workitem.errored event.
+Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_mark_error_batch(
+    ids bigint[],
+    actor text,
+    fault jsonb DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_mark_error_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_mark_error_batch(bigint[], text, jsonb, bigint[], text) IS
+$$workitem_mark_error on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_mark_error would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_heartbeat(
+    id bigint,
+    actor text,
+    lease_seconds integer DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_heartbeat'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_heartbeat(bigint, text, integer) IS
+$$Extends the owner's lease: lease_until := now + lease_seconds (default: the lease taken with
+the claim). Changes neither the version nor the event log.
+Errors: WI404, WI409 not held, WI423, WI403, WI419 the lease already ran out, WI410, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_heartbeat_batch(
+    ids bigint[],
+    actor text,
+    lease_seconds integer DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_heartbeat_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_heartbeat_batch(bigint[], text, integer) IS
+$$workitem_heartbeat on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_heartbeat would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_update(
+    id bigint,
+    actor text,
+    priority integer DEFAULT NULL,
+    due_at timestamptz DEFAULT NULL,
+    follow_up_at timestamptz DEFAULT NULL,
+    input jsonb DEFAULT NULL,
+    assignment jsonb DEFAULT NULL,
+    expires_at timestamptz DEFAULT NULL,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_update'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_update(bigint, text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint, text) IS
+$$Changes the attributes given (NULL leaves one as it is) of an active item: priority, due_at,
+follow_up_at, input, assignment (the people: same shape as in workitem_create), expires_at.
+By an administrator or the initiator; the state does not change.
+Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_update_batch(
+    ids bigint[],
+    actor text,
+    priority integer DEFAULT NULL,
+    due_at timestamptz DEFAULT NULL,
+    follow_up_at timestamptz DEFAULT NULL,
+    input jsonb DEFAULT NULL,
+    assignment jsonb DEFAULT NULL,
+    expires_at timestamptz DEFAULT NULL,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_update_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_update_batch(bigint[], text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint[], text) IS
+$$workitem_update on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_update would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
+
+CREATE FUNCTION @extschema@.workitem_save_output(
+    id bigint,
+    actor text,
+    output jsonb,
+    expected_version bigint DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_save_output'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_save_output(bigint, text, jsonb, bigint, text) IS
+$$Saves a draft of the output of a held item (its owner); complete with NULL output keeps it.
+The workitem.output_saved event carries it. Errors: WI404, WI412, WI409, WI423, WI403, WI419,
+WI410, WI428, WI422.$$;
+
+CREATE FUNCTION @extschema@.workitem_save_output_batch(
+    ids bigint[],
+    actor text,
+    output jsonb,
+    expected_versions bigint[] DEFAULT NULL,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_save_output_batch'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_save_output_batch(bigint[], text, jsonb, bigint[], text) IS
+$$workitem_save_output on every item in ids (distinct, at most workitem.max_batch_size), one result row
+per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
+workitem_save_output would have raised. One refused item does not stop the others. Rows are locked
+in id order. expected_versions, when given, holds one version (or NULL) per id. An
+idempotency key covers the whole batch and replays every row.$$;
 
 CREATE FUNCTION @extschema@.workitem_claim_next(
     actor text, queue text DEFAULT NULL, task_name text DEFAULT NULL,
@@ -480,36 +1066,15 @@ highest priority, then earliest due, then oldest. Returns 0 or 1 row. Items lock
 workers are skipped, never waited for, so concurrent workers never get the same item.
 Errors: WI422 bad input.$$;
 
-CREATE FUNCTION @extschema@.workitem_start(
-    id bigint, actor text, expected_version bigint DEFAULT NULL, idempotency_key text DEFAULT NULL)
-    RETURNS workitem.item
-    AS 'MODULE_PATHNAME', 'workitem_start'
+CREATE FUNCTION @extschema@.workitem_cancel_workflow(
+    workflow_id text, actor text, reason text DEFAULT NULL)
+    RETURNS SETOF workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_cancel_workflow'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_start(bigint, text, bigint, text) IS
-$$Starts work: allocated -> started by its owner, or offered -> started by a potential owner
-(claim and start in one call). Errors: WI404, WI412, WI409, WI423, WI403, WI460, WI419, WI410.$$;
-
-CREATE FUNCTION @extschema@.workitem_complete(
-    id bigint, actor text, output jsonb DEFAULT NULL, expected_version bigint DEFAULT NULL,
-    idempotency_key text DEFAULT NULL)
-    RETURNS workitem.item
-    AS 'MODULE_PATHNAME', 'workitem_complete'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_complete(bigint, text, jsonb, bigint, text) IS
-$$Completes a started (or allocated: implicit start) item held by actor, with output (NULL keeps
-a saved draft). The `workitem.completed` event carries the output.
-Errors: WI404, WI412, WI409, WI423, WI403 not the owner, WI419 lease ran out, WI410, WI422
-output larger than workitem.max_payload_bytes.$$;
-
-CREATE FUNCTION @extschema@.workitem_cancel(
-    id bigint, actor text, reason text DEFAULT NULL, expected_version bigint DEFAULT NULL,
-    idempotency_key text DEFAULT NULL)
-    RETURNS workitem.item
-    AS 'MODULE_PATHNAME', 'workitem_cancel'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_cancel(bigint, text, text, bigint, text) IS
-$$Cancels an active item (initiator, administrator or a service); the reason is recorded in the
-`workitem.cancelled` event. Errors: WI404, WI412, WI409 already terminal, WI410, WI403.$$;
+COMMENT ON FUNCTION @extschema@.workitem_cancel_workflow(text, text, text) IS
+$$Cancels every active item of the workflow (initiator or a service) and returns them; one
+workitem.cancelled event each, with the reason. All or nothing: if any item refuses, nothing is
+cancelled and that item's error is raised. Errors: WI422 no workflow_id or actor, WI403.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Directory

@@ -139,6 +139,7 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             break;
         case Operation::update:
             change.writes_assignment = command.assignment.has_value();
+            change.writes_attributes = true;
             break;
         case Operation::save_output:
             change.writes_output = true;

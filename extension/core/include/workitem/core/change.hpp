@@ -43,6 +43,7 @@ struct Change {
     bool writes_output = false;      // complete, save_output
     bool writes_fault = false;       // fail, mark_error
     bool writes_assignment = false;  // forward, update (when given)
+    bool writes_attributes = false;  // update: priority, due/follow-up/expiry times, input
 };
 
 static_assert(std::is_trivially_destructible_v<Change>);

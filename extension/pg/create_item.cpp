@@ -1,0 +1,274 @@
+#include <string_view>
+
+#include "workitem/core/decide.hpp"
+
+#include "boundary.hpp"
+#include "change_context.hpp"
+#include "create_item.hpp"
+#include "settings.hpp"
+#include "spi.hpp"
+
+extern "C" {
+#include "common/cryptohash.h"
+#include "common/hashfn.h"
+#include "common/sha2.h"
+}
+
+namespace workitem::pg {
+
+namespace {
+
+// Where plan_create placed the item, or why it refused, as plain data.
+struct Placement {
+    bool ok;
+    int sqlerrcode;
+    const char* message;
+    const char* detail;
+    const char* hint;
+    const char* state;
+    const char* owner;
+    bool has_lease_seconds;
+    int32 lease_seconds;
+    bool has_lease_until;
+    TimestampTz lease_until;
+};
+
+spi::Statement insert_item{
+    "INSERT INTO workitem.item AS i (tenant_id, workflow_id, run_id, step_ref, task_name, queue, "
+    "state, priority, assignment, owner, input, activate_at, due_at, follow_up_at, expires_at, "
+    "skippable, lease_seconds, lease_until, created_by, create_request_hash) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::workitem.state, $8, coalesce($9, '{}'), $10, $11, $12, "
+    "$13, $14, $15, $16, $17, $18, $19, $20) RETURNING i",
+    20,
+    {TEXTOID,  TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID,
+     TEXTOID,  TEXTOID,        INT4OID,        JSONBOID,       TEXTOID,
+     JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+     BOOLOID,  INT4OID,        TIMESTAMPTZOID, TEXTOID,        BYTEAOID},
+    nullptr};
+
+spi::Statement lock_step{"SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, {INT8OID}, nullptr};
+spi::Statement find_step{
+    "SELECT i, i.create_request_hash FROM workitem.item i "
+    "WHERE i.tenant_id = $1 AND i.workflow_id = $2 AND i.step_ref = $3",
+    3,
+    {TEXTOID, TEXTOID, TEXTOID},
+    nullptr};
+
+std::optional<core::Timestamp> core_time(const OptionalTime& t) {
+    if (!t.present) return std::nullopt;
+    return to_core_time(t.value);
+}
+
+std::optional<std::string_view> view(const char* text) {
+    if (text == nullptr) return std::nullopt;
+    return std::string_view{text};
+}
+
+void hash_field(pg_cryptohash_ctx* hash, const void* bytes, size_t length) {
+    const uint32 size = static_cast<uint32>(length);
+    if (pg_cryptohash_update(hash, reinterpret_cast<const uint8*>(&size), sizeof size) < 0 ||
+        pg_cryptohash_update(hash, static_cast<const uint8*>(bytes), length) < 0) {
+        elog(ERROR, "workitem: could not hash the request");
+    }
+}
+
+void hash_text(pg_cryptohash_ctx* hash, const char* text) {
+    if (text == nullptr) return hash_field(hash, "\x01", 1);
+    hash_field(hash, text, strlen(text));
+}
+
+void hash_jsonb(pg_cryptohash_ctx* hash, Jsonb* document) {
+    hash_text(hash,
+              document ? JsonbToCString(nullptr, &document->root, VARSIZE(document)) : nullptr);
+}
+
+void hash_time(pg_cryptohash_ctx* hash, const OptionalTime& t) {
+    if (!t.present) return hash_field(hash, "\x01", 1);
+    hash_field(hash, &t.value, sizeof t.value);
+}
+
+// What makes two creates "the same request": every attribute of the item, not who asked.
+bytea* create_fingerprint(const CreateArgs& args) {
+    pg_cryptohash_ctx* hash = pg_cryptohash_create(PG_SHA256);
+    if (hash == nullptr || pg_cryptohash_init(hash) < 0) elog(ERROR, "workitem: no SHA-256");
+    hash_text(hash, args.workflow_id);
+    hash_text(hash, args.task_name);
+    hash_jsonb(hash, args.assignment);
+    hash_jsonb(hash, args.input);
+    hash_field(hash, &args.priority, sizeof args.priority);
+    hash_text(hash, args.queue);
+    hash_time(hash, args.due_at);
+    hash_time(hash, args.activate_at);
+    hash_time(hash, args.expires_at);
+    hash_time(hash, args.follow_up_at);
+    hash_field(hash, &args.skippable, sizeof args.skippable);
+    hash_text(hash, args.step_ref);
+    hash_text(hash, args.run_id);
+    auto* digest = static_cast<bytea*>(palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH));
+    SET_VARSIZE(digest, VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
+    if (pg_cryptohash_final(hash, reinterpret_cast<uint8*>(VARDATA(digest)),
+                            PG_SHA256_DIGEST_LENGTH) < 0) {
+        elog(ERROR, "workitem: could not hash the request");
+    }
+    pg_cryptohash_free(hash);
+    return digest;
+}
+
+Placement plan(const CreateArgs& args) {
+    const core::Limits limits = current_limits();
+    const core::Timestamp now = core_now();
+    const char* assignment_text =
+        args.assignment ? JsonbToCString(nullptr, &args.assignment->root, VARSIZE(args.assignment))
+                        : "{}";
+    return cpp_boundary([&]() -> core::Result<Placement> {
+        core::CreateCommand command;
+        command.workflow_id = args.workflow_id ? args.workflow_id : "";
+        command.task_name = args.task_name ? args.task_name : "";
+        command.run_id = view(args.run_id);
+        command.step_ref = view(args.step_ref);
+        command.queue = view(args.queue);
+        command.assignment = assignment_text;
+        if (args.input) command.input_bytes = VARSIZE(args.input);
+        command.priority = args.priority;
+        command.due_at = core_time(args.due_at);
+        command.activate_at = core_time(args.activate_at);
+        command.expires_at = core_time(args.expires_at);
+        command.skippable = args.skippable;
+        core::Actor creator;
+        creator.id = args.actor;
+        creator.acts_as_service = true;
+        auto planned = core::plan_create(command, creator, limits, now);
+        Placement p{};
+        if (!planned) {
+            const Failure failure = failure_from(planned.error());
+            p.sqlerrcode = failure.sqlerrcode;
+            p.message = failure.message;
+            p.detail = failure.detail;
+            p.hint = failure.hint;
+            return p;
+        }
+        p.ok = true;
+        p.state = core::to_string(planned->state).data();  // static, NUL-terminated
+        p.owner = planned->owner ? copy_to_palloc(*planned->owner) : nullptr;
+        p.has_lease_seconds = planned->lease_seconds.has_value();
+        p.lease_seconds = planned->lease_seconds.value_or(0);
+        p.has_lease_until = planned->lease_until.has_value();
+        if (planned->lease_until) p.lease_until = to_pg_time(*planned->lease_until);
+        return p;
+    });
+}
+
+CreateOutcome refused(const Placement& p, bool report) {
+    if (!report) raise(Failure{p.sqlerrcode, p.message, p.detail, p.hint});
+    return CreateOutcome{false, Datum(0), p.sqlerrcode, p.message};
+}
+
+// An existing item for the same (workflow_id, step_ref): the same request gets it back.
+bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* fingerprint, bool report,
+                        CreateOutcome* outcome) {
+    const char* scoped = psprintf("%s/%s/%s", tenant, args.workflow_id, args.step_ref);
+    Datum lock_args[1] = {Int64GetDatum(
+        static_cast<int64>(hash_bytes_extended(reinterpret_cast<const unsigned char*>(scoped),
+                                               static_cast<int>(strlen(scoped)), 0x73746570)))};
+    spi::execute(lock_step, lock_args, nullptr, 1);
+    Datum find_args[3] = {CStringGetTextDatum(tenant), CStringGetTextDatum(args.workflow_id),
+                          CStringGetTextDatum(args.step_ref)};
+    if (spi::execute(find_step, find_args, nullptr, 1) == 0) return false;
+
+    bool is_null = false;
+    HeapTuple row = SPI_tuptable->vals[0];
+    Datum stored_datum = spi::column(row, 2, &is_null);
+    bool same = false;
+    if (!is_null) {
+        bytea* stored = DatumGetByteaPP(stored_datum);
+        same =
+            VARSIZE_ANY_EXHDR(stored) == VARSIZE_ANY_EXHDR(fingerprint) &&
+            memcmp(VARDATA_ANY(stored), VARDATA_ANY(fingerprint), VARSIZE_ANY_EXHDR(stored)) == 0;
+    }
+    if (same) {
+        *outcome = CreateOutcome{true, spi::first_column_of(row, 1, &is_null), 0, nullptr};
+        return true;
+    }
+    const char* message =
+        psprintf("workflow %s already has a step %s, created with a different request",
+                 args.workflow_id, args.step_ref);
+    if (!report) {
+        raise(core::ErrorCode::idempotency_mismatch, message,
+              "(workflow_id, step_ref) names one item; a retry must repeat the same request.",
+              "Use another step_ref for another item.");
+    }
+    *outcome =
+        CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::idempotency_mismatch), message};
+    return true;
+}
+
+Datum text_or_null(const char* text) {
+    return text ? CStringGetTextDatum(text) : Datum(0);
+}
+
+}  // namespace
+
+CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool report_refusals) {
+    const Placement placement = plan(args);
+    if (!placement.ok) return refused(placement, report_refusals);
+
+    bytea* fingerprint = create_fingerprint(args);
+    CreateOutcome existing{};
+    if (args.step_ref != nullptr &&
+        find_existing_step(tenant, args, fingerprint, report_refusals, &existing)) {
+        return existing;
+    }
+
+    Datum values[20] = {
+        CStringGetTextDatum(tenant),
+        CStringGetTextDatum(args.workflow_id),
+        text_or_null(args.run_id),
+        text_or_null(args.step_ref),
+        CStringGetTextDatum(args.task_name),
+        text_or_null(args.queue),
+        CStringGetTextDatum(placement.state),
+        Int32GetDatum(args.priority),
+        args.assignment ? JsonbPGetDatum(args.assignment) : Datum(0),
+        text_or_null(placement.owner),
+        args.input ? JsonbPGetDatum(args.input) : Datum(0),
+        TimestampTzGetDatum(args.activate_at.value),
+        TimestampTzGetDatum(args.due_at.value),
+        TimestampTzGetDatum(args.follow_up_at.value),
+        TimestampTzGetDatum(args.expires_at.value),
+        BoolGetDatum(args.skippable),
+        Int32GetDatum(placement.lease_seconds),
+        TimestampTzGetDatum(placement.lease_until),
+        CStringGetTextDatum(args.actor),
+        PointerGetDatum(fingerprint),
+    };
+    const char nulls[21] = {' ',
+                            ' ',
+                            args.run_id ? ' ' : 'n',
+                            args.step_ref ? ' ' : 'n',
+                            ' ',
+                            args.queue ? ' ' : 'n',
+                            ' ',
+                            ' ',
+                            args.assignment ? ' ' : 'n',
+                            placement.owner ? ' ' : 'n',
+                            args.input ? ' ' : 'n',
+                            args.activate_at.present ? ' ' : 'n',
+                            args.due_at.present ? ' ' : 'n',
+                            args.follow_up_at.present ? ' ' : 'n',
+                            args.expires_at.present ? ' ' : 'n',
+                            ' ',
+                            placement.has_lease_seconds ? ' ' : 'n',
+                            placement.has_lease_until ? ' ' : 'n',
+                            ' ',
+                            ' ',
+                            '\0'};
+
+    begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,
+                               args.idempotency_key, true, true});
+    spi::execute(insert_item, values, nulls, 1);
+    end_change();
+    bool is_null = false;
+    return CreateOutcome{true, spi::first_column(0, &is_null), 0, nullptr};
+}
+
+}  // namespace workitem::pg

@@ -84,6 +84,7 @@ core::Command to_command(const TransitionCall& call) {
     if (call.has_until) command.until = to_core_time(call.until);
     if (call.reason) command.reason = call.reason;
     if (call.assignment_text) command.assignment = call.assignment_text;
+    if (call.has_expires_at) command.expires_at = to_core_time(call.expires_at);
     std::size_t largest = 0;
     if (call.body) largest = VARSIZE(call.body);
     if (call.input) largest = std::max<std::size_t>(largest, VARSIZE(call.input));

@@ -147,6 +147,11 @@ Status validate_input(const Command& command, const Actor& actor, const Limits& 
         return invalid(
             fmt::format("until ({}) is not in the future", format_timestamp(*command.until)));
     }
+    if (command.expires_at && *command.expires_at <= now) {
+        return invalid(fmt::format("expires_at ({}) is not in the future",
+                                   format_timestamp(*command.expires_at)),
+                       "To end an item now, cancel or skip it.");
+    }
     if (command.op == Operation::forward && !command.assignment) {
         return invalid("assignment is required to forward an item");
     }

@@ -23,6 +23,7 @@ struct Command {
     std::optional<std::size_t> payload_bytes;    // output / fault / input carried by the call
     std::optional<std::string_view> assignment;  // forward (required), update (optional): JSON text
     std::optional<std::string_view> reason;      // cancel
+    std::optional<Timestamp> expires_at;         // update
     std::int32_t max_lease_expiries = 3;         // lease_expire: after this many, the item errors
 };
 

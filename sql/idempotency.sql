@@ -59,3 +59,9 @@ SELECT id, state FROM workitem_create('wf-s', 'T', step_ref => 'approve');
 SELECT id FROM workitem_create('wf-s', 'T2', step_ref => 'approve');
 \echo :LAST_ERROR_SQLSTATE
 SELECT id FROM workitem_create('wf-s', 'T', step_ref => 'review');
+
+-- cancel_workflow replays the items it cancelled.
+SELECT count(*) FROM (SELECT workitem_create('wf-c', 'Step' || n) FROM generate_series(1, 2) AS n) AS created;
+SELECT id, state FROM workitem_cancel_workflow('wf-c', 'engine', idempotency_key => 'cw-1');
+SELECT id, state, version FROM workitem_cancel_workflow('wf-c', 'engine', idempotency_key => 'cw-1');
+SELECT count(*) AS cancel_events FROM workitem.event WHERE type = 'workitem.cancelled';

@@ -27,13 +27,14 @@ extern "C" Datum workitem_claim_next(PG_FUNCTION_ARGS) {
     return Datum(0);
 }
 
-// workitem_cancel_workflow(workflow_id, actor, reason): the cancelled items
+// workitem_cancel_workflow(workflow_id, actor, reason, idempotency_key): the cancelled items
 extern "C" Datum workitem_cancel_workflow(PG_FUNCTION_ARGS) {
     TransitionCall call{};
     call.operation = core::Operation::cancel_workflow;
     const char* workflow_id = optional_text_arg(fcinfo, 0);
     call.actor = optional_text_arg(fcinfo, 1);
     call.reason = optional_text_arg(fcinfo, 2);
-    run_cancel_workflow(call, workflow_id, fcinfo);
+    call.idempotency_key = optional_text_arg(fcinfo, 3);
+    run_cancel_workflow(call, workflow_id, fcinfo, 3);
     return Datum(0);
 }

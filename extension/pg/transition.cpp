@@ -71,6 +71,12 @@ spi::Statement lock_workflow{
     {TEXTOID, TEXTOID, TEXTOID},
     nullptr};
 
+spi::Statement replay_items{
+    "SELECT jsonb_populate_record(NULL::workitem.item, e) FROM jsonb_array_elements($1) AS e",
+    1,
+    {JSONBOID},
+    nullptr};
+
 // How many refused candidates claim_next passes over before it reports nothing.
 constexpr int claim_next_attempts = 16;
 
@@ -376,7 +382,7 @@ void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_v
 }
 
 void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
-                         FunctionCallInfo fcinfo) {
+                         FunctionCallInfo fcinfo, int key_argument) {
     const char* tenant = current_tenant();
     const core::Timestamp now = core_now();
     validate_call(call, now);
@@ -385,17 +391,41 @@ void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
     }
     InitMaterializedSRF(fcinfo, 0);
     spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        Datum replay_args[1] = {keyed.claim.outcome};
+        const uint64 items = spi::execute(replay_items, replay_args, nullptr, 0);
+        for (uint64 r = 0; r < items; ++r) {
+            bool is_null = false;
+            put_tuple(fcinfo, spi::first_column(r, &is_null));
+        }
+        spi::finish();
+        return;
+    }
     Datum args[3] = {CStringGetTextDatum(workflow_id), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
     const uint64 found = spi::execute(lock_workflow, args, nullptr, 0);
     ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
     for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
     // All or nothing: the first refusal raises and rolls back the items already cancelled.
+    StringInfo outcome = makeStringInfo();
+    appendStringInfoChar(outcome, '[');
     for (uint64 r = 0; r < found; ++r) {
         TransitionCall item_call = call;
         item_call.item_id = rows[r].id;
         const core::Change change = decide_on_row(item_call, rows[r], now);
-        put_tuple(fcinfo, write(item_call, rows[r].id, change));
+        const Datum item = write(item_call, rows[r].id, change);
+        put_tuple(fcinfo, item);
+        if (call.idempotency_key != nullptr) {
+            Jsonb* document = DatumGetJsonbP(item_to_jsonb(item));
+            appendStringInfoString(outcome, r == 0 ? "" : ", ");
+            appendStringInfoString(outcome,
+                                   JsonbToCString(nullptr, &document->root, VARSIZE(document)));
+        }
+    }
+    appendStringInfoChar(outcome, ']');
+    if (call.idempotency_key != nullptr) {
+        keyed.remember(0, DirectFunctionCall1(jsonb_in, CStringGetDatum(outcome->data)), false);
     }
     spi::finish();
 }

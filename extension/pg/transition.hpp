@@ -67,6 +67,6 @@ void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_v
 
 // cancel_workflow: every active item of the workflow, cancelled (all or nothing); returns them.
 void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
-                         FunctionCallInfo fcinfo);
+                         FunctionCallInfo fcinfo, int key_argument);
 
 }  // namespace workitem::pg

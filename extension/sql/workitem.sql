@@ -1067,14 +1067,15 @@ workers are skipped, never waited for, so concurrent workers never get the same 
 Errors: WI422 bad input.$$;
 
 CREATE FUNCTION @extschema@.workitem_cancel_workflow(
-    workflow_id text, actor text, reason text DEFAULT NULL)
+    workflow_id text, actor text, reason text DEFAULT NULL, idempotency_key text DEFAULT NULL)
     RETURNS SETOF workitem.item
     AS 'MODULE_PATHNAME', 'workitem_cancel_workflow'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_cancel_workflow(text, text, text) IS
+COMMENT ON FUNCTION @extschema@.workitem_cancel_workflow(text, text, text, text) IS
 $$Cancels every active item of the workflow (initiator or a service) and returns them; one
 workitem.cancelled event each, with the reason. All or nothing: if any item refuses, nothing is
-cancelled and that item's error is raised. Errors: WI422 no workflow_id or actor, WI403.$$;
+cancelled and that item's error is raised. A retry with the same idempotency_key returns the
+same items. Errors: WI422 no workflow_id or actor, WI403, WI428.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Directory

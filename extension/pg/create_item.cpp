@@ -5,14 +5,9 @@
 #include "boundary.hpp"
 #include "change_context.hpp"
 #include "create_item.hpp"
+#include "hashing.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
-
-extern "C" {
-#include "common/cryptohash.h"
-#include "common/hashfn.h"
-#include "common/sha2.h"
-}
 
 namespace workitem::pg {
 
@@ -46,7 +41,6 @@ spi::Statement insert_item{
      BOOLOID,  INT4OID,        TIMESTAMPTZOID, TEXTOID,        BYTEAOID},
     nullptr};
 
-spi::Statement lock_step{"SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, {INT8OID}, nullptr};
 spi::Statement find_step{
     "SELECT i, i.create_request_hash FROM workitem.item i "
     "WHERE i.tenant_id = $1 AND i.workflow_id = $2 AND i.step_ref = $3",
@@ -64,54 +58,32 @@ std::optional<std::string_view> view(const char* text) {
     return std::string_view{text};
 }
 
-void hash_field(pg_cryptohash_ctx* hash, const void* bytes, size_t length) {
-    const uint32 size = static_cast<uint32>(length);
-    if (pg_cryptohash_update(hash, reinterpret_cast<const uint8*>(&size), sizeof size) < 0 ||
-        pg_cryptohash_update(hash, static_cast<const uint8*>(bytes), length) < 0) {
-        elog(ERROR, "workitem: could not hash the request");
-    }
+const char* jsonb_text(Jsonb* document) {
+    return document ? JsonbToCString(nullptr, &document->root, VARSIZE(document)) : nullptr;
 }
 
-void hash_text(pg_cryptohash_ctx* hash, const char* text) {
-    if (text == nullptr) return hash_field(hash, "\x01", 1);
-    hash_field(hash, text, strlen(text));
-}
-
-void hash_jsonb(pg_cryptohash_ctx* hash, Jsonb* document) {
-    hash_text(hash,
-              document ? JsonbToCString(nullptr, &document->root, VARSIZE(document)) : nullptr);
-}
-
-void hash_time(pg_cryptohash_ctx* hash, const OptionalTime& t) {
-    if (!t.present) return hash_field(hash, "\x01", 1);
-    hash_field(hash, &t.value, sizeof t.value);
+void add_time(Sha256& hash, const OptionalTime& t) {
+    if (!t.present) return hash.add_text(nullptr);
+    hash.add(&t.value, sizeof t.value);
 }
 
 // What makes two creates "the same request": every attribute of the item, not who asked.
 bytea* create_fingerprint(const CreateArgs& args) {
-    pg_cryptohash_ctx* hash = pg_cryptohash_create(PG_SHA256);
-    if (hash == nullptr || pg_cryptohash_init(hash) < 0) elog(ERROR, "workitem: no SHA-256");
-    hash_text(hash, args.workflow_id);
-    hash_text(hash, args.task_name);
-    hash_jsonb(hash, args.assignment);
-    hash_jsonb(hash, args.input);
-    hash_field(hash, &args.priority, sizeof args.priority);
-    hash_text(hash, args.queue);
-    hash_time(hash, args.due_at);
-    hash_time(hash, args.activate_at);
-    hash_time(hash, args.expires_at);
-    hash_time(hash, args.follow_up_at);
-    hash_field(hash, &args.skippable, sizeof args.skippable);
-    hash_text(hash, args.step_ref);
-    hash_text(hash, args.run_id);
-    auto* digest = static_cast<bytea*>(palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH));
-    SET_VARSIZE(digest, VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
-    if (pg_cryptohash_final(hash, reinterpret_cast<uint8*>(VARDATA(digest)),
-                            PG_SHA256_DIGEST_LENGTH) < 0) {
-        elog(ERROR, "workitem: could not hash the request");
-    }
-    pg_cryptohash_free(hash);
-    return digest;
+    Sha256 hash;
+    hash.add_text(args.workflow_id);
+    hash.add_text(args.task_name);
+    hash.add_text(jsonb_text(args.assignment));
+    hash.add_text(jsonb_text(args.input));
+    hash.add(&args.priority, sizeof args.priority);
+    hash.add_text(args.queue);
+    add_time(hash, args.due_at);
+    add_time(hash, args.activate_at);
+    add_time(hash, args.expires_at);
+    add_time(hash, args.follow_up_at);
+    hash.add(&args.skippable, sizeof args.skippable);
+    hash.add_text(args.step_ref);
+    hash.add_text(args.run_id);
+    return hash.finish();
 }
 
 Placement plan(const CreateArgs& args) {
@@ -166,25 +138,15 @@ CreateOutcome refused(const Placement& p, bool report) {
 // An existing item for the same (workflow_id, step_ref): the same request gets it back.
 bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* fingerprint, bool report,
                         CreateOutcome* outcome) {
-    const char* scoped = psprintf("%s/%s/%s", tenant, args.workflow_id, args.step_ref);
-    Datum lock_args[1] = {Int64GetDatum(
-        static_cast<int64>(hash_bytes_extended(reinterpret_cast<const unsigned char*>(scoped),
-                                               static_cast<int>(strlen(scoped)), 0x73746570)))};
-    spi::execute(lock_step, lock_args, nullptr, 1);
+    lock_name_for_transaction(psprintf("step/%s/%s/%s", tenant, args.workflow_id, args.step_ref));
     Datum find_args[3] = {CStringGetTextDatum(tenant), CStringGetTextDatum(args.workflow_id),
                           CStringGetTextDatum(args.step_ref)};
     if (spi::execute(find_step, find_args, nullptr, 1) == 0) return false;
 
     bool is_null = false;
     HeapTuple row = SPI_tuptable->vals[0];
-    Datum stored_datum = spi::column(row, 2, &is_null);
-    bool same = false;
-    if (!is_null) {
-        bytea* stored = DatumGetByteaPP(stored_datum);
-        same =
-            VARSIZE_ANY_EXHDR(stored) == VARSIZE_ANY_EXHDR(fingerprint) &&
-            memcmp(VARDATA_ANY(stored), VARDATA_ANY(fingerprint), VARSIZE_ANY_EXHDR(stored)) == 0;
-    }
+    Datum stored = spi::column(row, 2, &is_null);
+    const bool same = !is_null && same_digest(DatumGetByteaPP(stored), fingerprint);
     if (same) {
         *outcome = CreateOutcome{true, spi::first_column_of(row, 1, &is_null), 0, nullptr};
         return true;

@@ -1,12 +1,10 @@
 #include "boundary.hpp"
+#include "hashing.hpp"
 #include "idempotency.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
 
 extern "C" {
-#include "common/cryptohash.h"
-#include "common/hashfn.h"
-#include "common/sha2.h"
 #include "utils/fmgroids.h"
 }
 
@@ -14,7 +12,6 @@ namespace workitem::pg {
 
 namespace {
 
-spi::Statement lock_key{"SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, {INT8OID}, nullptr};
 spi::Statement find_key{
     "SELECT request_hash, outcome FROM workitem.idempotency_key "
     "WHERE tenant_id = $1 AND key = $2 AND expires_at > now()",
@@ -36,42 +33,23 @@ spi::Statement to_jsonb_statement{
 spi::Statement from_jsonb_statement{
     "SELECT i FROM jsonb_populate_record(NULL::workitem.item, $1) AS i", 1, {JSONBOID}, nullptr};
 
-void add(pg_cryptohash_ctx* hash, const char* bytes, size_t length) {
-    if (pg_cryptohash_update(hash, reinterpret_cast<const uint8*>(bytes), length) < 0) {
-        elog(ERROR, "workitem: could not hash the request");
-    }
-}
-
 }  // namespace
 
 bytea* request_fingerprint(FunctionCallInfo fcinfo, int key_argument) {
-    pg_cryptohash_ctx* hash = pg_cryptohash_create(PG_SHA256);
-    if (hash == nullptr || pg_cryptohash_init(hash) < 0) elog(ERROR, "workitem: no SHA-256");
-    const char* function = get_func_name(fcinfo->flinfo->fn_oid);
-    add(hash, function, strlen(function) + 1);
+    Sha256 hash;
+    hash.add_text(get_func_name(fcinfo->flinfo->fn_oid));
     for (int i = 0; i < PG_NARGS(); ++i) {
         if (i == key_argument) continue;
         if (PG_ARGISNULL(i)) {
-            add(hash, "\x01N", 2);
+            hash.add_text(nullptr);
             continue;
         }
         Oid output = InvalidOid;
         bool is_varlena = false;
         getTypeOutputInfo(get_fn_expr_argtype(fcinfo->flinfo, i), &output, &is_varlena);
-        const char* text = OidOutputFunctionCall(output, PG_GETARG_DATUM(i));
-        const uint32 length = static_cast<uint32>(strlen(text));
-        add(hash, "\x01V", 2);
-        add(hash, reinterpret_cast<const char*>(&length), sizeof length);
-        add(hash, text, length);
+        hash.add_text(OidOutputFunctionCall(output, PG_GETARG_DATUM(i)));
     }
-    auto* digest = static_cast<bytea*>(palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH));
-    SET_VARSIZE(digest, VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
-    if (pg_cryptohash_final(hash, reinterpret_cast<uint8*>(VARDATA(digest)),
-                            PG_SHA256_DIGEST_LENGTH) < 0) {
-        elog(ERROR, "workitem: could not hash the request");
-    }
-    pg_cryptohash_free(hash);
-    return digest;
+    return hash.finish();
 }
 
 IdempotencyClaim claim_key(const char* tenant, const char* key, FunctionCallInfo fcinfo,
@@ -82,21 +60,14 @@ IdempotencyClaim claim_key(const char* tenant, const char* key, FunctionCallInfo
     IdempotencyClaim claim{};
     claim.request_hash = request_fingerprint(fcinfo, key_argument);
 
-    const char* scoped = psprintf("%s/%s", tenant, key);
-    Datum lock_args[1] = {Int64GetDatum(
-        static_cast<int64>(hash_bytes_extended(reinterpret_cast<const unsigned char*>(scoped),
-                                               static_cast<int>(strlen(scoped)), 0x776f726b)))};
-    spi::execute(lock_key, lock_args, nullptr, 1);
+    lock_name_for_transaction(psprintf("key/%s/%s", tenant, key));
 
     Datum find_args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(key)};
     if (spi::execute(find_key, find_args, nullptr, 1) == 0) return claim;
 
     bool is_null = false;
     HeapTuple row = SPI_tuptable->vals[0];
-    bytea* stored = DatumGetByteaPP(spi::column(row, 1, &is_null));
-    if (VARSIZE_ANY_EXHDR(stored) != VARSIZE_ANY_EXHDR(claim.request_hash) ||
-        memcmp(VARDATA_ANY(stored), VARDATA_ANY(claim.request_hash), VARSIZE_ANY_EXHDR(stored)) !=
-            0) {
+    if (!same_digest(DatumGetByteaPP(spi::column(row, 1, &is_null)), claim.request_hash)) {
         raise(core::ErrorCode::idempotency_mismatch,
               psprintf("idempotency key \"%s\" was used with a different request", key),
               "A key names one request: same function, same arguments.",

@@ -108,7 +108,7 @@ Placement plan(const CreateArgs& args) {
         command.skippable = args.skippable;
         core::Actor creator;
         creator.id = args.actor;
-        creator.acts_as_service = true;
+        creator.acts_as_service = args.creator_is_service;
         auto planned = core::plan_create(command, creator, limits, now);
         Placement p{};
         if (!planned) {

@@ -24,6 +24,7 @@ struct CreateArgs {
     const char* step_ref;
     const char* run_id;
     const char* actor;  // the initiator
+    bool creator_is_service;
     const char* idempotency_key;
 };
 

@@ -39,8 +39,7 @@ extern "C" Datum workitem_allowed_operations(PG_FUNCTION_ARGS) {
     if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "id is required");
     call.item_id = PG_GETARG_INT64(0);
     call.actor = optional_text_arg(fcinfo, 1);
-    if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
-    const char* tenant = current_tenant();
+    const char* tenant = admit_caller(call, false);
     const core::Timestamp now = core_now();
 
     spi::connect();

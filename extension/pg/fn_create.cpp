@@ -1,6 +1,7 @@
 // workitem_create and workitem_create_many: new items, placed by their distribution strategy,
 // one `created` event each.
 #include "boundary.hpp"
+#include "caller.hpp"
 #include "batch_results.hpp"
 #include "create_item.hpp"
 #include "idempotency.hpp"
@@ -37,8 +38,14 @@ OptionalTime time_arg(FunctionCallInfo fcinfo, int arg) {
     return OptionalTime{true, PG_GETARG_TIMESTAMPTZ(arg)};
 }
 
-const char* caller_name() {
-    return GetUserNameFromId(GetOuterUserId(), false);
+// The caller must be allowed to write; the initiator is the caller unless a service names one.
+Caller admit_creator() {
+    const Caller caller = current_caller();
+    if (!caller.may_write) {
+        raise(core::ErrorCode::not_authorized,
+              psprintf("role %s may only read work items", caller.role_name));
+    }
+    return caller;
 }
 
 // --- create_many: one element of the items array -> CreateArgs, or why it cannot be one.
@@ -191,7 +198,8 @@ PG_FUNCTION_INFO_V1(workitem_create_many);
 }
 
 extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
-    const char* tenant = current_tenant();
+    const Caller caller = admit_creator();
+    const char* tenant = caller.tenant;
     CreateArgs args{};
     args.workflow_id = optional_text_arg(fcinfo, a_workflow_id);
     if (args.workflow_id == nullptr)
@@ -209,8 +217,8 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     args.skippable = !PG_ARGISNULL(a_skippable) && PG_GETARG_BOOL(a_skippable);
     args.step_ref = optional_text_arg(fcinfo, a_step_ref);
     args.run_id = optional_text_arg(fcinfo, a_run_id);
-    args.actor = optional_text_arg(fcinfo, a_actor);
-    if (args.actor == nullptr) args.actor = caller_name();
+    args.actor = actor_for(caller, optional_text_arg(fcinfo, a_actor));
+    args.creator_is_service = caller.is_service;
     args.idempotency_key = optional_text_arg(fcinfo, a_idempotency_key);
 
     spi::connect();
@@ -237,7 +245,8 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
 
 // workitem_create_many(items jsonb, actor text, idempotency_key text)
 extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
-    const char* tenant = current_tenant();
+    const Caller caller = admit_creator();
+    const char* tenant = caller.tenant;
     if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "items is required");
     Jsonb* items = PG_GETARG_JSONB_P(0);
     if (!JB_ROOT_IS_ARRAY(items) || JB_ROOT_IS_SCALAR(items)) {
@@ -249,8 +258,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
               psprintf("items has %d elements, more than workitem.max_batch_size (%d)", count,
                        max_batch_size()));
     }
-    const char* actor = optional_text_arg(fcinfo, 1);
-    if (actor == nullptr) actor = caller_name();
+    const char* actor = actor_for(caller, optional_text_arg(fcinfo, 1));
     const char* idempotency_key = optional_text_arg(fcinfo, 2);
 
     InitMaterializedSRF(fcinfo, 0);
@@ -271,6 +279,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
         JsonbValue* element = getIthJsonbValueFromContainer(&items->root, i);
         CreateArgs args{};
         args.actor = actor;
+        args.creator_is_service = caller.is_service;
         args.idempotency_key = idempotency_key;
         const char* error = nullptr;
         CreateOutcome outcome{};

@@ -1,6 +1,7 @@
 #include "settings.hpp"
 
 #include "boundary.hpp"
+#include "caller.hpp"
 
 namespace workitem::pg {
 
@@ -48,6 +49,11 @@ const char* current_tenant() {
     return tenant_setting;
 }
 
+const char* requested_tenant() {
+    if (tenant_setting == nullptr || strcmp(tenant_setting, "default") == 0) return nullptr;
+    return tenant_setting;
+}
+
 double idempotency_retention_seconds() {
     return idempotency_retention_setting;
 }
@@ -68,7 +74,8 @@ extern "C" {
 PG_FUNCTION_INFO_V1(workitem_current_tenant);
 }
 
-// workitem.current_tenant(): the tenant the SQL read functions scope to, same as the C ones.
+// workitem.current_tenant(): the tenant of the calling role (caller.hpp), for the SQL read
+// functions and the row-level security policies, same as the C functions use.
 extern "C" Datum workitem_current_tenant(PG_FUNCTION_ARGS) {
-    PG_RETURN_TEXT_P(cstring_to_text(workitem::pg::current_tenant()));
+    PG_RETURN_TEXT_P(cstring_to_text(workitem::pg::current_caller().tenant));
 }

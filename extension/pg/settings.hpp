@@ -18,6 +18,10 @@ double idempotency_retention_seconds();
 // Most ids one batch call may name (workitem.max_batch_size).
 int max_batch_size();
 
+// The tenant named by workitem.tenant when set to something other than 'default' (nullptr
+// otherwise): what a role bound to its tenant must not ask for.
+const char* requested_tenant();
+
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 

@@ -6,6 +6,7 @@
 #include "transition.hpp"
 
 #include "boundary.hpp"
+#include "caller.hpp"
 #include "change_context.hpp"
 #include "item_row.hpp"
 #include "idempotency.hpp"
@@ -99,7 +100,6 @@ core::Command to_command(const TransitionCall& call) {
 }
 
 void validate_call(const TransitionCall& call, core::Timestamp now) {
-    if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
     const core::Limits limits = current_limits();
     cpp_boundary([&]() -> core::Status {
         const core::Command command = to_command(call);
@@ -212,8 +212,23 @@ core::Actor to_actor(const TransitionCall& call, const TextList& groups) {
     core::Actor actor;
     actor.id = call.actor ? call.actor : "";
     for (int i = 0; i < groups.count; ++i) actor.groups.emplace_back(groups.items[i]);
-    actor.acts_as_service = true;  // until the roles land, every caller may name any actor
+    actor.acts_as_service = call.caller_is_service;
+    actor.is_tenant_admin = call.caller_is_admin;
     return actor;
+}
+
+const char* admit_caller(TransitionCall& call, bool writes) {
+    const Caller caller = current_caller();
+    if (writes && !caller.may_write) {
+        raise(core::ErrorCode::not_authorized,
+              psprintf("role %s may only read work items", caller.role_name), nullptr,
+              "Grant it workitem_user, workitem_admin or workitem_service.");
+    }
+    if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
+    call.actor = actor_for(caller, call.actor);
+    call.caller_is_service = caller.is_service;
+    call.caller_is_admin = caller.is_admin;
+    return caller.tenant;
 }
 
 void raise_not_found(int64 item_id, const char* tenant) {
@@ -231,8 +246,9 @@ Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg) {
     return PG_GETARG_JSONB_P(arg);
 }
 
-Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int key_argument) {
-    const char* tenant = current_tenant();
+Datum run_transition(const TransitionCall& requested, FunctionCallInfo fcinfo, int key_argument) {
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
     const core::Timestamp now = core_now();
     validate_call(call, now);
 
@@ -254,9 +270,10 @@ Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int ke
     return item;
 }
 
-void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
+void run_claim_next(const TransitionCall& requested, const char* queue, const char* task_name,
                     FunctionCallInfo fcinfo, int key_argument) {
-    const char* tenant = current_tenant();
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
     const core::Timestamp now = core_now();
     validate_call(call, now);
     InitMaterializedSRF(fcinfo, 0);
@@ -307,9 +324,10 @@ void run_claim_next(const TransitionCall& call, const char* queue, const char* t
     spi::finish();
 }
 
-void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,
+void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expected_versions,
                FunctionCallInfo fcinfo, int key_argument) {
-    const char* tenant = current_tenant();
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
     const core::Timestamp now = core_now();
     validate_call(call, now);
 
@@ -381,9 +399,10 @@ void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_v
     spi::finish();
 }
 
-void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
+void run_cancel_workflow(const TransitionCall& requested, const char* workflow_id,
                          FunctionCallInfo fcinfo, int key_argument) {
-    const char* tenant = current_tenant();
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
     const core::Timestamp now = core_now();
     validate_call(call, now);
     if (workflow_id == nullptr || workflow_id[0] == '\0') {

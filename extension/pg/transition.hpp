@@ -40,7 +40,14 @@ struct TransitionCall {
     bool has_expires_at;
     TimestampTz expires_at;
     Jsonb* input;
+    // who is calling (set by admit_caller)
+    bool caller_is_service;
+    bool caller_is_admin;
 };
+
+// Checks who is calling (caller.hpp): a writer for mutations, acting as an actor it may name.
+// Resolves the call's actor, records the caller's rights in it, and returns the tenant.
+const char* admit_caller(TransitionCall& call, bool writes);
 
 // Helpers for decoding optional arguments (nullptr / false when SQL NULL).
 const char* optional_text_arg(FunctionCallInfo fcinfo, int arg);

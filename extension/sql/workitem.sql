@@ -8,6 +8,20 @@ CREATE SCHEMA workitem;
 COMMENT ON SCHEMA workitem IS 'Internal tables, types and helpers of the workitem extension.';
 REVOKE ALL ON SCHEMA workitem FROM PUBLIC;
 
+-- The four roles of domain.md §6. Roles are cluster-wide: created once, kept by DROP EXTENSION.
+DO $$
+DECLARE
+    role_name text;
+BEGIN
+    FOREACH role_name IN ARRAY ARRAY['workitem_reader', 'workitem_user', 'workitem_service',
+                                     'workitem_admin'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = role_name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', role_name);
+        END IF;
+    END LOOP;
+END;
+$$;
+
 --------------------------------------------------------------------------------------------------
 -- Types
 --------------------------------------------------------------------------------------------------
@@ -212,6 +226,15 @@ CREATE TABLE workitem.group_member (
 CREATE INDEX group_member_by_group ON workitem.group_member (tenant_id, group_id);
 COMMENT ON TABLE workitem.group_member IS 'Group membership: who counts as a member of a group.';
 
+-- Which tenant a role acts in (every role but workitem_service; 'default' without a row).
+CREATE TABLE workitem.role_tenant (
+    role_name text PRIMARY KEY,
+    tenant_id text NOT NULL
+);
+COMMENT ON TABLE workitem.role_tenant IS
+    'The tenant each non-service role acts in; a role cannot change it with workitem.tenant. '
+    'Maintained by a superuser (the roles are cluster-wide, the mapping is this database''s).';
+
 --------------------------------------------------------------------------------------------------
 -- Idempotency keys (domain.md §9)
 --------------------------------------------------------------------------------------------------
@@ -239,6 +262,7 @@ SELECT pg_catalog.pg_extension_config_dump('workitem.event_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.directory_user', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.group_member', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.idempotency_key', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.role_tenant', '');
 
 -- (one call per statement: pg_extension_config_dump updates the extension's catalog row)
 DO $$
@@ -255,9 +279,48 @@ $$;
 -- Internal helpers
 --------------------------------------------------------------------------------------------------
 CREATE FUNCTION workitem.current_tenant() RETURNS text
-    AS 'MODULE_PATHNAME', 'workitem_current_tenant' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'workitem_current_tenant'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION workitem.current_tenant() IS
-    'The tenant this session acts in: the workitem.tenant setting, or ''default''.';
+    'The tenant the calling role acts in: workitem.tenant for a service (''default'' when unset), '
+    'the role''s row in workitem.role_tenant for every other role.';
+
+CREATE FUNCTION workitem.viewer(as_actor text DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_viewer'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.viewer(text) IS
+    'The user a read is done as: as_actor for a service, the calling role otherwise (WI403 if a '
+    'non-service names someone else).';
+
+CREATE FUNCTION workitem.viewer_sees_all(as_actor text DEFAULT NULL) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'workitem_viewer_sees_all'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.viewer_sees_all(text) IS
+    'Whether the reader sees every item of its tenant: a service reading as itself, an '
+    'administrator, or a read-only role.';
+
+CREATE FUNCTION workitem.viewer_principals(as_actor text DEFAULT NULL) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'workitem_viewer_principals'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.viewer_principals(text) IS
+    'The viewer and its directory groups, as ''u:<user>'' and ''g:<group>''.';
+
+-- The one visibility predicate: the row-level security policies and the read functions both use it.
+-- (SQL, so it is inlined; each viewer_* call is a scalar subquery, evaluated once per query.)
+CREATE FUNCTION workitem.visible(tenant text, owner text, created_by text, delegated_from text,
+                                 candidates text[], administrators text[],
+                                 as_actor text DEFAULT NULL)
+    RETURNS boolean LANGUAGE sql STABLE
+    RETURN tenant = (SELECT workitem.current_tenant())
+       AND ((SELECT workitem.viewer_sees_all(as_actor))
+            OR owner = (SELECT workitem.viewer(as_actor))
+            OR created_by = (SELECT workitem.viewer(as_actor))
+            OR delegated_from = (SELECT workitem.viewer(as_actor))
+            OR candidates && (SELECT workitem.viewer_principals(as_actor))
+            OR administrators && (SELECT workitem.viewer_principals(as_actor)));
+COMMENT ON FUNCTION workitem.visible(text, text, text, text, text[], text[], text) IS
+    'Whether an item is visible to the reader: same tenant, and the reader sees everything or is '
+    'a stakeholder (potential owner, owner, delegator, initiator or administrator).';
 
 CREATE FUNCTION workitem.principals_of(tenant text, user_id text) RETURNS text[]
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -339,7 +402,9 @@ BEGIN
         PERFORM workitem.raise_invalid('id is required');
     END IF;
     SELECT i.* INTO found_item FROM workitem.item i
-     WHERE i.id = workitem_get.id AND i.tenant_id = workitem.current_tenant();
+     WHERE i.id = workitem_get.id
+       AND workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from, i.candidates,
+                            i.administrators, actor);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'item % not found', id USING ERRCODE = 'WI404',
             DETAIL = format('tenant %s', workitem.current_tenant()),
@@ -349,8 +414,9 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_get(bigint, text) IS
-$$Returns one item of the current tenant. Errors: WI404 not found, WI422 no id.
-actor: read as this user (reserved for row-level visibility).$$;
+$$Returns one item of the current tenant that the reader may see (WI404 otherwise, as if it did
+not exist). actor: a service reads as this user. Errors: WI404, WI422 no id, WI403 a
+non-service naming another actor.$$;
 
 CREATE FUNCTION @extschema@.workitem_list(
     state           workitem.state DEFAULT NULL,
@@ -380,7 +446,8 @@ BEGIN
     END IF;
     RETURN QUERY
         SELECT i.* FROM workitem.item i
-         WHERE i.tenant_id = tenant
+         WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                                i.candidates, i.administrators, workitem_list.actor)
            AND (workitem_list.state IS NULL OR i.state = workitem_list.state)
            AND (workitem_list.queue IS NULL OR i.queue = workitem_list.queue)
            AND (workitem_list.task_name IS NULL OR i.task_name = workitem_list.task_name)
@@ -425,7 +492,8 @@ BEGIN
         owner_principals := workitem.principals_of(tenant, potential_owner);
     END IF;
     SELECT count(*) INTO total FROM workitem.item i
-     WHERE i.tenant_id = tenant
+     WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                            i.candidates, i.administrators, workitem_count.actor)
        AND (workitem_count.state IS NULL OR i.state = workitem_count.state)
        AND (workitem_count.queue IS NULL OR i.queue = workitem_count.queue)
        AND (workitem_count.task_name IS NULL OR i.task_name = workitem_count.task_name)
@@ -460,6 +528,7 @@ BEGIN
         PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
     END IF;
     principals := workitem.principals_of(tenant, actor);
+    PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
     RETURN QUERY
         SELECT i.* FROM workitem.item i
          WHERE i.tenant_id = tenant
@@ -477,13 +546,22 @@ $$The actor's worklist: items offered to them (directly or through a group, not 
 expired) and items they hold (allocated, started, suspended), best first: priority, then due
 date, then age. At most page_size rows. Errors: WI422 no actor or bad page_size.$$;
 
-CREATE FUNCTION @extschema@.workitem_history(id bigint)
+CREATE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)
     RETURNS SETOF workitem.event
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF id IS NULL THEN
         PERFORM workitem.raise_invalid('id is required');
+    END IF;
+    -- The item must be visible to the reader (an item purged by retention: readers who see all).
+    IF NOT EXISTS (SELECT FROM workitem.item i
+                    WHERE i.id = workitem_history.id
+                      AND workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                                           i.candidates, i.administrators, actor))
+       AND NOT (SELECT workitem.viewer_sees_all(actor)) THEN
+        RAISE EXCEPTION 'item % not found', id USING ERRCODE = 'WI404',
+            DETAIL = format('tenant %s', workitem.current_tenant());
     END IF;
     RETURN QUERY
         SELECT e.* FROM workitem.event e
@@ -495,9 +573,10 @@ BEGIN
     END IF;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.workitem_history(bigint) IS
+COMMENT ON FUNCTION @extschema@.workitem_history(bigint, text) IS
 $$The item's events in version order: who did what, when, and payload->'changes' with the old
-and new value of every changed field. Errors: WI404 no such item (or no events left).$$;
+and new value of every changed field. Only for items the reader may see (actor: a service reads
+as this user). Errors: WI404 no such item (or no events left), WI403.$$;
 
 CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
     RETURNS text[]
@@ -1149,6 +1228,37 @@ CREATE VIEW workitem.overdue_items WITH (security_invoker = true) AS
 COMMENT ON VIEW workitem.overdue_items IS 'Active items past their due_at, and by how much.';
 
 --------------------------------------------------------------------------------------------------
+-- Row-level security: every direct read path (tables, views, BI tools) shows a role only its
+-- tenant's rows, and a workitem_user only the items it is a stakeholder of. Forced, so a
+-- non-superuser owner obeys it too. The API functions (owned by a superuser, which bypasses RLS)
+-- apply the same predicate, workitem.visible, themselves.
+--------------------------------------------------------------------------------------------------
+ALTER TABLE workitem.item ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.item FORCE ROW LEVEL SECURITY;
+CREATE POLICY item_visible ON workitem.item FOR SELECT
+    USING (workitem.visible(tenant_id, owner, created_by, delegated_from, candidates, administrators));
+
+ALTER TABLE workitem.event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.event FORCE ROW LEVEL SECURITY;
+CREATE POLICY event_visible ON workitem.event FOR SELECT
+    USING (tenant_id = (SELECT workitem.current_tenant())
+           AND ((SELECT workitem.viewer_sees_all())
+                OR EXISTS (SELECT FROM workitem.item i WHERE i.id = aggregateid)));
+
+ALTER TABLE workitem.directory_user ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.directory_user FORCE ROW LEVEL SECURITY;
+CREATE POLICY directory_user_tenant ON workitem.directory_user FOR SELECT
+    USING (tenant_id = (SELECT workitem.current_tenant()));
+ALTER TABLE workitem.group_member ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.group_member FORCE ROW LEVEL SECURITY;
+CREATE POLICY group_member_tenant ON workitem.group_member FOR SELECT
+    USING (tenant_id = (SELECT workitem.current_tenant()));
+ALTER TABLE workitem.idempotency_key ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.idempotency_key FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.role_tenant ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
+
+--------------------------------------------------------------------------------------------------
 -- Nothing is granted to PUBLIC: every function of the extension is revoked from it.
 --------------------------------------------------------------------------------------------------
 DO $$
@@ -1162,6 +1272,48 @@ BEGIN
            AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'workitem')
     LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', member);
+    END LOOP;
+END;
+$$;
+
+--------------------------------------------------------------------------------------------------
+-- What each role may call and read (domain.md §6). No role may write a table directly.
+--------------------------------------------------------------------------------------------------
+GRANT USAGE ON SCHEMA workitem TO workitem_reader, workitem_user, workitem_service, workitem_admin;
+GRANT SELECT ON workitem.item, workitem.event, workitem.directory_user, workitem.group_member,
+                workitem.items_by_state, workitem.oldest_offered, workitem.overdue_items
+    TO workitem_reader, workitem_user, workitem_service, workitem_admin;
+-- The predicate's helpers run with the reader's rights inside the policies.
+GRANT EXECUTE ON FUNCTION workitem.current_tenant(), workitem.viewer(text),
+                          workitem.viewer_sees_all(text), workitem.viewer_principals(text),
+                          workitem.visible(text, text, text, text, text[], text[], text)
+    TO workitem_reader, workitem_user, workitem_service, workitem_admin;
+
+DO $$
+DECLARE
+    f regprocedure;
+    readers CONSTANT text[] := ARRAY['workitem_get', 'workitem_list', 'workitem_count',
+        'workitem_worklist', 'workitem_history', 'workitem_allowed_operations'];
+    services_only CONSTANT text[] := ARRAY['workitem_create', 'workitem_create_many',
+        'workitem_cancel_workflow', 'workitem_put_user'];
+BEGIN
+    FOR f IN
+        SELECT d.objid::regprocedure FROM pg_catalog.pg_depend d
+          JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+         WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+           AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+           AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'workitem')
+           AND p.proname LIKE 'workitem\_%'
+    LOOP
+        IF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f) = ANY (readers) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_reader, workitem_user, '
+                           'workitem_service, workitem_admin', f);
+        ELSIF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f) = ANY (services_only) THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_service, workitem_admin', f);
+        ELSE
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_user, workitem_service, '
+                           'workitem_admin', f);
+        END IF;
     END LOOP;
 END;
 $$;

@@ -1,0 +1,7 @@
+-- PL/pgSQL peer: the worker loop, two transactions (see ext_loop.sql).
+SELECT coalesce(max(id), 0) AS id, coalesce(max(version), 0) AS version
+  FROM peer.peer_claim_next('u' || :client_id, 'work') \gset
+\if :id > 0
+SELECT version FROM peer.peer_complete(:id, 'u' || :client_id,
+    output => '{"approved": true}', expected_version => :version);
+\endif

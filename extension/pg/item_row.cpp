@@ -33,6 +33,9 @@ enum Column : int {
     suspended_until,
     escalation_level,
     actor_groups,
+    workflow_id,
+    task_name,
+    four_eyes_with,
 };
 
 struct Reader {
@@ -135,6 +138,9 @@ ItemRow read_item_row(uint64 row_number) {
     row.suspended_until = r.as_time(suspended_until);
     row.escalation_level = r.as_int32(escalation_level);
     row.actor_groups = r.as_texts(actor_groups);
+    row.workflow_id = r.as_text(workflow_id);
+    row.task_name = r.as_text(task_name);
+    row.four_eyes_with = r.as_texts(four_eyes_with);
     return row;
 }
 

@@ -20,7 +20,11 @@ namespace workitem::pg {
     "i.lease_until, i.lease_seconds, i.lease_expiries, i.resume_to::text, i.suspended_until, " \
     "i.escalation_level, "                                                                     \
     "ARRAY(SELECT m.group_id FROM workitem.group_member m "                                    \
-    "      WHERE m.tenant_id = i.tenant_id AND m.user_id = $3 ORDER BY 1) "
+    "      WHERE m.tenant_id = i.tenant_id AND m.user_id = $3 ORDER BY 1), "                   \
+    "i.workflow_id, i.task_name, "                                                             \
+    "ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(i.assignment #> "           \
+    "      '{constraints,four_eyes_with}') = 'array' "                                         \
+    "      THEN i.assignment #> '{constraints,four_eyes_with}' END)) "
 
 struct TextList {
     int count;
@@ -57,6 +61,9 @@ struct ItemRow {
     OptionalTime suspended_until;
     int32 escalation_level;
     TextList actor_groups;
+    const char* workflow_id;
+    const char* task_name;
+    TextList four_eyes_with;  // task names whose completers may not take this item
 };
 
 // Reads row `row` of the last SPI result (a WORKITEM_ITEM_SELECT_LIST query).

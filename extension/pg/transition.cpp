@@ -7,6 +7,7 @@
 
 #include "boundary.hpp"
 #include "caller.hpp"
+#include "constraints.hpp"
 #include "change_context.hpp"
 #include "item_row.hpp"
 #include "idempotency.hpp"
@@ -113,14 +114,15 @@ void validate_call(const TransitionCall& call, core::Timestamp now) {
 }
 
 core::Result<core::Change> decide_in_core(const TransitionCall& call, const ItemRow& row,
-                                          core::Timestamp now) {
+                                          const core::ConstraintFacts& facts, core::Timestamp now) {
     const core::Item item = to_core_item(row);
-    return core::decide(to_command(call), item, to_actor(call, row.actor_groups),
-                        core::ConstraintFacts{}, now);
+    return core::decide(to_command(call), item, to_actor(call, row.actor_groups), facts, now);
 }
 
-core::Change decide_on_row(const TransitionCall& call, const ItemRow& row, core::Timestamp now) {
-    return cpp_boundary([&]() { return decide_in_core(call, row, now); });
+core::Change decide_on_row(const char* tenant, const TransitionCall& call, const ItemRow& row,
+                           core::Timestamp now) {
+    const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
+    return cpp_boundary([&]() { return decide_in_core(call, row, facts, now); });
 }
 
 // A refusal as plain data, for batch rows (the batch reports it instead of raising it).
@@ -131,9 +133,11 @@ struct Verdict {
     const char* message;
 };
 
-Verdict judge(const TransitionCall& call, const ItemRow& row, core::Timestamp now) {
+Verdict judge(const char* tenant, const TransitionCall& call, const ItemRow& row,
+              core::Timestamp now) {
+    const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
     return cpp_boundary([&]() -> core::Result<Verdict> {
-        auto decision = decide_in_core(call, row, now);
+        auto decision = decide_in_core(call, row, facts, now);
         Verdict verdict{};
         if (decision) {
             verdict.allowed = true;
@@ -263,7 +267,7 @@ Datum run_transition(const TransitionCall& requested, FunctionCallInfo fcinfo, i
                      CStringGetTextDatum(call.actor)};
     if (spi::execute(lock_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
     const ItemRow row = read_item_row(0);
-    const core::Change change = decide_on_row(call, row, now);
+    const core::Change change = decide_on_row(tenant, call, row, now);
     const Datum item = write(call, row.id, change);
     keyed.remember(row.id, item_to_jsonb(item), false);
     spi::finish();
@@ -309,7 +313,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         TransitionCall claim = call;
         claim.item_id = row.id;
         // The query found it eligible; the core has the last word (constraints, time).
-        const Verdict verdict = judge(claim, row, now);
+        const Verdict verdict = judge(tenant, claim, row, now);
         if (!verdict.allowed) {
             refused[refused_count++] = Int64GetDatum(row.id);
             continue;
@@ -388,7 +392,7 @@ void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expec
         if (item_call.has_expected_version) {
             item_call.expected_version = DatumGetInt64(version_values[i]);
         }
-        const Verdict verdict = judge(item_call, *row, now);
+        const Verdict verdict = judge(tenant, item_call, *row, now);
         if (!verdict.allowed) {
             add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
             continue;
@@ -432,7 +436,7 @@ void run_cancel_workflow(const TransitionCall& requested, const char* workflow_i
     for (uint64 r = 0; r < found; ++r) {
         TransitionCall item_call = call;
         item_call.item_id = rows[r].id;
-        const core::Change change = decide_on_row(item_call, rows[r], now);
+        const core::Change change = decide_on_row(tenant, item_call, rows[r], now);
         const Datum item = write(item_call, rows[r].id, change);
         put_tuple(fcinfo, item);
         if (call.idempotency_key != nullptr) {

@@ -719,6 +719,34 @@ TEST(CheckConstraints, FourEyesConflictIsWI460) {
               "WI460");
 }
 
+TEST(CheckConstraints, FourEyesGuardsOnlyTakingGivingAndCompleting) {
+    const ConstraintFacts conflict{std::nullopt, std::nullopt, true};
+    for (Operation op : {Op::cancel, Op::update, Op::mark_error, Op::release}) {
+        EXPECT_EQ(code_of(check_constraints(command(op), held_item(allocated, "ann"), user("ann"),
+                                            conflict)),
+                  "ok")
+            << to_string(op);
+    }
+    const auto given =
+        check_constraints(give(Op::allocate, "bob"), make_item(offered), tenant_admin(), conflict);
+    EXPECT_EQ(code_of(given), "WI460");
+    EXPECT_TRUE(mentions(message_of(given), "bob")) << message_of(given);
+}
+
+TEST(ValidateInput, SystemIsNoTarget) {
+    for (Operation op : {Op::allocate, Op::delegate}) {
+        EXPECT_EQ(code_of(validate_input(give(op, "system"), user("ann"), Limits{}, kNow)), "WI422")
+            << to_string(op);
+    }
+}
+
+TEST(CheckTransition, PastExpiresAtIsExpiredEvenBeforeTheTimerActs) {
+    Item item = make_item(offered);
+    item.expires_at = seconds_ago(1);
+    const auto r = check_transition(command(Op::complete), item, user("ann"), kNow);
+    EXPECT_EQ(code_of(r), "WI410");
+}
+
 TEST(CheckConstraints, SkipNeedsASkippableItem) {
     Item item = make_item(offered);
     const auto r = check_constraints(command(Op::skip), item, user("init"), kNoFacts);

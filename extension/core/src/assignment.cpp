@@ -47,6 +47,11 @@ Status read_principals(const json& value, const std::string& field, const Limits
             return invalid(field + "." + key, "is not a known key (users, groups)");
         }
     }
+    // The limit is on the people one part names: users and groups together.
+    if (out.users.size() + out.groups.size() > limits.max_principals) {
+        return invalid(field, fmt::format("names more than {} users and groups together",
+                                          limits.max_principals));
+    }
     return ok();
 }
 

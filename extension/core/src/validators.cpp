@@ -142,6 +142,9 @@ Status validate_input(const Command& command, const Actor& actor, const Limits& 
     if (gives_item(command.op)) {
         if (!command.to_user) return invalid("to_user is required");
         if (auto s = check_name("to_user", *command.to_user, limits); !s) return s;
+        if (*command.to_user == system_actor) {
+            return invalid("to_user 'system' is reserved for the timer");
+        }
     }
     if (command.op == Operation::suspend && command.until && *command.until <= now) {
         return invalid(
@@ -190,10 +193,21 @@ Status check_version(const Command& command, const Item& item) {
 
 Result<const TransitionRule*> check_transition(const Command& command, const Item& item,
                                                const Actor& actor, Timestamp now) {
-    if (const auto* rule = find_rule(command.op, item.state, command.override_owner)) return rule;
-
     const auto op = to_string(command.op);
-    if (item.state == State::expired) {
+    if (const auto* rule = find_rule(command.op, item.state, command.override_owner)) {
+        // lease_expire applies only to a lease that has run out (domain.md §2).
+        if (command.op == Operation::lease_expire &&
+            (!item.lease_until || *item.lease_until > now)) {
+            return item_error(
+                ErrorCode::state_conflict, item,
+                fmt::format("cannot {} item {}: its lease has not run out", op, item.id),
+                "Only a lease past its lease_until expires.");
+        }
+        return rule;
+    }
+
+    if (item.state == State::expired ||
+        (is_active(item.state) && item.expires_at && *item.expires_at <= now)) {
         return item_error(ErrorCode::expired, item,
                           fmt::format("cannot {} item {}: it has expired", op, item.id),
                           "Expired items never change again.");
@@ -275,19 +289,23 @@ Status check_constraints(const Command& command, const Item& item, const Actor& 
                                       facts.held_items.value_or(0), *facts.capacity),
                           "Complete or release an item first.");
     }
-    if (facts.four_eyes_conflict) {
+    const bool four_eyes_applies =
+        takes_item(command, item) || gives_item(command.op) || command.op == Operation::complete;
+    if (facts.four_eyes_conflict && four_eyes_applies) {
+        const auto taker = gives_item(command.op) && command.to_user ? *command.to_user : actor.id;
         return item_error(ErrorCode::constraint_violated, item,
-                          fmt::format("four eyes: {} completed an earlier step this item must be "
-                                      "checked by someone else for",
-                                      actor.id),
-                          "Another potential owner must take it.");
+                          fmt::format("four eyes: {} worked on a step of this workflow that "
+                                      "item {} must be done by someone else for",
+                                      taker, item.id),
+                          "Another user must take it.");
     }
     if (command.op == Operation::skip && !item.skippable) {
         return item_error(ErrorCode::constraint_violated, item,
                           fmt::format("item {} is not skippable", item.id),
                           "Cancel it instead, or create it with skippable => true.");
     }
-    if (command.op == Operation::resolve && item.delegation_state != DelegationState::pending) {
+    if (command.op == Operation::resolve &&
+        (item.delegation_state != DelegationState::pending || !item.delegated_from)) {
         return item_error(ErrorCode::constraint_violated, item,
                           fmt::format("item {} is not delegated", item.id),
                           "Only a delegated item can be resolved back to its delegator.");

@@ -1,0 +1,117 @@
+#include "constraints.hpp"
+
+#include "hashing.hpp"
+#include "spi.hpp"
+
+namespace workitem::pg {
+
+namespace {
+
+spi::Statement lock_capacity{
+    "SELECT d.capacity FROM workitem.directory_user d "
+    "WHERE d.tenant_id = $1 AND d.user_id = $2 AND d.capacity IS NOT NULL FOR UPDATE OF d",
+    2,
+    {TEXTOID, TEXTOID},
+    nullptr};
+spi::Statement count_held{
+    "SELECT count(*)::int4 FROM workitem.item h WHERE h.tenant_id = $1 AND h.owner = $2 "
+    "AND h.state IN ('allocated', 'started', 'suspended')",
+    2,
+    {TEXTOID, TEXTOID},
+    nullptr};
+spi::Statement completed_named_step{
+    "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
+    "AND c.task_name = ANY ($3) AND c.state = 'completed' AND c.owner = $4)",
+    4,
+    {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID},
+    nullptr};
+spi::Statement steps_naming_task{
+    "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
+    "AND c.id <> $3 AND c.assignment #> '{constraints,four_eyes_with}' ? $4)",
+    4,
+    {TEXTOID, TEXTOID, INT8OID, TEXTOID},
+    nullptr};
+spi::Statement taker_holds_naming_step{
+    "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
+    "AND c.id <> $3 AND c.assignment #> '{constraints,four_eyes_with}' ? $4 AND c.owner = $5 "
+    "AND c.state IN ('allocated', 'started', 'suspended', 'completed'))",
+    5,
+    {TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID},
+    nullptr};
+
+bool first_bool() {
+    bool is_null = false;
+    return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+// Who would hold the item after this call: the constraint checks are about that user.
+const char* taker_of(const TransitionCall& call, const ItemRow& row) {
+    switch (call.operation) {
+        case core::Operation::claim:
+        case core::Operation::claim_next:
+        case core::Operation::complete:
+            return call.actor;
+        case core::Operation::start:
+            return strcmp(row.state, "offered") == 0 ? call.actor : nullptr;
+        case core::Operation::allocate:
+        case core::Operation::delegate:
+            return call.to_user;
+        default:
+            return nullptr;
+    }
+}
+
+Datum text_array(const TextList& list) {
+    auto* items = static_cast<Datum*>(palloc(sizeof(Datum) * (list.count + 1)));
+    for (int i = 0; i < list.count; ++i) items[i] = CStringGetTextDatum(list.items[i]);
+    return PointerGetDatum(construct_array(items, list.count, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+void lock_workflow(const char* tenant, const ItemRow& row) {
+    lock_name_for_transaction(psprintf("workflow/%s/%s", tenant, row.workflow_id));
+}
+
+}  // namespace
+
+core::ConstraintFacts gather_constraint_facts(const char* tenant, const TransitionCall& call,
+                                              const ItemRow& row) {
+    core::ConstraintFacts facts;
+    const char* taker = taker_of(call, row);
+    if (taker == nullptr) return facts;
+
+    if (call.operation != core::Operation::complete) {
+        Datum args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(taker)};
+        if (spi::execute(lock_capacity, args, nullptr, 1) == 1) {
+            bool is_null = false;
+            facts.capacity = DatumGetInt32(
+                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+            spi::execute(count_held, args, nullptr, 1);
+            facts.held_items = DatumGetInt32(
+                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+        }
+    }
+
+    // This item names steps its taker must not have completed.
+    if (row.four_eyes_with.count > 0) {
+        lock_workflow(tenant, row);
+        Datum args[4] = {CStringGetTextDatum(tenant), CStringGetTextDatum(row.workflow_id),
+                         text_array(row.four_eyes_with), CStringGetTextDatum(taker)};
+        spi::execute(completed_named_step, args, nullptr, 1);
+        if (first_bool()) facts.four_eyes_conflict = true;
+    }
+    // Completing this step: its completer must not hold or have finished an item naming it.
+    if (call.operation == core::Operation::complete && !facts.four_eyes_conflict) {
+        Datum args[5] = {CStringGetTextDatum(tenant), CStringGetTextDatum(row.workflow_id),
+                         Int64GetDatum(row.id), CStringGetTextDatum(row.task_name),
+                         CStringGetTextDatum(taker)};
+        spi::execute(steps_naming_task, args, nullptr, 1);
+        if (first_bool()) {
+            lock_workflow(tenant, row);
+            spi::execute(taker_holds_naming_step, args, nullptr, 1);
+            if (first_bool()) facts.four_eyes_conflict = true;
+        }
+    }
+    return facts;
+}
+
+}  // namespace workitem::pg

@@ -1,0 +1,20 @@
+// The facts the constraint validator needs, gathered under the locks that keep them true until
+// the caller commits (domain.md §3): a check spanning several rows needs a lock covering them.
+//   capacity:  the taker's directory row is locked, then its held items counted, so two claims
+//              by one user at capacity cannot both pass;
+//   four eyes: the workflow is locked (transaction advisory lock), then the completers of the
+//              named steps are looked up - and completing a step takes the same lock to check
+//              that its completer does not hold or finish an item that names it.
+#pragma once
+
+#include "workitem/core/validators.hpp"
+
+#include "item_row.hpp"
+#include "transition.hpp"
+
+namespace workitem::pg {
+
+core::ConstraintFacts gather_constraint_facts(const char* tenant, const TransitionCall& call,
+                                              const ItemRow& row);
+
+}  // namespace workitem::pg

@@ -84,10 +84,6 @@ SELECT id FROM workitem_create('wf', 'T', '{"a": "\u0000"}');
 SELECT count(*) FROM workitem_list(state => 'OFFERED');
 \echo :LAST_ERROR_SQLSTATE
 
--- WI501: a known strategy that this build does not run yet
-SELECT id FROM workitem_create('wf', 'T', '{"strategy": "round_robin"}');
-\echo :LAST_ERROR_SQLSTATE
-
 -- WI403: not a potential owner; the reserved actor 'system'
 SELECT id FROM workitem_claim(1, 'eve');
 \echo :LAST_ERROR_SQLSTATE

@@ -5,6 +5,7 @@
 #include "boundary.hpp"
 #include "change_context.hpp"
 #include "create_item.hpp"
+#include "distribution_facts.hpp"
 #include "hashing.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
@@ -86,7 +87,17 @@ bytea* create_fingerprint(const CreateArgs& args) {
     return hash.finish();
 }
 
-Placement plan(const CreateArgs& args) {
+core::DistributionFacts to_core_facts(const DistributionRows& rows) {
+    core::DistributionFacts facts;
+    for (int i = 0; i < rows.count; ++i)
+        facts.eligible.push_back({rows.users[i], rows.held_items[i]});
+    if (rows.last_assigned) facts.last_assigned = rows.last_assigned;
+    facts.random_draw = rows.random_draw;
+    if (rows.familiar_user) facts.familiar_user = rows.familiar_user;
+    return facts;
+}
+
+Placement plan(const CreateArgs& args, const DistributionRows& rows) {
     const core::Limits limits = current_limits();
     const core::Timestamp now = core_now();
     const char* assignment_text =
@@ -109,7 +120,7 @@ Placement plan(const CreateArgs& args) {
         core::Actor creator;
         creator.id = args.actor;
         creator.acts_as_service = args.creator_is_service;
-        auto planned = core::plan_create(command, creator, limits, now);
+        auto planned = core::plan_create(command, creator, limits, now, to_core_facts(rows));
         Placement p{};
         if (!planned) {
             const Failure failure = failure_from(planned.error());
@@ -171,7 +182,15 @@ Datum text_or_null(const char* text) {
 }  // namespace
 
 CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool report_refusals) {
-    const Placement placement = plan(args);
+    // A push strategy chooses among the directory's eligible users (none needed to wait).
+    const bool waits =
+        args.activate_at.present && args.activate_at.value > GetCurrentTransactionStartTimestamp();
+    const DistributionRows rows =
+        waits || args.workflow_id == nullptr || args.task_name == nullptr
+            ? DistributionRows{}
+            : gather_distribution_facts(tenant, strategy_of(args.assignment), args.assignment,
+                                        args.workflow_id, args.task_name);
+    const Placement placement = plan(args, rows);
     if (!placement.ok) return refused(placement, report_refusals);
 
     bytea* fingerprint = create_fingerprint(args);
@@ -230,7 +249,9 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
     spi::execute(insert_item, values, nulls, 1);
     end_change();
     bool is_null = false;
-    return CreateOutcome{true, spi::first_column(0, &is_null), 0, nullptr};
+    const Datum item = spi::first_column(0, &is_null);
+    remember_round_robin(tenant, rows, placement.owner);
+    return CreateOutcome{true, item, 0, nullptr};
 }
 
 }  // namespace workitem::pg

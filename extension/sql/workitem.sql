@@ -226,6 +226,19 @@ CREATE TABLE workitem.group_member (
 CREATE INDEX group_member_by_group ON workitem.group_member (tenant_id, group_id);
 COMMENT ON TABLE workitem.group_member IS 'Group membership: who counts as a member of a group.';
 
+-- Where round_robin left off, per task and distribution set (the potential owners as named).
+CREATE TABLE workitem.round_robin_cursor (
+    tenant_id        text NOT NULL,
+    task_name        text NOT NULL,
+    distribution_set text NOT NULL,
+    last_user        text,
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, task_name, distribution_set)
+);
+COMMENT ON TABLE workitem.round_robin_cursor IS
+    'The last user the round_robin strategy chose for a task and set of potential owners; locked '
+    'while choosing, so concurrent creates take turns.';
+
 -- Which tenant a role acts in (every role but workitem_service; 'default' without a row).
 CREATE TABLE workitem.role_tenant (
     role_name text PRIMARY KEY,
@@ -263,6 +276,7 @@ SELECT pg_catalog.pg_extension_config_dump('workitem.directory_user', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.group_member', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.idempotency_key', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.role_tenant', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.round_robin_cursor', '');
 
 -- (one call per statement: pg_extension_config_dump updates the extension's catalog row)
 DO $$
@@ -367,10 +381,16 @@ COMMENT ON FUNCTION @extschema@.workitem_create(text, text, jsonb, jsonb, intege
 $$Creates a work item and places it by its distribution strategy; returns the new item.
 One `workitem.created` event records the final state.
 assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_owners": {...},
-  "administrators": {...}, "strategy": "offer" | "direct", "constraints": {"four_eyes_with": [...],
-  "retain_familiar": "step"}, "lease_seconds": n, "max_lease_expiries": n}. Unknown keys are refused.
+  "administrators": {...}, "strategy": "offer" | "direct" | "round_robin" | "shortest_queue" |
+  "random" | "retain_familiar", "constraints": {"four_eyes_with": [...], "retain_familiar": "step"},
+  "lease_seconds": n, "max_lease_expiries": n}. Unknown keys are refused.
   offer (default): offered to all potential owners, who claim it. direct: allocated to the single
-  user in potential_owners.users.
+  user in potential_owners.users. round_robin: allocated to the next eligible potential owner
+  after the last one chosen for this task and set of people. shortest_queue: to the eligible one
+  holding the fewest active items. random: to a random eligible one. retain_familiar: to whoever
+  completed the step named by constraints.retain_familiar (step_ref or task name) in the same
+  workflow, if eligible. Eligible: a directory user named or in a named group, not excluded,
+  available, not away, below capacity; with nobody eligible the item is offered.
 activate_at in the future: the item waits in state created until then.
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
 Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'.$$;
@@ -1160,10 +1180,11 @@ same items. Errors: WI422 no workflow_id or actor, WI403, WI428.$$;
 -- Directory
 --------------------------------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.workitem_put_user(
-    user_id   text,
-    groups    text[] DEFAULT '{}',
-    capacity  integer DEFAULT NULL,
-    available boolean DEFAULT true)
+    user_id    text,
+    groups     text[] DEFAULT '{}',
+    capacity   integer DEFAULT NULL,
+    available  boolean DEFAULT true,
+    away_until timestamptz DEFAULT NULL)
     RETURNS workitem.directory_user
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1186,10 +1207,11 @@ BEGIN
         PERFORM workitem.raise_invalid('available must be true or false');
     END IF;
 
-    INSERT INTO workitem.directory_user AS u (tenant_id, user_id, available, capacity)
-    VALUES (tenant, user_id, available, capacity)
+    INSERT INTO workitem.directory_user AS u (tenant_id, user_id, available, capacity, away_until)
+    VALUES (tenant, user_id, available, capacity, away_until)
     ON CONFLICT ON CONSTRAINT directory_user_pkey DO UPDATE
-        SET available = excluded.available, capacity = excluded.capacity, updated_at = now()
+        SET available = excluded.available, capacity = excluded.capacity,
+            away_until = excluded.away_until, updated_at = now()
     RETURNING u.* INTO saved;
 
     DELETE FROM workitem.group_member m
@@ -1201,10 +1223,12 @@ BEGIN
     RETURN saved;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.workitem_put_user(text, text[], integer, boolean) IS
+COMMENT ON FUNCTION @extschema@.workitem_put_user(text, text[], integer, boolean, timestamptz) IS
 $$Creates or replaces a directory user of the current tenant: their groups (the full list:
-memberships not listed are removed), capacity (most active items held at once; NULL: no limit)
-and availability. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
+memberships not listed are removed), capacity (most active items held at once; NULL: no limit),
+availability, and away_until (away until then). Push strategies (round_robin, shortest_queue,
+random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
+capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
 
 --------------------------------------------------------------------------------------------------
 -- Monitoring views
@@ -1255,6 +1279,8 @@ CREATE POLICY group_member_tenant ON workitem.group_member FOR SELECT
     USING (tenant_id = (SELECT workitem.current_tenant()));
 ALTER TABLE workitem.idempotency_key ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.idempotency_key FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.round_robin_cursor ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.round_robin_cursor FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
 

@@ -55,10 +55,20 @@ TEST(DecideActivate, DirectStrategyAllocatesWithTheItemsLease) {
     EXPECT_TRUE(set_to(c.lease_until, in_seconds(120)));
 }
 
-TEST(DecideActivate, UnavailableStrategyIsWI501) {
+TEST(DecideActivate, PushStrategyAllocatesFromTheDistributionFacts) {
     Item item = make_item(created);
     item.strategy = "round_robin";
-    EXPECT_EQ(code_of(run(command(Op::activate), item, timer())), "WI501");
+    DistributionFacts distribution;
+    distribution.eligible = {{"ann", 0}, {"bob", 0}};
+    distribution.last_assigned = "ann";
+    ConstraintFacts facts;
+    facts.distribution = &distribution;
+    const auto r = decide(command(Op::activate), item, timer(), facts, kNow);
+    ASSERT_EQ(code_of(r), "ok");
+    EXPECT_EQ(r->state, allocated);
+    EXPECT_EQ(r->owner.value, "bob");
+    // Without anybody eligible the item is offered rather than lost.
+    EXPECT_EQ(run(command(Op::activate), item, timer())->state, offered);
 }
 
 TEST(DecideActivate, DirectWithoutASingleUserIsWI422) {
@@ -754,14 +764,18 @@ TEST(PlanCreate, UnknownStrategyIsWI422) {
     EXPECT_TRUE(message_of(r).find("strategy") != std::string::npos) << message_of(r);
 }
 
-TEST(PlanCreate, KnownButUnavailableStrategyIsWI501) {
+TEST(PlanCreate, PushStrategiesAllocateToAnEligibleUser) {
+    DistributionFacts facts;
+    facts.eligible = {{"ann", 2}, {"bob", 1}};
+    facts.familiar_user = "ann";
     for (std::string_view name : {"round_robin", "shortest_queue", "random", "retain_familiar"}) {
         const std::string assignment =
             R"({"potential_owners": {"users": ["ann", "bob"]}, "strategy": ")" + std::string(name) +
             R"("})";
-        const auto r = plan_create(create_with(assignment), service(), kLimits, kNow);
-        EXPECT_EQ(code_of(r), "WI501") << name;
-        EXPECT_TRUE(message_of(r).find(name) != std::string::npos) << message_of(r);
+        const auto r = plan_create(create_with(assignment), service(), kLimits, kNow, facts);
+        ASSERT_EQ(code_of(r), "ok") << name;
+        EXPECT_EQ(r->state, allocated) << name;
+        ASSERT_TRUE(r->owner.has_value()) << name;
     }
 }
 
@@ -828,7 +842,9 @@ TEST(PlanCreate, ReservedActorBeforeTheAssignment) {
 TEST(PlanCreate, StrategyIsCheckedEvenWhenActivationIsDeferred) {
     CreateCommand c = create_with(R"({"strategy": "round_robin"})");
     c.activate_at = in_seconds(60);
-    EXPECT_EQ(code_of(plan_create(c, service(), kLimits, kNow)), "WI501");
+    const auto deferred = plan_create(c, service(), kLimits, kNow);
+    ASSERT_EQ(code_of(deferred), "ok");
+    EXPECT_EQ(deferred->state, created);
     CreateCommand d = create_with(R"({"strategy": "direct"})");
     d.activate_at = in_seconds(60);
     EXPECT_EQ(code_of(plan_create(d, service(), kLimits, kNow)), "WI422");

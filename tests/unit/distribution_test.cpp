@@ -26,13 +26,13 @@ TEST(Strategies, NamesRoundTrip) {
     EXPECT_EQ(parse_strategy("custom"), std::nullopt);
 }
 
-TEST(Strategies, OfferAndDirectAreAvailable) {
-    EXPECT_TRUE(is_available(Strategy::offer));
-    EXPECT_TRUE(is_available(Strategy::direct));
-    EXPECT_FALSE(is_available(Strategy::round_robin));
-    EXPECT_FALSE(is_available(Strategy::shortest_queue));
-    EXPECT_FALSE(is_available(Strategy::random));
-    EXPECT_FALSE(is_available(Strategy::retain_familiar));
+TEST(Strategies, PushStrategiesAreTheOnesThatChooseAnOwner) {
+    EXPECT_FALSE(pushes(Strategy::offer));
+    EXPECT_FALSE(pushes(Strategy::direct));
+    EXPECT_TRUE(pushes(Strategy::round_robin));
+    EXPECT_TRUE(pushes(Strategy::shortest_queue));
+    EXPECT_TRUE(pushes(Strategy::random));
+    EXPECT_TRUE(pushes(Strategy::retain_familiar));
 }
 
 TEST(Place, OfferOffersToEveryone) {
@@ -89,13 +89,53 @@ TEST(Place, UnknownStrategyIsWI422) {
     EXPECT_EQ(code_of(place("", typical_people())), "WI422");
 }
 
-TEST(Place, KnownButUnavailableStrategyIsWI501) {
+DistributionFacts three_users() {
+    DistributionFacts facts;
+    facts.eligible = {{"ann", 3}, {"bob", 1}, {"cy", 1}};
+    return facts;
+}
+
+TEST(Place, PushWithNobodyEligibleOffersTheItem) {
     for (std::string_view name : {"round_robin", "shortest_queue", "random", "retain_familiar"}) {
         const auto r = place(name, typical_people());
-        EXPECT_EQ(code_of(r), "WI501") << name;
-        EXPECT_NE(message_of(r).find(name), std::string::npos) << message_of(r);
-        EXPECT_FALSE(r.error().hint.empty());
+        ASSERT_EQ(code_of(r), "ok") << name;
+        EXPECT_EQ(r->state, offered) << name;
+        EXPECT_EQ(r->owner, std::nullopt) << name;
     }
+}
+
+TEST(Place, RoundRobinTakesTheNextUserAfterTheLastAndWraps) {
+    DistributionFacts facts = three_users();
+    EXPECT_EQ(place("round_robin", typical_people(), facts)->owner, "ann");  // no cursor yet
+    facts.last_assigned = "ann";
+    EXPECT_EQ(place("round_robin", typical_people(), facts)->owner, "bob");
+    facts.last_assigned = "bob";
+    EXPECT_EQ(place("round_robin", typical_people(), facts)->owner, "cy");
+    facts.last_assigned = "cy";
+    EXPECT_EQ(place("round_robin", typical_people(), facts)->owner, "ann");
+    facts.last_assigned = "bz";  // the last one left the set: the next in order still follows
+    EXPECT_EQ(place("round_robin", typical_people(), facts)->owner, "cy");
+}
+
+TEST(Place, ShortestQueueTakesTheFewestHeldFirstInOrderOnTies) {
+    EXPECT_EQ(place("shortest_queue", typical_people(), three_users())->owner, "bob");
+}
+
+TEST(Place, RandomUsesTheDrawAcrossTheEligible) {
+    DistributionFacts facts = three_users();
+    for (std::uint64_t draw : {0u, 1u, 2u, 3u}) {
+        facts.random_draw = draw;
+        EXPECT_EQ(place("random", typical_people(), facts)->owner, facts.eligible[draw % 3].user);
+    }
+}
+
+TEST(Place, RetainFamiliarAllocatesToTheFamiliarUserOnlyIfEligible) {
+    DistributionFacts facts = three_users();
+    facts.familiar_user = "cy";
+    EXPECT_EQ(place("retain_familiar", typical_people(), facts)->owner, "cy");
+    facts.familiar_user = "dan";  // away, at capacity or not a potential owner
+    const auto r = place("retain_familiar", typical_people(), facts);
+    EXPECT_EQ(r->state, offered);
 }
 
 }  // namespace

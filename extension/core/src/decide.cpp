@@ -41,7 +41,7 @@ void finish(Change& change, Timestamp now) {
 
 // What each operation writes once the validators have let it through.
 Result<Change> apply(const Command& command, const Item& item, const TransitionRule& rule,
-                     const Actor& actor, Timestamp now) {
+                     const Actor& actor, const ConstraintFacts& facts, Timestamp now) {
     Change change;
     change.state = target_state(rule, item.state, item.resume_to).value_or(item.state);
     const auto lease = command.lease_seconds ? command.lease_seconds : item.lease_seconds;
@@ -50,7 +50,8 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
         case Operation::create:
             break;  // plan_create handles creation
         case Operation::activate: {
-            auto placement = place(item.strategy, item.people);
+            auto placement = place(item.strategy, item.people,
+                                   facts.distribution ? *facts.distribution : DistributionFacts{});
             if (!placement) return placement.error();
             change.state = placement->state;
             if (placement->owner) hand_to(change, item, *placement->owner, item.lease_seconds, now);
@@ -158,11 +159,12 @@ Result<Change> decide(const Command& command, const Item& item, const Actor& act
     if (auto s = check_authorization(**rule, item, actor); !s) return s.error();
     if (auto s = check_constraints(command, item, actor, facts); !s) return s.error();
     if (auto s = check_temporal(command, item, actor, now); !s) return s.error();
-    return apply(command, item, **rule, actor, now);
+    return apply(command, item, **rule, actor, facts, now);
 }
 
 Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
-                               const Limits& limits, Timestamp now) {
+                               const Limits& limits, Timestamp now,
+                               const DistributionFacts& facts) {
     if (auto s = validate_create_input(command, actor, limits, now); !s) return s.error();
     if (actor.id == system_actor && !actor.is_system) {
         return Error{ErrorCode::not_authorized, "the actor 'system' is reserved for the timer", "",
@@ -170,7 +172,7 @@ Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
     }
     auto spec = parse_assignment(command.assignment, limits);
     if (!spec) return spec.error();
-    auto placement = place(spec->strategy, view_people(*spec));
+    auto placement = place(spec->strategy, view_people(*spec), facts);
     if (!placement) return placement.error();
 
     CreatePlan plan;

@@ -24,11 +24,51 @@ std::string_view to_string(Strategy strategy) {
     return strategy_names[static_cast<std::size_t>(strategy)];
 }
 
-bool is_available(Strategy strategy) {
-    return strategy == Strategy::offer || strategy == Strategy::direct;
+bool pushes(Strategy strategy) {
+    return strategy != Strategy::offer && strategy != Strategy::direct;
 }
 
-Result<Placement> place(std::string_view strategy_name, const People& people) {
+namespace {
+
+std::optional<std::string_view> choose(Strategy strategy, const DistributionFacts& facts) {
+    const auto& eligible = facts.eligible;
+    if (eligible.empty()) return std::nullopt;
+    switch (strategy) {
+        case Strategy::round_robin: {
+            // The next user after the previous choice, in the stable order; wraps around.
+            if (facts.last_assigned) {
+                for (const auto& candidate : eligible) {
+                    if (candidate.user > *facts.last_assigned) return candidate.user;
+                }
+            }
+            return eligible.front().user;
+        }
+        case Strategy::shortest_queue: {
+            const auto fewest = std::min_element(
+                eligible.begin(), eligible.end(),
+                [](const Candidate& a, const Candidate& b) { return a.held_items < b.held_items; });
+            return fewest->user;
+        }
+        case Strategy::random:
+            return eligible[facts.random_draw % eligible.size()].user;
+        case Strategy::retain_familiar:
+            for (const auto& candidate : eligible) {
+                if (facts.familiar_user && candidate.user == *facts.familiar_user) {
+                    return candidate.user;
+                }
+            }
+            return std::nullopt;  // nobody familiar is available: offer it
+        case Strategy::offer:
+        case Strategy::direct:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<Placement> place(std::string_view strategy_name, const People& people,
+                        const DistributionFacts& facts) {
     const auto strategy = parse_strategy(strategy_name);
     if (!strategy) {
         return Error{ErrorCode::invalid_input,
@@ -36,12 +76,11 @@ Result<Placement> place(std::string_view strategy_name, const People& people) {
                                  strategy_name.substr(0, 100)),
                      "", ""};
     }
-    if (!is_available(*strategy)) {
-        return Error{ErrorCode::feature_disabled,
-                     fmt::format("distribution strategy '{}' is not available", strategy_name), "",
-                     "Use the strategy 'offer' or 'direct'."};
-    }
     if (strategy == Strategy::offer) return Placement{State::offered, std::nullopt};
+    if (pushes(*strategy)) {
+        const auto owner = choose(*strategy, facts);
+        return owner ? Placement{State::allocated, owner} : Placement{State::offered, std::nullopt};
+    }
 
     const auto& users = people.potential_owners.users;
     if (users.size() != 1 || !people.potential_owners.groups.empty()) {

@@ -8,6 +8,7 @@
 #include "workitem/core/assignment.hpp"
 #include "workitem/core/change.hpp"
 #include "workitem/core/command.hpp"
+#include "workitem/core/distribution.hpp"
 #include "workitem/core/item.hpp"
 #include "workitem/core/validators.hpp"
 
@@ -27,8 +28,10 @@ struct CreatePlan {
 };
 
 // Validates a create (validator 1 and the initiator's authorization) and places the item.
+// `facts` tells a push strategy whom it may choose (ignored by offer and direct).
 Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
-                               const Limits& limits, Timestamp now);
+                               const Limits& limits, Timestamp now,
+                               const DistributionFacts& facts = {});
 
 // Which operations `actor` may perform on `item` now (WS-HumanTask getTaskOperations):
 // the same table and validators as decide, so the answer never disagrees with an attempt.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "workitem/core/command.hpp"
+#include "workitem/core/distribution.hpp"
 #include "workitem/core/item.hpp"
 #include "workitem/core/limits.hpp"
 #include "workitem/core/people.hpp"
@@ -19,6 +20,7 @@ struct ConstraintFacts {
     std::optional<std::int32_t> held_items;  // active items the taking user holds now
     std::optional<std::int32_t> capacity;    // that user's capacity (nullopt: unlimited)
     bool four_eyes_conflict = false;         // actor completed a step named in four_eyes_with
+    const DistributionFacts* distribution = nullptr;  // activate: whom a push strategy may choose
 };
 
 // 1. input: shape, required fields, lengths, sizes (WI422). Runs before the item is read.

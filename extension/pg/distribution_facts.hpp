@@ -1,0 +1,39 @@
+// Whom a push strategy may choose, read from the directory under the right locks: potential
+// owners (named users and members of named groups) who are not excluded, are available (not away)
+// and are below capacity, in a stable order, with the items each holds; the round-robin cursor of
+// the task and distribution set (locked, so concurrent creates take turns); a random draw; and
+// for retain_familiar the completer of the named step of the same workflow.
+#pragma once
+
+#include "item_row.hpp"
+
+#include "pg.hpp"
+
+namespace workitem::pg {
+
+// The facts as plain data (strings palloc'd).
+struct DistributionRows {
+    bool gathered;  // false for offer and direct, which need none
+    int count;
+    const char** users;
+    int32* held_items;
+    const char* last_assigned;
+    uint64 random_draw;
+    const char* familiar_user;
+    // to advance the round-robin cursor once the choice is made
+    const char* task_name;
+    const char* distribution_set;
+};
+
+// Gathers the facts for `strategy` (inside SPI). `assignment` is the item's assignment spec.
+DistributionRows gather_distribution_facts(const char* tenant, const char* strategy,
+                                           Jsonb* assignment, const char* workflow_id,
+                                           const char* task_name);
+
+// Records the round-robin choice (inside SPI, in the same transaction as the allocation).
+void remember_round_robin(const char* tenant, const DistributionRows& rows, const char* owner);
+
+// The strategy named by an assignment spec ("offer" when absent).
+const char* strategy_of(Jsonb* assignment);
+
+}  // namespace workitem::pg

@@ -79,7 +79,10 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
     const char* taker = taker_of(call, row);
     if (taker == nullptr) return facts;
 
-    if (call.operation != core::Operation::complete) {
+    // Capacity is looked at only for users who have one (the actor's comes with the row).
+    const bool taker_is_actor = strcmp(taker, call.actor) == 0;
+    if (call.operation != core::Operation::complete &&
+        (!taker_is_actor || row.actor_has_capacity)) {
         Datum args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(taker)};
         if (spi::execute(lock_capacity, args, nullptr, 1) == 1) {
             bool is_null = false;

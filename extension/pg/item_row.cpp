@@ -36,6 +36,7 @@ enum Column : int {
     workflow_id,
     task_name,
     four_eyes_with,
+    actor_capacity,
 };
 
 struct Reader {
@@ -141,6 +142,7 @@ ItemRow read_item_row(uint64 row_number) {
     row.workflow_id = r.as_text(workflow_id);
     row.task_name = r.as_text(task_name);
     row.four_eyes_with = r.as_texts(four_eyes_with);
+    r.as_int32(actor_capacity, &row.actor_has_capacity);
     return row;
 }
 

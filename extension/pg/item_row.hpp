@@ -24,7 +24,9 @@ namespace workitem::pg {
     "i.workflow_id, i.task_name, "                                                             \
     "ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(i.assignment #> "           \
     "      '{constraints,four_eyes_with}') = 'array' "                                         \
-    "      THEN i.assignment #> '{constraints,four_eyes_with}' END)) "
+    "      THEN i.assignment #> '{constraints,four_eyes_with}' END)), "                          \
+    "(SELECT d.capacity FROM workitem.directory_user d "                                       \
+    "  WHERE d.tenant_id = i.tenant_id AND d.user_id = $3) "
 
 struct TextList {
     int count;
@@ -64,6 +66,7 @@ struct ItemRow {
     const char* workflow_id;
     const char* task_name;
     TextList four_eyes_with;  // task names whose completers may not take this item
+    bool actor_has_capacity;  // the actor's directory entry sets a capacity
 };
 
 // Reads row `row` of the last SPI result (a WORKITEM_ITEM_SELECT_LIST query).

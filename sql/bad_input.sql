@@ -34,6 +34,7 @@ CREATE FUNCTION pg_temp.good_value(name text, type text) RETURNS text LANGUAGE s
         WHEN name = 'items' THEN '''[{"workflow_id": "w", "task_name": "t"}]''::jsonb'
         WHEN name = 'groups' THEN '''{team}''::text[]'
         WHEN name = 'expected_versions' THEN 'NULL'
+        WHEN name = 'name' THEN '''idempotency'''
         WHEN name = 'activate_at' THEN 'now() + interval ''1 hour'''
         WHEN name = 'expires_at' THEN 'now() + interval ''2 days'''
         WHEN type = 'text' THEN '''x'''

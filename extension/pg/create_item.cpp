@@ -6,6 +6,7 @@
 #include "change_context.hpp"
 #include "create_item.hpp"
 #include "distribution_facts.hpp"
+#include "feature_flags.hpp"
 #include "hashing.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
@@ -182,6 +183,12 @@ Datum text_or_null(const char* text) {
 }  // namespace
 
 CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool report_refusals) {
+    const char* strategy_flag = psprintf("strategy.%s", strategy_of(args.assignment));
+    if (is_known_flag(strategy_flag) && !flag_enabled(tenant, strategy_flag)) {
+        if (!report_refusals) require_flag(tenant, strategy_flag);
+        return CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::feature_disabled),
+                             psprintf("feature \"%s\" is switched off", strategy_flag)};
+    }
     // A push strategy chooses among the directory's eligible users (none needed to wait).
     const bool waits =
         args.activate_at.present && args.activate_at.value > GetCurrentTransactionStartTimestamp();

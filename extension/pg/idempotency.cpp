@@ -1,4 +1,5 @@
 #include "boundary.hpp"
+#include "feature_flags.hpp"
 #include "hashing.hpp"
 #include "idempotency.hpp"
 #include "settings.hpp"
@@ -57,6 +58,7 @@ IdempotencyClaim claim_key(const char* tenant, const char* key, FunctionCallInfo
     if (key[0] == '\0' || strlen(key) > 1000) {
         raise(core::ErrorCode::invalid_input, "idempotency_key must be 1 to 1000 bytes");
     }
+    require_flag(tenant, "idempotency");
     IdempotencyClaim claim{};
     claim.request_hash = request_fingerprint(fcinfo, key_argument);
 

@@ -24,7 +24,7 @@ namespace workitem::pg {
     "i.workflow_id, i.task_name, "                                                             \
     "ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(i.assignment #> "           \
     "      '{constraints,four_eyes_with}') = 'array' "                                         \
-    "      THEN i.assignment #> '{constraints,four_eyes_with}' END)), "                          \
+    "      THEN i.assignment #> '{constraints,four_eyes_with}' END)), "                        \
     "(SELECT d.capacity FROM workitem.directory_user d "                                       \
     "  WHERE d.tenant_id = i.tenant_id AND d.user_id = $3) "
 

@@ -1,5 +1,6 @@
 // The module: magic block and load-time setup.
 #include "change_context.hpp"
+#include "feature_flags.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -10,4 +11,5 @@ void _PG_init(void);
 void _PG_init(void) {
     workitem::pg::define_settings();
     workitem::pg::register_change_context_callbacks();
+    workitem::pg::register_feature_flag_callbacks();
 }

@@ -239,6 +239,29 @@ COMMENT ON TABLE workitem.round_robin_cursor IS
     'The last user the round_robin strategy chose for a task and set of potential owners; locked '
     'while choosing, so concurrent creates take turns.';
 
+-- Feature flags (domain.md §9): a row per switch that is not in its default (on) position.
+CREATE TABLE workitem.feature_flag (
+    tenant_id  text NOT NULL,   -- '*' for the whole database; a tenant's row wins over it
+    name       text NOT NULL,
+    enabled    boolean NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, name)
+);
+COMMENT ON TABLE workitem.feature_flag IS
+    'Feature switches per database (tenant_id ''*'') and per tenant; absent means on. Every '
+    'backend caches them and reloads when this table changes (no restart, no reconnect).';
+
+CREATE FUNCTION workitem.flags_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'workitem_flags_changed' LANGUAGE C;
+COMMENT ON FUNCTION workitem.flags_changed() IS
+    'Statement trigger on workitem.feature_flag: tells every backend to reload its flag cache.';
+CREATE TRIGGER feature_flag_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON workitem.feature_flag FOR EACH STATEMENT EXECUTE FUNCTION workitem.flags_changed();
+
+CREATE FUNCTION workitem.known_flag(name text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'workitem_known_flag' LANGUAGE C IMMUTABLE STRICT;
+COMMENT ON FUNCTION workitem.known_flag(text) IS 'Whether workitem knows a feature flag of this name.';
+
 -- Which tenant a role acts in (every role but workitem_service; 'default' without a row).
 CREATE TABLE workitem.role_tenant (
     role_name text PRIMARY KEY,
@@ -277,6 +300,7 @@ SELECT pg_catalog.pg_extension_config_dump('workitem.group_member', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.idempotency_key', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.role_tenant', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.round_robin_cursor', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.feature_flag', '');
 
 -- (one call per statement: pg_extension_config_dump updates the extension's catalog row)
 DO $$
@@ -1230,6 +1254,38 @@ availability, and away_until (away until then). Push strategies (round_robin, sh
 random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
 capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
 
+CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant text DEFAULT NULL)
+    RETURNS workitem.feature_flag
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    saved workitem.feature_flag;
+BEGIN
+    IF name IS NULL OR NOT workitem.known_flag(name) THEN
+        RAISE EXCEPTION 'unknown feature flag %', coalesce(name, 'NULL') USING ERRCODE = 'WI422',
+            HINT = 'Flags: strategy.<name>, idempotency, custom_validators, custom_strategies, '
+                   'timer.<action>, strict_payload_limits.';
+    ELSIF enabled IS NULL THEN
+        PERFORM workitem.raise_invalid('enabled must be true or false');
+    ELSIF tenant = '' OR tenant = '*' THEN
+        PERFORM workitem.raise_invalid('tenant must be a tenant id, or NULL for the whole database');
+    END IF;
+    INSERT INTO workitem.feature_flag AS f (tenant_id, name, enabled)
+    VALUES (coalesce(tenant, '*'), workitem_set_flag.name, workitem_set_flag.enabled)
+    ON CONFLICT ON CONSTRAINT feature_flag_pkey
+        DO UPDATE SET enabled = excluded.enabled, updated_at = now()
+    RETURNING f.* INTO saved;
+    RETURN saved;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_set_flag(text, boolean, text) IS
+$$Switches a feature on or off, for the whole database (tenant NULL) or one tenant (whose
+setting wins). Takes effect in every session at its next transaction, without a restart.
+Flags: strategy.offer, strategy.direct, strategy.round_robin, strategy.shortest_queue,
+strategy.random, strategy.retain_familiar (a create with a switched-off strategy is WI501),
+idempotency (a call with a key is WI501), custom_validators, custom_strategies,
+timer.<action>, strict_payload_limits. Errors: WI422 unknown flag.$$;
+
 --------------------------------------------------------------------------------------------------
 -- Monitoring views
 --------------------------------------------------------------------------------------------------
@@ -1281,6 +1337,8 @@ ALTER TABLE workitem.idempotency_key ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.idempotency_key FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.round_robin_cursor ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.round_robin_cursor FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.feature_flag ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.feature_flag FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
 
@@ -1321,7 +1379,7 @@ DECLARE
     readers CONSTANT text[] := ARRAY['workitem_get', 'workitem_list', 'workitem_count',
         'workitem_worklist', 'workitem_history', 'workitem_allowed_operations'];
     services_only CONSTANT text[] := ARRAY['workitem_create', 'workitem_create_many',
-        'workitem_cancel_workflow', 'workitem_put_user'];
+        'workitem_cancel_workflow', 'workitem_put_user', 'workitem_set_flag'];
 BEGIN
     FOR f IN
         SELECT d.objid::regprocedure FROM pg_catalog.pg_depend d

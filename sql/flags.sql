@@ -1,0 +1,40 @@
+-- Feature flags: switched at run time, per database and per tenant, seen by every session
+-- without reconnecting.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS workitem CASCADE;
+CREATE EXTENSION workitem;
+RESET client_min_messages;
+\set SHOW_CONTEXT never
+SELECT user_id FROM workitem_put_user('ann', '{team}');
+
+-- Everything is on by default.
+SELECT owner FROM workitem_create('wf', 'T', '{"strategy": "round_robin", "potential_owners": {"users": ["ann"]}}');
+
+-- Switch a strategy off for the whole database: creates with it are WI501, others still work.
+SELECT tenant_id, name, enabled FROM workitem_set_flag('strategy.round_robin', false);
+SELECT id FROM workitem_create('wf', 'T', '{"strategy": "round_robin", "potential_owners": {"users": ["ann"]}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT state FROM workitem_create('wf', 'T', '{"potential_owners": {"users": ["ann"]}}');
+SELECT element, ok, sqlstate FROM workitem_create_many('[{"workflow_id": "w", "task_name": "t", "assignment": {"strategy": "round_robin"}}, {"workflow_id": "w", "task_name": "t"}]');
+
+-- A tenant's own setting wins over the database's.
+SELECT tenant_id, enabled FROM workitem_set_flag('strategy.round_robin', true, tenant => 'acme');
+BEGIN;
+SET LOCAL workitem.tenant = 'acme';
+SELECT state FROM workitem_create('wf', 'T', '{"strategy": "round_robin", "potential_owners": {"users": ["nobody"]}}');
+COMMIT;
+
+-- Idempotency can be switched off: a call with a key is then refused, not silently unprotected.
+SELECT enabled FROM workitem_set_flag('idempotency', false);
+SELECT id FROM workitem_create('wf', 'T', idempotency_key => 'k1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT state FROM workitem_create('wf', 'T');
+SELECT enabled FROM workitem_set_flag('idempotency', true);
+SELECT id > 0 AS created_with_key FROM workitem_create('wf', 'T', idempotency_key => 'k1');
+
+-- Bad flags.
+SELECT workitem_set_flag('strategy.telepathy', false);
+\echo :LAST_ERROR_SQLSTATE
+SELECT workitem_set_flag('idempotency', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT tenant_id, name, enabled FROM workitem.feature_flag ORDER BY tenant_id, name;

@@ -1254,6 +1254,87 @@ availability, and away_until (away until then). Push strategies (round_robin, sh
 random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
 capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
 
+CREATE FUNCTION @extschema@.workitem_put_users(users jsonb, replace_all boolean DEFAULT false)
+    RETURNS TABLE (users_written integer, memberships integer, users_removed integer)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    bad text;
+BEGIN
+    IF users IS NULL OR jsonb_typeof(users) <> 'array' THEN
+        PERFORM workitem.raise_invalid('users must be a JSON array of objects');
+    END IF;
+    IF jsonb_array_length(users) > 100000 THEN
+        PERFORM workitem.raise_invalid('users names more than 100000 users; split the sync');
+    END IF;
+    SELECT coalesce(e::text, 'element') INTO bad FROM jsonb_array_elements(users) AS e
+     WHERE jsonb_typeof(e) <> 'object'
+        OR e - ARRAY['user_id', 'groups', 'capacity', 'available', 'away_until'] <> '{}'
+        OR jsonb_typeof(e->'user_id') IS DISTINCT FROM 'string' OR e->>'user_id' IN ('', 'system')
+        OR (e ? 'groups' AND jsonb_typeof(e->'groups') <> 'array')
+        OR (e ? 'capacity' AND jsonb_typeof(e->'capacity') NOT IN ('number', 'null'))
+        OR (e ? 'available' AND jsonb_typeof(e->'available') <> 'boolean')
+     LIMIT 1;
+    IF bad IS NOT NULL THEN
+        PERFORM workitem.raise_invalid(format(
+            'users: each element is {"user_id": "...", "groups": [...], "capacity": n, '
+            '"available": true, "away_until": "..."} with a user_id other than ''system''; '
+            'not: %s', left(bad, 200)));
+    END IF;
+
+    -- No temporary table: a caller's own pg_temp.workitem_sync (with a trigger, say) must never
+    -- be written by this SECURITY DEFINER function. The document is read where it is needed.
+    IF EXISTS (SELECT FROM jsonb_to_recordset(users) AS u(capacity integer, groups jsonb)
+                WHERE u.capacity < 0
+                   OR EXISTS (SELECT FROM jsonb_array_elements(u.groups) AS g
+                               WHERE jsonb_typeof(g) <> 'string' OR g #>> '{}' = '')) THEN
+        PERFORM workitem.raise_invalid('users: capacity must be 0 or more and groups non-empty names');
+    END IF;
+
+    INSERT INTO workitem.directory_user AS d (tenant_id, user_id, available, capacity, away_until)
+    SELECT DISTINCT ON (u.user_id) tenant, u.user_id, coalesce(u.available, true), u.capacity,
+           u.away_until
+      FROM jsonb_to_recordset(users) AS u(user_id text, capacity integer, available boolean,
+                                          away_until timestamptz)
+     ORDER BY u.user_id
+    ON CONFLICT ON CONSTRAINT directory_user_pkey DO UPDATE
+        SET available = excluded.available, capacity = excluded.capacity,
+            away_until = excluded.away_until, updated_at = now();
+    GET DIAGNOSTICS users_written = ROW_COUNT;
+
+    DELETE FROM workitem.group_member m
+     WHERE m.tenant_id = tenant
+       AND EXISTS (SELECT FROM jsonb_to_recordset(users) AS u(user_id text, groups jsonb)
+                    WHERE u.user_id = m.user_id
+                      AND NOT coalesce(u.groups, '[]') ? m.group_id);
+    INSERT INTO workitem.group_member (tenant_id, group_id, user_id)
+    SELECT DISTINCT tenant, g, u.user_id
+      FROM jsonb_to_recordset(users) AS u(user_id text, groups jsonb),
+           jsonb_array_elements_text(coalesce(u.groups, '[]')) AS g
+    ON CONFLICT DO NOTHING;
+    SELECT count(*) INTO memberships FROM workitem.group_member m
+     WHERE m.tenant_id = tenant
+       AND m.user_id IN (SELECT e->>'user_id' FROM jsonb_array_elements(users) AS e);
+
+    users_removed := 0;
+    IF replace_all THEN
+        DELETE FROM workitem.directory_user d
+         WHERE d.tenant_id = tenant
+           AND d.user_id NOT IN (SELECT e->>'user_id' FROM jsonb_array_elements(users) AS e);
+        GET DIAGNOSTICS users_removed = ROW_COUNT;
+    END IF;
+    RETURN NEXT;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_put_users(jsonb, boolean) IS
+$$Syncs many directory users of the current tenant in one call, set-based (thousands at once):
+users is a JSON array of {"user_id", "groups", "capacity", "available", "away_until"}; each named
+user is created or replaced as workitem_put_user would (groups: the full list). replace_all: also
+remove the tenant's users not named (their memberships go with them). Returns how many users were
+written, how many memberships they now have, and how many users were removed.
+Errors: WI422 a malformed element (the message shows it).$$;
+
 CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant text DEFAULT NULL)
     RETURNS workitem.feature_flag
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1379,7 +1460,7 @@ DECLARE
     readers CONSTANT text[] := ARRAY['workitem_get', 'workitem_list', 'workitem_count',
         'workitem_worklist', 'workitem_history', 'workitem_allowed_operations'];
     services_only CONSTANT text[] := ARRAY['workitem_create', 'workitem_create_many',
-        'workitem_cancel_workflow', 'workitem_put_user', 'workitem_set_flag'];
+        'workitem_cancel_workflow', 'workitem_put_user', 'workitem_put_users', 'workitem_set_flag'];
 BEGIN
     FOR f IN
         SELECT d.objid::regprocedure FROM pg_catalog.pg_depend d

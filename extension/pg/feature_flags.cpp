@@ -105,12 +105,13 @@ void register_feature_flag_callbacks() {
 using namespace workitem::pg;
 
 extern "C" {
-PG_FUNCTION_INFO_V1(workitem_flags_changed);
+PG_FUNCTION_INFO_V1(workitem_invalidate_caches);
 PG_FUNCTION_INFO_V1(workitem_known_flag);
 }
 
-// Statement trigger on workitem.feature_flag: every backend reloads its cache.
-extern "C" Datum workitem_flags_changed(PG_FUNCTION_ARGS) {
+// Statement trigger on the cached tables (feature flags, custom validators): every backend
+// reloads its cache of that table at its next transaction.
+extern "C" Datum workitem_invalidate_caches(PG_FUNCTION_ARGS) {
     auto* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
     CacheInvalidateRelcacheByRelid(RelationGetRelid(trigger->tg_relation));
     return PointerGetDatum(nullptr);

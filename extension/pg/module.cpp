@@ -1,5 +1,6 @@
 // The module: magic block and load-time setup.
 #include "change_context.hpp"
+#include "custom_validators.hpp"
 #include "feature_flags.hpp"
 #include "settings.hpp"
 
@@ -12,4 +13,5 @@ void _PG_init(void) {
     workitem::pg::define_settings();
     workitem::pg::register_change_context_callbacks();
     workitem::pg::register_feature_flag_callbacks();
+    workitem::pg::register_custom_validator_callbacks();
 }

@@ -8,6 +8,7 @@
 #include "boundary.hpp"
 #include "caller.hpp"
 #include "constraints.hpp"
+#include "custom_validators.hpp"
 #include "change_context.hpp"
 #include "item_row.hpp"
 #include "idempotency.hpp"
@@ -268,6 +269,7 @@ Datum run_transition(const TransitionCall& requested, FunctionCallInfo fcinfo, i
     if (spi::execute(lock_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
     const ItemRow row = read_item_row(0);
     const core::Change change = decide_on_row(tenant, call, row, now);
+    check_custom_validators(tenant, call, row);
     const Datum item = write(call, row.id, change);
     keyed.remember(row.id, item_to_jsonb(item), false);
     spi::finish();
@@ -314,7 +316,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         claim.item_id = row.id;
         // The query found it eligible; the core has the last word (constraints, time).
         const Verdict verdict = judge(tenant, claim, row, now);
-        if (!verdict.allowed) {
+        if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
             refused[refused_count++] = Int64GetDatum(row.id);
             continue;
         }
@@ -397,6 +399,10 @@ void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expec
             add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
             continue;
         }
+        if (const char* denial = custom_denial(tenant, item_call, *row)) {
+            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::custom_denied), denial);
+            continue;
+        }
         add_batch_success(results, id, write(item_call, id, verdict.change));
     }
     keyed.remember(0, batch_outcome(results), false);
@@ -437,6 +443,7 @@ void run_cancel_workflow(const TransitionCall& requested, const char* workflow_i
         TransitionCall item_call = call;
         item_call.item_id = rows[r].id;
         const core::Change change = decide_on_row(tenant, item_call, rows[r], now);
+        check_custom_validators(tenant, item_call, rows[r]);
         const Datum item = write(item_call, rows[r].id, change);
         put_tuple(fcinfo, item);
         if (call.idempotency_key != nullptr) {

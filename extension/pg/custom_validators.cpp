@@ -1,0 +1,129 @@
+#include "workitem/core/operation.hpp"
+
+#include "boundary.hpp"
+#include "custom_validators.hpp"
+#include "feature_flags.hpp"
+#include "spi.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "utils/inval.h"
+}
+
+namespace workitem::pg {
+
+namespace {
+
+struct Registration {
+    char* tenant;     // '*' for every tenant
+    char* task_name;  // nullptr: every task
+    char* operation;  // nullptr: every operation
+    Oid function;
+    char* function_name;
+};
+
+bool cache_valid = false;
+Oid registry_table = InvalidOid;
+Registration* registrations = nullptr;
+int registration_count = 0;
+MemoryContext cache_context = nullptr;
+
+spi::Statement all_validators{
+    "SELECT tenant_id, task_name, operation, function::oid, function::text "
+    "FROM workitem.custom_validator ORDER BY id",
+    0,
+    {},
+    nullptr};
+spi::Statement whole_item{
+    "SELECT i FROM workitem.item AS i WHERE i.id = $1", 1, {INT8OID}, nullptr};
+
+void forget(Datum, Oid relid) {
+    if (relid == InvalidOid || relid == registry_table) cache_valid = false;
+}
+
+char* copy_text(HeapTuple tuple, TupleDesc desc, int column) {
+    bool is_null = false;
+    Datum value = SPI_getbinval(tuple, desc, column, &is_null);
+    return is_null ? nullptr : MemoryContextStrdup(cache_context, TextDatumGetCString(value));
+}
+
+void load() {
+    if (cache_context == nullptr) {
+        cache_context = AllocSetContextCreate(TopMemoryContext, "workitem custom validators",
+                                              ALLOCSET_SMALL_SIZES);
+    }
+    MemoryContextReset(cache_context);
+    registry_table = get_relname_relid("custom_validator", get_namespace_oid("workitem", false));
+    spi::connect();
+    const uint64 found = spi::execute(all_validators, nullptr, nullptr, 0);
+    registrations = static_cast<Registration*>(
+        MemoryContextAlloc(cache_context, sizeof(Registration) * (found + 1)));
+    for (uint64 r = 0; r < found; ++r) {
+        HeapTuple tuple = SPI_tuptable->vals[r];
+        TupleDesc desc = SPI_tuptable->tupdesc;
+        bool is_null = false;
+        registrations[r].tenant = copy_text(tuple, desc, 1);
+        registrations[r].task_name = copy_text(tuple, desc, 2);
+        registrations[r].operation = copy_text(tuple, desc, 3);
+        registrations[r].function = DatumGetObjectId(SPI_getbinval(tuple, desc, 4, &is_null));
+        registrations[r].function_name = copy_text(tuple, desc, 5);
+    }
+    registration_count = static_cast<int>(found);
+    spi::finish();
+    cache_valid = true;
+}
+
+bool matches(const Registration& r, const char* tenant, const char* task, const char* operation) {
+    return (strcmp(r.tenant, "*") == 0 || strcmp(r.tenant, tenant) == 0) &&
+           (r.task_name == nullptr || strcmp(r.task_name, task) == 0) &&
+           (r.operation == nullptr || strcmp(r.operation, operation) == 0);
+}
+
+}  // namespace
+
+const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row) {
+    if (!cache_valid) load();
+    if (registration_count == 0 || !flag_enabled(tenant, "custom_validators")) return nullptr;
+    // claim_next is a claim of the item it found: validators registered for claim judge it.
+    const core::Operation judged =
+        call.operation == core::Operation::claim_next ? core::Operation::claim : call.operation;
+    const char* operation = core::to_string(judged).data();
+    Datum item = Datum(0);
+    for (int i = 0; i < registration_count; ++i) {
+        const Registration& r = registrations[i];
+        if (!matches(r, tenant, row.task_name, operation)) continue;
+        if (item == Datum(0)) {
+            Datum args[1] = {Int64GetDatum(row.id)};
+            spi::execute(whole_item, args, nullptr, 1);
+            bool is_null = false;
+            item = spi::first_column(0, &is_null);
+        }
+        // A validator that raises an error fails the call with that error, as any SQL would.
+        FmgrInfo function;
+        fmgr_info(r.function, &function);
+        LOCAL_FCINFO(arguments, 3);
+        InitFunctionCallInfoData(*arguments, &function, 3, InvalidOid, nullptr, nullptr);
+        arguments->args[0] = NullableDatum{item, false};
+        arguments->args[1] = NullableDatum{CStringGetTextDatum(operation), false};
+        arguments->args[2] = NullableDatum{CStringGetTextDatum(call.actor), false};
+        const Datum reason = FunctionCallInvoke(arguments);
+        if (!arguments->isnull) {
+            return psprintf("%s (validator %s)", TextDatumGetCString(reason), r.function_name);
+        }
+    }
+    return nullptr;
+}
+
+void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row) {
+    const char* denial = custom_denial(tenant, call, row);
+    if (denial == nullptr) return;
+    raise(core::ErrorCode::custom_denied, denial,
+          psprintf("item %ld, operation %s", row.id, core::to_string(call.operation).data()),
+          "A custom validator registered for this task refused the operation.");
+}
+
+void register_custom_validator_callbacks() {
+    CacheRegisterRelcacheCallback(forget, Datum(0));
+}
+
+}  // namespace workitem::pg

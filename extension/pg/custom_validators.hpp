@@ -1,0 +1,22 @@
+// Custom validators (domain.md §4): SQL functions registered per task name (or all) and
+// operation (or all), run after the six built-in validators, able to deny with a reason
+// (WI461, the reason as the message) - Camunda 8's blocking task listeners are the model.
+// A validator is `f(item workitem.item, operation text, actor text) RETURNS text`: NULL allows,
+// any text denies. The registrations are cached per backend and reloaded when they change.
+#pragma once
+
+#include "item_row.hpp"
+#include "transition.hpp"
+
+namespace workitem::pg {
+
+// The first denial's reason for this call on this (locked) item, or nullptr when every
+// matching validator allows it (or the custom_validators flag is off). Inside SPI.
+const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row);
+
+// Raises WI461 if a custom validator denies the call.
+void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row);
+
+void register_custom_validator_callbacks();
+
+}  // namespace workitem::pg

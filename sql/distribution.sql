@@ -49,3 +49,24 @@ SELECT state, owner FROM workitem_create('wf-f', 'Revise', '{"strategy": "retain
 
 -- A claim above capacity is refused; the directory says who is away until when.
 SELECT user_id, away_until IS NOT NULL AS away FROM workitem_put_user('u1', '{pool}', away_until => '2100-01-01 00:00+00');
+
+-- Custom strategies: a registered SQL function chooses among the eligible users.
+SELECT count(*) FROM (SELECT workitem_put_user('u' || n, '{pool}') FROM generate_series(1, 4) AS n) AS reset;
+CREATE FUNCTION pick_last(task_name text, workflow_id text, input jsonb, eligible text[]) RETURNS text
+LANGUAGE sql AS $$ SELECT coalesce(input->>'wanted', eligible[array_length(eligible, 1)]) $$;
+SELECT name FROM workitem_register_strategy('pick_last', 'pick_last');
+SELECT state, owner FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}');
+SELECT state, owner FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}', input => '{"wanted": "u2"}');
+SELECT state, owner FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}', input => '{"wanted": "mallory"}');
+SELECT state FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last"}', activate_at => '2100-01-01 00:00+00');
+SELECT enabled FROM workitem_set_flag('custom_strategies', false);
+SELECT id FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT enabled FROM workitem_set_flag('custom_strategies', true);
+SELECT id FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_first", "potential_owners": {"groups": ["pool"]}}');
+\echo :LAST_ERROR_SQLSTATE
+CREATE FUNCTION bad_shape(eligible text[]) RETURNS text LANGUAGE sql AS $$ SELECT eligible[1] $$;
+SELECT workitem_register_strategy('bad_shape', 'bad_shape');
+\echo :LAST_ERROR_SQLSTATE
+SELECT workitem_register_strategy('random', 'pick_last');
+\echo :LAST_ERROR_SQLSTATE

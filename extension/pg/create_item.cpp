@@ -1,4 +1,5 @@
 #include <string_view>
+#include <vector>
 
 #include "workitem/core/decide.hpp"
 
@@ -95,10 +96,11 @@ core::DistributionFacts to_core_facts(const DistributionRows& rows) {
     if (rows.last_assigned) facts.last_assigned = rows.last_assigned;
     facts.random_draw = rows.random_draw;
     if (rows.familiar_user) facts.familiar_user = rows.familiar_user;
+    if (rows.custom_choice) facts.custom_choice = rows.custom_choice;
     return facts;
 }
 
-Placement plan(const CreateArgs& args, const DistributionRows& rows) {
+Placement plan(const CreateArgs& args, const DistributionRows& rows, const char* custom_strategy) {
     const core::Limits limits = current_limits();
     const core::Timestamp now = core_now();
     const char* assignment_text =
@@ -121,7 +123,10 @@ Placement plan(const CreateArgs& args, const DistributionRows& rows) {
         core::Actor creator;
         creator.id = args.actor;
         creator.acts_as_service = args.creator_is_service;
-        auto planned = core::plan_create(command, creator, limits, now, to_core_facts(rows));
+        std::vector<std::string_view> custom;
+        if (custom_strategy) custom.emplace_back(custom_strategy);
+        auto planned =
+            core::plan_create(command, creator, limits, now, to_core_facts(rows), custom);
         Placement p{};
         if (!planned) {
             const Failure failure = failure_from(planned.error());
@@ -196,8 +201,10 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
         waits || args.workflow_id == nullptr || args.task_name == nullptr
             ? DistributionRows{}
             : gather_distribution_facts(tenant, strategy_of(args.assignment), args.assignment,
-                                        args.workflow_id, args.task_name);
-    const Placement placement = plan(args, rows);
+                                        args.workflow_id, args.task_name, args.input);
+    const char* strategy = strategy_of(args.assignment);
+    const char* custom_strategy = is_registered_custom_strategy(strategy) ? strategy : nullptr;
+    const Placement placement = plan(args, rows, custom_strategy);
     if (!placement.ok) return refused(placement, report_refusals);
 
     bytea* fingerprint = create_fingerprint(args);

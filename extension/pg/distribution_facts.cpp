@@ -1,5 +1,6 @@
 #include "distribution_facts.hpp"
 
+#include "feature_flags.hpp"
 #include "spi.hpp"
 
 extern "C" {
@@ -58,6 +59,36 @@ spi::Statement familiar{
     {TEXTOID, TEXTOID, TEXTOID},
     nullptr};
 
+spi::Statement custom_strategy{
+    "SELECT function::oid FROM workitem.custom_strategy WHERE name = $1", 1, {TEXTOID}, nullptr};
+
+Oid custom_strategy_function(const char* name) {
+    Datum args[1] = {CStringGetTextDatum(name)};
+    if (spi::execute(custom_strategy, args, nullptr, 1) == 0) return InvalidOid;
+    bool is_null = false;
+    return DatumGetObjectId(
+        SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+}
+
+// Asks a custom strategy f(task_name, workflow_id, input, eligible text[]) for its choice.
+const char* ask_custom_strategy(Oid function_oid, const char* task_name, const char* workflow_id,
+                                Jsonb* input, const DistributionRows& rows) {
+    auto* users = static_cast<Datum*>(palloc(sizeof(Datum) * (rows.count + 1)));
+    for (int i = 0; i < rows.count; ++i) users[i] = CStringGetTextDatum(rows.users[i]);
+    FmgrInfo function;
+    fmgr_info(function_oid, &function);
+    LOCAL_FCINFO(arguments, 4);
+    InitFunctionCallInfoData(*arguments, &function, 4, InvalidOid, nullptr, nullptr);
+    arguments->args[0] = NullableDatum{CStringGetTextDatum(task_name), false};
+    arguments->args[1] = NullableDatum{CStringGetTextDatum(workflow_id), false};
+    arguments->args[2] = NullableDatum{input ? JsonbPGetDatum(input) : Datum(0), input == nullptr};
+    arguments->args[3] = NullableDatum{
+        PointerGetDatum(construct_array(users, rows.count, TEXTOID, -1, false, TYPALIGN_INT)),
+        false};
+    const Datum choice = FunctionCallInvoke(arguments);
+    return arguments->isnull ? nullptr : TextDatumGetCString(choice);
+}
+
 Datum principals(Jsonb* assignment, const char* part) {
     return DirectFunctionCall2(workitem_assignment_principals, JsonbPGetDatum(assignment),
                                CStringGetTextDatum(part));
@@ -90,6 +121,14 @@ bool is_push(const char* strategy) {
 
 }  // namespace
 
+bool is_registered_custom_strategy(const char* name) {
+    if (is_push(name) || strcmp(name, "offer") == 0 || strcmp(name, "direct") == 0) return false;
+    spi::connect();
+    const bool registered = OidIsValid(custom_strategy_function(name));
+    spi::finish();
+    return registered;
+}
+
 const char* strategy_of(Jsonb* assignment) {
     if (assignment == nullptr || !JB_ROOT_IS_OBJECT(assignment)) return "offer";
     const char* strategy = text_field(&assignment->root, "strategy", nullptr);
@@ -98,9 +137,16 @@ const char* strategy_of(Jsonb* assignment) {
 
 DistributionRows gather_distribution_facts(const char* tenant, const char* strategy,
                                            Jsonb* assignment, const char* workflow_id,
-                                           const char* task_name) {
+                                           const char* task_name, Jsonb* input) {
     DistributionRows rows{};
-    if (!is_push(strategy) || assignment == nullptr) return rows;
+    const bool built_in =
+        is_push(strategy) || strcmp(strategy, "offer") == 0 || strcmp(strategy, "direct") == 0;
+    const Oid custom = built_in ? InvalidOid : custom_strategy_function(strategy);
+    if ((!is_push(strategy) && !OidIsValid(custom)) || assignment == nullptr) return rows;
+    if (OidIsValid(custom)) {
+        require_flag(tenant, "custom_strategies");
+        rows.custom_strategy = strategy;
+    }
     rows.gathered = true;
     rows.task_name = task_name;
 
@@ -119,7 +165,9 @@ DistributionRows gather_distribution_facts(const char* tenant, const char* strat
             DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &is_null));
     }
 
-    if (strcmp(strategy, "round_robin") == 0) {
+    if (OidIsValid(custom)) {
+        rows.custom_choice = ask_custom_strategy(custom, task_name, workflow_id, input, rows);
+    } else if (strcmp(strategy, "round_robin") == 0) {
         // One cursor per task and distribution set (the potential owners as named).
         const char* named = OidOutputFunctionCall(F_ARRAY_OUT, candidates);
         char* digest = static_cast<char*>(palloc(MD5_DIGEST_LENGTH * 2 + 1));

@@ -20,18 +20,25 @@ struct DistributionRows {
     const char* last_assigned;
     uint64 random_draw;
     const char* familiar_user;
+    const char* custom_strategy;  // the registered custom strategy used, if any
+    const char* custom_choice;    // its answer
     // to advance the round-robin cursor once the choice is made
     const char* task_name;
     const char* distribution_set;
 };
 
 // Gathers the facts for `strategy` (inside SPI). `assignment` is the item's assignment spec.
+// A registered custom strategy (workitem.custom_strategy) is asked for its choice here; with
+// the custom_strategies flag off that is WI501.
 DistributionRows gather_distribution_facts(const char* tenant, const char* strategy,
                                            Jsonb* assignment, const char* workflow_id,
-                                           const char* task_name);
+                                           const char* task_name, Jsonb* input);
 
 // Records the round-robin choice (inside SPI, in the same transaction as the allocation).
 void remember_round_robin(const char* tenant, const DistributionRows& rows, const char* owner);
+
+// Whether `name` is a registered custom strategy (connects to SPI itself).
+bool is_registered_custom_strategy(const char* name);
 
 // The strategy named by an assignment spec ("offer" when absent).
 const char* strategy_of(Jsonb* assignment);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <vector>
 
 #include "workitem/core/assignment.hpp"
 #include "workitem/core/decide.hpp"
@@ -9,6 +10,7 @@
 #include "caller.hpp"
 #include "constraints.hpp"
 #include "custom_validators.hpp"
+#include "distribution_facts.hpp"
 #include "change_context.hpp"
 #include "item_row.hpp"
 #include "idempotency.hpp"
@@ -103,12 +105,17 @@ core::Command to_command(const TransitionCall& call) {
 
 void validate_call(const TransitionCall& call, core::Timestamp now) {
     const core::Limits limits = current_limits();
+    // A new assignment may name a registered custom strategy.
+    const char* strategy = call.body && call.assignment_text ? strategy_of(call.body) : "offer";
+    const char* custom_strategy = is_registered_custom_strategy(strategy) ? strategy : nullptr;
     cpp_boundary([&]() -> core::Status {
         const core::Command command = to_command(call);
         auto status =
             core::validate_input(command, to_actor(call, TextList{0, nullptr}), limits, now);
         if (!status || call.assignment_text == nullptr) return status;
-        auto spec = core::parse_assignment(call.assignment_text, limits);
+        std::vector<std::string_view> custom;
+        if (custom_strategy) custom.emplace_back(custom_strategy);
+        auto spec = core::parse_assignment(call.assignment_text, limits, custom);
         if (!spec) return spec.error();
         return core::ok();
     });

@@ -278,6 +278,16 @@ CREATE FUNCTION workitem.known_flag(name text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'workitem_known_flag' LANGUAGE C IMMUTABLE STRICT;
 COMMENT ON FUNCTION workitem.known_flag(text) IS 'Whether workitem knows a feature flag of this name.';
 
+-- Custom distribution strategies: SQL functions choosing the owner of a new item.
+CREATE TABLE workitem.custom_strategy (
+    name       text PRIMARY KEY,
+    function   regprocedure NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE workitem.custom_strategy IS
+    'Custom distribution strategies by name: f(task_name text, workflow_id text, input jsonb, '
+    'eligible text[]) RETURNS text, the chosen user (NULL: offer the item).';
+
 -- Which tenant a role acts in (every role but workitem_service; 'default' without a row).
 CREATE TABLE workitem.role_tenant (
     role_name text PRIMARY KEY,
@@ -318,6 +328,7 @@ SELECT pg_catalog.pg_extension_config_dump('workitem.role_tenant', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.round_robin_cursor', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.feature_flag', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.custom_validator', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.custom_strategy', '');
 
 -- (one call per statement: pg_extension_config_dump updates the extension's catalog row)
 DO $$
@@ -1409,6 +1420,47 @@ $$;
 COMMENT ON FUNCTION @extschema@.workitem_unregister_validator(bigint) IS
 $$Removes a custom validator by its id; returns whether it existed.$$;
 
+CREATE FUNCTION @extschema@.workitem_register_strategy(name text, strategy regproc)
+    RETURNS workitem.custom_strategy
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f pg_catalog.pg_proc;
+    saved workitem.custom_strategy;
+BEGIN
+    IF name IS NULL OR name !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        PERFORM workitem.raise_invalid('name must be a lowercase identifier (a-z, 0-9, _)');
+    ELSIF name IN ('offer', 'direct', 'round_robin', 'shortest_queue', 'random',
+                   'retain_familiar') THEN
+        PERFORM workitem.raise_invalid(format('%s is a built-in strategy', name));
+    END IF;
+    SELECT * INTO f FROM pg_catalog.pg_proc WHERE oid = strategy;
+    IF NOT FOUND THEN
+        PERFORM workitem.raise_invalid('strategy must name an existing function');
+    END IF;
+    IF f.pronargs <> 4 OR f.proargtypes[0] <> 'text'::regtype OR f.proargtypes[1] <> 'text'::regtype
+       OR f.proargtypes[2] <> 'jsonb'::regtype OR f.proargtypes[3] <> 'text[]'::regtype
+       OR f.prorettype <> 'text'::regtype OR f.proretset OR f.prokind <> 'f' THEN
+        RAISE EXCEPTION 'strategy % has the wrong signature', strategy USING ERRCODE = 'WI422',
+            HINT = 'A strategy is f(task_name text, workflow_id text, input jsonb, eligible text[]) '
+                   'RETURNS text (the chosen user, NULL to offer the item).';
+    END IF;
+    INSERT INTO workitem.custom_strategy AS s (name, function)
+    VALUES (workitem_register_strategy.name, strategy::oid::regprocedure)
+    ON CONFLICT ON CONSTRAINT custom_strategy_pkey DO UPDATE SET function = excluded.function
+    RETURNING s.* INTO saved;
+    RETURN saved;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_register_strategy(text, regproc) IS
+$$Registers (or replaces) a custom distribution strategy under a name that assignments can then
+use ("strategy": "<name>"). On create, the function f(task_name text, workflow_id text, input
+jsonb, eligible text[]) RETURNS text is given the eligible users (as for the push strategies:
+named or in a named group, not excluded, available, not away, below capacity) and returns the
+chosen one; an answer that is NULL or not eligible offers the item. It runs with the extension
+owner's rights, so only a superuser may register one; workitem_set_flag('custom_strategies',
+false) switches them off (WI501). Errors: WI422 bad name or wrong signature.$$;
+
 CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant text DEFAULT NULL)
     RETURNS workitem.feature_flag
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1492,6 +1544,8 @@ ALTER TABLE workitem.idempotency_key ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.idempotency_key FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.round_robin_cursor ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.round_robin_cursor FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.custom_strategy ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.custom_strategy FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.custom_validator ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.custom_validator FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.feature_flag ENABLE ROW LEVEL SECURITY;
@@ -1547,7 +1601,8 @@ BEGIN
            AND p.proname LIKE 'workitem\_%'
     LOOP
         IF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f)
-               IN ('workitem_register_validator', 'workitem_unregister_validator') THEN
+               IN ('workitem_register_validator', 'workitem_unregister_validator',
+                   'workitem_register_strategy') THEN
             CONTINUE;  -- validators run with the owner's rights: superusers only
         ELSIF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f) = ANY (readers) THEN
             EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_reader, workitem_user, '

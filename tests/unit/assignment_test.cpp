@@ -246,6 +246,14 @@ TEST(ParseAssignment, StrategyMustBeKnown) {
     expect_refused(R"({"strategy": ""})", "strategy");
 }
 
+TEST(ParseAssignment, RegisteredCustomStrategyIsAccepted) {
+    const std::vector<std::string_view> registered{"by_skill"};
+    const auto r = parse_assignment(R"({"strategy": "by_skill"})", Limits{}, registered);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->strategy, "by_skill");
+    EXPECT_FALSE(parse_assignment(R"({"strategy": "by_skill"})", Limits{}).has_value());
+}
+
 TEST(ParseAssignment, LongUnknownStrategyIsQuotedShort) {
     const std::string name(5000, 's');
     const auto r = parse_assignment(R"({"strategy": ")" + name + R"("})", kLimits);

@@ -138,5 +138,21 @@ TEST(Place, RetainFamiliarAllocatesToTheFamiliarUserOnlyIfEligible) {
     EXPECT_EQ(r->state, offered);
 }
 
+TEST(Place, CustomStrategyTakesItsChoiceOnlyIfEligible) {
+    const std::vector<std::string_view> registered{"by_skill"};
+    DistributionFacts facts = three_users();
+    facts.custom_choice = "bob";
+    const auto chosen = place("by_skill", typical_people(), facts, registered);
+    ASSERT_EQ(code_of(chosen), "ok");
+    EXPECT_EQ(chosen->state, allocated);
+    EXPECT_EQ(chosen->owner, "bob");
+    facts.custom_choice = "mallory";  // not eligible: offered instead
+    EXPECT_EQ(place("by_skill", typical_people(), facts, registered)->state, offered);
+    facts.custom_choice.reset();  // no answer: offered
+    EXPECT_EQ(place("by_skill", typical_people(), facts, registered)->state, offered);
+    // Not registered: an unknown strategy.
+    EXPECT_EQ(code_of(place("by_skill", typical_people(), facts)), "WI422");
+}
+
 }  // namespace
 }  // namespace workitem::test

@@ -1,5 +1,7 @@
 #include "workitem/core/assignment.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -94,7 +96,8 @@ People view_people(const AssignmentSpec& spec) {
                   view(spec.administrators)};
 }
 
-Result<AssignmentSpec> parse_assignment(std::string_view text, const Limits& limits) {
+Result<AssignmentSpec> parse_assignment(std::string_view text, const Limits& limits,
+                                        std::span<const std::string_view> custom_strategies) {
     const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded()) return invalid("document", "is not valid JSON");
     if (!document.is_object()) return invalid("document", "must be a JSON object");
@@ -111,7 +114,9 @@ Result<AssignmentSpec> parse_assignment(std::string_view text, const Limits& lim
         } else if (key == "strategy") {
             if (!value.is_string()) return invalid("strategy", "must be a strategy name");
             spec.strategy = value.get<std::string>();
-            if (!parse_strategy(spec.strategy)) {
+            const bool registered = std::find(custom_strategies.begin(), custom_strategies.end(),
+                                              spec.strategy) != custom_strategies.end();
+            if (!parse_strategy(spec.strategy) && !registered) {
                 return invalid("strategy", fmt::format("'{}' is not a known strategy",
                                                        spec.strategy.substr(0, 100)));
             }

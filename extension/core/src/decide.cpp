@@ -163,16 +163,16 @@ Result<Change> decide(const Command& command, const Item& item, const Actor& act
 }
 
 Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
-                               const Limits& limits, Timestamp now,
-                               const DistributionFacts& facts) {
+                               const Limits& limits, Timestamp now, const DistributionFacts& facts,
+                               std::span<const std::string_view> custom_strategies) {
     if (auto s = validate_create_input(command, actor, limits, now); !s) return s.error();
     if (actor.id == system_actor && !actor.is_system) {
         return Error{ErrorCode::not_authorized, "the actor 'system' is reserved for the timer", "",
                      "Act as a directory user."};
     }
-    auto spec = parse_assignment(command.assignment, limits);
+    auto spec = parse_assignment(command.assignment, limits, custom_strategies);
     if (!spec) return spec.error();
-    auto placement = place(spec->strategy, view_people(*spec), facts);
+    auto placement = place(spec->strategy, view_people(*spec), facts, custom_strategies);
     if (!placement) return placement.error();
 
     CreatePlan plan;

@@ -68,8 +68,20 @@ std::optional<std::string_view> choose(Strategy strategy, const DistributionFact
 }  // namespace
 
 Result<Placement> place(std::string_view strategy_name, const People& people,
-                        const DistributionFacts& facts) {
+                        const DistributionFacts& facts,
+                        std::span<const std::string_view> custom_strategies) {
     const auto strategy = parse_strategy(strategy_name);
+    const bool custom = !strategy && std::find(custom_strategies.begin(), custom_strategies.end(),
+                                               strategy_name) != custom_strategies.end();
+    if (custom) {
+        const auto& eligible = facts.eligible;
+        const bool chosen_is_eligible =
+            facts.custom_choice &&
+            std::any_of(eligible.begin(), eligible.end(),
+                        [&](const Candidate& c) { return c.user == *facts.custom_choice; });
+        if (chosen_is_eligible) return Placement{State::allocated, facts.custom_choice};
+        return Placement{State::offered, std::nullopt};
+    }
     if (!strategy) {
         return Error{ErrorCode::invalid_input,
                      fmt::format("invalid assignment: strategy '{}' is not a known strategy",

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,9 @@ struct AssignmentSpec {
 People view_people(const AssignmentSpec& spec);
 
 // Parses the JSON text of an assignment spec. Unknown keys, wrong types, empty names and
-// unknown strategy names are WI422, naming the offending field.
-Result<AssignmentSpec> parse_assignment(std::string_view json, const Limits& limits);
+// strategy names that are neither built in nor among `custom_strategies` (the registered ones)
+// are WI422, naming the offending field.
+Result<AssignmentSpec> parse_assignment(std::string_view json, const Limits& limits,
+                                        std::span<const std::string_view> custom_strategies = {});
 
 }  // namespace workitem::core

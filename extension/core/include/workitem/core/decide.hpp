@@ -28,10 +28,12 @@ struct CreatePlan {
 };
 
 // Validates a create (validator 1 and the initiator's authorization) and places the item.
-// `facts` tells a push strategy whom it may choose (ignored by offer and direct).
+// `facts` tells a push strategy whom it may choose (ignored by offer and direct);
+// `custom_strategies` are the registered custom strategy names the assignment may use.
 Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
                                const Limits& limits, Timestamp now,
-                               const DistributionFacts& facts = {});
+                               const DistributionFacts& facts = {},
+                               std::span<const std::string_view> custom_strategies = {});
 
 // Which operations `actor` may perform on `item` now (WS-HumanTask getTaskOperations):
 // the same table and validators as decide, so the answer never disagrees with an attempt.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,7 @@ struct DistributionFacts {
     std::optional<std::string_view> last_assigned;  // round_robin: the previous choice
     std::uint64_t random_draw = 0;                  // random: a uniformly drawn number
     std::optional<std::string_view> familiar_user;  // retain_familiar: the named step's completer
+    std::optional<std::string_view> custom_choice;  // a custom strategy's answer
 };
 
 struct Placement {
@@ -50,8 +52,11 @@ struct Placement {
 };
 
 // Decides where an item goes once it is active (not waiting for activate_at). A push strategy
-// with nobody eligible offers the item instead, so it is never lost.
+// with nobody eligible offers the item instead, so it is never lost. A name that is not built
+// in is a custom strategy (the caller checked it is registered): its choice is taken when it is
+// an eligible user, else the item is offered.
 Result<Placement> place(std::string_view strategy, const People& people,
-                        const DistributionFacts& facts = {});
+                        const DistributionFacts& facts = {},
+                        std::span<const std::string_view> custom_strategies = {});
 
 }  // namespace workitem::core

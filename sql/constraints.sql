@@ -24,8 +24,8 @@ SELECT id, owner FROM workitem_delegate(3, 'bob', 'ann');
 -- Bob has no capacity: no limit.
 SELECT id, owner FROM workitem_claim(4, 'bob');
 
--- Four eyes: whoever completed SubmitExpense may not take or complete ApproveExpense of the
--- same workflow, and whoever holds the approval may not complete the submission.
+-- Four eyes: whoever holds or completed SubmitExpense may not take or complete
+-- ApproveExpense of the same workflow.
 SELECT id FROM workitem_create('wf-x', 'SubmitExpense', '{"potential_owners": {"groups": ["team"]}}');
 SELECT id FROM workitem_create('wf-x', 'ApproveExpense', '{"potential_owners": {"groups": ["team"]}, "constraints": {"four_eyes_with": ["SubmitExpense"]}}');
 SELECT id FROM workitem_create('wf-y', 'ApproveExpense', '{"potential_owners": {"groups": ["team"]}, "constraints": {"four_eyes_with": ["SubmitExpense"]}}');
@@ -35,10 +35,13 @@ SELECT id FROM workitem_claim(6, 'bob');
 \echo :LAST_ERROR_SQLSTATE
 -- claim_next passes over the approval bob may not take, to one of another workflow.
 SELECT id, owner FROM workitem_claim_next('bob', task_name => 'ApproveExpense');
--- The other direction: holding the approval, bob may not complete the submission.
+-- Holding the approval, bob then works on the submission: he may finish the submission, but
+-- no longer the approval.
 SELECT id FROM workitem_create('wf-y', 'SubmitExpense', '{"potential_owners": {"users": ["bob"]}}');
 SELECT id, state FROM workitem_start(8, 'bob');
-SELECT id FROM workitem_complete(8, 'bob');
+SELECT id FROM workitem_complete(7, 'bob');
+\echo :LAST_ERROR_SQLSTATE
+SELECT id, state FROM workitem_complete(8, 'bob');
+SELECT id FROM workitem_complete(7, 'bob');
 \echo :LAST_ERROR_SQLSTATE
 SELECT id, state FROM workitem_release(7, 'bob');
-SELECT id, state FROM workitem_complete(8, 'bob');

@@ -19,26 +19,13 @@ spi::Statement count_held{
     2,
     {TEXTOID, TEXTOID},
     nullptr};
-spi::Statement completed_named_step{
+spi::Statement worked_on_named_step{
     "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
-    "AND c.task_name = ANY ($3) AND c.state = 'completed' AND c.owner = $4)",
+    "AND c.task_name = ANY ($3) AND c.owner = $4 "
+    "AND c.state IN ('allocated', 'started', 'suspended', 'completed'))",
     4,
     {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID},
     nullptr};
-spi::Statement steps_naming_task{
-    "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
-    "AND c.id <> $3 AND c.assignment #> '{constraints,four_eyes_with}' ? $4)",
-    4,
-    {TEXTOID, TEXTOID, INT8OID, TEXTOID},
-    nullptr};
-spi::Statement taker_holds_naming_step{
-    "SELECT EXISTS (SELECT FROM workitem.item c WHERE c.tenant_id = $1 AND c.workflow_id = $2 "
-    "AND c.id <> $3 AND c.assignment #> '{constraints,four_eyes_with}' ? $4 AND c.owner = $5 "
-    "AND c.state IN ('allocated', 'started', 'suspended', 'completed'))",
-    5,
-    {TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID},
-    nullptr};
-
 bool first_bool() {
     bool is_null = false;
     return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
@@ -99,20 +86,8 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
         lock_workflow(tenant, row);
         Datum args[4] = {CStringGetTextDatum(tenant), CStringGetTextDatum(row.workflow_id),
                          text_array(row.four_eyes_with), CStringGetTextDatum(taker)};
-        spi::execute(completed_named_step, args, nullptr, 1);
+        spi::execute(worked_on_named_step, args, nullptr, 1);
         if (first_bool()) facts.four_eyes_conflict = true;
-    }
-    // Completing this step: its completer must not hold or have finished an item naming it.
-    if (call.operation == core::Operation::complete && !facts.four_eyes_conflict) {
-        Datum args[5] = {CStringGetTextDatum(tenant), CStringGetTextDatum(row.workflow_id),
-                         Int64GetDatum(row.id), CStringGetTextDatum(row.task_name),
-                         CStringGetTextDatum(taker)};
-        spi::execute(steps_naming_task, args, nullptr, 1);
-        if (first_bool()) {
-            lock_workflow(tenant, row);
-            spi::execute(taker_holds_naming_step, args, nullptr, 1);
-            if (first_bool()) facts.four_eyes_conflict = true;
-        }
     }
     return facts;
 }

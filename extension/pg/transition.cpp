@@ -32,32 +32,34 @@ spi::Statement lock_item{
 
 // The best offered item for the actor: priority, then due date, then age (domain.md §2).
 // Locked rows are skipped, never waited for, so workers never queue behind each other.
+// The actor and its directory groups, as 'u:<user>' / 'g:<group>' (an InitPlan: once per query).
+#define WORKITEM_ACTOR_PRINCIPALS                                   \
+    "(SELECT ARRAY['u:' || $3] || ARRAY(SELECT 'g:' || m.group_id " \
+    "  FROM workitem.group_member m WHERE m.tenant_id = $2 AND m.user_id = $3))"
+
+// The best offered item for the actor: priority, then due date, then age (domain.md §2).
+// Locked rows are skipped, never waited for, so workers never queue behind each other.
 #define WORKITEM_CLAIM_NEXT_QUERY(QUEUE_FILTER)                    \
     "SELECT " WORKITEM_ITEM_SELECT_LIST                            \
     "FROM workitem.item i "                                        \
     "WHERE i.tenant_id = $2 AND i.state = 'offered' " QUEUE_FILTER \
     "  AND ($5::text IS NULL OR i.task_name = $5) "                \
-    "  AND i.candidates && $6 AND NOT (i.excluded && $6) "         \
+    "  AND i.candidates && " WORKITEM_ACTOR_PRINCIPALS             \
+    "  AND NOT (i.excluded && " WORKITEM_ACTOR_PRINCIPALS          \
+    ") "                                                           \
     "  AND (i.expires_at IS NULL OR i.expires_at > now()) "        \
     "  AND i.id <> ALL ($1) "                                      \
     "ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id ASC " \
     "LIMIT 1 FOR UPDATE OF i SKIP LOCKED"
 
 spi::Statement next_in_queue{WORKITEM_CLAIM_NEXT_QUERY("AND i.queue = $4"),
-                             6,
-                             {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID},
+                             5,
+                             {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
                              nullptr};
 spi::Statement next_in_any_queue{WORKITEM_CLAIM_NEXT_QUERY("AND $4::text IS NULL"),
-                                 6,
-                                 {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID},
+                                 5,
+                                 {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
                                  nullptr};
-
-spi::Statement actor_principals{
-    "SELECT ARRAY['u:' || $2] || ARRAY(SELECT 'g:' || m.group_id FROM workitem.group_member m "
-    "WHERE m.tenant_id = $1 AND m.user_id = $2)",
-    2,
-    {TEXTOID, TEXTOID},
-    nullptr};
 
 spi::Statement lock_items{
     "SELECT " WORKITEM_ITEM_SELECT_LIST
@@ -179,6 +181,7 @@ struct KeyedCall {
         claim = claim_key(tenant, call.idempotency_key, fcinfo, key_argument);
         return claim.replay;
     }
+    bool keyed() const { return call.idempotency_key != nullptr; }
     void remember(int64 item_id, Datum outcome, bool outcome_null) {
         if (call.idempotency_key == nullptr) return;
         remember_outcome(tenant, call.idempotency_key, core::to_string(call.operation).data(),
@@ -278,7 +281,7 @@ Datum run_transition(const TransitionCall& requested, FunctionCallInfo fcinfo, i
     const core::Change change = decide_on_row(tenant, call, row, now);
     check_custom_validators(tenant, call, row);
     const Datum item = write(call, row.id, change);
-    keyed.remember(row.id, item_to_jsonb(item), false);
+    if (keyed.keyed()) keyed.remember(row.id, item_to_jsonb(item), false);
     spi::finish();
     return item;
 }
@@ -298,23 +301,16 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         spi::finish();
         return;
     }
-    Datum principal_args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(call.actor)};
-    spi::execute(actor_principals, principal_args, nullptr, 1);
-    bool is_null = false;
-    const Datum principals = spi::first_column(0, &is_null);
-
     Datum refused[claim_next_attempts];
     int refused_count = 0;
     while (refused_count < claim_next_attempts) {
-        Datum args[6] = {
+        Datum args[5] = {
             PointerGetDatum(construct_array(refused, refused_count, INT8OID, sizeof(int64),
                                             FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
-            CStringGetTextDatum(tenant),
-            CStringGetTextDatum(call.actor),
+            CStringGetTextDatum(tenant), CStringGetTextDatum(call.actor),
             queue ? CStringGetTextDatum(queue) : Datum(0),
-            task_name ? CStringGetTextDatum(task_name) : Datum(0),
-            principals};
-        const char nulls[7] = {' ', ' ', ' ', queue ? ' ' : 'n', task_name ? ' ' : 'n', ' ', '\0'};
+            task_name ? CStringGetTextDatum(task_name) : Datum(0)};
+        const char nulls[6] = {' ', ' ', ' ', queue ? ' ' : 'n', task_name ? ' ' : 'n', '\0'};
         spi::Statement& query = queue ? next_in_queue : next_in_any_queue;
         if (spi::execute(query, args, nulls, 1) == 0) break;
 
@@ -328,7 +324,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
             continue;
         }
         const Datum item = write(claim, row.id, verdict.change);
-        keyed.remember(row.id, item_to_jsonb(item), false);
+        if (keyed.keyed()) keyed.remember(row.id, item_to_jsonb(item), false);
         put_tuple(fcinfo, item);
         spi::finish();
         return;

@@ -15,16 +15,36 @@
 using namespace workitem;
 using namespace workitem::pg;
 
+extern "C" Datum workitem_assignment_principals(PG_FUNCTION_ARGS);
+
 namespace {
 
+// The item itself goes to to_jsonb (fast, in C) less the bodies and the derived columns; the
+// diff of what changed and the one body the event is about are built here. $8's type is the
+// item table's row type, set when the statement is prepared (see prepare_for).
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
     "actor, reason, payload, idempotency_key, trace_context) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, "
-    "nullif(current_setting('workitem.trace_context', true), ''))",
-    9,
-    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "  jsonb_build_object('item', to_jsonb($8) - '{input,output,fault,candidates,excluded,"
+    "administrators,create_request_hash}'::text[]) "
+    "  || CASE WHEN $9::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('changes', "
+    "$9::jsonb) END "
+    "  || CASE WHEN $10::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($10, $11::jsonb) "
+    "END, "
+    "  $12, nullif(current_setting('workitem.trace_context', true), ''))",
+    12,
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, InvalidOid, TEXTOID, TEXTOID,
+     JSONBOID, TEXTOID},
     nullptr};
+
+// The statement is prepared for one row type; a re-created table has a new one.
+void prepare_for(Oid row_type) {
+    if (insert_event.parameter_types[7] == row_type) return;
+    if (insert_event.plan != nullptr) SPI_freeplan(insert_event.plan);
+    insert_event.plan = nullptr;
+    insert_event.parameter_types[7] = row_type;
+}
 
 // Columns whose (potentially large) bodies travel only in the events where they matter.
 bool is_body(std::string_view column) {
@@ -68,70 +88,44 @@ void append_json_value(StringInfo out, Datum value, bool is_null, Oid type) {
     }
 }
 
+// Columns the diff leaves out: dropped ones, and those derived from the assignment.
 bool skipped(Form_pg_attribute attribute) {
-    return attribute->attisdropped || attribute->attgenerated != '\0';
+    if (attribute->attisdropped || attribute->attgenerated != '\0') return true;
+    const char* name = NameStr(attribute->attname);
+    return strcmp(name, "candidates") == 0 || strcmp(name, "excluded") == 0 ||
+           strcmp(name, "administrators") == 0 || strcmp(name, "create_request_hash") == 0;
 }
 
-// {"item": {...}, "changes": {"field": {"old": .., "new": ..}}, "<body>": ..}
-char* build_payload(TupleDesc desc, HeapTuple old_row, HeapTuple new_row, const char* body) {
+// {"field": {"old": .., "new": ..}} for every column an update changed (bodies: "changed").
+char* build_changes(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
     StringInfoData out;
     initStringInfo(&out);
-    HeapTuple current = new_row ? new_row : old_row;
-
-    appendStringInfoString(&out, "{\"item\": {");
+    appendStringInfoChar(&out, '{');
     bool first = true;
     for (int i = 0; i < desc->natts; ++i) {
         Form_pg_attribute attribute = TupleDescAttr(desc, i);
-        if (skipped(attribute) || is_body(NameStr(attribute->attname))) continue;
-        bool is_null = false;
-        Datum value = heap_getattr(current, i + 1, desc, &is_null);
+        if (skipped(attribute)) continue;
+        bool old_null = false;
+        bool new_null = false;
+        Datum old_value = heap_getattr(old_row, i + 1, desc, &old_null);
+        Datum new_value = heap_getattr(new_row, i + 1, desc, &new_null);
+        if (old_null && new_null) continue;
+        if (old_null == new_null &&
+            datumIsEqual(old_value, new_value, attribute->attbyval, attribute->attlen)) {
+            continue;
+        }
         appendStringInfoString(&out, first ? "" : ", ");
         escape_json(&out, NameStr(attribute->attname));
-        appendStringInfoString(&out, ": ");
-        append_json_value(&out, value, is_null, attribute->atttypid);
-        first = false;
-    }
-    appendStringInfoChar(&out, '}');
-
-    if (old_row && new_row) {
-        appendStringInfoString(&out, ", \"changes\": {");
-        first = true;
-        for (int i = 0; i < desc->natts; ++i) {
-            Form_pg_attribute attribute = TupleDescAttr(desc, i);
-            if (skipped(attribute)) continue;
-            bool old_null = false;
-            bool new_null = false;
-            Datum old_value = heap_getattr(old_row, i + 1, desc, &old_null);
-            Datum new_value = heap_getattr(new_row, i + 1, desc, &new_null);
-            if (old_null && new_null) continue;
-            if (old_null == new_null &&
-                datumIsEqual(old_value, new_value, attribute->attbyval, attribute->attlen)) {
-                continue;
-            }
-            appendStringInfoString(&out, first ? "" : ", ");
-            escape_json(&out, NameStr(attribute->attname));
-            if (is_body(NameStr(attribute->attname))) {
-                appendStringInfoString(&out, ": {\"changed\": true}");
-            } else {
-                appendStringInfoString(&out, ": {\"old\": ");
-                append_json_value(&out, old_value, old_null, attribute->atttypid);
-                appendStringInfoString(&out, ", \"new\": ");
-                append_json_value(&out, new_value, new_null, attribute->atttypid);
-                appendStringInfoChar(&out, '}');
-            }
-            first = false;
+        if (is_body(NameStr(attribute->attname))) {
+            appendStringInfoString(&out, ": {\"changed\": true}");
+        } else {
+            appendStringInfoString(&out, ": {\"old\": ");
+            append_json_value(&out, old_value, old_null, attribute->atttypid);
+            appendStringInfoString(&out, ", \"new\": ");
+            append_json_value(&out, new_value, new_null, attribute->atttypid);
+            appendStringInfoChar(&out, '}');
         }
-        appendStringInfoChar(&out, '}');
-    }
-
-    if (body != nullptr) {
-        const int number = SPI_fnumber(desc, body);
-        bool is_null = false;
-        Datum value = heap_getattr(current, number, desc, &is_null);
-        appendStringInfoString(&out, ", ");
-        escape_json(&out, body);
-        appendStringInfoString(&out, ": ");
-        append_json_value(&out, value, is_null, JSONBOID);
+        first = false;
     }
     appendStringInfoChar(&out, '}');
     return out.data;
@@ -151,6 +145,36 @@ const char* body_for(core::Operation operation) {
         default:
             return nullptr;
     }
+}
+
+// The columns derived from the assignment (candidates, excluded, administrators) are computed
+// here, and only when the assignment is new or changed: cheaper than generated columns, which
+// PostgreSQL 15 recomputes on every update.
+HeapTuple derive_principals(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
+    static const char* const parts[3][2] = {{"candidates", "potential_owners"},
+                                            {"excluded", "excluded_owners"},
+                                            {"administrators", "administrators"}};
+    const int assignment_column = SPI_fnumber(desc, "assignment");
+    bool new_null = false;
+    const Datum assignment = heap_getattr(new_row, assignment_column, desc, &new_null);
+    if (old_row != nullptr) {
+        bool old_null = false;
+        const Datum previous = heap_getattr(old_row, assignment_column, desc, &old_null);
+        if (old_null == new_null && (new_null || datumIsEqual(previous, assignment, false, -1))) {
+            return new_row;
+        }
+    }
+    int columns[3];
+    Datum values[3];
+    bool nulls[3];
+    for (int i = 0; i < 3; ++i) {
+        columns[i] = SPI_fnumber(desc, parts[i][0]);
+        nulls[i] = false;
+        values[i] = new_null ? PointerGetDatum(construct_empty_array(TEXTOID))
+                             : DirectFunctionCall2(workitem_assignment_principals, assignment,
+                                                   CStringGetTextDatum(parts[i][1]));
+    }
+    return heap_modify_tuple_by_cols(new_row, desc, 3, columns, values, nulls);
 }
 
 // A direct UPDATE still moves the version on, so the event stream has no duplicate versions.
@@ -184,6 +208,7 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     HeapTuple old_row = inserting ? nullptr : trigger->tg_trigtuple;
     HeapTuple new_row =
         inserting ? trigger->tg_trigtuple : (deleting ? nullptr : trigger->tg_newtuple);
+    if (new_row != nullptr) new_row = derive_principals(desc, old_row, new_row);
     HeapTuple current = new_row ? new_row : old_row;
 
     bool is_null = false;
@@ -205,21 +230,39 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     const int64 version =
         DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "version"), desc, &is_null));
     const Datum tenant = heap_getattr(current, SPI_fnumber(desc, "tenant_id"), desc, &is_null);
-
-    const char* payload = build_payload(desc, old_row, new_row, body);
+    bool body_null = true;
+    const Datum body_value =
+        body ? heap_getattr(current, SPI_fnumber(desc, body), desc, &body_null) : Datum(0);
+    const char* changes = old_row && new_row ? build_changes(desc, old_row, new_row) : nullptr;
     const char* reason = change ? change->reason : nullptr;
     const char* idempotency_key = change ? change->idempotency_key : nullptr;
-    Datum values[9] = {tenant,
-                       Int64GetDatum(item_id),
-                       Int64GetDatum(version),
-                       CStringGetTextDatum(type),
-                       CStringGetTextDatum(operation),
-                       CStringGetTextDatum(actor),
-                       reason ? CStringGetTextDatum(reason) : Datum(0),
-                       CStringGetTextDatum(payload),
-                       idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
-    const char nulls[10] = {
-        ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n', '\0'};
+
+    Datum values[12] = {tenant,
+                        Int64GetDatum(item_id),
+                        Int64GetDatum(version),
+                        CStringGetTextDatum(type),
+                        CStringGetTextDatum(operation),
+                        CStringGetTextDatum(actor),
+                        reason ? CStringGetTextDatum(reason) : Datum(0),
+                        heap_copy_tuple_as_datum(current, desc),
+                        changes ? CStringGetTextDatum(changes) : Datum(0),
+                        body ? CStringGetTextDatum(body) : Datum(0),
+                        body_value,
+                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
+    const char nulls[13] = {' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            reason ? ' ' : 'n',
+                            ' ',
+                            changes ? ' ' : 'n',
+                            body ? ' ' : 'n',
+                            body_null ? 'n' : ' ',
+                            idempotency_key ? ' ' : 'n',
+                            '\0'};
+    prepare_for(trigger->tg_relation->rd_rel->reltype);
     spi::connect();
     spi::execute(insert_event, values, nulls);
     spi::finish();

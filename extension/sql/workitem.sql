@@ -83,13 +83,11 @@ CREATE TABLE workitem.item (
     completed_at        timestamptz,
     -- What the creating request was, so a retried create of the same step is recognised.
     create_request_hash bytea,
-    -- Derived from the assignment, so indexes and the claim_next query can use them.
-    candidates          text[] GENERATED ALWAYS AS
-                            (workitem.assignment_principals(assignment, 'potential_owners')) STORED,
-    excluded            text[] GENERATED ALWAYS AS
-                            (workitem.assignment_principals(assignment, 'excluded_owners')) STORED,
-    administrators      text[] GENERATED ALWAYS AS
-                            (workitem.assignment_principals(assignment, 'administrators')) STORED,
+    -- Derived from the assignment by the item_log trigger (whenever it changes), so indexes and
+    -- the claim_next query can use them: 'u:<user>' and 'g:<group>'.
+    candidates          text[] NOT NULL DEFAULT '{}',
+    excluded            text[] NOT NULL DEFAULT '{}',
+    administrators      text[] NOT NULL DEFAULT '{}',
     CONSTRAINT item_version_positive CHECK (version >= 1),
     CONSTRAINT item_assignment_object CHECK (jsonb_typeof(assignment) = 'object'),
     CONSTRAINT item_deadlines_array CHECK (jsonb_typeof(deadlines) = 'array'),

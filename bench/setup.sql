@@ -34,27 +34,36 @@ CREATE FUNCTION bench.assignment() RETURNS jsonb LANGUAGE sql IMMUTABLE
 CREATE FUNCTION bench.input() RETURNS jsonb LANGUAGE sql IMMUTABLE
     AS $$ SELECT '{"invoice": 1017, "amount": 240, "currency": "EUR"}'::jsonb $$;
 
--- Stock: `wanted` more offered items in `queue`, inserted directly (the caller sets
--- session_replication_role = replica so that this setup work writes no events). The rows are what
--- workitem_create / peer_create make for the same arguments; only their `created` events are
--- missing, and nothing measured reads those.
-CREATE FUNCTION bench.stock_ext(queue text, wanted integer) RETURNS bigint LANGUAGE sql AS $$
-    WITH made AS (
-        INSERT INTO workitem.item (workflow_id, task_name, queue, state, assignment, input, created_by)
-        SELECT 'stock-' || g, 'Review', queue, 'offered', bench.assignment(), bench.input(), 'bench'
-          FROM generate_series(1, wanted) g
-        ORDER BY g
-        RETURNING 1)
-    SELECT count(*) FROM made
-$$;
-CREATE FUNCTION bench.stock_peer(queue text, wanted integer) RETURNS bigint LANGUAGE sql AS $$
-    WITH made AS (
-        INSERT INTO peer.item (workflow_id, task_name, queue, state, assignment, candidates, input, created_by)
-        SELECT 'stock-' || g, 'Review', queue, 'offered', bench.assignment(), '{g:bench}', bench.input(), 'bench'
-          FROM generate_series(1, wanted) g
-        ORDER BY g
-        RETURNING 1)
-    SELECT count(*) FROM made
+-- Stock: `wanted` more offered items in `queue`, made by a plain INSERT, so the item triggers
+-- derive what they derive (candidates...) and record each item's `created` event, as for any
+-- direct change; quicker than one create call per item, and the rows are those the create
+-- functions make for the same arguments. Returns the first and last new id (the ids are
+-- consecutive: nothing else inserts while bench/run stocks a queue).
+CREATE FUNCTION bench.stock(impl text, queue text, wanted integer,
+                            OUT first_id bigint, OUT last_id bigint, OUT made bigint)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    batch text := pg_current_xact_id()::text;  -- one workflow per item, as a workflow engine would
+BEGIN
+    IF impl = 'ext' THEN
+        WITH new_items AS (
+            INSERT INTO workitem.item (workflow_id, task_name, queue, state, assignment, input, created_by)
+            SELECT 'stock-' || batch || '-' || g, 'Review', queue, 'offered', bench.assignment(), bench.input(), 'bench'
+              FROM generate_series(1, wanted) g ORDER BY g
+            RETURNING id)
+        SELECT min(id), max(id), count(*) INTO first_id, last_id, made FROM new_items;
+    ELSE
+        WITH new_items AS (
+            INSERT INTO peer.item (workflow_id, task_name, queue, state, assignment, candidates, input, created_by)
+            SELECT 'stock-' || batch || '-' || g, 'Review', queue, 'offered', bench.assignment(), '{g:bench}', bench.input(), 'bench'
+              FROM generate_series(1, wanted) g ORDER BY g
+            RETURNING id)
+        SELECT min(id), max(id), count(*) INTO first_id, last_id, made FROM new_items;
+    END IF;
+    IF made > 0 AND last_id - first_id + 1 <> made THEN
+        RAISE EXCEPTION 'stocked ids are not consecutive (% .. %, % items)', first_id, last_id, made;
+    END IF;
+END;
 $$;
 
 -- Tops `queue` up to `target` offered items; returns how many it added.
@@ -65,14 +74,25 @@ BEGIN
     IF impl = 'ext' THEN
         SELECT count(*) INTO offered FROM workitem.item i
          WHERE i.tenant_id = 'default' AND i.queue = top_up.queue AND i.state = 'offered';
-        IF offered < target THEN RETURN bench.stock_ext(queue, (target - offered)::integer); END IF;
     ELSE
         SELECT count(*) INTO offered FROM peer.item i
          WHERE i.tenant_id = 'default' AND i.queue = top_up.queue AND i.state = 'offered';
-        IF offered < target THEN RETURN bench.stock_peer(queue, (target - offered)::integer); END IF;
     END IF;
-    RETURN 0;
+    IF offered >= target THEN
+        RETURN 0;
+    END IF;
+    RETURN (SELECT s.made FROM bench.stock(impl, queue, (target - offered)::integer) s);
 END;
+$$;
+
+-- How many offered items `queue` holds.
+CREATE FUNCTION bench.offered(impl text, queue text) RETURNS bigint LANGUAGE sql AS $$
+    SELECT CASE impl
+        WHEN 'ext' THEN (SELECT count(*) FROM workitem.item i
+                          WHERE i.tenant_id = 'default' AND i.queue = offered.queue AND i.state = 'offered')
+        ELSE (SELECT count(*) FROM peer.item i
+               WHERE i.tenant_id = 'default' AND i.queue = offered.queue AND i.state = 'offered')
+    END
 $$;
 
 -- Contended claim-by-id: a lost race is an answer, not a failure (pgbench aborts a client on any

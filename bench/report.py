@@ -1,0 +1,473 @@
+#!/usr/bin/python3
+"""bench/run's arithmetic: one CSV row per pgbench run, and the report of a whole run.
+
+  report.py record  --csv F --out PGBENCH_OUTPUT --logs 'GLOB' [--field k=v ...]
+      parses pgbench's output and per-transaction logs, appends one row to F, prints a summary line
+  report.py report  --csv F --dir RESULTS_DIR --machine MACHINE.md --readme README.md
+      writes RESULTS_DIR/summary.md, RESULTS_DIR/plot.dat, and the results section of README.md;
+      prints the summary (with the targets' PASS/FAIL lines)
+
+Standard library only (Debian's python3).
+"""
+import argparse
+import csv
+import glob
+import math
+import os
+import re
+import statistics
+import sys
+
+FIELDS = [
+    "phase", "workload", "impl", "clients", "repeat", "seconds", "transactions", "tps",
+    "tx_per_script", "tx_per_s", "lat_avg_ms", "p50_ms", "p99_ms", "stmt_avg_ms", "server_ms",
+    "server_claim_next_ms", "server_complete_ms", "offered", "won", "flags", "started_at",
+]
+
+# What each workload's pgbench "transaction" (one execution of its script) is.
+UNITS = {
+    "loop": "loops/s",
+    "create": "items/s",
+    "race": "claim attempts/s",
+    "ceiling": "tx/s",
+    "pgbench_N": "tx/s",
+    "claim_next": "claims/s",
+}
+IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "base": "baseline"}
+WORKLOAD_NAMES = {
+    "loop": "worker loop (claim_next + complete)",
+    "create": "create",
+    "race": "contended claim-by-id (pairs)",
+    "ceiling": "ceiling: 1 UPDATE + 1 INSERT, 1 round trip",
+    "pgbench_N": "pgbench -N (simple update)",
+}
+MATRIX_ORDER = [("loop", "ext"), ("loop", "peer"), ("create", "ext"), ("create", "peer"),
+                ("race", "ext"), ("race", "peer"), ("ceiling", "base"), ("pgbench_N", "base")]
+
+
+def percentile(sorted_values, fraction):
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def parse_pgbench_output(text):
+    found = {}
+    for key, pattern in [
+        ("transactions", r"number of transactions actually processed: (\d+)"),
+        ("failed", r"number of failed transactions: (\d+)"),
+        ("lat_avg_ms", r"latency average = ([\d.]+) ms"),
+        ("tps", r"tps = ([\d.]+) \(without initial connection time\)"),
+    ]:
+        match = re.search(pattern, text)
+        found[key] = match.group(1) if match else ""
+    # -r: "  <avg ms>  <failures>  <command>" per command; keep the SQL ones.
+    statements = []
+    in_latencies = False
+    for line in text.splitlines():
+        if line.startswith("statement latencies"):
+            in_latencies = True
+            continue
+        if in_latencies:
+            match = re.match(r"\s+([\d.]+)\s+\d+\s+(.*)$", line)
+            if not match:
+                continue
+            command = match.group(2)
+            if not command.startswith("\\"):
+                statements.append(match.group(1))
+    found["stmt_avg_ms"] = ";".join(statements)
+    if "aborted" in text.lower() and "were aborted" not in text.lower():
+        found["aborted"] = True
+    return found
+
+
+def read_latencies(pattern):
+    """Per-transaction latencies (ms) from pgbench --log files: the 3rd column is microseconds."""
+    values = []
+    for path in glob.glob(pattern):
+        with open(path) as log:
+            for line in log:
+                parts = line.split()
+                if len(parts) >= 3 and parts[2].isdigit():
+                    values.append(int(parts[2]) / 1000.0)
+    values.sort()
+    return values
+
+
+def record(args):
+    with open(args.out) as f:
+        text = f.read()
+    parsed = parse_pgbench_output(text)
+    row = {k: "" for k in FIELDS}
+    for item in args.field or []:
+        key, _, value = item.partition("=")
+        row[key] = value
+    if not parsed["tps"]:
+        sys.exit(f"report.py: no tps in {args.out}")
+    if parsed["failed"] not in ("", "0"):
+        sys.exit(f"report.py: {parsed['failed']} failed transactions in {args.out}")
+    latencies = read_latencies(args.logs)
+    row["transactions"] = parsed["transactions"]
+    row["tps"] = f"{float(parsed['tps']):.1f}"
+    row["tx_per_s"] = f"{float(parsed['tps']) * float(row['tx_per_script'] or 1):.1f}"
+    row["lat_avg_ms"] = parsed["lat_avg_ms"]
+    row["p50_ms"] = f"{percentile(latencies, 0.50):.3f}"
+    row["p99_ms"] = f"{percentile(latencies, 0.99):.3f}"
+    row["stmt_avg_ms"] = parsed["stmt_avg_ms"]
+    if args.server_total and int(parsed["transactions"] or 0) > 0:
+        row["server_ms"] = f"{float(args.server_total) / int(parsed['transactions']):.4f}"
+    new_file = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
+    with open(args.csv, "a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        if new_file:
+            writer.writeheader()
+        writer.writerow(row)
+    unit = UNITS.get(row["workload"], "tx/s")
+    extra = f", won {row['won']}" if row["won"] else ""
+    flags = f" [{row['flags']}]" if row["flags"] else ""
+    print(f"{row['workload']:>10} {row['impl']:<4} c={row['clients']:<3} r={row['repeat']}: "
+          f"{float(row['tps']):9.1f} {unit:<17} p50 {float(row['p50_ms']):7.2f} ms  "
+          f"p99 {float(row['p99_ms']):7.2f} ms  server {float(row['server_ms'] or 'nan'):6.3f} ms"
+          f"{extra}{flags}")
+
+
+# ------------------------------------------------------------------------------------------------
+# The report
+
+def load(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class Cell:
+    """The repeats of one (workload, impl, clients[, offered]) measurement."""
+
+    def __init__(self, rows):
+        self.rows = sorted(rows, key=lambda r: int(r["repeat"]))
+
+    def values(self, key):
+        return [float(r[key]) for r in self.rows if r[key] not in ("", "nan")]
+
+    def median(self, key):
+        values = self.values(key)
+        return statistics.median(values) if values else float("nan")
+
+    def low(self, key):
+        values = self.values(key)
+        return min(values) if values else float("nan")
+
+    def high(self, key):
+        values = self.values(key)
+        return max(values) if values else float("nan")
+
+    def by_repeat(self, key):
+        return {int(r["repeat"]): float(r[key]) for r in self.rows if r[key] != ""}
+
+    def flags(self):
+        return sorted({f for r in self.rows for f in r["flags"].split(";") if f})
+
+
+def cells(rows, phase):
+    grouped = {}
+    for r in rows:
+        if r["phase"] != phase:
+            continue
+        offered = int(r["offered"] or 0) if phase == "scale" else 0
+        key = (r["workload"], r["impl"], int(r["clients"]), offered)
+        grouped.setdefault(key, []).append(r)
+    return {k: Cell(v) for k, v in grouped.items()}
+
+
+def fmt_rate(x):
+    if x != x:
+        return "–"
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def fmt_ms(x):
+    if x != x:
+        return "–"
+    return f"{x:.2f}" if x < 100 else f"{x:.0f}"
+
+
+def fmt_server(x):
+    return "–" if x != x else f"{x:.3f}"
+
+
+def fmt_ratio(x):
+    return "–" if x != x else f"{x:.2f}×"
+
+
+def ratio(a, b):
+    return a / b if b and b == b and a == a else float("nan")
+
+
+def paired(cell_a, cell_b, key_a, key_b):
+    """Per-repeat ratios a/b of two cells measured side by side (same repeat round)."""
+    a, b = cell_a.by_repeat(key_a), cell_b.by_repeat(key_b)
+    return [a[r] / b[r] for r in sorted(a) if r in b and b[r]]
+
+
+def report(args):
+    rows = load(args.csv)
+    matrix = cells(rows, "matrix")
+    scale = cells(rows, "scale")
+    clients = sorted({k[2] for k in matrix})
+    repeats = max((int(r["repeat"]) for r in rows if r["phase"] == "matrix"), default=0)
+    out = []
+
+    with open(args.machine) as f:
+        out.append(f.read().rstrip() + "\n")
+
+    # Throughput table ---------------------------------------------------------------------------
+    out.append("### Throughput and latency\n")
+    out.append(f"Median of {repeats} interleaved repeats (min–max in brackets). A worker loop is two "
+               "transactions (claim_next, then complete); *tx/s* counts transactions. "
+               "*vs PL/pgSQL*: workitem ÷ the peer in the same unit; *vs ceiling*: tx/s ÷ the "
+               "ceiling's tx/s at the same clients. Latencies are per script execution (a whole "
+               "loop), from pgbench's per-transaction log. *server ms*: the server's execution time "
+               "per script execution (pg_stat_statements, top-level statements): the CPU and "
+               "buffer work without the commit's WAL flush, the network or the client — the part "
+               "the implementation decides; at 64 clients on 2 cores it includes waiting for a "
+               "core.\n")
+    out.append("| workload | impl | clients | throughput | tx/s | p50 ms | p99 ms | server ms | vs PL/pgSQL | vs ceiling |")
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    plot_series = []
+    for workload, impl in MATRIX_ORDER:
+        series = []
+        for c in clients:
+            cell = matrix.get((workload, impl, c, 0))
+            if cell is None:
+                continue
+            tps, txs = cell.median("tps"), cell.median("tx_per_s")
+            ceiling = matrix.get(("ceiling", "base", c, 0))
+            vs_ceiling = ratio(txs, ceiling.median("tx_per_s")) if ceiling else float("nan")
+            vs_peer = "–"
+            if impl == "ext" and (workload, "peer", c, 0) in matrix:
+                vs_peer = fmt_ratio(ratio(tps, matrix[(workload, "peer", c, 0)].median("tps")))
+            unit = UNITS[workload]
+            throughput = (f"{fmt_rate(tps)} {unit} ({fmt_rate(cell.low('tps'))}–"
+                          f"{fmt_rate(cell.high('tps'))})")
+            if workload == "race":
+                won = [float(r["won"]) / float(r["seconds"]) for r in cell.rows if r["won"]]
+                if won:
+                    throughput += f"; {fmt_rate(statistics.median(won))} won/s"
+            flags = cell.flags()
+            note = f" ⚠ {', '.join(flags)}" if flags else ""
+            out.append(f"| {WORKLOAD_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | {throughput}{note} | "
+                       f"{fmt_rate(txs)} | {fmt_ms(cell.median('p50_ms'))} | "
+                       f"{fmt_ms(cell.median('p99_ms'))} | {fmt_server(cell.median('server_ms'))} | "
+                       f"{vs_peer} | {fmt_ratio(vs_ceiling)} |")
+            series.append((c, txs, cell.low("tx_per_s"), cell.high("tx_per_s")))
+        if series:
+            plot_series.append((workload, impl, series))
+    out.append("")
+
+    # Per-statement averages of the loop ---------------------------------------------------------
+    loop_lines = []
+    for impl in ("ext", "peer"):
+        for c in clients:
+            cell = matrix.get(("loop", impl, c, 0))
+            if cell is None:
+                continue
+            parts = [r["stmt_avg_ms"].split(";") for r in cell.rows if r["stmt_avg_ms"]]
+            if not parts or len(parts[0]) < 2:
+                continue
+            claim = statistics.median(float(p[0]) for p in parts)
+            complete = statistics.median(float(p[1]) for p in parts)
+            loop_lines.append(f"| {IMPL_NAMES[impl]} | {c} | {claim:.3f} | {complete:.3f} | "
+                              f"{fmt_server(cell.median('server_claim_next_ms'))} | "
+                              f"{fmt_server(cell.median('server_complete_ms'))} |")
+    if loop_lines:
+        out.append("Worker loop, each call: average latency seen by the client (pgbench -r) and "
+                   "the server's mean execution time (pg_stat_statements), medians of repeats:\n")
+        out.append("| impl | clients | claim_next ms | complete ms | claim_next server ms | complete server ms |")
+        out.append("|---|--:|--:|--:|--:|--:|")
+        out.extend(loop_lines)
+        out.append("")
+
+    # Scale ---------------------------------------------------------------------------------------
+    sizes = sorted({k[3] for k in scale})
+    if sizes:
+        out.append("### claim_next latency against offered items\n")
+        out.append("One group, one queue holding N offered items, in a database of its own per N "
+                   "(topped up to N before each measurement; the sizes measured in turn, repeat "
+                   "by repeat); each client claims with `claim_next` alone, one transaction per "
+                   "claim. Median of repeats (min–max of p99 in brackets); *server ms*: mean "
+                   "execution time of one claim (pg_stat_statements).\n")
+        out.append("| impl | clients | offered items | claims/s | p50 ms | p99 ms | server ms |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|")
+        for impl in ("ext", "peer"):
+            for c in sorted({k[2] for k in scale}):
+                for n in sizes:
+                    cell = scale.get(("claim_next", impl, c, n))
+                    if cell is None:
+                        continue
+                    out.append(f"| {IMPL_NAMES[impl]} | {c} | {n:,} | {fmt_rate(cell.median('tps'))} | "
+                               f"{fmt_ms(cell.median('p50_ms'))} | {fmt_ms(cell.median('p99_ms'))} "
+                               f"({fmt_ms(cell.low('p99_ms'))}–{fmt_ms(cell.high('p99_ms'))}) | "
+                               f"{fmt_server(cell.median('server_ms'))} |")
+        out.append("")
+
+    # Targets -------------------------------------------------------------------------------------
+    targets = []
+
+    def target(label, value, passed, detail):
+        verdict = "PASS" if passed else ("FAIL" if value == value else "N/A")
+        targets.append(f"{verdict}  {label}: {detail}")
+
+    ext8, peer8, ceil8 = (matrix.get(("loop", "ext", 8, 0)), matrix.get(("loop", "peer", 8, 0)),
+                          matrix.get(("ceiling", "base", 8, 0)))
+    if ext8 and peer8:
+        r = ratio(ext8.median("tps"), peer8.median("tps"))
+        per = ", ".join(f"{x:.2f}" for x in paired(ext8, peer8, "tps", "tps"))
+        target("worker loop vs PL/pgSQL at 8 clients", r, r >= 1.5,
+               f"{fmt_ratio(r)} (target ≥ 1.50×; {fmt_rate(ext8.median('tps'))} vs "
+               f"{fmt_rate(peer8.median('tps'))} loops/s; per repeat {per})")
+    if ext8 and peer8:
+        r = ratio(peer8.median("server_ms"), ext8.median("server_ms"))
+        targets.append(f"INFO  worker loop server time per loop at 8 clients: workitem "
+                       f"{fmt_server(ext8.median('server_ms'))} ms, PL/pgSQL "
+                       f"{fmt_server(peer8.median('server_ms'))} ms (PL/pgSQL ÷ workitem = "
+                       f"{fmt_ratio(r)}; the CPU-side speed-up, whatever the disk does)")
+    if ext8 and ceil8:
+        r = ratio(ext8.median("tx_per_s"), ceil8.median("tx_per_s"))
+        per = ", ".join(f"{x:.2f}" for x in paired(ext8, ceil8, "tx_per_s", "tx_per_s"))
+        target("worker loop tx/s vs ceiling at 8 clients", r, r >= 0.5,
+               f"{fmt_ratio(r)} (target ≥ 0.50×; {fmt_rate(ext8.median('tx_per_s'))} vs "
+               f"{fmt_rate(ceil8.median('tx_per_s'))} tx/s; per repeat {per})")
+    if len(sizes) >= 2:
+        small, big = sizes[0], sizes[-1]
+        a, b = scale.get(("claim_next", "ext", 1, small)), scale.get(("claim_next", "ext", 1, big))
+        if a and b:
+            r = ratio(b.median("p99_ms"), a.median("p99_ms"))
+            per = ", ".join(f"{x:.2f}" for x in paired(b, a, "p99_ms", "p99_ms"))
+            target(f"claim_next p99 at {big:,} vs {small:,} offered items (1 client)", r, r <= 2.0,
+                   f"{fmt_ratio(r)} (target ≤ 2.00×; {fmt_ms(b.median('p99_ms'))} ms vs "
+                   f"{fmt_ms(a.median('p99_ms'))} ms; per repeat {per}; server time per claim "
+                   f"{fmt_server(b.median('server_ms'))} vs {fmt_server(a.median('server_ms'))} ms)")
+    out.append("### Targets\n")
+    out.append("```")
+    out.extend(targets)
+    out.append("```")
+    out.append("")
+    out.append("![throughput against clients](results/throughput.png)\n")
+
+    summary = "\n".join(out)
+    os.makedirs(args.dir, exist_ok=True)
+    with open(os.path.join(args.dir, "summary.md"), "w") as f:
+        f.write("# workitem benchmark results\n\n" + summary.replace("(results/throughput.png)",
+                                                                    "(throughput.png)"))
+
+    write_plot(args, plot_series)
+
+    # README: replace what is between the markers.
+    if args.readme:
+        with open(args.readme) as f:
+            readme = f.read()
+        begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+        if begin in readme and end in readme:
+            head, rest = readme.split(begin, 1)
+            _, tail = rest.split(end, 1)
+            readme = f"{head}{begin}\n{summary}\n{end}{tail}"
+            with open(args.readme, "w") as f:
+                f.write(readme)
+        else:
+            print(f"report.py: no results markers in {args.readme}; not updated", file=sys.stderr)
+
+    print()
+    print("\n".join(targets))
+
+
+STYLES = {  # (workload, impl): colour, dash type, point type
+    ("loop", "ext"): ("#1f4e9c", 1, 7), ("loop", "peer"): ("#1f4e9c", 2, 6),
+    ("create", "ext"): ("#2a9d3a", 1, 5), ("create", "peer"): ("#2a9d3a", 2, 4),
+    ("race", "ext"): ("#c45a00", 1, 9), ("race", "peer"): ("#c45a00", 2, 8),
+    ("ceiling", "base"): ("#000000", 1, 13), ("pgbench_N", "base"): ("#888888", 1, 11),
+}
+
+
+def write_plot(args, plot_series):
+    """plot.dat (one block per series: clients median low high) and a gnuplot script for the PNG."""
+    data = os.path.join(args.dir, "plot.dat")
+    png = os.path.join(args.dir, "throughput.png")
+    plots = []
+    count = len(plot_series)
+    with open(data, "w") as f:
+        for index, (workload, impl, series) in enumerate(plot_series):
+            if impl == "base":
+                title = WORKLOAD_NAMES[workload]
+            else:
+                title = f"{IMPL_NAMES[impl]}: {WORKLOAD_NAMES[workload].split(' (')[0]}"
+            if workload == "loop":
+                title += " (2 tx per loop)"
+            if workload == "race":
+                title += " (attempts)"
+            f.write(f"# {title}\n")
+            for c, med, low, high in series:
+                f.write(f"{c} {med:.1f} {low:.1f} {high:.1f}\n")
+            f.write("\n\n")
+            colour, dash, point = STYLES.get((workload, impl), ("#444444", 1, 1))
+            # Spread the series a little along x so that their bars do not hide each other.
+            shift = 1.0 + 0.025 * (index - (count - 1) / 2)
+            plots.append(f"'{data}' index {index} using ($1*{shift:.4f}):2:3:4 with yerrorlines "
+                         f"lc rgb '{colour}' dt {dash} pt {point} ps 1.3 lw 2 "
+                         f"title '{title.replace(chr(39), '')}'")
+    if not args.plot_script:
+        return
+    with open(args.plot_script, "w") as f:
+        f.write(f"""set terminal pngcairo size 1100,800 font 'DejaVu Sans,11'
+set output '{png}'
+set title "workitem vs PL/pgSQL peer vs baselines: committed transactions per second\\n{args.subtitle}; median of repeats, bars: min-max" noenhanced
+set logscale x 2
+set xtics ("1" 1, "8" 8, "64" 64)
+set xrange [0.75:85]
+set yrange [0:*]
+set xlabel 'clients (pgbench -c N -j 2)' offset 0,0.3
+set ylabel 'transactions per second'
+set grid ytics lc rgb '#dddddd'
+set key outside below center vertical maxrows 4 Left reverse noenhanced samplen 3 spacing 1.1
+set format y '%.0f'
+plot {", ".join(plots)}
+""")
+
+
+def patch(args):
+    """Sets fields of the last row of the CSV (what is known only after a measurement)."""
+    rows = load(args.csv)
+    for item in args.field:
+        key, _, value = item.partition("=")
+        rows[-1][key] = value
+    with open(args.csv, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record")
+    rec.add_argument("--csv", required=True)
+    rec.add_argument("--out", required=True)
+    rec.add_argument("--logs", required=True)
+    rec.add_argument("--field", action="append")
+    rec.add_argument("--server-total", help="pg_stat_statements total_exec_time (ms) of the run")
+    rep = sub.add_parser("report")
+    rep.add_argument("--csv", required=True)
+    rep.add_argument("--dir", required=True)
+    rep.add_argument("--machine", required=True)
+    rep.add_argument("--readme")
+    rep.add_argument("--plot-script")
+    rep.add_argument("--subtitle", default="")
+    pat = sub.add_parser("patch")
+    pat.add_argument("--csv", required=True)
+    pat.add_argument("--field", action="append", required=True)
+    args = parser.parse_args()
+    {"record": record, "report": report, "patch": patch}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

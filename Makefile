@@ -40,8 +40,11 @@ override COMPILER = $(CXX) $(CXXFLAGS)
 # Header dependency tracking: -MMD writes a .d beside each object.
 -include $(OBJS:.o=.d)
 
-$(DATA_built): extension/sql/$(EXTENSION).sql
-	cp $< $@
+# The install script: the main file, then each part under extension/sql/parts/ in name order
+# (timers, consumers... each part owns the objects of one capability).
+SQL_PARTS := extension/sql/$(EXTENSION).sql $(sort $(wildcard extension/sql/parts/*.sql))
+$(DATA_built): $(SQL_PARTS)
+	cat $^ > $@
 
 .PHONY: up down test
 up:

@@ -27,8 +27,13 @@ SELECT state, version FROM workitem_get(1);
 SELECT payload->'item'->>'state' AS state, payload->'item' ? 'input' AS item_has_input,
        payload->'input' AS input, payload ? 'changes' AS has_changes
   FROM workitem.event WHERE type = 'workitem.created';
+-- The diff leaves out version and updated_at, which every change moves (aggregate_version and
+-- occurred_at carry them); the item leaves out its null fields.
 SELECT jsonb_object_keys(payload->'changes') AS changed
   FROM workitem.event WHERE type = 'workitem.allocated' ORDER BY 1;
+SELECT payload->'item' ? 'owner' AS has_owner, payload->'item' ? 'due_at' AS has_null_due_at,
+       payload->'item'->>'version' AS version, aggregate_version
+  FROM workitem.event WHERE type = 'workitem.allocated';
 
 -- A direct UPDATE bypassing the functions is still recorded, by the role that made it,
 -- and still moves the version on.
@@ -40,6 +45,18 @@ SELECT version, priority FROM workitem_get(1);
 
 -- Versions in the log are gapless and strictly increasing per item.
 SELECT array_agg(aggregate_version ORDER BY seq) AS versions FROM workitem_history(1);
+
+-- The row's invariants hold for direct changes too (checked by the item trigger).
+\set SHOW_CONTEXT never
+UPDATE workitem.item SET owner = NULL WHERE id = 1;
+UPDATE workitem.item SET version = 0 WHERE id = 1;
+UPDATE workitem.item SET assignment = '[]' WHERE id = 1;
+UPDATE workitem.item SET deadlines = '{}' WHERE id = 1;
+UPDATE workitem.item SET lease_seconds = 0 WHERE id = 1;
+UPDATE workitem.item SET resume_to = 'offered' WHERE id = 1;
+UPDATE workitem.item SET state = 'suspended' WHERE id = 1;
+\set SHOW_CONTEXT errors
+SELECT version, owner FROM workitem_get(1);
 
 -- Direct inserts and deletes are recorded too.
 INSERT INTO workitem.item (workflow_id, task_name, state, created_by) VALUES ('wf-x', 'X', 'offered', 'someone');

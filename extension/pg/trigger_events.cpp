@@ -19,32 +19,16 @@ extern "C" Datum workitem_assignment_principals(PG_FUNCTION_ARGS);
 
 namespace {
 
-// The item itself goes to to_jsonb (fast, in C) less the bodies and the derived columns; the
-// diff of what changed and the one body the event is about are built here. $8's type is the
-// item table's row type, set when the statement is prepared (see prepare_for).
+// The payload is built here, in one pass over the row (build_payload); the statement only
+// parses it. The partition is chosen by occurred_at, which defaults to now().
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
     "actor, reason, payload, idempotency_key, trace_context) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, "
-    "  jsonb_build_object('item', to_jsonb($8) - '{input,output,fault,candidates,excluded,"
-    "administrators,create_request_hash}'::text[]) "
-    "  || CASE WHEN $9::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('changes', "
-    "$9::jsonb) END "
-    "  || CASE WHEN $10::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($10, $11::jsonb) "
-    "END, "
-    "  $12, nullif(current_setting('workitem.trace_context', true), ''))",
-    12,
-    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, InvalidOid, TEXTOID, TEXTOID,
-     JSONBOID, TEXTOID},
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, "
+    "nullif(current_setting('workitem.trace_context', true), ''))",
+    9,
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
     nullptr};
-
-// The statement is prepared for one row type; a re-created table has a new one.
-void prepare_for(Oid row_type) {
-    if (insert_event.parameter_types[7] == row_type) return;
-    if (insert_event.plan != nullptr) SPI_freeplan(insert_event.plan);
-    insert_event.plan = nullptr;
-    insert_event.parameter_types[7] = row_type;
-}
 
 // Columns whose (potentially large) bodies travel only in the events where they matter.
 bool is_body(std::string_view column) {
@@ -88,7 +72,8 @@ void append_json_value(StringInfo out, Datum value, bool is_null, Oid type) {
     }
 }
 
-// Columns the diff leaves out: dropped ones, and those derived from the assignment.
+// Columns no event shows: dropped ones, and those derived from the assignment or kept for
+// create's idempotency.
 bool skipped(Form_pg_attribute attribute) {
     if (attribute->attisdropped || attribute->attgenerated != '\0') return true;
     const char* name = NameStr(attribute->attname);
@@ -96,15 +81,40 @@ bool skipped(Form_pg_attribute attribute) {
            strcmp(name, "administrators") == 0 || strcmp(name, "create_request_hash") == 0;
 }
 
-// {"field": {"old": .., "new": ..}} for every column an update changed (bodies: "changed").
-char* build_changes(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
-    StringInfoData out;
-    initStringInfo(&out);
-    appendStringInfoChar(&out, '{');
+// Every change moves these two on; the event's aggregate_version and occurred_at carry them, so
+// the diff does not repeat them.
+bool moves_with_every_change(const char* column) {
+    return strcmp(column, "version") == 0 || strcmp(column, "updated_at") == 0;
+}
+
+// "item": the row's fields after the change, except the bodies and the null fields (a field
+// that is absent is null), so an event stays small.
+void append_item(StringInfo out, TupleDesc desc, HeapTuple row) {
+    appendStringInfoString(out, "\"item\": {");
     bool first = true;
     for (int i = 0; i < desc->natts; ++i) {
         Form_pg_attribute attribute = TupleDescAttr(desc, i);
-        if (skipped(attribute)) continue;
+        if (skipped(attribute) || is_body(NameStr(attribute->attname))) continue;
+        bool is_null = false;
+        const Datum value = heap_getattr(row, i + 1, desc, &is_null);
+        if (is_null) continue;
+        appendStringInfoString(out, first ? "" : ", ");
+        escape_json(out, NameStr(attribute->attname));
+        appendStringInfoString(out, ": ");
+        append_json_value(out, value, false, attribute->atttypid);
+        first = false;
+    }
+    appendStringInfoChar(out, '}');
+}
+
+// "changes": {"field": {"old": .., "new": ..}} for every column an update changed (bodies:
+// {"changed": true}).
+void append_changes(StringInfo out, TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
+    appendStringInfoString(out, ", \"changes\": {");
+    bool first = true;
+    for (int i = 0; i < desc->natts; ++i) {
+        Form_pg_attribute attribute = TupleDescAttr(desc, i);
+        if (skipped(attribute) || moves_with_every_change(NameStr(attribute->attname))) continue;
         bool old_null = false;
         bool new_null = false;
         Datum old_value = heap_getattr(old_row, i + 1, desc, &old_null);
@@ -114,21 +124,20 @@ char* build_changes(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
             datumIsEqual(old_value, new_value, attribute->attbyval, attribute->attlen)) {
             continue;
         }
-        appendStringInfoString(&out, first ? "" : ", ");
-        escape_json(&out, NameStr(attribute->attname));
+        appendStringInfoString(out, first ? "" : ", ");
+        escape_json(out, NameStr(attribute->attname));
         if (is_body(NameStr(attribute->attname))) {
-            appendStringInfoString(&out, ": {\"changed\": true}");
+            appendStringInfoString(out, ": {\"changed\": true}");
         } else {
-            appendStringInfoString(&out, ": {\"old\": ");
-            append_json_value(&out, old_value, old_null, attribute->atttypid);
-            appendStringInfoString(&out, ", \"new\": ");
-            append_json_value(&out, new_value, new_null, attribute->atttypid);
-            appendStringInfoChar(&out, '}');
+            appendStringInfoString(out, ": {\"old\": ");
+            append_json_value(out, old_value, old_null, attribute->atttypid);
+            appendStringInfoString(out, ", \"new\": ");
+            append_json_value(out, new_value, new_null, attribute->atttypid);
+            appendStringInfoChar(out, '}');
         }
         first = false;
     }
-    appendStringInfoChar(&out, '}');
-    return out.data;
+    appendStringInfoChar(out, '}');
 }
 
 // Which body an event of this operation carries.
@@ -145,6 +154,30 @@ const char* body_for(core::Operation operation) {
         default:
             return nullptr;
     }
+}
+
+// The event's payload: {"item": {...}, "changes": {...} (updates), "<body>": ... (when the
+// operation is about one and it is not null)}.
+char* build_payload(TupleDesc desc, HeapTuple old_row, HeapTuple new_row, HeapTuple current,
+                    const char* body) {
+    StringInfoData out;
+    initStringInfo(&out);
+    appendStringInfoChar(&out, '{');
+    append_item(&out, desc, current);
+    if (old_row != nullptr && new_row != nullptr) append_changes(&out, desc, old_row, new_row);
+    if (body != nullptr) {
+        const int column = SPI_fnumber(desc, body);
+        bool is_null = false;
+        const Datum value = heap_getattr(current, column, desc, &is_null);
+        if (!is_null) {
+            appendStringInfoString(&out, ", ");
+            escape_json(&out, body);
+            appendStringInfoString(&out, ": ");
+            append_json_value(&out, value, false, TupleDescAttr(desc, column - 1)->atttypid);
+        }
+    }
+    appendStringInfoChar(&out, '}');
+    return out.data;
 }
 
 // The columns derived from the assignment (candidates, excluded, administrators) are computed
@@ -175,6 +208,54 @@ HeapTuple derive_principals(TupleDesc desc, HeapTuple old_row, HeapTuple new_row
                                                    CStringGetTextDatum(parts[i][1]));
     }
     return heap_modify_tuple_by_cols(new_row, desc, 3, columns, values, nulls);
+}
+
+// The row's invariants, checked here rather than by CHECK constraints (which every UPDATE
+// statement would re-plan); the error is the one a CHECK constraint would raise.
+void refuse_row(Relation relation, const char* constraint) {
+    ereport(ERROR, (errcode(ERRCODE_CHECK_VIOLATION),
+                    errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+                           RelationGetRelationName(relation), constraint),
+                    errtableconstraint(relation, constraint)));
+}
+
+Datum column_value(TupleDesc desc, HeapTuple row, const char* column, bool* is_null) {
+    return heap_getattr(row, SPI_fnumber(desc, column), desc, is_null);
+}
+
+bool jsonb_root_is(Datum value, bool object) {
+    Jsonb* document = DatumGetJsonbP(value);
+    if (JB_ROOT_IS_SCALAR(document)) return false;
+    return object ? JB_ROOT_IS_OBJECT(document) : JB_ROOT_IS_ARRAY(document);
+}
+
+void check_invariants(Relation relation, HeapTuple row) {
+    TupleDesc desc = RelationGetDescr(relation);
+    bool is_null = false;
+    const Datum version = column_value(desc, row, "version", &is_null);
+    if (!is_null && DatumGetInt64(version) < 1) refuse_row(relation, "item_version_positive");
+    const Datum assignment = column_value(desc, row, "assignment", &is_null);
+    if (!is_null && !jsonb_root_is(assignment, true)) {
+        refuse_row(relation, "item_assignment_object");
+    }
+    const Datum deadlines = column_value(desc, row, "deadlines", &is_null);
+    if (!is_null && !jsonb_root_is(deadlines, false)) refuse_row(relation, "item_deadlines_array");
+    const Datum lease_seconds = column_value(desc, row, "lease_seconds", &is_null);
+    if (!is_null && DatumGetInt32(lease_seconds) <= 0) {
+        refuse_row(relation, "item_lease_seconds_positive");
+    }
+    const Datum state_value = column_value(desc, row, "state", &is_null);
+    const char* state = is_null ? "" : DatumGetCString(DirectFunctionCall1(enum_out, state_value));
+    bool owner_null = false;
+    column_value(desc, row, "owner", &owner_null);
+    if (owner_null && (strcmp(state, "allocated") == 0 || strcmp(state, "started") == 0)) {
+        refuse_row(relation, "item_held_has_owner");
+    }
+    bool resume_to_null = false;
+    column_value(desc, row, "resume_to", &resume_to_null);
+    if ((strcmp(state, "suspended") == 0) == resume_to_null) {
+        refuse_row(relation, "item_suspended_resumes");
+    }
 }
 
 // A direct UPDATE still moves the version on, so the event stream has no duplicate versions.
@@ -208,7 +289,10 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     HeapTuple old_row = inserting ? nullptr : trigger->tg_trigtuple;
     HeapTuple new_row =
         inserting ? trigger->tg_trigtuple : (deleting ? nullptr : trigger->tg_newtuple);
-    if (new_row != nullptr) new_row = derive_principals(desc, old_row, new_row);
+    if (new_row != nullptr) {
+        new_row = derive_principals(desc, old_row, new_row);
+        check_invariants(trigger->tg_relation, new_row);
+    }
     HeapTuple current = new_row ? new_row : old_row;
 
     bool is_null = false;
@@ -230,39 +314,21 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     const int64 version =
         DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "version"), desc, &is_null));
     const Datum tenant = heap_getattr(current, SPI_fnumber(desc, "tenant_id"), desc, &is_null);
-    bool body_null = true;
-    const Datum body_value =
-        body ? heap_getattr(current, SPI_fnumber(desc, body), desc, &body_null) : Datum(0);
-    const char* changes = old_row && new_row ? build_changes(desc, old_row, new_row) : nullptr;
+    const char* payload = build_payload(desc, old_row, new_row, current, body);
     const char* reason = change ? change->reason : nullptr;
     const char* idempotency_key = change ? change->idempotency_key : nullptr;
 
-    Datum values[12] = {tenant,
-                        Int64GetDatum(item_id),
-                        Int64GetDatum(version),
-                        CStringGetTextDatum(type),
-                        CStringGetTextDatum(operation),
-                        CStringGetTextDatum(actor),
-                        reason ? CStringGetTextDatum(reason) : Datum(0),
-                        heap_copy_tuple_as_datum(current, desc),
-                        changes ? CStringGetTextDatum(changes) : Datum(0),
-                        body ? CStringGetTextDatum(body) : Datum(0),
-                        body_value,
-                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
-    const char nulls[13] = {' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            reason ? ' ' : 'n',
-                            ' ',
-                            changes ? ' ' : 'n',
-                            body ? ' ' : 'n',
-                            body_null ? 'n' : ' ',
-                            idempotency_key ? ' ' : 'n',
-                            '\0'};
-    prepare_for(trigger->tg_relation->rd_rel->reltype);
+    Datum values[9] = {tenant,
+                       Int64GetDatum(item_id),
+                       Int64GetDatum(version),
+                       CStringGetTextDatum(type),
+                       CStringGetTextDatum(operation),
+                       CStringGetTextDatum(actor),
+                       reason ? CStringGetTextDatum(reason) : Datum(0),
+                       CStringGetTextDatum(payload),
+                       idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
+    const char nulls[10] = {
+        ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n', '\0'};
     spi::connect();
     spi::execute(insert_event, values, nulls);
     spi::finish();

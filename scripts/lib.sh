@@ -2,7 +2,8 @@
 set -euo pipefail
 
 WORKITEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PG_BIN=/usr/lib/postgresql/15/bin
+# WORKITEM_PG_BIN: another PostgreSQL 15 installation (a relocated copy, say) to build and run with.
+PG_BIN=${WORKITEM_PG_BIN:-/usr/lib/postgresql/15/bin}
 export PG_CONFIG=$PG_BIN/pg_config
 [ -x "$PG_CONFIG" ] || PG_CONFIG=/usr/bin/pg_config
 
@@ -38,6 +39,8 @@ ensure_packages() {
 
 BUILD_PACKAGES=(make g++ postgresql-15 postgresql-server-dev-15 libfmt-dev nlohmann-json3-dev)
 TEST_PACKAGES=(cmake libgtest-dev libgmock-dev clang-format)
+# libworkitem and the workitem CLI (client/).
+CLIENT_PACKAGES=(cmake g++ pkg-config libpq-dev libcli11-dev libfmt-dev nlohmann-json3-dev)
 
 build_and_install_extension() {
   log "building the extension"

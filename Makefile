@@ -20,6 +20,11 @@ REGRESS_OPTS = --temp-instance=tmp_check --temp-config=tests/regress.conf --load
 ISOLATION      = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tests/isolation/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=tests/isolation --temp-instance=tmp_check_iso \
                  --temp-config=tests/regress.conf --load-extension=$(EXTENSION)
+# The timer suite: tests/timers/sql/NAME.sql against tests/timers/expected/NAME.out, on a server
+# with the library preloaded (the background worker runs, serving database workitem_timers).
+TIMERS      = $(patsubst tests/timers/sql/%.sql,%,$(sort $(wildcard tests/timers/sql/*.sql)))
+TIMERS_OPTS = --inputdir=tests/timers --outputdir=tests/timers --temp-instance=tmp_check_timers \
+              --temp-config=tests/timers.conf --load-extension=$(EXTENSION) --dbname=workitem_timers
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -54,9 +59,11 @@ down:
 test:
 	scripts/test
 
-# Run the two SQL suites separately (each on its own temporary server).
-.PHONY: installcheck-regress installcheck-isolation
+# Run the SQL suites separately (each on its own temporary server).
+.PHONY: installcheck-regress installcheck-isolation installcheck-timers
 installcheck-regress:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
 installcheck-isolation:
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+installcheck-timers:
+	$(pg_regress_installcheck) $(TIMERS_OPTS) $(TIMERS)

@@ -59,4 +59,19 @@ void raise(core::ErrorCode code, const char* message, const char* detail, const 
     raise(Failure{sqlstate_of(code), message, detail, hint});
 }
 
+ErrorData* catch_pg_error(void (*body)(void*), void* context) {
+    MemoryContext caller_context = CurrentMemoryContext;
+    ErrorData* volatile error = nullptr;  // set after the longjmp: volatile, so it survives it
+    PG_TRY();
+    { body(context); }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller_context);
+        error = CopyErrorData();
+        FlushErrorState();
+    }
+    PG_END_TRY();
+    return error;
+}
+
 }  // namespace workitem::pg

@@ -44,6 +44,12 @@ Failure failure_from_exception(const std::exception* exception) noexcept;
 
 int sqlstate_of(core::ErrorCode code);
 
+// Runs `body(context)` (PG zone) and catches a PostgreSQL error it raises: returns a copy of the
+// error (in the memory context current at the call) with the error state flushed, or nullptr.
+// The caller must then abort its transaction. Only for loops that must outlive one failure: the
+// timer's background worker.
+ErrorData* catch_pg_error(void (*body)(void*), void* context);
+
 // Runs `body` (returning core::Result<T>) in C++; returns T or raises the recorded error.
 template <class Body>
 auto cpp_boundary(Body&& body) -> typename std::invoke_result_t<Body>::value_type {

@@ -203,4 +203,15 @@ void remember_round_robin(const char* tenant, const DistributionRows& rows, cons
     spi::execute(advance_cursor, args, nullptr, 0);
 }
 
+core::DistributionFacts to_core_facts(const DistributionRows& rows) {
+    core::DistributionFacts facts;
+    for (int i = 0; i < rows.count; ++i)
+        facts.eligible.push_back({rows.users[i], rows.held_items[i]});
+    if (rows.last_assigned) facts.last_assigned = rows.last_assigned;
+    facts.random_draw = rows.random_draw;
+    if (rows.familiar_user) facts.familiar_user = rows.familiar_user;
+    if (rows.custom_choice) facts.custom_choice = rows.custom_choice;
+    return facts;
+}
+
 }  // namespace workitem::pg

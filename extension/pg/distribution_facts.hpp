@@ -5,6 +5,8 @@
 // for retain_familiar the completer of the named step of the same workflow.
 #pragma once
 
+#include "workitem/core/distribution.hpp"
+
 #include "item_row.hpp"
 
 #include "pg.hpp"
@@ -33,6 +35,10 @@ struct DistributionRows {
 DistributionRows gather_distribution_facts(const char* tenant, const char* strategy,
                                            Jsonb* assignment, const char* workflow_id,
                                            const char* task_name, Jsonb* input);
+
+// The core's view of the facts (inside the boundary: views point into `rows`). Used by create
+// and by the timer's activation.
+core::DistributionFacts to_core_facts(const DistributionRows& rows);
 
 // Records the round-robin choice (inside SPI, in the same transaction as the allocation).
 void remember_round_robin(const char* tenant, const DistributionRows& rows, const char* owner);

@@ -37,6 +37,7 @@ enum ColumnIndex : int {
     c_follow_up_at,
     c_expires_at,
     c_input,
+    c_deadlines,
     column_count,
 };
 
@@ -61,6 +62,7 @@ constexpr UpdatableColumn columns[column_count] = {
     {"follow_up_at", TIMESTAMPTZOID, ""},
     {"expires_at", TIMESTAMPTZOID, ""},
     {"input", JSONBOID, ""},
+    {"deadlines", JSONBOID, ""},
 };
 static_assert(column_count <= 32, "the column set is a 32-bit mask");
 
@@ -136,6 +138,7 @@ UpdateValues values_of(const core::Change& change, const TransitionCall& call) {
         if (call.has_follow_up_at) v.set(c_follow_up_at, TimestampTzGetDatum(call.follow_up_at));
         if (call.has_expires_at) v.set(c_expires_at, TimestampTzGetDatum(call.expires_at));
         if (call.input != nullptr) v.set(c_input, JsonbPGetDatum(call.input));
+        if (call.deadlines != nullptr) v.set(c_deadlines, JsonbPGetDatum(call.deadlines));
     }
     return v;
 }

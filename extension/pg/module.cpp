@@ -1,4 +1,5 @@
 // The module: magic block and load-time setup.
+#include "bgworker.hpp"
 #include "change_context.hpp"
 #include "custom_validators.hpp"
 #include "feature_flags.hpp"
@@ -14,4 +15,5 @@ void _PG_init(void) {
     workitem::pg::register_change_context_callbacks();
     workitem::pg::register_feature_flag_callbacks();
     workitem::pg::register_custom_validator_callbacks();
+    workitem::pg::register_timer_worker();
 }

@@ -11,6 +11,64 @@ char* trace_context_setting = nullptr;
 int max_payload_bytes_setting = 1024 * 1024;
 int idempotency_retention_setting = 24 * 3600;
 int max_batch_size_setting = 10000;
+char* timer_database_setting = nullptr;
+int tick_interval_setting = 1000;
+int timer_batch_size_setting = 100;
+int max_lease_expiries_setting = 3;
+int item_retention_setting = 90 * 24 * 3600;
+int event_retention_setting = 365 * 24 * 3600;
+int timer_retry_setting = 60;
+int test_clock_offset_setting = 0;
+
+void define_timer_settings() {
+    DefineCustomStringVariable(
+        "workitem.database", "Database whose work items the timer background worker serves.",
+        "Needs workitem in shared_preload_libraries; elsewhere call workitem_tick() instead.",
+        &timer_database_setting, "postgres",
+        // Only a preloaded library may define a postmaster setting; loaded later (no worker),
+        // the setting is only informative.
+        process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP, 0, nullptr,
+        nullptr, nullptr);
+    DefineCustomIntVariable("workitem.tick_interval", "How often the timer worker wakes.",
+                            "Activations, lease expiries, resumptions, deadlines and purges "
+                            "happen at most this late.",
+                            &tick_interval_setting, 1000, 10, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS,
+                            nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.timer_batch_size", "Most items one timer transaction acts on.",
+        "Small batches keep row locks short; the worker runs batches until "
+        "nothing is due.",
+        &timer_batch_size_setting, 100, 1, 10000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.max_lease_expiries",
+        "Lease expiries after which an item goes to error instead of back to offered.",
+        "A poison item keeps losing its holders; an assignment's max_lease_expiries overrides it.",
+        &max_lease_expiries_setting, 3, 1, 1000000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("workitem.item_retention",
+                            "How long terminal items are kept after they finished (0: forever).",
+                            "The timer purges older ones in batches; their events stay until "
+                            "workitem.event_retention.",
+                            &item_retention_setting, 90 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP,
+                            GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("workitem.event_retention",
+                            "How long events are kept: the audit period (0: forever).",
+                            "The timer drops whole monthly partitions of workitem.event once "
+                            "all their events are older.",
+                            &event_retention_setting, 365 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP,
+                            GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("workitem.timer_retry_interval",
+                            "First wait before a failed timer action on an item is retried.",
+                            "The wait doubles with each failure, up to a day; "
+                            "workitem.timer_status shows the failures.",
+                            &timer_retry_setting, 60, 1, 24 * 3600, PGC_SIGHUP, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("workitem.test_clock_offset",
+                            "Tests only: the timer acts as if the clock were this much ahead.",
+                            "Superuser only. Lets tests reach activate_at, lease_until and "
+                            "deadlines without waiting.",
+                            &test_clock_offset_setting, 0, INT_MIN, INT_MAX, PGC_SUSET, GUC_UNIT_S,
+                            nullptr, nullptr, nullptr);
+}
 }  // namespace
 
 void define_settings() {
@@ -38,6 +96,7 @@ void define_settings() {
                             "Larger batches are refused with WI422; split them.",
                             &max_batch_size_setting, 10000, 1, 1000000, PGC_SUSET, 0, nullptr,
                             nullptr, nullptr);
+    define_timer_settings();
     MarkGUCPrefixReserved("workitem");
 }
 
@@ -66,6 +125,31 @@ core::Limits current_limits() {
     core::Limits limits;
     limits.max_payload_bytes = static_cast<std::size_t>(max_payload_bytes_setting);
     return limits;
+}
+
+const char* timer_database() {
+    return timer_database_setting;
+}
+int tick_interval_ms() {
+    return tick_interval_setting;
+}
+int timer_batch_size() {
+    return timer_batch_size_setting;
+}
+int max_lease_expiries() {
+    return max_lease_expiries_setting;
+}
+int item_retention_seconds() {
+    return item_retention_setting;
+}
+int event_retention_seconds() {
+    return event_retention_setting;
+}
+int timer_retry_seconds() {
+    return timer_retry_setting;
+}
+int test_clock_offset_seconds() {
+    return test_clock_offset_setting;
 }
 
 }  // namespace workitem::pg

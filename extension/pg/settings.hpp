@@ -25,4 +25,15 @@ const char* requested_tenant();
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 
+// The timer (timer_*.cpp, bgworker.cpp): which database the background worker serves, how
+// often it wakes, how many items one batch takes, and what it purges when.
+const char* timer_database();
+int tick_interval_ms();
+int timer_batch_size();
+int max_lease_expiries();         // default for assignments without max_lease_expiries
+int item_retention_seconds();     // 0: terminal items are kept
+int event_retention_seconds();    // 0: events are kept
+int timer_retry_seconds();        // first wait before a failed timer action is tried again
+int test_clock_offset_seconds();  // tests only: the timer's clock runs ahead by this much
+
 }  // namespace workitem::pg

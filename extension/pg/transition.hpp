@@ -40,6 +40,7 @@ struct TransitionCall {
     bool has_expires_at;
     TimestampTz expires_at;
     Jsonb* input;
+    Jsonb* deadlines;  // update (stored form, deadlines.hpp), and the timer marking one fired
     // who is calling (set by admit_caller)
     bool caller_is_service;
     bool caller_is_admin;

@@ -902,7 +902,8 @@ TEST(AllowedOperations, TimerOnAStartedItemWithARunOutLease) {
     Item item = held_item(started, "ann");
     item.lease_until = seconds_ago(1);
     EXPECT_EQ(allowed_operations(item, timer(), {}, kNow),
-              ops({Op::allocate, Op::expire, Op::escalate, Op::lease_expire, Op::mark_error}));
+              ops({Op::allocate, Op::forward, Op::expire, Op::escalate, Op::lease_expire,
+                   Op::mark_error}));
 }
 
 TEST(AllowedOperations, HolderWhoseLeaseRanOutMayDoNothing) {

@@ -189,9 +189,9 @@ Roles expected_who(Operation op, State from) {
             return {R::actual_owner};
         case Op::release:
         case Op::delegate:
-        case Op::forward:
         case Op::suspend:
             return {R::actual_owner, R::administrator};
+        case Op::forward:  // the timer too: a deadline's reoffer
         case Op::resume:
             return {R::actual_owner, R::administrator, R::system};
         case Op::skip:

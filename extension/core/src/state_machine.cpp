@@ -42,11 +42,12 @@ constexpr std::array rules{
     TransitionRule{
         Operation::delegate, held, Target::fixed, allocated, {R::actual_owner, R::administrator}},
     TransitionRule{Operation::resolve, held, Target::fixed, allocated, {R::actual_owner}},
+    // The timer forwards too: a deadline's reoffer action.
     TransitionRule{Operation::forward,
                    {offered, allocated, started},
                    Target::fixed,
                    offered,
-                   {R::actual_owner, R::administrator}},
+                   {R::actual_owner, R::administrator, R::system}},
     TransitionRule{Operation::suspend,
                    {offered, allocated, started},
                    Target::fixed,

@@ -1,0 +1,103 @@
+#include "boundary.hpp"
+
+#include "timer_tick.hpp"
+
+#include "settings.hpp"
+#include "spi.hpp"
+#include "timer_retention.hpp"
+
+namespace workitem::pg {
+
+namespace {
+
+spi::Statement add_stats{
+    "UPDATE workitem.timer_stats s SET done = s.done + u.done, failed = s.failed + u.failed, "
+    "  last_tick_at = now(), "
+    "  last_done_at = CASE WHEN u.done > 0 THEN now() ELSE s.last_done_at END, "
+    "  last_error = coalesce(u.last_error, s.last_error), "
+    "  last_error_at = CASE WHEN u.last_error IS NOT NULL THEN now() ELSE s.last_error_at END "
+    "FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[]) AS u(action, done, failed, "
+    "  last_error) "
+    "WHERE s.action = u.action AND s.action IN (SELECT l.action FROM workitem.timer_stats l "
+    "  WHERE l.action = ANY ($1) FOR UPDATE SKIP LOCKED)",
+    4,
+    {TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID},
+    nullptr};
+
+constexpr int outcome_count = static_cast<int>(TimerOutcome::count);
+
+}  // namespace
+
+int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts& counts) {
+    int taken = 0;
+    while (taken < budget) {
+        const int limit = std::min(batch_size, budget - taken);
+        const int found = run_timer_batch(action, limit, counts);
+        taken += found;
+        if (found < limit) break;
+    }
+    return taken;
+}
+
+void record_tick(const TimerCounts& counts) {
+    Datum names[outcome_count];
+    Datum done[outcome_count];
+    Datum failed[outcome_count];
+    Datum errors[outcome_count];
+    bool error_nulls[outcome_count];
+    for (int i = 0; i < outcome_count; ++i) {
+        names[i] = CStringGetTextDatum(outcome_name(static_cast<TimerOutcome>(i)));
+        done[i] = Int64GetDatum(counts.done[i]);
+        failed[i] = Int64GetDatum(counts.failed[i]);
+        error_nulls[i] = counts.last_error[i] == nullptr;
+        errors[i] = error_nulls[i] ? Datum(0) : CStringGetTextDatum(counts.last_error[i]);
+    }
+    int dims[1] = {outcome_count};
+    int lbs[1] = {1};
+    Datum args[4] = {
+        PointerGetDatum(construct_array(names, outcome_count, TEXTOID, -1, false, TYPALIGN_INT)),
+        PointerGetDatum(
+            construct_array(done, outcome_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+        PointerGetDatum(
+            construct_array(failed, outcome_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+        PointerGetDatum(construct_md_array(errors, error_nulls, 1, dims, lbs, TEXTOID, -1, false,
+                                           TYPALIGN_INT))};
+    spi::execute(add_stats, args, nullptr, 0);
+}
+
+}  // namespace workitem::pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_tick);
+}
+
+// workitem_tick(max_items): the worker's work, once, in the caller's transaction - for pg_cron,
+// an external scheduler, or a server without the preloaded library. One row per kind of action.
+extern "C" Datum workitem_tick(PG_FUNCTION_ARGS) {
+    using namespace workitem;
+    using namespace workitem::pg;
+    if (PG_ARGISNULL(0) || PG_GETARG_INT32(0) < 1) {
+        raise(core::ErrorCode::invalid_input, "max_items must be 1 or more", nullptr,
+              "It bounds how many items this tick acts on; call again for more.");
+    }
+    const int max_items = PG_GETARG_INT32(0);
+    TimerCounts counts{};
+    spi::connect();
+    int budget = max_items;
+    for (int a = 0; a < static_cast<int>(TimerAction::count) && budget > 0; ++a) {
+        budget -= run_timer_action(static_cast<TimerAction>(a), timer_batch_size(), budget, counts);
+    }
+    run_retention(max_items, counts);
+    record_tick(counts);
+    spi::finish();
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (int i = 0; i < outcome_count; ++i) {
+        Datum values[3] = {CStringGetTextDatum(outcome_name(static_cast<TimerOutcome>(i))),
+                           Int64GetDatum(counts.done[i]), Int64GetDatum(counts.failed[i])};
+        bool nulls[3] = {false, false, false};
+        tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+    }
+    PG_RETURN_NULL();
+}

@@ -1,0 +1,141 @@
+
+--------------------------------------------------------------------------------------------------
+-- Timers (domain.md §5): the background worker and workitem_tick() act on due items through
+-- these indexes, record failures and counts here, and purge what is past retention.
+--------------------------------------------------------------------------------------------------
+
+-- The earliest deadline not yet fired. IMMUTABLE although a text-to-timestamptz cast is only
+-- STABLE: every stored "at" is written by workitem in UTC with an explicit "Z"
+-- (YYYY-MM-DDTHH:MM:SS.ffffffZ), which reads the same under every TimeZone and DateStyle.
+CREATE FUNCTION workitem.next_deadline_at(deadlines jsonb) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT min((e->>'at')::timestamptz) FROM jsonb_array_elements(deadlines) AS e
+     WHERE NOT e ? 'fired_at'
+$$;
+COMMENT ON FUNCTION workitem.next_deadline_at(jsonb) IS
+    'When the next deadline of a stored deadline list is due (NULL: none left).';
+
+-- Each timer query finds its due items through a small partial index: only rows in the states
+-- the action applies to are in it, so the hot path pays for these only on those rows.
+CREATE INDEX item_activation_due ON workitem.item (activate_at) WHERE state = 'created';
+CREATE INDEX item_lease_due ON workitem.item (lease_until)
+    WHERE state IN ('allocated', 'started');
+CREATE INDEX item_resume_due ON workitem.item (suspended_until) WHERE state = 'suspended';
+CREATE INDEX item_expiry_due ON workitem.item (expires_at)
+    WHERE expires_at IS NOT NULL
+      AND state IN ('created', 'offered', 'allocated', 'started', 'suspended');
+CREATE INDEX item_deadline_due ON workitem.item (workitem.next_deadline_at(deadlines))
+    WHERE deadlines <> '[]'::jsonb
+      AND state IN ('created', 'offered', 'allocated', 'started', 'suspended');
+-- Retention: terminal items by when they finished.
+CREATE INDEX item_finished ON workitem.item (completed_at) WHERE completed_at IS NOT NULL;
+
+CREATE TABLE workitem.timer_failure (
+    item_id         bigint NOT NULL,
+    action          text NOT NULL,   -- expire, activate, resume, lease_expire, deadline
+    attempts        integer NOT NULL,
+    sqlstate        text NOT NULL,
+    message         text NOT NULL,
+    first_failed_at timestamptz NOT NULL,
+    last_failed_at  timestamptz NOT NULL,
+    next_attempt_at timestamptz NOT NULL,
+    PRIMARY KEY (item_id, action)
+);
+COMMENT ON TABLE workitem.timer_failure IS
+    'Timer actions that failed on an item (refused by a validator, an escalation to a group '
+    'with no members, an error): retried at next_attempt_at, the wait doubling per attempt '
+    '(workitem.timer_retry_interval, at most a day). Forgotten once the action succeeds or the '
+    'item is no longer active.';
+
+CREATE TABLE workitem.timer_stats (
+    action        text PRIMARY KEY,
+    done          bigint NOT NULL DEFAULT 0,
+    failed        bigint NOT NULL DEFAULT 0,
+    last_tick_at  timestamptz,
+    last_done_at  timestamptz,
+    last_error    text,
+    last_error_at timestamptz
+);
+COMMENT ON TABLE workitem.timer_stats IS
+    'What the timer did since the extension was created, per kind of action: items acted on, '
+    'failures, the last tick and the last error. Read it through workitem.timer_status.';
+INSERT INTO workitem.timer_stats (action)
+VALUES ('activate'), ('resume'), ('lease_expire'), ('expire'), ('deadline.escalate'),
+       ('deadline.reoffer'), ('deadline.allocate_admin'), ('deadline.notify'),
+       ('deadline.expire'), ('purge.items'), ('purge.idempotency_keys'),
+       ('purge.event_partitions');
+
+ALTER TABLE workitem.timer_failure ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.timer_failure FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.timer_stats ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.timer_stats FORCE ROW LEVEL SECURITY;
+
+-- The hook for event delivery (issue 7): events older than the returned time may be dropped.
+-- Until consumer cursors exist the rule is the retention period alone; then this returns the
+-- earlier of the horizon and the oldest event some consumer has not yet passed.
+CREATE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
+    RETURNS timestamptz
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN retention_horizon;
+COMMENT ON FUNCTION workitem.event_retention_horizon(timestamptz) IS
+    'The time before which events may be dropped, given now() - workitem.event_retention: today '
+    'that time itself; with consumer cursors, no later than the oldest event a consumer still needs.';
+
+CREATE FUNCTION workitem.drop_event_partition(partition oid) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Partitions made by CREATE EXTENSION belong to it and must leave it before they can go.
+    IF EXISTS (SELECT FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = partition
+                  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e') THEN
+        EXECUTE format('ALTER EXTENSION workitem DROP TABLE %s', partition::regclass);
+    END IF;
+    EXECUTE format('DROP TABLE %s', partition::regclass);
+END;
+$$;
+COMMENT ON FUNCTION workitem.drop_event_partition(oid) IS
+    'Drops one partition of workitem.event (retention; the timer calls it with the event table '
+    'already locked).';
+
+CREATE FUNCTION @extschema@.workitem_tick(max_items integer DEFAULT 1000)
+    RETURNS TABLE (action text, done bigint, failed bigint)
+    AS 'MODULE_PATHNAME', 'workitem_tick'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_tick(integer) IS
+$$Does the timer's work once, in the caller's transaction: what the background worker does every
+workitem.tick_interval when workitem is in shared_preload_libraries. Call it from pg_cron or an
+external scheduler where the worker is not loaded. In order: expires items past expires_at;
+activates items whose activate_at has come (created -> offered or allocated, as their strategy
+says); resumes suspended items at suspended_until; returns items whose lease ran out to offered
+(to error after max_lease_expiries expiries: the assignment's, else workitem.max_lease_expiries);
+runs due deadline entries; then purges terminal items past workitem.item_retention, expired
+idempotency keys and event partitions past workitem.event_retention. Every action is an ordinary
+transition by the actor 'system': validated, versioned, one event each. Rows are taken with FOR
+UPDATE SKIP LOCKED, so a tick never waits for users and two ticks never act on one item.
+max_items bounds the items acted on (and the rows purged of each kind). Returns one row per kind
+of action: done, and failed (refused or failing items are logged, listed in
+workitem.timer_failures and retried later). Errors: WI422 max_items below 1.$$;
+
+CREATE VIEW workitem.timer_status AS
+    SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
+           s.last_done_at, s.last_error, s.last_error_at
+      FROM workitem.timer_stats s;
+COMMENT ON VIEW workitem.timer_status IS
+    'The timer per database and kind of action: when it last ticked, how many items it acted on '
+    'and how many failed since the extension was created, and the last error.';
+
+CREATE VIEW workitem.timer_failures AS
+    SELECT i.tenant_id, f.item_id, f.action, f.attempts, f.sqlstate, f.message,
+           f.first_failed_at, f.last_failed_at, f.next_attempt_at
+      FROM workitem.timer_failure f JOIN workitem.item i ON i.id = f.item_id
+     WHERE i.tenant_id = (SELECT workitem.current_tenant());
+COMMENT ON VIEW workitem.timer_failures IS
+    'Items of the current tenant on which a timer action failed and waits to be retried.';
+
+REVOKE ALL ON FUNCTION workitem.next_deadline_at(jsonb), workitem.event_retention_horizon(timestamptz),
+                       workitem.drop_event_partition(oid), @extschema@.workitem_tick(integer)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.workitem_tick(integer) TO workitem_service, workitem_admin;
+GRANT SELECT ON workitem.timer_status, workitem.timer_failures TO workitem_service, workitem_admin;

@@ -1,0 +1,86 @@
+#include "context.hpp"
+
+#include <iostream>
+
+namespace workitem::cli {
+
+Client& Context::client() {
+    if (!client_) {
+        ClientOptions options;
+        options.dsn = dsn;
+        options.tenant = tenant;
+        options.pool_size = 1;
+        options.statement_timeout = std::chrono::milliseconds(timeout_ms);
+        options.generate_idempotency_keys = generate_keys;
+        options.application_name = "workitem-cli";
+        client_ = std::make_unique<Client>(options);
+    }
+    return *client_;
+}
+
+int Context::print(const Item& item) {
+    if (json) {
+        std::cout << to_json(item).dump(2) << '\n';
+    } else {
+        cli::print(std::cout, item_table({item}));
+    }
+    return exit_ok;
+}
+
+int Context::print(const std::optional<Item>& item) {
+    if (item) return print(*item);
+    if (json)
+        std::cout << "null\n";
+    else
+        std::cerr << "nothing to claim\n";
+    return exit_ok;
+}
+
+int Context::print(const std::vector<Item>& items) {
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& item : items) list.push_back(to_json(item));
+        std::cout << list.dump(2) << '\n';
+    } else {
+        cli::print(std::cout, item_table(items));
+    }
+    return exit_ok;
+}
+
+int Context::print(const std::vector<BatchResult>& rows) {
+    if (json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& row : rows) list.push_back(to_json(row));
+        std::cout << list.dump(2) << '\n';
+    } else {
+        cli::print(std::cout, batch_table(rows));
+    }
+    for (const auto& row : rows) {
+        if (!row.ok) return exit_partly_refused;
+    }
+    return exit_ok;
+}
+
+const Action* Registry::find(CLI::App* subcommand) const {
+    auto found = actions_.find(subcommand);
+    return found == actions_.end() ? nullptr : &found->second;
+}
+
+std::optional<Timestamp> given_time(const CLI::Option* option, const std::string& value) {
+    return option->count() ? std::optional(parse_timestamp(value)) : std::nullopt;
+}
+
+void AssignmentFlags::add_to(CLI::App& command) {
+    auto* user = command.add_option("--user", users, "A potential owner (repeatable)");
+    auto* group = command.add_option("--group", groups, "A group of potential owners (repeatable)");
+    auto* document = command.add_option("--assignment", json,
+                                        "The whole assignment as JSON (instead of --user/--group)");
+    document->excludes(user)->excludes(group);
+}
+
+Assignment AssignmentFlags::assignment() const {
+    if (!json.empty()) return Assignment{.json = json};
+    return Assignment{.users = users, .groups = groups};
+}
+
+}  // namespace workitem::cli

@@ -1,0 +1,84 @@
+// What every CLI subcommand shares: the connection settings and output format from the global
+// options, the client (opened on first use), and the printing of answers.
+#pragma once
+
+#include "output.hpp"
+
+#include <workitem/workitem.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace workitem::cli {
+
+// Exit codes (documented in docs/cli.md and in --help).
+enum ExitCode : int {
+    exit_ok = 0,
+    exit_refused = 1,        // the database refused the operation (the SQLSTATE is printed)
+    exit_usage = 2,          // the command line is wrong
+    exit_unavailable = 3,    // the database could not be reached or stayed busy (after retries)
+    exit_in_doubt = 4,       // the connection dropped while a change may have committed
+    exit_partly_refused = 5  // a batch: some ids were refused (see their rows)
+};
+
+class Context {
+  public:
+    std::string dsn;
+    std::string tenant;
+    bool json{false};
+    int timeout_ms{30000};
+    bool generate_keys{false};
+
+    Client& client();
+    bool as_json() const { return json; }
+
+    int print(const Item& item);
+    int print(const std::optional<Item>& item);
+    int print(const std::vector<Item>& items);
+    int print(const std::vector<BatchResult>& rows);
+
+  private:
+    std::unique_ptr<Client> client_;
+};
+
+using Action = std::function<int(Context&)>;
+
+// The action of each subcommand, run after the command line was parsed.
+class Registry {
+  public:
+    void on(CLI::App* subcommand, Action action) { actions_[subcommand] = std::move(action); }
+    const Action* find(CLI::App* subcommand) const;
+
+  private:
+    std::map<CLI::App*, Action> actions_;
+};
+
+// The value of an option when it was given on the command line.
+template <class T>
+std::optional<T> given(const CLI::Option* option, const T& value) {
+    return option->count() ? std::optional<T>(value) : std::nullopt;
+}
+std::optional<Timestamp> given_time(const CLI::Option* option, const std::string& value);
+
+// --user, --group and --assignment: the people of an assignment.
+struct AssignmentFlags {
+    std::vector<std::string> users;
+    std::vector<std::string> groups;
+    std::string json;
+    void add_to(CLI::App& command);
+    Assignment assignment() const;
+    bool given() const { return !users.empty() || !groups.empty() || !json.empty(); }
+};
+
+void add_read_commands(CLI::App& app, Registry& registry);
+void add_lifecycle_commands(CLI::App& app, Registry& registry);
+void add_create_and_directory_commands(CLI::App& app, Registry& registry);
+
+}  // namespace workitem::cli

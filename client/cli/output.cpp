@@ -1,0 +1,169 @@
+#include "output.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace workitem::cli {
+namespace {
+
+using nlohmann::json;
+
+json document(const std::optional<std::string>& text) {
+    return text ? json::parse(*text) : json(nullptr);
+}
+
+json time_or_null(const std::optional<Timestamp>& time) {
+    return time ? json(format_timestamp(*time)) : json(nullptr);
+}
+
+template <class T>
+json value_or_null(const std::optional<T>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+std::string text_or_empty(const std::optional<std::string>& text) {
+    return text.value_or("");
+}
+
+}  // namespace
+
+void print(std::ostream& out, const Table& table) {
+    std::vector<std::size_t> widths(table.header.size(), 0);
+    auto widen = [&](const std::vector<std::string>& row) {
+        for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    };
+    widen(table.header);
+    for (const auto& row : table.rows) widen(row);
+    auto line = [&](const std::vector<std::string>& row) {
+        std::string text;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            text += row[i];
+            if (i + 1 < row.size()) text += std::string(widths[i] - row[i].size() + 2, ' ');
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        out << text << '\n';
+    };
+    line(table.header);
+    for (const auto& row : table.rows) line(row);
+}
+
+json to_json(const Item& item) {
+    return json{{"id", item.id},
+                {"tenant_id", item.tenant_id},
+                {"workflow_id", item.workflow_id},
+                {"run_id", value_or_null(item.run_id)},
+                {"step_ref", value_or_null(item.step_ref)},
+                {"task_name", item.task_name},
+                {"queue", value_or_null(item.queue)},
+                {"state", to_string(item.state)},
+                {"priority", item.priority},
+                {"owner", value_or_null(item.owner)},
+                {"version", item.version},
+                {"assignment", json::parse(item.assignment)},
+                {"delegated_from", value_or_null(item.delegated_from)},
+                {"delegation_state", to_string(item.delegation_state)},
+                {"input", document(item.input)},
+                {"output", document(item.output)},
+                {"fault", document(item.fault)},
+                {"activate_at", time_or_null(item.activate_at)},
+                {"due_at", time_or_null(item.due_at)},
+                {"follow_up_at", time_or_null(item.follow_up_at)},
+                {"expires_at", time_or_null(item.expires_at)},
+                {"lease_until", time_or_null(item.lease_until)},
+                {"lease_seconds", value_or_null(item.lease_seconds)},
+                {"lease_expiries", item.lease_expiries},
+                {"escalation_level", item.escalation_level},
+                {"skippable", item.skippable},
+                {"resume_to", item.resume_to ? json(to_string(*item.resume_to)) : json(nullptr)},
+                {"suspended_until", time_or_null(item.suspended_until)},
+                {"created_by", item.created_by},
+                {"created_at", format_timestamp(item.created_at)},
+                {"updated_at", format_timestamp(item.updated_at)},
+                {"completed_at", time_or_null(item.completed_at)}};
+}
+
+json to_json(const Event& event) {
+    return json{{"seq", event.seq},
+                {"id", event.id},
+                {"item_id", event.item_id},
+                {"item_version", event.item_version},
+                {"type", event.type},
+                {"operation", event.operation},
+                {"actor", event.actor},
+                {"reason", value_or_null(event.reason)},
+                {"payload", json::parse(event.payload)},
+                {"idempotency_key", value_or_null(event.idempotency_key)},
+                {"occurred_at", format_timestamp(event.occurred_at)}};
+}
+
+json to_json(const BatchResult& row) {
+    return json{{"id", row.id},
+                {"ok", row.ok},
+                {"sqlstate", row.ok ? json(nullptr) : json(row.sqlstate)},
+                {"error", row.error ? json(to_string(*row.error)) : json(nullptr)},
+                {"message", row.ok ? json(nullptr) : json(row.message)},
+                {"item", row.item ? to_json(*row.item) : json(nullptr)}};
+}
+
+json to_json(const CreateManyResult& row) {
+    return json{{"element", row.element},
+                {"ok", row.ok},
+                {"sqlstate", row.ok ? json(nullptr) : json(row.sqlstate)},
+                {"error", row.error ? json(to_string(*row.error)) : json(nullptr)},
+                {"message", row.ok ? json(nullptr) : json(row.message)},
+                {"item", row.item ? to_json(*row.item) : json(nullptr)}};
+}
+
+json to_json(const DirectoryUser& user) {
+    return json{{"user_id", user.user_id},
+                {"tenant_id", user.tenant_id},
+                {"available", user.available},
+                {"capacity", value_or_null(user.capacity)},
+                {"away_until", time_or_null(user.away_until)}};
+}
+
+Table item_table(const std::vector<Item>& items) {
+    Table table{{"id", "state", "owner", "version", "priority", "queue", "task", "workflow"}, {}};
+    for (const auto& item : items) {
+        table.rows.push_back({std::to_string(item.id), std::string(to_string(item.state)),
+                              text_or_empty(item.owner), std::to_string(item.version),
+                              std::to_string(item.priority), text_or_empty(item.queue),
+                              item.task_name, item.workflow_id});
+    }
+    return table;
+}
+
+Table event_table(const std::vector<Event>& events) {
+    Table table{{"version", "type", "actor", "reason", "occurred_at"}, {}};
+    for (const auto& event : events) {
+        table.rows.push_back({std::to_string(event.item_version), event.type, event.actor,
+                              text_or_empty(event.reason), format_timestamp(event.occurred_at)});
+    }
+    return table;
+}
+
+Table batch_table(const std::vector<BatchResult>& rows) {
+    Table table{{"id", "ok", "state", "version", "sqlstate", "message"}, {}};
+    for (const auto& row : rows) {
+        table.rows.push_back({std::to_string(row.id), row.ok ? "yes" : "no",
+                              row.item ? std::string(to_string(row.item->state)) : "",
+                              row.item ? std::to_string(row.item->version) : "", row.sqlstate,
+                              row.message});
+    }
+    return table;
+}
+
+Table create_many_table(const std::vector<CreateManyResult>& rows) {
+    Table table{{"element", "ok", "id", "state", "sqlstate", "message"}, {}};
+    for (const auto& row : rows) {
+        table.rows.push_back({std::to_string(row.element), row.ok ? "yes" : "no",
+                              row.item ? std::to_string(row.item->id) : "",
+                              row.item ? std::string(to_string(row.item->state)) : "", row.sqlstate,
+                              row.message});
+    }
+    return table;
+}
+
+}  // namespace workitem::cli

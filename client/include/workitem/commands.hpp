@@ -1,0 +1,198 @@
+// What a caller asks for: one struct per operation, with the SQL function's defaults, meant for
+// designated initializers: client.claim(id, {.actor = "ann", .expected_version = 3}).
+// Every mutation takes an actor, an optional expected_version (the optimistic lock) and an
+// optional idempotency_key (a retry with the same key replays the first outcome).
+#pragma once
+
+#include <workitem/types.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace workitem {
+
+// Who may take an item and how it is placed (domain.md §3). Empty parts are left out.
+struct Assignment {
+    std::vector<std::string> users{};   // potential owners
+    std::vector<std::string> groups{};  // potential owners, through the directory's groups
+    std::vector<std::string> excluded_users{};
+    std::vector<std::string> excluded_groups{};
+    std::vector<std::string> administrator_users{};
+    std::vector<std::string> administrator_groups{};
+    std::string strategy{};  // "offer" (default), "direct", "round_robin", ... or a custom one
+    std::vector<std::string> four_eyes_with{};  // task names whose completers may not take it
+    std::string retain_familiar{};  // the step whose completer gets it (strategy retain_familiar)
+    std::optional<int> lease_seconds{};
+    std::optional<int> max_lease_expiries{};
+    // A complete assignment document sent as it is; when set, every field above must be empty.
+    std::string json{};
+};
+
+struct CreateCommand {
+    std::string workflow_id{};
+    std::string task_name{};
+    Assignment assignment{};
+    std::optional<std::string> input{};  // JSON
+    int priority{0};
+    std::optional<std::string> queue{};
+    std::optional<Timestamp> due_at{};
+    std::optional<Timestamp> activate_at{};
+    std::optional<Timestamp> expires_at{};
+    bool skippable{false};
+    std::optional<std::string> step_ref{};  // (workflow_id, step_ref) names one item for ever
+    std::optional<std::string> actor{};     // the initiator; default: the login role
+    std::optional<std::string> idempotency_key{};
+    std::optional<std::string> run_id{};
+    std::optional<Timestamp> follow_up_at{};
+};
+
+struct CreateManyOptions {
+    std::optional<std::string> actor{};
+    std::optional<std::string> idempotency_key{};  // covers the whole call
+};
+
+// Reads: a service may read as a given user (what that user may see).
+struct ReadOptions {
+    std::optional<std::string> actor{};
+};
+
+// Filters of list and count (count ignores after_id and page_size).
+struct ListFilter {
+    std::optional<State> state{};
+    std::optional<std::string> queue{};
+    std::optional<std::string> task_name{};
+    std::optional<std::string> workflow_id{};
+    std::optional<std::string> owner{};
+    std::optional<std::string> potential_owner{};
+    std::optional<Timestamp> due_before{};  // exclusive
+    std::optional<Timestamp> due_after{};   // inclusive
+    std::optional<int> min_priority{};
+    std::optional<std::int64_t> after_id{};  // keyset paging: the last id of the previous page
+    int page_size{100};
+    std::optional<std::string> actor{};
+};
+
+struct WorklistOptions {
+    std::optional<std::string> queue{};
+    int page_size{100};
+};
+
+// start, stop, release, resolve, resume, skip.
+struct ActOptions {
+    std::string actor{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct ClaimOptions {
+    std::string actor{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+    std::optional<int> lease_seconds{};
+};
+
+struct ClaimNextOptions {
+    std::string actor{};
+    std::optional<std::string> queue{};
+    std::optional<std::string> task_name{};
+    std::optional<int> lease_seconds{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct AllocateOptions {
+    std::string actor{};
+    std::string to_user{};
+    bool override{false};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct DelegateOptions {
+    std::string actor{};
+    std::string to_user{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct ForwardOptions {
+    std::string actor{};
+    Assignment assignment{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct SuspendOptions {
+    std::string actor{};
+    std::optional<Timestamp> until{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct CompleteOptions {
+    std::string actor{};
+    std::optional<std::string> output{};  // JSON; none keeps a saved draft
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+// fail and mark_error.
+struct FaultOptions {
+    std::string actor{};
+    std::optional<std::string> fault{};  // JSON
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct CancelOptions {
+    std::string actor{};
+    std::optional<std::string> reason{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct HeartbeatOptions {
+    std::string actor{};
+    std::optional<int> lease_seconds{};
+};
+
+// The attributes given change; the others stay as they are.
+struct UpdateOptions {
+    std::string actor{};
+    std::optional<int> priority{};
+    std::optional<Timestamp> due_at{};
+    std::optional<Timestamp> follow_up_at{};
+    std::optional<std::string> input{};  // JSON
+    std::optional<Assignment> assignment{};
+    std::optional<Timestamp> expires_at{};
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct SaveOutputOptions {
+    std::string actor{};
+    std::string output{};  // JSON
+    std::optional<std::int64_t> expected_version{};
+    std::optional<std::string> idempotency_key{};
+};
+
+struct CancelWorkflowOptions {
+    std::string actor{};
+    std::optional<std::string> reason{};
+    std::optional<std::string> idempotency_key{};
+};
+
+// A directory user as the application knows them; groups is the full list of memberships.
+struct PutUserCommand {
+    std::string user_id{};
+    std::vector<std::string> groups{};
+    std::optional<int> capacity{};  // most active items held at once; none: no limit
+    bool available{true};
+    std::optional<Timestamp> away_until{};
+};
+
+// The expected version of each id of a batch, in the order of the ids (none: unchecked).
+using ExpectedVersions = std::vector<std::optional<std::int64_t>>;
+
+}  // namespace workitem

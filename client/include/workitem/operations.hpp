@@ -1,0 +1,128 @@
+// Every operation of the SQL API as a typed method. Client (each call its own transaction, with
+// retries) and Tx (calls inside the caller's transaction) both offer them.
+#pragma once
+
+#include <workitem/commands.hpp>
+#include <workitem/types.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace workitem {
+
+namespace detail {
+struct Statement;
+class ResultSet;
+struct Dispatch;
+}  // namespace detail
+
+class Operations {
+  public:
+    // Creating and reading.
+    Item create(const CreateCommand& command);
+    std::vector<CreateManyResult> create_many(const std::vector<CreateCommand>& commands,
+                                              const CreateManyOptions& options = {});
+    Item get(std::int64_t id, const ReadOptions& options = {});
+    std::vector<Item> list(const ListFilter& filter = {});
+    std::int64_t count(const ListFilter& filter = {});
+    std::vector<Item> worklist(const std::string& actor, const WorklistOptions& options = {});
+    std::vector<Event> history(std::int64_t id, const ReadOptions& options = {});
+    std::vector<std::string> allowed_operations(std::int64_t id, const std::string& actor);
+
+    // The lifecycle. Each returns the item as it now is.
+    Item claim(std::int64_t id, const ClaimOptions& options);
+    std::optional<Item> claim_next(const ClaimNextOptions& options);  // none: nothing to claim
+    Item allocate(std::int64_t id, const AllocateOptions& options);
+    Item start(std::int64_t id, const ActOptions& options);
+    Item stop(std::int64_t id, const ActOptions& options);
+    Item release(std::int64_t id, const ActOptions& options);
+    Item delegate(std::int64_t id, const DelegateOptions& options);
+    Item resolve(std::int64_t id, const ActOptions& options);
+    Item forward(std::int64_t id, const ForwardOptions& options);
+    Item suspend(std::int64_t id, const SuspendOptions& options);
+    Item resume(std::int64_t id, const ActOptions& options);
+    Item complete(std::int64_t id, const CompleteOptions& options);
+    Item fail(std::int64_t id, const FaultOptions& options);
+    Item skip(std::int64_t id, const ActOptions& options);
+    Item cancel(std::int64_t id, const CancelOptions& options);
+    Item mark_error(std::int64_t id, const FaultOptions& options);
+    Item heartbeat(std::int64_t id, const HeartbeatOptions& options);
+    Item update(std::int64_t id, const UpdateOptions& options);
+    Item save_output(std::int64_t id, const SaveOutputOptions& options);
+    std::vector<Item> cancel_workflow(const std::string& workflow_id,
+                                      const CancelWorkflowOptions& options);
+
+    // Batch forms: one row per id, in the order given; one refused id does not stop the others.
+    // The options are the single form's, without expected_version (give expected_versions).
+    std::vector<BatchResult> claim_batch(const std::vector<std::int64_t>& ids,
+                                         const ClaimOptions& options,
+                                         const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> allocate_batch(const std::vector<std::int64_t>& ids,
+                                            const AllocateOptions& options,
+                                            const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> start_batch(const std::vector<std::int64_t>& ids,
+                                         const ActOptions& options,
+                                         const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> stop_batch(const std::vector<std::int64_t>& ids,
+                                        const ActOptions& options,
+                                        const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> release_batch(const std::vector<std::int64_t>& ids,
+                                           const ActOptions& options,
+                                           const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> delegate_batch(const std::vector<std::int64_t>& ids,
+                                            const DelegateOptions& options,
+                                            const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> resolve_batch(const std::vector<std::int64_t>& ids,
+                                           const ActOptions& options,
+                                           const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> forward_batch(const std::vector<std::int64_t>& ids,
+                                           const ForwardOptions& options,
+                                           const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> suspend_batch(const std::vector<std::int64_t>& ids,
+                                           const SuspendOptions& options,
+                                           const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> resume_batch(const std::vector<std::int64_t>& ids,
+                                          const ActOptions& options,
+                                          const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> complete_batch(const std::vector<std::int64_t>& ids,
+                                            const CompleteOptions& options,
+                                            const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> fail_batch(const std::vector<std::int64_t>& ids,
+                                        const FaultOptions& options,
+                                        const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> skip_batch(const std::vector<std::int64_t>& ids,
+                                        const ActOptions& options,
+                                        const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> cancel_batch(const std::vector<std::int64_t>& ids,
+                                          const CancelOptions& options,
+                                          const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> mark_error_batch(const std::vector<std::int64_t>& ids,
+                                              const FaultOptions& options,
+                                              const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> heartbeat_batch(const std::vector<std::int64_t>& ids,
+                                             const HeartbeatOptions& options);
+    std::vector<BatchResult> update_batch(const std::vector<std::int64_t>& ids,
+                                          const UpdateOptions& options,
+                                          const ExpectedVersions& expected_versions = {});
+    std::vector<BatchResult> save_output_batch(const std::vector<std::int64_t>& ids,
+                                               const SaveOutputOptions& options,
+                                               const ExpectedVersions& expected_versions = {});
+
+    // The directory.
+    DirectoryUser put_user(const PutUserCommand& user);
+    PutUsersResult put_users(const std::vector<PutUserCommand>& users, bool replace_all = false);
+
+  protected:
+    friend struct detail::Dispatch;
+    Operations() = default;
+    Operations(const Operations&) = delete;
+    Operations& operator=(const Operations&) = delete;
+    virtual ~Operations() = default;
+
+    // Sends one statement and returns its answer, or throws Error.
+    virtual detail::ResultSet run(detail::Statement& statement) = 0;
+};
+
+}  // namespace workitem

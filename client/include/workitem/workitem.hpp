@@ -1,0 +1,9 @@
+// libworkitem: the C++ client of the workitem PostgreSQL extension.
+#pragma once
+
+#include <workitem/client.hpp>
+#include <workitem/commands.hpp>
+#include <workitem/errors.hpp>
+#include <workitem/operations.hpp>
+#include <workitem/options.hpp>
+#include <workitem/types.hpp>

@@ -1,0 +1,66 @@
+#include "call_text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace workitem::detail {
+namespace {
+
+std::string arguments(const std::vector<std::string_view>& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        text += fmt::format("{}{} => ${}", i ? ", " : "", names[i], i + 1);
+    }
+    return text;
+}
+
+std::string sql_for(std::string_view function, const std::string& args, Shape shape) {
+    switch (shape) {
+        // Items by name, whatever else workitem.item holds: columns may be added without a new
+        // client.
+        case Shape::batch:
+            return fmt::format(
+                "SELECT b.id AS batch_id, b.ok, b.sqlstate, b.message, (b.item).* FROM {}({}) AS b",
+                function, args);
+        case Shape::create_many:
+            return fmt::format(
+                "SELECT b.element, b.id AS batch_id, b.ok, b.sqlstate, b.message, (b.item).* FROM "
+                "{}({}) AS b",
+                function, args);
+        case Shape::item:
+        case Shape::rows:
+            return fmt::format("SELECT * FROM {}({})", function, args);
+        case Shape::value:
+            return fmt::format("SELECT {}({}) AS value", function, args);
+    }
+    return {};
+}
+
+}  // namespace
+
+const CallText& call_text(std::string_view function,
+                          const std::vector<std::string_view>& parameter_names, Shape shape,
+                          Replay replay) {
+    static std::mutex mutex;
+    static std::map<std::string, std::unique_ptr<CallText>, std::less<>> texts;
+    const std::string args = arguments(parameter_names);
+    const std::string key = fmt::format("{}({})", function, args);
+    std::lock_guard lock(mutex);
+    auto found = texts.find(key);
+    if (found != texts.end()) return *found->second;
+    int key_parameter = -1;
+    for (std::size_t i = 0; i < parameter_names.size(); ++i) {
+        if (parameter_names[i] == "idempotency_key") key_parameter = static_cast<int>(i);
+    }
+    auto text =
+        std::make_unique<CallText>(CallText{.name = fmt::format("wi_{}_{}", function, texts.size()),
+                                            .sql = sql_for(function, args, shape),
+                                            .replay = replay,
+                                            .key_parameter = key_parameter});
+    return *texts.emplace(key, std::move(text)).first->second;
+}
+
+}  // namespace workitem::detail

@@ -1,0 +1,193 @@
+#include "client_state.hpp"
+
+#include "backoff.hpp"
+#include "decoding.hpp"
+#include "statement.hpp"
+
+#include <thread>
+
+namespace workitem::detail {
+namespace {
+
+// Failures that say the database is unreachable or overwhelmed: they move the breaker.
+bool database_failed(const Error& error) {
+    return error.kind() == ErrorKind::connection_lost || error.kind() == ErrorKind::timeout ||
+           error.kind() == ErrorKind::in_doubt;
+}
+
+std::string_view begin_statement(IsolationLevel isolation) {
+    switch (isolation) {
+        case IsolationLevel::repeatable_read:
+            return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        case IsolationLevel::serializable:
+            return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+        case IsolationLevel::read_committed:
+            break;
+    }
+    return "BEGIN";
+}
+
+void roll_back_quietly(Connection& connection, std::chrono::milliseconds timeout) {
+    if (connection.reusable()) return;  // nothing open (or nothing left to roll back)
+    try {
+        connection.execute_text("ROLLBACK", {}, timeout);
+    } catch (const Error&) {
+        // The connection is marked broken and will be closed instead of pooled.
+    }
+}
+
+// Runs one attempt under a breaker permit: an answer (even a refusal) closes the circuit,
+// a lost connection or a timeout counts against it.
+template <class Attempt>
+auto under_permit(CircuitBreaker& breaker, Attempt&& attempt) {
+    auto permit = breaker.admit();
+    try {
+        auto result = attempt();
+        permit.database_answered();
+        return result;
+    } catch (const Error& error) {
+        if (database_failed(error)) {
+            permit.database_failed();
+        } else if (error.kind() != ErrorKind::pool_timeout) {
+            permit.database_answered();
+        }
+        throw;
+    }
+}
+
+}  // namespace
+
+ClientState::ClientState(ClientOptions client_options)
+    : options(std::move(client_options)),
+      log(options.logger),
+      breaker(options.circuit_breaker, log),
+      pool(PoolSettings{.connect = {.dsn = options.dsn,
+                                    .application_name = options.application_name,
+                                    .connect_timeout = options.connect_timeout},
+                        .size = options.pool_size,
+                        .acquire_timeout = options.acquire_timeout,
+                        .health_check_after_idle = options.health_check_after_idle},
+           log) {
+    if (options.retry.max_attempts < 1) {
+        throw Error(ErrorKind::invalid_argument, "retry.max_attempts must be at least 1");
+    }
+}
+
+ResultSet ClientState::send_once(const Statement& statement) {
+    return under_permit(breaker, [&] {
+        auto connection = pool.acquire();
+        return connection->execute(statement, options.tenant, options.statement_mode,
+                                   options.statement_timeout);
+    });
+}
+
+void ClientState::transaction_once(const TransactionOptions& transaction,
+                                   const std::function<void(Tx&)>& fn) {
+    under_permit(breaker, [&] {
+        auto lease = pool.acquire();
+        Connection& connection = *lease;
+        const auto timeout = options.statement_timeout;
+        try {
+            connection.execute_text(begin_statement(transaction.isolation), {}, timeout);
+            if (!options.tenant.empty()) {
+                connection.execute_text("SELECT pg_catalog.set_config('workitem.tenant', $1, true)",
+                                        {options.tenant}, timeout);
+            }
+            Tx tx(connection, options);
+            fn(tx);
+        } catch (...) {
+            roll_back_quietly(connection, timeout);
+            throw;
+        }
+        ResultSet committed;
+        try {
+            committed = connection.execute_text("COMMIT", {}, timeout);
+        } catch (const SentRequestLost& lost) {
+            throw Error(ErrorKind::in_doubt,
+                        "the connection was lost during COMMIT: the transaction may or may not "
+                        "have committed (" +
+                            lost.message() + ")",
+                        lost.sqlstate());
+        }
+        // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
+        if (std::string_view(PQcmdStatus(const_cast<PGresult*>(committed.get()))) != "COMMIT") {
+            throw Error(ErrorKind::database_error,
+                        "the transaction was rolled back: a statement in it had failed");
+        }
+        return true;
+    });
+}
+
+bool ClientState::may_retry(std::string_view what, const Error& error, int attempt_number) const {
+    if (!error.transient() || attempt_number >= options.retry.max_attempts) return false;
+    const auto delay = backoff_delay(options.retry, attempt_number);
+    log(LogLevel::warning, "{} failed ({}), attempt {} of {}; retrying in {} ms", what,
+        error.what(), attempt_number, options.retry.max_attempts, delay.count());
+    std::this_thread::sleep_for(delay);
+    return true;
+}
+
+Error ClientState::in_doubt(std::string_view what, const Error& cause) const {
+    log(LogLevel::error, "{}: connection lost mid-call, outcome unknown ({})", what, cause.what());
+    return Error(ErrorKind::in_doubt,
+                 fmt::format("the connection was lost while {} was running: it may or may not have "
+                             "taken effect (give it an idempotency key so that it can be retried "
+                             "safely); cause: {}",
+                             what, cause.message()),
+                 cause.sqlstate());
+}
+
+}  // namespace workitem::detail
+
+namespace workitem {
+
+Client::Client(ClientOptions options)
+    : state_(std::make_unique<detail::ClientState>(std::move(options))) {}
+
+Client::~Client() = default;
+
+detail::ResultSet Client::run(detail::Statement& statement) {
+    auto& state = *state_;
+    const auto key = statement.text.key_parameter;
+    if (key >= 0 && !statement.has_key() && state.options.generate_idempotency_keys) {
+        // Generated once per call, so every attempt of this call carries the same key.
+        statement.parameters[static_cast<std::size_t>(key)] = generate_idempotency_key();
+    }
+    return state.with_retries(statement.text.name, statement.replay_safe(),
+                              [&] { return state.send_once(statement); });
+}
+
+void Client::run_transaction(const TransactionOptions& options,
+                             const std::function<void(Tx&)>& fn) {
+    auto& state = *state_;
+    // Nothing is committed before COMMIT, so a lost connection inside is safe to retry.
+    state.with_retries("transaction", true, [&] {
+        state.transaction_once(options, fn);
+        return true;
+    });
+}
+
+PoolStats Client::pool_stats() const {
+    return state_->pool.stats();
+}
+
+const ClientOptions& Client::options() const {
+    return state_->options;
+}
+
+Tx::Tx(detail::Connection& connection, const ClientOptions& options)
+    : connection_(connection), options_(options) {}
+
+Tx::~Tx() = default;
+
+detail::ResultSet Tx::run(detail::Statement& statement) {
+    // The tenant was set when the transaction began; no retries inside a transaction.
+    return connection_.execute(statement, {}, options_.statement_mode, options_.statement_timeout);
+}
+
+QueryResult Tx::exec_parameters(std::string_view sql, const std::vector<Parameter>& parameters) {
+    return detail::query_result(
+        connection_.execute_text(sql, parameters, options_.statement_timeout));
+}
+
+}  // namespace workitem

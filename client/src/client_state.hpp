@@ -1,0 +1,51 @@
+// What a Client holds: its options, pool, circuit breaker and logger, and the retry loop.
+#pragma once
+
+#include "circuit_breaker.hpp"
+#include "connection.hpp"
+#include "log.hpp"
+#include "pool.hpp"
+
+#include <workitem/client.hpp>
+
+#include <functional>
+#include <string_view>
+
+namespace workitem::detail {
+
+class ClientState {
+  public:
+    explicit ClientState(ClientOptions options);
+
+    // Runs attempt() until it succeeds, retrying transient failures that are safe to retry
+    // with capped exponential backoff and full jitter. `what` names the call in the log.
+    template <class Attempt>
+    auto with_retries(std::string_view what, bool replay_safe, Attempt&& attempt) {
+        for (int attempt_number = 1;; ++attempt_number) {
+            try {
+                return attempt();
+            } catch (const SentRequestLost& lost) {
+                if (!replay_safe) throw in_doubt(what, lost);
+                if (!may_retry(what, lost, attempt_number)) throw;
+            } catch (const Error& error) {
+                if (!may_retry(what, error, attempt_number)) throw;
+            }
+        }
+    }
+
+    // One attempt of a call: the breaker's permit, a pooled connection, the statement.
+    ResultSet send_once(const Statement& statement);
+    // One attempt of a transaction: BEGIN, the tenant, fn, COMMIT.
+    void transaction_once(const TransactionOptions& options, const std::function<void(Tx&)>& fn);
+
+    ClientOptions options;
+    Log log;
+    CircuitBreaker breaker;
+    Pool pool;
+
+  private:
+    bool may_retry(std::string_view what, const Error& error, int attempt_number) const;
+    Error in_doubt(std::string_view what, const Error& cause) const;
+};
+
+}  // namespace workitem::detail

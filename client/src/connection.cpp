@@ -1,0 +1,268 @@
+#include "connection.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+
+namespace workitem::detail {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// When a call must be answered by; after a cancel, how long the server gets to confirm it.
+class Deadline {
+  public:
+    explicit Deadline(milliseconds timeout)
+        : timeout_(timeout), limited_(timeout.count() > 0), until_(Clock::now() + timeout) {}
+
+    bool limited() const { return limited_; }
+    Clock::time_point until() const { return until_; }
+    bool cancelled() const { return cancelled_; }
+    milliseconds timeout() const { return timeout_; }
+    void start_grace_after_cancel() {
+        cancelled_ = true;
+        until_ = Clock::now() + std::max(timeout_, milliseconds(1000));
+    }
+
+  private:
+    milliseconds timeout_;
+    bool limited_;
+    Clock::time_point until_;
+    bool cancelled_{false};
+};
+
+namespace {
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+std::string field_or_empty(const PGresult* result, int field) {
+    const char* value = PQresultErrorField(result, field);
+    return value ? value : "";
+}
+
+std::vector<const char*> parameter_values(const std::vector<Parameter>& parameters) {
+    std::vector<const char*> values;
+    values.reserve(parameters.size());
+    for (const auto& parameter : parameters)
+        values.push_back(parameter ? parameter->c_str() : nullptr);
+    return values;
+}
+
+}  // namespace
+
+Error error_from_result(const PGresult* result) {
+    std::string sqlstate = field_or_empty(result, PG_DIAG_SQLSTATE);
+    std::string message = field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY);
+    if (message.empty()) message = trimmed(PQresultErrorMessage(result));
+    const ErrorKind kind = error_kind_for_sqlstate(sqlstate);  // before sqlstate is moved from
+    return Error(kind, std::move(message), std::move(sqlstate),
+                 field_or_empty(result, PG_DIAG_MESSAGE_DETAIL),
+                 field_or_empty(result, PG_DIAG_MESSAGE_HINT));
+}
+
+Connection::Connection(const ConnectSettings& settings) {
+    const std::string connect_seconds =
+        std::to_string(std::max<long>(1, (settings.connect_timeout.count() + 999) / 1000));
+    std::vector<const char*> keywords{"application_name", "connect_timeout", "client_encoding"};
+    std::vector<const char*> values{settings.application_name.c_str(), connect_seconds.c_str(),
+                                    "UTF8"};
+    if (!settings.dsn.empty()) {
+        // Listed last and expanded, so the connection string wins over the keywords above.
+        keywords.push_back("dbname");
+        values.push_back(settings.dsn.c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    connection_.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
+    if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
+        std::string reason =
+            connection_ ? trimmed(PQerrorMessage(connection_.get())) : "out of memory";
+        throw Error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
+    }
+    last_used_ = Clock::now();
+}
+
+ResultSet Connection::execute(const Statement& statement, const std::string& tenant,
+                              StatementMode mode, milliseconds timeout) {
+    const char* prepared_name = nullptr;
+    if (mode == StatementMode::prepared) {
+        if (!prepared_.contains(statement.text.name)) prepare(statement.text, timeout);
+        prepared_name = statement.text.name.c_str();
+    }
+    const Query call{prepared_name, statement.text.sql, &statement.parameters};
+    if (tenant.empty()) return send_and_collect({call}, timeout);
+    const std::vector<Parameter> tenant_parameter{tenant};
+    const Query set_tenant{nullptr, "SELECT pg_catalog.set_config('workitem.tenant', $1, true)",
+                           &tenant_parameter};
+    return send_and_collect({set_tenant, call}, timeout);
+}
+
+ResultSet Connection::execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
+                                   milliseconds timeout) {
+    return send_and_collect({Query{nullptr, sql, &parameters}}, timeout);
+}
+
+void Connection::prepare(const CallText& text, milliseconds timeout) {
+    if (!PQsendPrepare(connection_.get(), text.name.c_str(), text.sql.c_str(), 0, nullptr)) {
+        throw_lost(false);
+    }
+    Deadline deadline(timeout);
+    ResultSet answer = collect_one(deadline);
+    if (PQresultStatus(answer.get()) == PGRES_FATAL_ERROR) throw error_from_result(answer.get());
+    prepared_.insert(text.name);
+}
+
+void Connection::send(const Query& query) {
+    const std::string sql(query.sql);
+    const auto values = parameter_values(*query.parameters);
+    const int count = static_cast<int>(values.size());
+    const int sent = query.prepared_name
+                         ? PQsendQueryPrepared(connection_.get(), query.prepared_name, count,
+                                               values.data(), nullptr, nullptr, 0)
+                         : PQsendQueryParams(connection_.get(), sql.c_str(), count, nullptr,
+                                             values.data(), nullptr, nullptr, 0);
+    if (!sent) throw_lost(false);
+}
+
+ResultSet Connection::send_and_collect(const std::vector<Query>& queries, milliseconds timeout) {
+    last_used_ = Clock::now();
+    const bool pipeline = queries.size() > 1;
+    if (pipeline && !PQenterPipelineMode(connection_.get())) throw_lost(false);
+    for (const auto& query : queries) send(query);
+    if (pipeline && !PQpipelineSync(connection_.get())) throw_lost(true);
+
+    Deadline deadline(timeout);
+    ResultSet answer;
+    ResultSet failure;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        ResultSet result = collect_one(deadline);
+        if (!result.get()) continue;
+        if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR) {
+            if (!failure.get()) failure = std::move(result);
+        } else if (i + 1 == queries.size()) {
+            answer = std::move(result);
+        }
+    }
+    if (pipeline) {
+        ResultSet sync(next_result(deadline));
+        if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw_lost(true, failure.get());
+        PQexitPipelineMode(connection_.get());
+    }
+    if (PQstatus(connection_.get()) != CONNECTION_OK) throw_lost(true, failure.get());
+    if (failure.get()) {
+        Error error = error_from_result(failure.get());
+        if (deadline.cancelled() && error.kind() == ErrorKind::query_cancelled) {
+            throw Error(ErrorKind::timeout,
+                        "the call took longer than the client's statement_timeout of " +
+                            std::to_string(deadline.timeout().count()) + " ms and was cancelled",
+                        error.sqlstate());
+        }
+        throw error;
+    }
+    if (!answer.get()) throw Error(ErrorKind::unexpected_result, "the database sent no answer");
+    return answer;
+}
+
+// All results of one query up to libpq's NULL: the error if there was one, else the last result.
+ResultSet Connection::collect_one(Deadline& deadline) {
+    ResultSet kept;
+    while (PGresult* raw = next_result(deadline)) {
+        ResultSet result(raw);
+        const auto status = PQresultStatus(raw);
+        if (status == PGRES_PIPELINE_ABORTED) continue;  // an earlier query's error explains it
+        const bool error_kept = kept.get() && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR;
+        if (!error_kept) kept = std::move(result);
+        if (PQstatus(connection_.get()) != CONNECTION_OK) throw_lost(true, kept.get());
+    }
+    if (PQstatus(connection_.get()) != CONNECTION_OK) throw_lost(true, kept.get());
+    return kept;
+}
+
+PGresult* Connection::next_result(Deadline& deadline) {
+    while (PQisBusy(connection_.get())) {
+        const auto until = deadline.limited() ? deadline.until() : Clock::time_point::max();
+        if (!wait_readable(until)) {
+            if (deadline.cancelled()) {
+                broken_ = true;
+                throw SentRequestLost(ErrorKind::timeout,
+                                      "no answer within the statement_timeout of " +
+                                          std::to_string(deadline.timeout().count()) +
+                                          " ms, nor after cancelling the call");
+            }
+            cancel_on_server();
+            deadline.start_grace_after_cancel();
+            continue;
+        }
+        if (!PQconsumeInput(connection_.get())) break;  // PQgetResult reports the failure
+    }
+    return PQgetResult(connection_.get());
+}
+
+bool Connection::wait_readable(Clock::time_point until) const {
+    const int socket = PQsocket(connection_.get());
+    if (socket < 0) return true;
+    for (;;) {
+        int wait_ms = -1;
+        if (until != Clock::time_point::max()) {
+            const auto left =
+                std::chrono::duration_cast<milliseconds>(until - Clock::now()).count();
+            if (left <= 0) return false;
+            wait_ms = static_cast<int>(std::min<long long>(left, 60'000));
+        }
+        pollfd descriptor{socket, POLLIN, 0};
+        const int ready = ::poll(&descriptor, 1, wait_ms);
+        if (ready > 0) return true;
+        if (ready < 0 && errno != EINTR) return true;  // let libpq report the socket's failure
+    }
+}
+
+void Connection::cancel_on_server() {
+    std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel(PQgetCancel(connection_.get()),
+                                                              &PQfreeCancel);
+    char reason[256];
+    if (cancel) PQcancel(cancel.get(), reason, sizeof reason);
+}
+
+void Connection::throw_lost(bool request_sent, const PGresult* result) {
+    broken_ = true;
+    std::string message = trimmed(PQerrorMessage(connection_.get()));
+    std::string sqlstate;
+    if (result && PQresultStatus(result) == PGRES_FATAL_ERROR) {
+        const Error answered = error_from_result(result);
+        message = answered.message();
+        sqlstate = answered.sqlstate();
+    }
+    if (message.empty()) message = "the connection to the database was lost";
+    if (request_sent) throw SentRequestLost(ErrorKind::connection_lost, message, sqlstate);
+    throw Error(ErrorKind::connection_lost, message, sqlstate);
+}
+
+bool Connection::reusable() const {
+    return !broken_ && PQstatus(connection_.get()) == CONNECTION_OK &&
+           PQtransactionStatus(connection_.get()) == PQTRANS_IDLE &&
+           PQpipelineStatus(connection_.get()) == PQ_PIPELINE_OFF;
+}
+
+bool Connection::usable() const {
+    if (!reusable()) return false;
+    const int socket = PQsocket(connection_.get());
+    pollfd descriptor{socket, POLLIN, 0};
+    // Anything readable while idle is the server saying goodbye (or a stray notice): start afresh.
+    return ::poll(&descriptor, 1, 0) == 0;
+}
+
+bool Connection::ping(milliseconds timeout) {
+    try {
+        execute_text("SELECT 1", {}, timeout);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+}  // namespace workitem::detail

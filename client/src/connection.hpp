@@ -1,0 +1,86 @@
+// One libpq connection (RAII), with per-call deadlines: statements are sent asynchronously and
+// waited for with poll(), and a call past its deadline is cancelled on the server.
+#pragma once
+
+#include "result_set.hpp"
+#include "statement.hpp"
+
+#include <workitem/errors.hpp>
+#include <workitem/options.hpp>
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace workitem::detail {
+
+// The connection dropped after the request had left: the statement may have run, and — outside
+// an explicit transaction — committed. Only replay-safe calls may be sent again.
+class SentRequestLost : public Error {
+  public:
+    using Error::Error;
+};
+
+class Deadline;
+
+struct ConnectSettings {
+    std::string dsn;
+    std::string application_name;
+    std::chrono::milliseconds connect_timeout;
+};
+
+class Connection {
+  public:
+    // Opens a connection; throws Error(connection_lost) when it cannot.
+    explicit Connection(const ConnectSettings& settings);
+
+    // Sends a statement and waits for its answer. With a tenant, the tenant is set for the
+    // statement's own transaction, in the same round trip (a pipeline of two statements).
+    ResultSet execute(const Statement& statement, const std::string& tenant, StatementMode mode,
+                      std::chrono::milliseconds timeout);
+    // Sends SQL text with parameters as an unnamed statement.
+    ResultSet execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
+                           std::chrono::milliseconds timeout);
+
+    // Cheap check before handing the connection out: still open, idle, and nothing arrived
+    // while idle (a server that terminated the session sends a message and closes).
+    bool usable() const;
+    // A round trip to the server.
+    bool ping(std::chrono::milliseconds timeout);
+    // Whether the connection may go back to the pool: open, outside any transaction.
+    bool reusable() const;
+    int backend_pid() const { return PQbackendPID(connection_.get()); }
+
+    std::chrono::steady_clock::time_point last_used() const { return last_used_; }
+
+  private:
+    struct Query {
+        const char* prepared_name;  // nullptr: unnamed
+        std::string_view sql;
+        const std::vector<Parameter>* parameters;
+    };
+    ResultSet send_and_collect(const std::vector<Query>& queries,
+                               std::chrono::milliseconds timeout);
+    void send(const Query& query);
+    void prepare(const CallText& text, std::chrono::milliseconds timeout);
+    ResultSet collect_one(Deadline& deadline);
+    PGresult* next_result(Deadline& deadline);
+    bool wait_readable(std::chrono::steady_clock::time_point until) const;
+    void cancel_on_server();
+    [[noreturn]] void throw_lost(bool request_sent, const PGresult* result = nullptr);
+
+    std::unique_ptr<PGconn, decltype(&PQfinish)> connection_{nullptr, &PQfinish};
+    std::set<std::string, std::less<>> prepared_;
+    std::chrono::steady_clock::time_point last_used_{};
+    bool broken_{false};
+};
+
+// The error the database answered in a result, as an Error.
+Error error_from_result(const PGresult* result);
+
+}  // namespace workitem::detail

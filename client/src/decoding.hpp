@@ -1,0 +1,25 @@
+// From the database's rows to the value types of types.hpp.
+#pragma once
+
+#include "result_set.hpp"
+
+#include <workitem/types.hpp>
+
+#include <string>
+#include <vector>
+
+namespace workitem::detail {
+
+Item decode_item(const Row& row);
+Item one_item(const ResultSet& result);
+std::vector<Item> items(const ResultSet& result);
+std::vector<Event> events(const ResultSet& result);
+std::vector<BatchResult> batch_results(const ResultSet& result);
+std::vector<CreateManyResult> create_many_results(const ResultSet& result);
+DirectoryUser directory_user(const ResultSet& result);
+PutUsersResult put_users_result(const ResultSet& result);
+// A one-dimensional text[] in PostgreSQL's output syntax: {claim,start,"with space"}.
+std::vector<std::string> text_array_elements(std::string_view literal);
+QueryResult query_result(const ResultSet& result);
+
+}  // namespace workitem::detail

@@ -1,0 +1,12 @@
+// The snippets of docs/sdk.md, each a function that snippets/main.cpp runs against a server.
+#pragma once
+
+#include <workitem/workitem.hpp>
+
+#include <string>
+
+workitem::Client connect_to(const std::string& dsn);
+void walk_the_lifecycle(workitem::Client& client);
+void branch_on_errors(workitem::Client& client);
+void co_commit_with_application_sql(workitem::Client& client);
+void work_in_batches(workitem::Client& client);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Golden-output test of the workitem CLI: runs every line of golden/commands.txt against a fresh
+# database (so ids are always the same) and compares what it printed, and its exit codes, with
+# golden/expected.txt. Timestamps are replaced by <time>.
+#   cli_golden.sh <workitem binary> <golden dir> [--update]
+set -uo pipefail
+cli=$1
+golden=$2
+update=${3:-}
+[ -n "${WORKITEM_TEST_DSN:-}" ] || { echo "WORKITEM_TEST_DSN is not set: skipped"; exit 0; }
+
+database="cli_golden_$$"
+admin_dsn="${WORKITEM_TEST_DSN%/*}/postgres"
+export WORKITEM_DSN="${WORKITEM_TEST_DSN%/*}/$database"
+psql "$admin_dsn" -qAt -c "CREATE DATABASE $database" >/dev/null || exit 1
+trap 'psql "$admin_dsn" -qAt -c "DROP DATABASE IF EXISTS $database" >/dev/null' EXIT
+psql "$WORKITEM_DSN" -qAt -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION workitem' >/dev/null || exit 1
+
+actual=$(mktemp)
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  echo "\$ workitem $line"
+  eval "\"$cli\" $line" 2>&1
+  echo "[exit $?]"
+done <"$golden/commands.txt" |
+  sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/<time>/g' >"$actual"
+
+if [ "$update" = "--update" ]; then
+  cp "$actual" "$golden/expected.txt"
+  echo "updated $golden/expected.txt"
+  exit 0
+fi
+if diff -u "$golden/expected.txt" "$actual"; then
+  echo "CLI output matches $golden/expected.txt"
+else
+  echo "CLI output differs from $golden/expected.txt (run cli_golden.sh ... --update, then review the diff)"
+  exit 1
+fi

@@ -38,10 +38,12 @@ spi::Statement lock_item{
     "  FROM workitem.group_member m WHERE m.tenant_id = $2 AND m.user_id = $3))"
 
 // The best offered item for the actor: priority, then due date, then age (domain.md §2).
-// Locked rows are skipped, never waited for, so workers never queue behind each other.
+// Locked rows are skipped, never waited for, so workers never queue behind each other. Only the
+// id: with many workers the scan passes over rows the others hold, and whatever the select list
+// computes is computed for each of them; the chosen row is then read with lock_item (the lock is
+// already ours: taking it again writes nothing).
 #define WORKITEM_CLAIM_NEXT_QUERY(QUEUE_FILTER)                    \
-    "SELECT " WORKITEM_ITEM_SELECT_LIST                            \
-    "FROM workitem.item i "                                        \
+    "SELECT i.id FROM workitem.item i "                            \
     "WHERE i.tenant_id = $2 AND i.state = 'offered' " QUEUE_FILTER \
     "  AND ($5::text IS NULL OR i.task_name = $5) "                \
     "  AND i.candidates && " WORKITEM_ACTOR_PRINCIPALS             \
@@ -313,6 +315,11 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         const char nulls[6] = {' ', ' ', ' ', queue ? ' ' : 'n', task_name ? ' ' : 'n', '\0'};
         spi::Statement& query = queue ? next_in_queue : next_in_any_queue;
         if (spi::execute(query, args, nulls, 1) == 0) break;
+        bool is_null = false;
+        const Datum chosen =
+            SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+        Datum lock_args[3] = {chosen, args[1], args[2]};
+        if (spi::execute(lock_item, lock_args, nullptr, 1) == 0) break;  // cannot happen: ours
 
         const ItemRow row = read_item_row(0);
         TransitionCall claim = call;

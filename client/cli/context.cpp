@@ -37,24 +37,12 @@ int Context::print(const std::optional<Item>& item) {
 }
 
 int Context::print(const std::vector<Item>& items) {
-    if (json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& item : items) list.push_back(to_json(item));
-        std::cout << list.dump(2) << '\n';
-    } else {
-        cli::print(std::cout, item_table(items));
-    }
+    print_list(items, item_table(items));
     return exit_ok;
 }
 
 int Context::print(const std::vector<BatchResult>& rows) {
-    if (json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& row : rows) list.push_back(to_json(row));
-        std::cout << list.dump(2) << '\n';
-    } else {
-        cli::print(std::cout, batch_table(rows));
-    }
+    print_list(rows, batch_table(rows));
     for (const auto& row : rows) {
         if (!row.ok) return exit_partly_refused;
     }

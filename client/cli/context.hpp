@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,18 @@ class Context {
     int print(const std::optional<Item>& item);
     int print(const std::vector<Item>& items);
     int print(const std::vector<BatchResult>& rows);
+
+    // A JSON array of the values, or the table.
+    template <class Value>
+    void print_list(const std::vector<Value>& values, const Table& table) const {
+        if (!json) {
+            cli::print(std::cout, table);
+            return;
+        }
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& value : values) list.push_back(to_json(value));
+        std::cout << list.dump(2) << '\n';
+    }
 
   private:
     std::unique_ptr<Client> client_;

@@ -128,13 +128,7 @@ void add_create_many(CLI::App& app, Registry& registry) {
         std::vector<CreateCommand> commands;
         for (const auto& element : elements) commands.push_back(create_command_from(element));
         const auto rows = context.client().create_many(commands, flags->options);
-        if (context.as_json()) {
-            json list = json::array();
-            for (const auto& row : rows) list.push_back(to_json(row));
-            std::cout << list.dump(2) << '\n';
-        } else {
-            print(std::cout, create_many_table(rows));
-        }
+        context.print_list(rows, create_many_table(rows));
         for (const auto& row : rows) {
             if (!row.ok) return static_cast<int>(exit_partly_refused);
         }

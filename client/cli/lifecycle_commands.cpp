@@ -77,6 +77,15 @@ void add_plain_operations(CLI::App& app, Registry& registry) {
                   &Operations::skip_batch, flags_for<ActOptions>());
 }
 
+// fail and mark-error: the same flags, a fault document.
+void add_fault_operation(CLI::App& app, Registry& registry, const std::string& name,
+                         const std::string& description, Single<FaultOptions> single,
+                         Batch<FaultOptions> batch) {
+    auto flags = flags_for<FaultOptions>();
+    auto* command = add_lifecycle(app, registry, name, description, single, batch, flags);
+    command->add_option("--fault", flags->options.fault, "What went wrong (JSON)");
+}
+
 void add_operations_with_arguments(CLI::App& app, Registry& registry) {
     auto claim = flags_for<ClaimOptions>();
     auto* claim_command = add_lifecycle(app, registry, "claim", "Claim an offered item",
@@ -125,16 +134,10 @@ void add_operations_with_arguments(CLI::App& app, Registry& registry) {
                       &Operations::complete_batch, complete);
     complete_command->add_option("--output", complete->options.output, "The result (JSON)");
 
-    auto fail = flags_for<FaultOptions>();
-    auto* fail_command = add_lifecycle(app, registry, "fail", "Report that the work failed",
-                                       &Operations::fail, &Operations::fail_batch, fail);
-    fail_command->add_option("--fault", fail->options.fault, "What went wrong (JSON)");
-
-    auto mark_error = flags_for<FaultOptions>();
-    auto* error_command =
-        add_lifecycle(app, registry, "mark-error", "Mark an item as in error (system fault)",
-                      &Operations::mark_error, &Operations::mark_error_batch, mark_error);
-    error_command->add_option("--fault", mark_error->options.fault, "What went wrong (JSON)");
+    add_fault_operation(app, registry, "fail", "Report that the work failed", &Operations::fail,
+                        &Operations::fail_batch);
+    add_fault_operation(app, registry, "mark-error", "Mark an item as in error (system fault)",
+                        &Operations::mark_error, &Operations::mark_error_batch);
 
     auto cancel = flags_for<CancelOptions>();
     auto* cancel_command = add_lifecycle(app, registry, "cancel", "Cancel an active item",

@@ -119,13 +119,7 @@ void add_history(CLI::App& app, Registry& registry) {
     command->add_option("--actor", flags->options.actor, "Read as this user");
     registry.on(command, [flags](Context& context) {
         const auto events = context.client().history(flags->id, flags->options);
-        if (context.as_json()) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& event : events) list.push_back(to_json(event));
-            std::cout << list.dump(2) << '\n';
-        } else {
-            print(std::cout, event_table(events));
-        }
+        context.print_list(events, event_table(events));
         return static_cast<int>(exit_ok);
     });
 }

@@ -56,7 +56,8 @@ const CallText& call_text(std::string_view function,
         if (parameter_names[i] == "idempotency_key") key_parameter = static_cast<int>(i);
     }
     auto text =
-        std::make_unique<CallText>(CallText{.name = fmt::format("wi_{}_{}", function, texts.size()),
+        std::make_unique<CallText>(CallText{.function = std::string(function),
+                                            .name = fmt::format("wi_{}_{}", function, texts.size()),
                                             .sql = sql_for(function, args, shape),
                                             .replay = replay,
                                             .key_parameter = key_parameter});

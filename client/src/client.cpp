@@ -153,7 +153,7 @@ detail::ResultSet Client::run(detail::Statement& statement) {
         // Generated once per call, so every attempt of this call carries the same key.
         statement.parameters[static_cast<std::size_t>(key)] = generate_idempotency_key();
     }
-    return state.with_retries(statement.text.name, statement.replay_safe(),
+    return state.with_retries(statement.text.function, statement.replay_safe(),
                               [&] { return state.send_once(statement); });
 }
 

@@ -112,7 +112,13 @@ void Connection::prepare(const CallText& text, milliseconds timeout) {
         throw_lost(false);
     }
     Deadline deadline(timeout);
-    ResultSet answer = collect_one(deadline);
+    ResultSet answer;
+    try {
+        answer = collect_one(deadline);
+    } catch (const SentRequestLost& lost) {
+        // Only the PREPARE was sent: nothing ran, so the call itself is safe to send again.
+        throw Error(lost.kind(), lost.message(), lost.sqlstate());
+    }
     if (PQresultStatus(answer.get()) == PGRES_FATAL_ERROR) throw error_from_result(answer.get());
     prepared_.insert(text.name);
 }

@@ -105,18 +105,22 @@ std::vector<Event> events(const ResultSet& result) {
     return list;
 }
 
+// The outcome columns every batch row has (ok, sqlstate, message, the item) into `entry`.
+template <class Outcome>
+Outcome batch_row(const Row& row, Outcome entry) {
+    entry.ok = row.boolean("ok");
+    entry.error = row_error(row, entry.ok);
+    entry.sqlstate = row.optional_text("sqlstate").value_or("");
+    entry.message = row.optional_text("message").value_or("");
+    if (!row.is_null("id")) entry.item = decode_item(row);
+    return entry;
+}
+
 std::vector<BatchResult> batch_results(const ResultSet& result) {
     std::vector<BatchResult> list;
     for (int i = 0; i < result.rows(); ++i) {
         const Row row(result, i);
-        const bool ok = row.boolean("ok");
-        BatchResult entry{.id = row.int64("batch_id"),
-                          .ok = ok,
-                          .error = row_error(row, ok),
-                          .sqlstate = row.optional_text("sqlstate").value_or(""),
-                          .message = row.optional_text("message").value_or("")};
-        if (!row.is_null("id")) entry.item = decode_item(row);
-        list.push_back(std::move(entry));
+        list.push_back(batch_row(row, BatchResult{.id = row.int64("batch_id")}));
     }
     return list;
 }
@@ -125,14 +129,7 @@ std::vector<CreateManyResult> create_many_results(const ResultSet& result) {
     std::vector<CreateManyResult> list;
     for (int i = 0; i < result.rows(); ++i) {
         const Row row(result, i);
-        const bool ok = row.boolean("ok");
-        CreateManyResult entry{.element = row.int32("element"),
-                               .ok = ok,
-                               .error = row_error(row, ok),
-                               .sqlstate = row.optional_text("sqlstate").value_or(""),
-                               .message = row.optional_text("message").value_or("")};
-        if (!row.is_null("id")) entry.item = decode_item(row);
-        list.push_back(std::move(entry));
+        list.push_back(batch_row(row, CreateManyResult{.element = row.int32("element")}));
     }
     return list;
 }

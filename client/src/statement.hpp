@@ -15,7 +15,8 @@ enum class Replay {
 
 // The fixed text of a call: the same for every call of one function, so it can be prepared.
 struct CallText {
-    std::string name;  // the prepared statement's name
+    std::string function;  // the SQL function called, for the log
+    std::string name;      // the prepared statement's name
     std::string sql;
     Replay replay;
     int key_parameter;  // index of the idempotency_key parameter, -1 without one

@@ -12,13 +12,20 @@ namespace {
 
 constexpr int thread_count = 16;
 
-class Concurrency : public ServerTest {};
+class Concurrency : public ServerTest {
+  protected:
+    // One client for all threads, with a pool smaller than the number of threads.
+    static std::unique_ptr<Client> shared_client(int pool_size) {
+        auto options = test_options();
+        options.pool_size = pool_size;
+        options.acquire_timeout = std::chrono::seconds(30);
+        return std::make_unique<Client>(options);
+    }
+};
 
 TEST_F(Concurrency, SixteenThreadsShareOneClient) {
-    auto options = test_options();
-    options.pool_size = 4;
-    options.acquire_timeout = std::chrono::seconds(30);
-    Client shared(options);
+    auto client_for_all = shared_client(4);
+    Client& shared = *client_for_all;
     const auto workflow = unique("wf");
     std::atomic<int> completed{0};
     std::vector<std::thread> threads;
@@ -44,10 +51,8 @@ TEST_F(Concurrency, SixteenThreadsShareOneClient) {
 }
 
 TEST_F(Concurrency, ClaimNextNeverHandsOutAnItemTwice) {
-    auto options = test_options();
-    options.pool_size = 6;
-    options.acquire_timeout = std::chrono::seconds(30);
-    Client shared(options);
+    auto client_for_all = shared_client(6);
+    Client& shared = *client_for_all;
     const auto queue = unique("queue");
     const auto group = unique("workers");
     std::vector<PutUserCommand> workers;

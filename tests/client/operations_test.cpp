@@ -270,16 +270,19 @@ TEST_F(Operations, BatchFormsAnswerOneRowPerId) {
     const auto admin = unique("admin");
     const Assignment people{.users = {ann, bob}, .administrator_users = {admin}};
     const auto workflow = unique("wf");
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < 2; ++i) {
-        ids.push_back(client
-                          ->create({.workflow_id = workflow,
-                                    .task_name = "T",
-                                    .assignment = people,
-                                    .skippable = true,
-                                    .actor = admin})
-                          .id);
-    }
+    auto create_items = [&](int count) {
+        std::vector<std::int64_t> created;
+        for (int i = 0; i < count; ++i) {
+            const CreateCommand command{.workflow_id = workflow,
+                                        .task_name = "T",
+                                        .assignment = people,
+                                        .skippable = true,
+                                        .actor = admin};
+            created.push_back(client->create(command).id);
+        }
+        return created;
+    };
+    const auto ids = create_items(2);
     const std::vector<std::int64_t> with_missing{ids[0], ids[1], 999999999};
     auto rows = client->claim_batch(with_missing, {.actor = ann}, {1, 1, std::nullopt});
     ASSERT_EQ(rows.size(), 3u);
@@ -309,16 +312,7 @@ TEST_F(Operations, BatchFormsAnswerOneRowPerId) {
     EXPECT_TRUE(all_ok(client->complete_batch({ids[0]}, {.actor = bob, .output = "{}"})));
     EXPECT_TRUE(all_ok(client->fail_batch({ids[1]}, {.actor = bob})));
 
-    std::vector<std::int64_t> more;
-    for (int i = 0; i < 3; ++i) {
-        more.push_back(client
-                           ->create({.workflow_id = workflow,
-                                     .task_name = "T",
-                                     .assignment = people,
-                                     .skippable = true,
-                                     .actor = admin})
-                           .id);
-    }
+    const auto more = create_items(3);
     EXPECT_TRUE(all_ok(client->skip_batch({more[0]}, {.actor = admin})));
     EXPECT_TRUE(all_ok(client->cancel_batch({more[1]}, {.actor = admin, .reason = "r"})));
     EXPECT_TRUE(all_ok(client->mark_error_batch({more[2]}, {.actor = admin})));

@@ -68,6 +68,10 @@ class Resilience : public ServerTest {
         return running.get();
     }
 
+    static std::string row_lock(const Item& item) {
+        return "SELECT 1 FROM workitem.item WHERE id = " + std::to_string(item.id) + " FOR UPDATE";
+    }
+
     std::string application;
     RetryCounter retries;
     std::unique_ptr<Client> victim;
@@ -111,16 +115,14 @@ TEST_F(Resilience, AReadKilledMidCallIsRetried) {
 TEST_F(Resilience, AMutationKilledMidCallWithoutAKeyIsReportedInDoubt) {
     const auto ann = unique("ann");
     const Item item = offered_to({ann});
-    const Error error = kill_mid_call(
-        "SELECT 1 FROM workitem.item WHERE id = " + std::to_string(item.id) + " FOR UPDATE", false,
-        [&] {
-            try {
-                victim->claim(item.id, {.actor = ann});
-            } catch (const Error& caught) {
-                return caught;
-            }
-            return Error(ErrorKind::unexpected_result, "the claim succeeded");
-        });
+    const Error error = kill_mid_call(row_lock(item), false, [&] {
+        try {
+            victim->claim(item.id, {.actor = ann});
+        } catch (const Error& caught) {
+            return caught;
+        }
+        return Error(ErrorKind::unexpected_result, "the claim succeeded");
+    });
     EXPECT_EQ(error.kind(), ErrorKind::in_doubt) << error.what();
     EXPECT_EQ(retries.count(), 0);
 }
@@ -128,9 +130,9 @@ TEST_F(Resilience, AMutationKilledMidCallWithoutAKeyIsReportedInDoubt) {
 TEST_F(Resilience, AMutationKilledMidCallWithAKeyIsRetried) {
     const auto ann = unique("ann");
     const Item item = offered_to({ann});
-    const Item claimed = kill_mid_call(
-        "SELECT 1 FROM workitem.item WHERE id = " + std::to_string(item.id) + " FOR UPDATE", true,
-        [&] { return victim->claim(item.id, {.actor = ann, .idempotency_key = unique("key")}); });
+    const Item claimed = kill_mid_call(row_lock(item), true, [&] {
+        return victim->claim(item.id, {.actor = ann, .idempotency_key = unique("key")});
+    });
     EXPECT_EQ(claimed.owner, ann);
     EXPECT_EQ(claimed.version, 2);
     EXPECT_GE(retries.count(), 1);

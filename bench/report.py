@@ -22,6 +22,7 @@ FIELDS = [
     "phase", "workload", "impl", "clients", "repeat", "seconds", "transactions", "tps",
     "tx_per_script", "tx_per_s", "lat_avg_ms", "p50_ms", "p99_ms", "stmt_avg_ms", "server_ms",
     "server_claim_next_ms", "server_complete_ms", "offered", "won", "flags", "started_at",
+    "wal_bytes", "wal_per_script",
 ]
 
 # What each workload's pgbench "transaction" (one execution of its script) is.
@@ -116,6 +117,8 @@ def record(args):
     row["p50_ms"] = f"{percentile(latencies, 0.50):.3f}"
     row["p99_ms"] = f"{percentile(latencies, 0.99):.3f}"
     row["stmt_avg_ms"] = parsed["stmt_avg_ms"]
+    if row["wal_bytes"] and int(parsed["transactions"] or 0) > 0:
+        row["wal_per_script"] = f"{float(row['wal_bytes']) / int(parsed['transactions']):.0f}"
     if args.server_total and int(parsed["transactions"] or 0) > 0:
         row["server_ms"] = f"{float(args.server_total) / int(parsed['transactions']):.4f}"
     new_file = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
@@ -196,6 +199,10 @@ def fmt_server(x):
     return "–" if x != x else f"{x:.3f}"
 
 
+def fmt_wal(x):
+    return "–" if x != x else f"{x:,.0f}"
+
+
 def fmt_ratio(x):
     return "–" if x != x else f"{x:.2f}×"
 
@@ -231,9 +238,11 @@ def report(args):
                "per script execution (pg_stat_statements, top-level statements): the CPU and "
                "buffer work without the commit's WAL flush, the network or the client — the part "
                "the implementation decides; at 64 clients on 2 cores it includes waiting for a "
-               "core.\n")
-    out.append("| workload | impl | clients | throughput | tx/s | p50 ms | p99 ms | server ms | vs PL/pgSQL | vs ceiling |")
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+               "core. *WAL B*: bytes of WAL written per script execution (a whole loop): with "
+               "`synchronous_commit = on` each commit waits for its WAL to reach the disk, so at "
+               "1 and 8 clients this, more than CPU, sets the pace.\n")
+    out.append("| workload | impl | clients | throughput | tx/s | p50 ms | p99 ms | server ms | WAL B | vs PL/pgSQL | vs ceiling |")
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     plot_series = []
     for workload, impl in MATRIX_ORDER:
         series = []
@@ -259,7 +268,7 @@ def report(args):
             out.append(f"| {WORKLOAD_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | {throughput}{note} | "
                        f"{fmt_rate(txs)} | {fmt_ms(cell.median('p50_ms'))} | "
                        f"{fmt_ms(cell.median('p99_ms'))} | {fmt_server(cell.median('server_ms'))} | "
-                       f"{vs_peer} | {fmt_ratio(vs_ceiling)} |")
+                       f"{fmt_wal(cell.median('wal_per_script'))} | {vs_peer} | {fmt_ratio(vs_ceiling)} |")
             series.append((c, txs, cell.low("tx_per_s"), cell.high("tx_per_s")))
         if series:
             plot_series.append((workload, impl, series))

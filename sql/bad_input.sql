@@ -31,6 +31,7 @@ CREATE FUNCTION pg_temp.good_value(name text, type text) RETURNS text LANGUAGE s
         WHEN name = 'to_user' THEN '''bob'''
         WHEN name = 'workflow_id' THEN '''wf-1'''
         WHEN name = 'assignment' THEN '''{"potential_owners": {"users": ["ann"]}}''::jsonb'
+        WHEN name = 'deadlines' THEN '''[]''::jsonb'
         WHEN name = 'items' THEN '''[{"workflow_id": "w", "task_name": "t"}]''::jsonb'
         WHEN name = 'groups' THEN '''{team}''::text[]'
         WHEN name = 'expected_versions' THEN 'NULL'

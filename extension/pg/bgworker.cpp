@@ -178,7 +178,7 @@ bool worker_tick(MemoryContext loop) {
                 break;
             }
             if (step.extension_missing) return false;
-            if (step.found < batch_size) break;
+            if (step.found == 0) break;  // an item with several due deadlines comes back
         }
     }
     Step retention = make_step(StepKind::retention, TimerAction::count, batch_size, total, loop);

@@ -1,4 +1,5 @@
 #include "call_arguments.hpp"
+#include "deadlines.hpp"
 
 #include "boundary.hpp"
 
@@ -29,7 +30,11 @@ const ArgumentLayout layouts[] = {
     {.operation = Op::cancel, .expected_version = 3, .idempotency_key = 4, .reason = 2},
     {.operation = Op::mark_error, .expected_version = 3, .idempotency_key = 4, .body = 2},
     {.operation = Op::heartbeat, .lease_seconds = 2},
-    {.operation = Op::update, .expected_version = 8, .idempotency_key = 9, .update_from = 2},
+    {.operation = Op::update,
+     .expected_version = 8,
+     .idempotency_key = 9,
+     .update_from = 2,
+     .deadlines = 10},
     {.operation = Op::save_output, .expected_version = 3, .idempotency_key = 4, .body = 2},
 };
 
@@ -93,6 +98,10 @@ TransitionCall decode_call(FunctionCallInfo fcinfo, const ArgumentLayout& layout
             call.has_expires_at = true;
             call.expires_at = PG_GETARG_TIMESTAMPTZ(first + 5);
         }
+    }
+    if (given(fcinfo, layout.deadlines)) {
+        call.deadlines = stored_deadlines_from(PG_GETARG_JSONB_P(layout.deadlines),
+                                               GetCurrentTransactionStartTimestamp(), nullptr);
     }
     return call;
 }

@@ -20,6 +20,7 @@ struct ArgumentLayout {
     int reason = -1;
     int body = -1;         // output / fault / assignment
     int update_from = -1;  // update: priority, due_at, follow_up_at, input, assignment, expires_at
+    int deadlines = -1;    // update: the new deadline list
 };
 
 const ArgumentLayout& layout_of(core::Operation operation);

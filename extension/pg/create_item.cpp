@@ -6,6 +6,7 @@
 #include "boundary.hpp"
 #include "change_context.hpp"
 #include "create_item.hpp"
+#include "deadlines.hpp"
 #include "distribution_facts.hpp"
 #include "feature_flags.hpp"
 #include "hashing.hpp"
@@ -34,14 +35,14 @@ struct Placement {
 spi::Statement insert_item{
     "INSERT INTO workitem.item AS i (tenant_id, workflow_id, run_id, step_ref, task_name, queue, "
     "state, priority, assignment, owner, input, activate_at, due_at, follow_up_at, expires_at, "
-    "skippable, lease_seconds, lease_until, created_by, create_request_hash) "
+    "skippable, lease_seconds, lease_until, created_by, create_request_hash, deadlines) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::workitem.state, $8, coalesce($9, '{}'), $10, $11, $12, "
-    "$13, $14, $15, $16, $17, $18, $19, $20) RETURNING i",
-    20,
-    {TEXTOID,  TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID,
-     TEXTOID,  TEXTOID,        INT4OID,        JSONBOID,       TEXTOID,
-     JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
-     BOOLOID,  INT4OID,        TIMESTAMPTZOID, TEXTOID,        BYTEAOID},
+    "$13, $14, $15, $16, $17, $18, $19, $20, coalesce($21, '[]')) RETURNING i",
+    21,
+    {TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,
+     TEXTOID,        INT4OID,        JSONBOID,       TEXTOID, JSONBOID, TIMESTAMPTZOID,
+     TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT4OID,  TIMESTAMPTZOID,
+     TEXTOID,        BYTEAOID,       JSONBOID},
     nullptr};
 
 spi::Statement find_step{
@@ -86,6 +87,7 @@ bytea* create_fingerprint(const CreateArgs& args) {
     hash.add(&args.skippable, sizeof args.skippable);
     hash.add_text(args.step_ref);
     hash.add_text(args.run_id);
+    hash.add_text(jsonb_text(args.deadlines));
     return hash.finish();
 }
 
@@ -195,6 +197,16 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
     const char* custom_strategy = is_registered_custom_strategy(strategy) ? strategy : nullptr;
     const Placement placement = plan(args, rows, custom_strategy);
     if (!placement.ok) return refused(placement, report_refusals);
+    const char* deadline_refusal = nullptr;
+    Jsonb* deadlines =
+        args.deadlines == nullptr
+            ? nullptr
+            : stored_deadlines_from(args.deadlines, GetCurrentTransactionStartTimestamp(),
+                                    report_refusals ? &deadline_refusal : nullptr);
+    if (deadline_refusal != nullptr) {
+        return CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::invalid_input),
+                             deadline_refusal};
+    }
 
     bytea* fingerprint = create_fingerprint(args);
     CreateOutcome existing{};
@@ -203,7 +215,7 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
         return existing;
     }
 
-    Datum values[20] = {
+    Datum values[21] = {
         CStringGetTextDatum(tenant),
         CStringGetTextDatum(args.workflow_id),
         text_or_null(args.run_id),
@@ -224,8 +236,9 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
         TimestampTzGetDatum(placement.lease_until),
         CStringGetTextDatum(args.actor),
         PointerGetDatum(fingerprint),
+        deadlines ? JsonbPGetDatum(deadlines) : Datum(0),
     };
-    const char nulls[21] = {' ',
+    const char nulls[22] = {' ',
                             ' ',
                             args.run_id ? ' ' : 'n',
                             args.step_ref ? ' ' : 'n',
@@ -245,6 +258,7 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
                             placement.has_lease_until ? ' ' : 'n',
                             ' ',
                             ' ',
+                            deadlines ? ' ' : 'n',
                             '\0'};
 
     begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,

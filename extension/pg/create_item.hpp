@@ -20,6 +20,7 @@ struct CreateArgs {
     OptionalTime activate_at;
     OptionalTime expires_at;
     OptionalTime follow_up_at;
+    Jsonb* deadlines;  // as written (deadlines.hpp stores it, "after" counted from now)
     bool skippable;
     const char* step_ref;
     const char* run_id;

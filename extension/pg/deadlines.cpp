@@ -14,6 +14,7 @@ namespace {
 
 // When each entry fires, as written: plain data, to leave the C++ boundary.
 struct WrittenTimes {
+    const char* refusal;  // the WI422 message when the list is malformed
     int count;
     const char** at;     // a timestamp, or nullptr
     const char** after;  // an interval, or nullptr
@@ -24,9 +25,12 @@ WrittenTimes read_written(const char* text) {
     const core::Limits limits = current_limits();
     return cpp_boundary([&]() -> core::Result<WrittenTimes> {
         auto whens = core::read_deadlines(text, limits);
-        if (!whens) return whens.error();
+        if (!whens)
+            return WrittenTimes{copy_to_palloc(whens.error().message), 0, nullptr, nullptr,
+                                nullptr};
         const auto count = static_cast<int>(whens->size());
-        WrittenTimes times{count, static_cast<const char**>(palloc0(sizeof(char*) * (count + 1))),
+        WrittenTimes times{nullptr, count,
+                           static_cast<const char**>(palloc0(sizeof(char*) * (count + 1))),
                            static_cast<const char**>(palloc0(sizeof(char*) * (count + 1))),
                            static_cast<double*>(palloc0(sizeof(double) * (count + 1)))};
         for (int i = 0; i < count; ++i) {
@@ -56,9 +60,17 @@ TimestampTz fire_time(const WrittenTimes& times, int i, TimestampTz base) {
 
 }  // namespace
 
-Jsonb* stored_deadlines_from(Jsonb* written, TimestampTz base) {
+Jsonb* stored_deadlines_from(Jsonb* written, TimestampTz base, const char** refusal) {
     const char* text = JsonbToCString(nullptr, &written->root, VARSIZE(written));
     const WrittenTimes times = read_written(text);
+    if (times.refusal != nullptr) {
+        if (refusal == nullptr) {
+            raise(core::ErrorCode::invalid_input, times.refusal, nullptr,
+                  "See the deadline list in the SQL reference (COMMENT ON workitem_create).");
+        }
+        *refusal = times.refusal;
+        return nullptr;
+    }
     auto* fire_at = static_cast<TimestampTz*>(palloc(sizeof(TimestampTz) * (times.count + 1)));
     for (int i = 0; i < times.count; ++i) fire_at[i] = fire_time(times, i, base);
     const char* stored = cpp_boundary([&]() -> core::Result<const char*> {

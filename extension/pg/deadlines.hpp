@@ -6,8 +6,10 @@
 
 namespace workitem::pg {
 
-// Checks `written` (WI422 naming the entry and field; a malformed time is PostgreSQL's own input
-// error, 22007 or 22008) and returns the stored form, each "after" counted from `base`.
-Jsonb* stored_deadlines_from(Jsonb* written, TimestampTz base);
+// Checks `written` and returns the stored form, each "after" counted from `base`. A malformed
+// list is WI422 naming the entry and field - raised, or (with `refusal`) returned there as the
+// message, for create_many's rows; a malformed time is PostgreSQL's own input error (22007 or
+// 22008), as for every timestamp argument.
+Jsonb* stored_deadlines_from(Jsonb* written, TimestampTz base, const char** refusal);
 
 }  // namespace workitem::pg

@@ -31,6 +31,7 @@ enum Arg : int {
     a_idempotency_key,
     a_run_id,
     a_follow_up_at,
+    a_deadlines,
 };
 
 OptionalTime time_arg(FunctionCallInfo fcinfo, int arg) {
@@ -95,9 +96,10 @@ bool read_time(JsonbContainer* element, const char* name, OptionalTime* out, con
 }
 
 bool read_element(JsonbContainer* element, CreateArgs* args, const char** error) {
-    static const char* const known[] = {
-        "workflow_id", "task_name",  "assignment", "input",    "priority", "queue",       "due_at",
-        "activate_at", "expires_at", "skippable",  "step_ref", "run_id",   "follow_up_at"};
+    static const char* const known[] = {"workflow_id",  "task_name", "assignment", "input",
+                                        "priority",     "queue",     "due_at",     "activate_at",
+                                        "expires_at",   "skippable", "step_ref",   "run_id",
+                                        "follow_up_at", "deadlines"};
     JsonbIterator* it = JsonbIteratorInit(element);
     JsonbValue value;
     JsonbIteratorToken token;
@@ -123,6 +125,7 @@ bool read_element(JsonbContainer* element, CreateArgs* args, const char** error)
         !read_text(element, "run_id", &args->run_id, error) ||
         !read_document(element, "assignment", &args->assignment, error) ||
         !read_document(element, "input", &args->input, error) ||
+        !read_document(element, "deadlines", &args->deadlines, error) ||
         !read_time(element, "due_at", &args->due_at, error) ||
         !read_time(element, "activate_at", &args->activate_at, error) ||
         !read_time(element, "expires_at", &args->expires_at, error) ||
@@ -214,6 +217,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     args.activate_at = time_arg(fcinfo, a_activate_at);
     args.expires_at = time_arg(fcinfo, a_expires_at);
     args.follow_up_at = time_arg(fcinfo, a_follow_up_at);
+    args.deadlines = optional_jsonb_arg(fcinfo, a_deadlines);
     args.skippable = !PG_ARGISNULL(a_skippable) && PG_GETARG_BOOL(a_skippable);
     args.step_ref = optional_text_arg(fcinfo, a_step_ref);
     args.run_id = optional_text_arg(fcinfo, a_run_id);

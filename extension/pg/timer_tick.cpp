@@ -34,7 +34,9 @@ int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts
         const int limit = std::min(batch_size, budget - taken);
         const int found = run_timer_batch(action, limit, counts);
         taken += found;
-        if (found < limit) break;
+        // Until a query finds nothing: an item with several overdue deadlines comes back once
+        // per entry (each query takes an item once).
+        if (found == 0) break;
     }
     return taken;
 }

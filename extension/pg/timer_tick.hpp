@@ -8,7 +8,7 @@
 
 namespace workitem::pg {
 
-// Runs batches of `action` until nothing more is due or `budget` rows were taken (inside SPI).
+// Runs batches of `action` until one finds nothing due or `budget` rows were taken (inside SPI).
 // Returns the rows taken.
 int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts& counts);
 

@@ -427,11 +427,12 @@ CREATE FUNCTION @extschema@.workitem_create(
     actor           text DEFAULT NULL,
     idempotency_key text DEFAULT NULL,
     run_id          text DEFAULT NULL,
-    follow_up_at    timestamptz DEFAULT NULL)
+    follow_up_at    timestamptz DEFAULT NULL,
+    deadlines       jsonb DEFAULT NULL)
     RETURNS workitem.item
     AS 'MODULE_PATHNAME', 'workitem_create'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_create(text, text, jsonb, jsonb, integer, text, timestamptz, timestamptz, timestamptz, boolean, text, text, text, text, timestamptz) IS
+COMMENT ON FUNCTION @extschema@.workitem_create(text, text, jsonb, jsonb, integer, text, timestamptz, timestamptz, timestamptz, boolean, text, text, text, text, timestamptz, jsonb) IS
 $$Creates a work item and places it by its distribution strategy; returns the new item.
 One `workitem.created` event records the final state.
 assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_owners": {...},
@@ -445,7 +446,17 @@ assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_ow
   completed the step named by constraints.retain_familiar (step_ref or task name) in the same
   workflow, if eligible. Eligible: a directory user named or in a named group, not excluded,
   available, not away, below capacity; with nobody eligible the item is offered.
-activate_at in the future: the item waits in state created until then.
+activate_at in the future: the item waits in state created until then (the timer activates it).
+deadlines: what the timer does when, a JSON array of {"at": timestamp | "after": interval or
+  seconds (from now), "action": ..., "message": text (optional, recorded in the event)}:
+  "escalate" raises the priority by "raise_priority" (default 1); "reoffer" offers the item to
+  "to": {"users": [...], "groups": [...]} instead (whoever held it loses it); "allocate_admin"
+  allocates it to "to_user" or else its first available administrator; "notify" only records the
+  workitem.escalated event; "expire" expires it. Each entry fires once, in time order, as an
+  ordinary transition by 'system' that raises escalation_level by one (workitem.escalated, or
+  workitem.expired); the stored list has every time as "at" (UTC) and "fired_at" once fired. An
+  action that cannot be done (nobody in the new group, no administrator) is retried later and
+  listed in workitem.timer_failures.
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
 Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'.$$;
 
@@ -1146,13 +1157,15 @@ CREATE FUNCTION @extschema@.workitem_update(
     assignment jsonb DEFAULT NULL,
     expires_at timestamptz DEFAULT NULL,
     expected_version bigint DEFAULT NULL,
-    idempotency_key text DEFAULT NULL)
+    idempotency_key text DEFAULT NULL,
+    deadlines jsonb DEFAULT NULL)
     RETURNS workitem.item
     AS 'MODULE_PATHNAME', 'workitem_update'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_update(bigint, text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint, text) IS
+COMMENT ON FUNCTION @extschema@.workitem_update(bigint, text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint, text, jsonb) IS
 $$Changes the attributes given (NULL leaves one as it is) of an active item: priority, due_at,
-follow_up_at, input, assignment (the people: same shape as in workitem_create), expires_at.
+follow_up_at, input, assignment (the people: same shape as in workitem_create), expires_at,
+deadlines (replaces the whole list, as in workitem_create; "after" counts from now; '[]' clears it).
 By an administrator or the initiator; the state does not change.
 Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
 
@@ -1166,11 +1179,12 @@ CREATE FUNCTION @extschema@.workitem_update_batch(
     assignment jsonb DEFAULT NULL,
     expires_at timestamptz DEFAULT NULL,
     expected_versions bigint[] DEFAULT NULL,
-    idempotency_key text DEFAULT NULL)
+    idempotency_key text DEFAULT NULL,
+    deadlines jsonb DEFAULT NULL)
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_update_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_update_batch(bigint[], text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint[], text) IS
+COMMENT ON FUNCTION @extschema@.workitem_update_batch(bigint[], text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint[], text, jsonb) IS
 $$workitem_update on every item in ids (distinct, at most workitem.max_batch_size), one result row
 per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
 workitem_update would have raised. One refused item does not stop the others. Rows are locked

@@ -47,7 +47,7 @@ TEST(ReadDeadlines, RefusesWhatIsNotAListOfEntries) {
     EXPECT_EQ(refusal("{}"), "invalid deadlines: must be a JSON array");
     EXPECT_EQ(refusal("null"), "invalid deadlines: must be a JSON array");
     EXPECT_EQ(refusal("[1"), "invalid deadlines: not valid JSON");
-    EXPECT_EQ(refusal("[5]"), "invalid deadlines: entry 1  must be an object");
+    EXPECT_EQ(refusal("[5]"), "invalid deadlines: entry 1 must be an object");
 }
 
 TEST(ReadDeadlines, EveryEntryNeedsAKnownActionAndExactlyOneTime) {
@@ -58,9 +58,9 @@ TEST(ReadDeadlines, EveryEntryNeedsAKnownActionAndExactlyOneTime) {
               "invalid deadlines: entry 1 action must be escalate, reoffer, allocate_admin, "
               "notify or expire");
     EXPECT_EQ(refusal(R"([{"action": "notify"}])"),
-              "invalid deadlines: entry 1  needs exactly one of \"at\" and \"after\"");
+              "invalid deadlines: entry 1 needs exactly one of \"at\" and \"after\"");
     EXPECT_EQ(refusal(R"([{"at": "2026-01-01", "after": 5, "action": "notify"}])"),
-              "invalid deadlines: entry 1  needs exactly one of \"at\" and \"after\"");
+              "invalid deadlines: entry 1 needs exactly one of \"at\" and \"after\"");
     EXPECT_EQ(refusal(R"([{"after": -5, "action": "notify"}])"),
               "invalid deadlines: entry 1 after must be a number of seconds from 0 to 100 years");
     EXPECT_EQ(refusal(R"([{"after": true, "action": "notify"}])"),

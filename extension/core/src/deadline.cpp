@@ -20,9 +20,10 @@ constexpr std::array<std::string_view, 5> action_names{"escalate", "reoffer", "a
                                                        "notify", "expire"};
 
 Error invalid(std::size_t index, std::string_view field, std::string_view why) {
-    return Error{ErrorCode::invalid_input,
-                 fmt::format("invalid deadlines: entry {} {} {}", index + 1, field, why), "",
-                 "See the deadline list in the SQL reference (COMMENT ON workitem_create)."};
+    const std::string subject = field.empty() ? fmt::format("entry {}", index + 1)
+                                              : fmt::format("entry {} {}", index + 1, field);
+    return Error{ErrorCode::invalid_input, fmt::format("invalid deadlines: {} {}", subject, why),
+                 "", "See the deadline list in the SQL reference (COMMENT ON workitem_create)."};
 }
 
 Error invalid_list(std::string_view why) {

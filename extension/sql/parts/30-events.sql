@@ -1,0 +1,631 @@
+
+--------------------------------------------------------------------------------------------------
+-- Event delivery (domain.md §8, interfaces.md §4): named consumers read the committed events of
+-- workitem.event in batches, PgQ-style, and finish each batch to move on; a publication serves
+-- logical-replication consumers. No event row is ever updated: progress lives in
+-- workitem.event_consumer. docs/events.md explains the design and the recipes.
+--
+-- Why snapshots and not "seq > last seq": a seq is taken when the event is written but becomes
+-- visible when its transaction commits, so a reader that remembers only the last seq it saw
+-- skips every event whose transaction commits after a later-numbered one. A consumer's
+-- position is instead a snapshot (pg_current_snapshot()): every event whose transaction is
+-- visible in it has been delivered. The next window holds the events visible in a newer
+-- snapshot and not in the position; it is delivered in batches ordered by seq and becomes the
+-- new position once finished.
+--------------------------------------------------------------------------------------------------
+
+-- A window finds its events by the transaction that wrote them (PgQ's ev_txid index). The value
+-- only grows, so the hot path's insert lands on the rightmost leaf of this index.
+CREATE INDEX event_by_txid ON workitem.event (txid);
+
+CREATE TABLE workitem.event_consumer (
+    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id           text NOT NULL,          -- '*': the events of every tenant
+    name                text NOT NULL,
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    -- The position: every event whose transaction is visible in this snapshot was delivered
+    -- and finished. position_seq: the event sequence's last value right after it was taken.
+    position            pg_snapshot NOT NULL,
+    position_seq        bigint NOT NULL,
+    position_at         timestamptz NOT NULL,
+    -- Set by a rewind: the next window starts at this seq (the position then sees nothing).
+    rewound_to_seq      bigint,
+    -- The open window (all NULL when none): the events visible in window_snapshot and not in
+    -- position. They are those of window_xids (in flight at the position, any seq) and those
+    -- of later transactions, whose seqs lie in [window_min_seq, window_max_seq].
+    window_snapshot     pg_snapshot,
+    window_xids         xid8[],
+    window_min_seq      bigint,
+    window_max_seq      bigint,
+    window_at           timestamptz,
+    window_done_seq     bigint,                 -- the window's events up to here are finished
+    -- The open batch (NULL when none): the window's events in (window_done_seq, batch_last_seq].
+    batch_id            bigint UNIQUE,
+    batch_last_seq      bigint,
+    batch_size          integer,
+    batch_ends_window   boolean,
+    batch_taken_at      timestamptz,
+    finished_batches    bigint NOT NULL DEFAULT 0,
+    finished_events     bigint NOT NULL DEFAULT 0,
+    last_finished_seq   bigint,
+    last_finished_at    timestamptz,
+    UNIQUE (tenant_id, name)
+);
+COMMENT ON TABLE workitem.event_consumer IS
+    'Named event consumers and where each stands: a snapshot position, the window being '
+    'delivered and the batch handed out. Not in pg_dump (transaction ids do not survive a '
+    'logical restore): re-create consumers after one and rewind them to last_finished_seq.';
+ALTER TABLE workitem.event_consumer ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.event_consumer FORCE ROW LEVEL SECURITY;
+
+CREATE SEQUENCE workitem.event_batch_id AS bigint;
+
+--------------------------------------------------------------------------------------------------
+-- Internal helpers
+--------------------------------------------------------------------------------------------------
+-- Services (and superusers) pick their tenant per transaction and may read every tenant.
+CREATE FUNCTION workitem.caller_is_service() RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.pg_has_role(workitem.viewer(), 'workitem_service', 'USAGE');
+COMMENT ON FUNCTION workitem.caller_is_service() IS
+    'Whether the calling role (before the SECURITY DEFINER switch) is a superuser or a '
+    'workitem_service.';
+
+-- The snapshot a window ends at. The calling transaction's own events commit later than any
+-- snapshot it takes, so it counts as still running: they come in a later window.
+CREATE FUNCTION workitem.snapshot_for_window() RETURNS pg_snapshot
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    snap pg_snapshot := pg_current_snapshot();
+    own xid8 := pg_current_xact_id_if_assigned();
+BEGIN
+    IF own IS NULL OR NOT pg_visible_in_snapshot(own, snap) THEN
+        RETURN snap;
+    END IF;
+    RETURN format('%s:%s:%s', least(pg_snapshot_xmin(snap), own), pg_snapshot_xmax(snap),
+                  (SELECT string_agg(x::text, ',' ORDER BY x)
+                     FROM (SELECT pg_snapshot_xip(snap) UNION SELECT own) AS running(x)))::pg_snapshot;
+END;
+$$;
+COMMENT ON FUNCTION workitem.snapshot_for_window() IS
+    'pg_current_snapshot(), with the calling transaction counted as running.';
+
+-- The highest seq handed out so far. Read after a snapshot was taken, it bounds the seq of
+-- every event visible in that snapshot (nextval comes before the commit).
+CREATE FUNCTION workitem.event_seq_high() RETURNS bigint
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT s.last_value FROM workitem.event_seq s);
+COMMENT ON FUNCTION workitem.event_seq_high() IS 'The last value of workitem.event_seq.';
+
+-- The events of a consumer's open window with after_seq < seq <= upto_seq, in seq order: the
+-- transactions in flight at the position (a short list, found by txid) merged with the later
+-- ones (found by seq range, filtered by visibility).
+CREATE FUNCTION workitem.window_events(consumer workitem.event_consumer, after_seq bigint,
+                                       upto_seq bigint, max_events integer)
+    RETURNS SETOF workitem.event
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT w.* FROM (
+        SELECT e.* FROM workitem.event e
+         WHERE e.seq > after_seq AND e.seq >= consumer.window_min_seq AND e.seq <= upto_seq
+           AND e.txid >= pg_snapshot_xmax(consumer.position)
+           AND pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
+           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+        UNION ALL
+        SELECT e.* FROM workitem.event e
+         WHERE e.txid = ANY (consumer.window_xids) AND e.seq > after_seq AND e.seq <= upto_seq
+           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+    ) AS w
+    ORDER BY w.seq
+    LIMIT max_events
+$$;
+COMMENT ON FUNCTION workitem.window_events(workitem.event_consumer, bigint, bigint, integer) IS
+    'The events of the consumer''s open window after after_seq up to upto_seq, ordered by seq.';
+
+-- Opens the next window: from the position to a snapshot taken now. Returns false (and moves
+-- the position there) when nothing committed in between.
+CREATE FUNCTION workitem.open_window(consumer_id bigint) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer;
+    snap pg_snapshot := workitem.snapshot_for_window();
+    max_seq bigint := workitem.event_seq_high();      -- after the snapshot, never before
+    xids xid8[];
+    min_seq bigint;
+BEGIN
+    SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = consumer_id;
+    xids := ARRAY(SELECT x FROM pg_snapshot_xip(c.position) AS x
+                   WHERE pg_visible_in_snapshot(x, snap) ORDER BY x);
+    IF c.rewound_to_seq IS NOT NULL THEN
+        min_seq := c.rewound_to_seq;   -- the position sees nothing: every txid is in range
+    ELSE
+        SELECT min(e.seq) INTO min_seq FROM workitem.event e
+         WHERE e.txid >= pg_snapshot_xmax(c.position) AND e.txid < pg_snapshot_xmax(snap)
+           AND pg_visible_in_snapshot(e.txid, snap);
+    END IF;
+    IF min_seq IS NULL AND cardinality(xids) = 0 THEN
+        UPDATE workitem.event_consumer
+           SET position = snap, position_seq = max_seq, position_at = clock_timestamp(),
+               rewound_to_seq = NULL
+         WHERE id = consumer_id;
+        RETURN false;
+    END IF;
+    UPDATE workitem.event_consumer
+       SET window_snapshot = snap, window_xids = xids, window_min_seq = min_seq,
+           window_max_seq = max_seq, window_at = clock_timestamp(), window_done_seq = 0,
+           rewound_to_seq = NULL
+     WHERE id = consumer_id;
+    RETURN true;
+END;
+$$;
+COMMENT ON FUNCTION workitem.open_window(bigint) IS
+    'Opens a consumer''s next window of committed events; false when there is nothing new.';
+
+-- The window was delivered entirely: its snapshot becomes the position.
+CREATE FUNCTION workitem.close_window(consumer_id bigint) RETURNS void
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE workitem.event_consumer
+       SET position = window_snapshot, position_seq = window_max_seq, position_at = window_at,
+           window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
+           window_max_seq = NULL, window_at = NULL, window_done_seq = NULL
+     WHERE id = consumer_id;
+$$;
+COMMENT ON FUNCTION workitem.close_window(bigint) IS
+    'Makes a fully delivered window''s snapshot the consumer''s position.';
+
+CREATE FUNCTION workitem.check_consumer_name(consumer text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF consumer IS NULL OR consumer = '' OR length(consumer) > 200 THEN
+        PERFORM workitem.raise_invalid('consumer must be a name of 1 to 200 characters');
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION workitem.check_consumer_name(text) IS
+    'Raises WI422 unless the consumer name is 1 to 200 characters.';
+
+-- A consumer by name, locked: the caller's tenant's, else (for services) the all-tenants one.
+CREATE FUNCTION workitem.lock_consumer(consumer text) RETURNS workitem.event_consumer
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer;
+    service boolean := workitem.caller_is_service();  -- WI403 for a role naming another tenant
+    tenant text := workitem.current_tenant();
+BEGIN
+    PERFORM workitem.check_consumer_name(consumer);
+    SELECT * INTO c FROM workitem.event_consumer k
+     WHERE k.name = consumer AND (k.tenant_id = tenant OR (k.tenant_id = '*' AND service))
+     ORDER BY k.tenant_id = '*'
+     LIMIT 1
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'consumer % not found', consumer USING ERRCODE = 'WI404',
+            DETAIL = format('tenant %s', tenant),
+            HINT = 'Create it with workitem_consumer_create.';
+    END IF;
+    RETURN c;
+END;
+$$;
+COMMENT ON FUNCTION workitem.lock_consumer(text) IS
+    'The named consumer the caller may use, locked FOR UPDATE; WI404 if there is none.';
+
+-- The consumer holding an open batch, locked, if the caller may use it.
+CREATE FUNCTION workitem.lock_batch(batch_id bigint) RETURNS workitem.event_consumer
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer;
+    service boolean := workitem.caller_is_service();  -- WI403 for a role naming another tenant
+BEGIN
+    IF batch_id IS NULL THEN
+        PERFORM workitem.raise_invalid('batch_id is required');
+    END IF;
+    SELECT * INTO c FROM workitem.event_consumer k WHERE k.batch_id = lock_batch.batch_id FOR UPDATE;
+    IF NOT FOUND OR NOT (c.tenant_id = workitem.current_tenant() OR (c.tenant_id = '*' AND service)) THEN
+        RAISE EXCEPTION 'batch % not found', batch_id USING ERRCODE = 'WI404',
+            DETAIL = 'No open batch has this id in this tenant: it was finished, or its consumer '
+                     'was rewound or dropped.',
+            HINT = 'Take the next batch with workitem_next_batch.';
+    END IF;
+    RETURN c;
+END;
+$$;
+COMMENT ON FUNCTION workitem.lock_batch(bigint) IS
+    'The consumer whose open batch this is, locked FOR UPDATE; WI404 if none the caller may use.';
+
+--------------------------------------------------------------------------------------------------
+-- The consumer API
+--------------------------------------------------------------------------------------------------
+CREATE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    snap pg_snapshot := workitem.snapshot_for_window();
+    created bigint;
+BEGIN
+    PERFORM workitem.check_consumer_name(consumer);
+    IF all_tenants IS NULL THEN
+        PERFORM workitem.raise_invalid('all_tenants must be true or false');
+    END IF;
+    IF all_tenants AND NOT workitem.caller_is_service() THEN
+        RAISE EXCEPTION 'only a workitem_service may create a consumer of every tenant'
+            USING ERRCODE = 'WI403', DETAIL = format('role %s', workitem.viewer()),
+                  HINT = 'Create a consumer of your tenant (all_tenants => false).';
+    END IF;
+    INSERT INTO workitem.event_consumer (tenant_id, name, position, position_seq, position_at)
+    VALUES (CASE WHEN all_tenants THEN '*' ELSE tenant END, consumer, snap,
+            workitem.event_seq_high(), clock_timestamp())
+    ON CONFLICT (tenant_id, name) DO NOTHING
+    RETURNING id INTO created;
+    RETURN created IS NOT NULL;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_create(text, boolean) IS
+$$Creates a named event consumer in the caller's tenant (all_tenants => true: of every tenant,
+workitem_service only). It receives the events committed from now on; rewind it to replay older
+ones (workitem_consumer_rewind(consumer, to_seq => 0) replays all that retention kept). Returns
+true if created, false if it existed already (so a relay may call it at every start).
+Errors: WI422 bad name, WI403 all_tenants without workitem_service.$$;
+
+CREATE FUNCTION @extschema@.workitem_consumer_drop(consumer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    doomed workitem.event_consumer := workitem.lock_consumer(consumer);
+BEGIN
+    DELETE FROM workitem.event_consumer WHERE id = doomed.id;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_drop(text) IS
+$$Drops a consumer and its position; its open batch, if any, can no longer be finished. Drop
+consumers nobody reads any more: retention keeps every event a consumer has not passed.
+Errors: WI404 no such consumer, WI422 bad name.$$;
+
+CREATE FUNCTION @extschema@.workitem_next_batch(consumer text, max_events integer DEFAULT 1000)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer;
+    opened_now boolean := false;
+    found_events integer;
+    last_seq bigint;
+BEGIN
+    IF max_events IS NULL OR max_events < 1 OR max_events > 100000 THEN
+        PERFORM workitem.raise_invalid('max_events must be between 1 and 100000');
+    END IF;
+    c := workitem.lock_consumer(consumer);
+    IF c.batch_id IS NOT NULL THEN
+        RETURN c.batch_id;   -- not finished yet: the same batch again (its consumer crashed?)
+    END IF;
+    LOOP
+        IF c.window_snapshot IS NULL THEN
+            IF NOT workitem.open_window(c.id) THEN
+                RETURN NULL;
+            END IF;
+            opened_now := true;
+            SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = c.id;
+        END IF;
+        SELECT count(*), max(w.seq) INTO found_events, last_seq
+          FROM workitem.window_events(c, c.window_done_seq, c.window_max_seq, max_events) AS w;
+        EXIT WHEN found_events > 0;
+        -- The rest of the window was empty (or held other tenants' events only): move on.
+        PERFORM workitem.close_window(c.id);
+        IF opened_now THEN
+            RETURN NULL;
+        END IF;
+        SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = c.id;
+    END LOOP;
+    UPDATE workitem.event_consumer
+       SET batch_id = nextval('workitem.event_batch_id'), batch_last_seq = last_seq,
+           batch_size = found_events, batch_ends_window = found_events < max_events,
+           batch_taken_at = clock_timestamp()
+     WHERE id = c.id
+    RETURNING batch_id INTO c.batch_id;
+    RETURN c.batch_id;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_next_batch(text, integer) IS
+$$Takes the consumer's next batch of committed events (at most max_events) and returns its id,
+or NULL when nothing new has committed. Returns at once: wait between empty polls (or LISTEN,
+see workitem_event_notify). A batch holds only events whose transactions committed, in seq
+order, and nothing is skipped when transactions commit out of seq order: an event numbered
+before one already delivered comes in a later batch once its transaction commits. Every item's
+events arrive in aggregate_version order. While a batch is not finished, every call returns it
+again. Read it with workitem_batch_events, then workitem_finish_batch.
+Errors: WI404 no such consumer, WI422 bad name or max_events outside 1..100000.$$;
+
+CREATE FUNCTION @extschema@.workitem_batch_events(batch_id bigint) RETURNS SETOF workitem.event
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer := workitem.lock_batch(batch_id);
+BEGIN
+    RETURN QUERY
+        SELECT * FROM workitem.window_events(c, c.window_done_seq, c.batch_last_seq, c.batch_size);
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_batch_events(bigint) IS
+$$The events of an open batch, ordered by seq; the same rows every time until it is finished.
+Deliver them, then call workitem_finish_batch (in the same transaction as your own writes for
+exactly-once; otherwise at-least-once: deduplicate on the event id).
+Errors: WI404 no such open batch, WI422 batch_id NULL.$$;
+
+CREATE FUNCTION @extschema@.workitem_finish_batch(batch_id bigint) RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer := workitem.lock_batch(batch_id);
+BEGIN
+    UPDATE workitem.event_consumer
+       SET window_done_seq = c.batch_last_seq, batch_id = NULL, batch_last_seq = NULL,
+           batch_size = NULL, batch_ends_window = NULL, batch_taken_at = NULL,
+           finished_batches = finished_batches + 1, finished_events = finished_events + c.batch_size,
+           last_finished_seq = c.batch_last_seq, last_finished_at = clock_timestamp()
+     WHERE id = c.id;
+    IF c.batch_ends_window THEN
+        PERFORM workitem.close_window(c.id);
+    END IF;
+    RETURN c.batch_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_finish_batch(bigint) IS
+$$Marks an open batch delivered: the consumer's next batch starts after it. Returns the number of
+events it held. Errors: WI404 no such open batch (already finished, rewound, dropped),
+WI422 batch_id NULL.$$;
+
+CREATE FUNCTION @extschema@.workitem_consumer_rewind(consumer text, to_seq bigint DEFAULT NULL,
+                                                     to_time timestamptz DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer := workitem.lock_consumer(consumer);
+    from_seq bigint := to_seq;
+    from_time timestamptz;
+BEGIN
+    IF (to_seq IS NULL) = (to_time IS NULL) THEN
+        PERFORM workitem.raise_invalid('give either to_seq or to_time');
+    END IF;
+    IF to_seq < 0 THEN
+        PERFORM workitem.raise_invalid('to_seq must not be negative');
+    END IF;
+    IF to_time IS NOT NULL THEN
+        SELECT min(e.seq) INTO from_seq FROM workitem.event e WHERE e.occurred_at >= to_time;
+        from_seq := coalesce(from_seq, workitem.event_seq_high() + 1);
+    END IF;
+    SELECT e.occurred_at INTO from_time FROM workitem.event e
+     WHERE e.seq >= from_seq ORDER BY e.seq LIMIT 1;
+    -- The position sees no transaction ('3:3:', 3 being the first normal xid): the next window
+    -- holds every committed event from from_seq on.
+    UPDATE workitem.event_consumer
+       SET position = '3:3:', position_seq = from_seq - 1,
+           position_at = coalesce(least(from_time, to_time), to_time, from_time, clock_timestamp()),
+           rewound_to_seq = from_seq,
+           window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
+           window_max_seq = NULL, window_at = NULL, window_done_seq = NULL,
+           batch_id = NULL, batch_last_seq = NULL, batch_size = NULL, batch_ends_window = NULL,
+           batch_taken_at = NULL
+     WHERE id = c.id;
+    RETURN from_seq;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_rewind(text, bigint, timestamptz) IS
+$$Moves a consumer back (or forward) so that its next batches deliver again every committed
+event from seq to_seq on, or from the first event that occurred at or after to_time (give one
+of the two). Events before that point still in flight are delivered once they commit. Its open
+batch, if any, is abandoned. Returns the seq it now starts from; events that retention dropped
+are gone (the aggregate_version gap shows it). Errors: WI404 no such consumer, WI422 neither or
+both of to_seq and to_time, or a negative to_seq.$$;
+
+--------------------------------------------------------------------------------------------------
+-- Lag and retention
+--------------------------------------------------------------------------------------------------
+-- How many committed events a consumer has not finished, counted up to a limit (the count
+-- walks the events by txid, so a consumer far behind is not counted to the last one).
+CREATE FUNCTION workitem.consumer_backlog(consumer workitem.event_consumer, count_limit bigint)
+    RETURNS bigint
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(*) FROM (
+        SELECT FROM workitem.event e
+         WHERE e.txid >= pg_snapshot_xmin(consumer.position)
+           AND NOT pg_visible_in_snapshot(e.txid, consumer.position)
+           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+           AND CASE WHEN consumer.window_snapshot IS NULL
+                    THEN e.seq >= coalesce(consumer.rewound_to_seq, 0)
+                    -- in the open window: not yet finished (and not passed over by a rewind)
+                    WHEN pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
+                    THEN e.seq > consumer.window_done_seq
+                         AND (e.txid = ANY (consumer.window_xids)
+                              OR e.seq >= consumer.window_min_seq)
+                    ELSE true END
+         LIMIT count_limit) AS behind
+$$;
+COMMENT ON FUNCTION workitem.consumer_backlog(workitem.event_consumer, bigint) IS
+    'Committed events the consumer has not finished, counted up to count_limit.';
+
+CREATE FUNCTION workitem.event_lag_rows()
+    RETURNS TABLE (kind text, name text, tenant_id text, events_behind bigint,
+                   seconds_behind double precision, wal_bytes_behind numeric, open_batch bigint,
+                   last_finished_at timestamptz, active boolean, status text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    service boolean := workitem.caller_is_service();
+BEGIN
+    RETURN QUERY
+        SELECT 'consumer', c.name, c.tenant_id, b.events, 
+               CASE WHEN b.events > 0
+                    THEN extract(epoch FROM clock_timestamp() - c.position_at)::double precision
+                    ELSE 0 END,
+               NULL::numeric, c.batch_id, c.last_finished_at, c.batch_id IS NOT NULL,
+               CASE WHEN b.events >= 1000000 THEN 'over a million behind' ELSE 'ok' END
+          FROM workitem.event_consumer c
+               CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 1000000) AS events) b
+         WHERE c.tenant_id = tenant OR (c.tenant_id = '*' AND service)
+         ORDER BY c.tenant_id, c.name;
+    IF NOT service THEN
+        RETURN;  -- slots carry every tenant's events
+    END IF;
+    -- Logical replication slots of this database: how much WAL they hold back. The lag in time is
+    -- known only while a walsender streams to them.
+    RETURN QUERY
+        SELECT 'logical_slot', s.slot_name::text, '*', NULL::bigint,
+               extract(epoch FROM coalesce(r.replay_lag, r.flush_lag, r.write_lag))::double precision,
+               pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn), NULL::bigint,
+               NULL::timestamptz, s.active, s.wal_status
+          FROM pg_replication_slots s
+               LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
+         WHERE s.slot_type = 'logical' AND s.database = current_database()
+         ORDER BY s.slot_name;
+END;
+$$;
+COMMENT ON FUNCTION workitem.event_lag_rows() IS 'The rows of the view workitem.event_lag.';
+
+CREATE VIEW workitem.event_lag AS SELECT * FROM workitem.event_lag_rows();
+COMMENT ON VIEW workitem.event_lag IS
+$$How far behind each event consumer of the caller's tenant is (kind 'consumer': committed
+events not yet finished, counted up to a million, and for how long at most the oldest has
+waited since it committed), and, for services, each logical replication slot of this database
+(kind 'logical_slot': WAL bytes not yet confirmed, the streaming lag in seconds while connected,
+active, and wal_status - 'lost' means PostgreSQL dropped WAL the slot needed, so re-create the
+subscription and rewind from the consumer side). open_batch: the batch handed out and not
+finished. Retention keeps every event a consumer has not passed, so watch for consumers nobody
+reads any more.$$;
+
+-- Retention coordination (the timer drops event partitions): the oldest event time some
+-- consumer may still need. A consumer has delivered everything committed before its position was
+-- taken; events committed later carry the start time of their transaction, so an open
+-- transaction older than the position holds it back too.
+CREATE FUNCTION workitem.event_consumers_horizon() RETURNS timestamptz
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT least(min(c.position_at),
+                 (SELECT min(a.xact_start) FROM pg_stat_activity a
+                   WHERE a.datname = current_database()))
+      FROM workitem.event_consumer c
+    HAVING count(*) > 0
+$$;
+COMMENT ON FUNCTION workitem.event_consumers_horizon() IS
+    'The oldest occurred_at an event consumer may still need (NULL: no consumer): events '
+    'older than this were delivered to every consumer. Retention drops only older partitions.';
+
+-- The timers' retention asks this hook how far it may drop (extension/sql/parts/20-timers.sql
+-- defines it with the retention period alone; event delivery adds the consumers).
+CREATE OR REPLACE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
+    RETURNS timestamptz
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN least(retention_horizon, workitem.event_consumers_horizon());
+COMMENT ON FUNCTION workitem.event_retention_horizon(timestamptz) IS
+    'The time before which events may be dropped, given now() - workitem.event_retention: the '
+    'earlier of that time and the oldest event some consumer has not passed '
+    '(workitem.event_consumers_horizon()).';
+
+--------------------------------------------------------------------------------------------------
+-- Logical replication and wake-ups
+--------------------------------------------------------------------------------------------------
+CREATE FUNCTION workitem.create_publication(publication text DEFAULT 'workitem_events',
+                                            tenant text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF publication IS NULL OR publication = '' OR length(publication) > 63 THEN
+        PERFORM workitem.raise_invalid('publication must be a name of 1 to 63 characters');
+    END IF;
+    IF tenant = '' THEN
+        PERFORM workitem.raise_invalid('tenant must be a tenant id, or NULL for every tenant');
+    END IF;
+    IF EXISTS (SELECT FROM pg_publication p WHERE p.pubname = publication) THEN
+        RAISE EXCEPTION 'publication % already exists', publication USING ERRCODE = 'WI409',
+            HINT = 'DROP PUBLICATION it first, or choose another name.';
+    END IF;
+    -- Inserts only (the table is insert-only; retention drops partitions, which publishes
+    -- nothing), under the partitioned table's name so subscribers need no partitions.
+    EXECUTE format('CREATE PUBLICATION %I FOR TABLE workitem.event %s '
+                   'WITH (publish = ''insert'', publish_via_partition_root = true)',
+                   publication,
+                   CASE WHEN tenant IS NULL THEN '' ELSE format('WHERE (tenant_id = %L)', tenant) END);
+    RETURN publication;
+END;
+$$;
+COMMENT ON FUNCTION workitem.create_publication(text, text) IS
+$$Creates the publication logical-replication consumers subscribe to (Debezium, a subscriber
+PostgreSQL, pg_recvlogical): workitem.event, inserts only, published as the partitioned table
+(publish_via_partition_root), every tenant's events or one tenant's (a row filter). Needs
+wal_level = logical to be of use. The publication is not part of the extension: DROP EXTENSION
+leaves it (empty), pg_dump keeps it. Superusers only. Returns its name.
+Errors: WI409 it exists, WI422 bad name.$$;
+
+CREATE FUNCTION workitem.notify_events_committed() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Identical notifications of one transaction are folded into one, sent at commit.
+    PERFORM pg_notify('workitem_events', '');
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION workitem.notify_events_committed() IS
+    'Trigger on workitem.event: NOTIFY workitem_events, at most once per transaction.';
+CREATE TRIGGER event_wakeup AFTER INSERT ON workitem.event
+    FOR EACH STATEMENT EXECUTE FUNCTION workitem.notify_events_committed();
+ALTER TABLE workitem.event DISABLE TRIGGER event_wakeup;
+
+CREATE FUNCTION @extschema@.workitem_event_notify(enabled boolean) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF enabled IS NULL THEN
+        PERFORM workitem.raise_invalid('enabled must be true or false');
+    END IF;
+    IF enabled THEN
+        ALTER TABLE workitem.event ENABLE TRIGGER event_wakeup;
+    ELSE
+        ALTER TABLE workitem.event DISABLE TRIGGER event_wakeup;
+    END IF;
+    RETURN enabled;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_event_notify(boolean) IS
+$$Switches the wake-up for consumers on or off (off after install): when on, every transaction
+that writes events sends one NOTIFY workitem_events at commit (never one per event), so a
+consumer may LISTEN workitem_events and call workitem_next_batch when woken, polling still as a
+fallback (a notification is lost while disconnected). Cost: a committing transaction with a
+pending NOTIFY takes a cluster-wide lock, so writers' commits are serialised; leave it off under
+many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;
+
+--------------------------------------------------------------------------------------------------
+-- Who may consume: services (every tenant they pick, or all at once) and administrators (their
+-- tenant). Publications and the wake-up switch are the superuser's.
+--------------------------------------------------------------------------------------------------
+REVOKE ALL ON FUNCTION
+    workitem.caller_is_service(), workitem.snapshot_for_window(), workitem.event_seq_high(),
+    workitem.window_events(workitem.event_consumer, bigint, bigint, integer),
+    workitem.open_window(bigint), workitem.close_window(bigint),
+    workitem.check_consumer_name(text), workitem.lock_consumer(text), workitem.lock_batch(bigint),
+    workitem.consumer_backlog(workitem.event_consumer, bigint), workitem.event_lag_rows(),
+    workitem.event_consumers_horizon(), workitem.event_retention_horizon(timestamptz),
+    workitem.notify_events_committed(),
+    @extschema@.workitem_consumer_create(text, boolean), @extschema@.workitem_consumer_drop(text),
+    @extschema@.workitem_next_batch(text, integer), @extschema@.workitem_batch_events(bigint),
+    @extschema@.workitem_finish_batch(bigint),
+    @extschema@.workitem_consumer_rewind(text, bigint, timestamptz),
+    workitem.create_publication(text, text), @extschema@.workitem_event_notify(boolean)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.workitem_consumer_create(text, boolean), @extschema@.workitem_consumer_drop(text),
+    @extschema@.workitem_next_batch(text, integer), @extschema@.workitem_batch_events(bigint),
+    @extschema@.workitem_finish_batch(bigint),
+    @extschema@.workitem_consumer_rewind(text, bigint, timestamptz), workitem.event_lag_rows()
+    TO workitem_service, workitem_admin;
+GRANT SELECT ON workitem.event_lag TO workitem_service, workitem_admin;

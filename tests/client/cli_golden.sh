@@ -14,7 +14,7 @@ admin_dsn="${WORKITEM_TEST_DSN%/*}/postgres"
 export WORKITEM_DSN="${WORKITEM_TEST_DSN%/*}/$database"
 psql "$admin_dsn" -qAt -c "CREATE DATABASE $database" >/dev/null || exit 1
 trap 'psql "$admin_dsn" -qAt -c "DROP DATABASE IF EXISTS $database" >/dev/null' EXIT
-psql "$WORKITEM_DSN" -qAt -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION workitem' >/dev/null || exit 1
+psql "$WORKITEM_DSN" -qAt -c 'SET client_min_messages = error' -c 'CREATE EXTENSION workitem' >/dev/null || exit 1
 
 actual=$(mktemp)
 while IFS= read -r line; do

@@ -41,7 +41,7 @@ CONF
   as_server_user "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
     -c 'CREATE DATABASE workitem_client' >/dev/null
   as_server_user "$PG_BIN/psql" "$dsn" -qAt -v ON_ERROR_STOP=1 \
-    -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION workitem' >/dev/null
+    -c 'SET client_min_messages = error' -c 'CREATE EXTENSION workitem' >/dev/null
   echo "$dsn" >"$dir/dsn"
   echo "$dsn"
   ;;

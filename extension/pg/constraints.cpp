@@ -92,4 +92,16 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
     return facts;
 }
 
+bool reserve_capacity(const char* tenant, const char* user) {
+    Datum args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(user)};
+    if (spi::execute(lock_capacity, args, nullptr, 1) == 0) return true;  // no capacity set
+    bool is_null = false;
+    const int32 capacity =
+        DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    spi::execute(count_held, args, nullptr, 1);
+    const int32 held =
+        DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+    return held < capacity;
+}
+
 }  // namespace workitem::pg

@@ -17,4 +17,9 @@ namespace workitem::pg {
 core::ConstraintFacts gather_constraint_facts(const char* tenant, const TransitionCall& call,
                                               const ItemRow& row);
 
+// A push strategy's choice of `user`, checked under the lock a claim takes: the user's directory
+// row is locked (when it sets a capacity) and their held items counted, so two creates, or a
+// create and a claim, cannot both give a user their last free slot. False: the user is full.
+bool reserve_capacity(const char* tenant, const char* user);
+
 }  // namespace workitem::pg

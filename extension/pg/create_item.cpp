@@ -7,6 +7,7 @@
 #include "change_context.hpp"
 #include "create_item.hpp"
 #include "deadlines.hpp"
+#include "constraints.hpp"
 #include "distribution_facts.hpp"
 #include "feature_flags.hpp"
 #include "hashing.hpp"
@@ -188,14 +189,22 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
     // A push strategy chooses among the directory's eligible users (none needed to wait).
     const bool waits =
         args.activate_at.present && args.activate_at.value > GetCurrentTransactionStartTimestamp();
-    const DistributionRows rows =
+    DistributionRows rows =
         waits || args.workflow_id == nullptr || args.task_name == nullptr
             ? DistributionRows{}
             : gather_distribution_facts(tenant, strategy_of(args.assignment), args.assignment,
                                         args.workflow_id, args.task_name, args.input);
     const char* strategy = strategy_of(args.assignment);
     const char* custom_strategy = is_registered_custom_strategy(strategy) ? strategy : nullptr;
-    const Placement placement = plan(args, rows, custom_strategy);
+    Placement placement = plan(args, rows, custom_strategy);
+    // The held items were counted without a lock; the chosen user is checked again under the
+    // capacity lock, and when a concurrent create or claim took their last slot the strategy
+    // chooses again among the others.
+    while (rows.gathered && placement.ok && placement.owner != nullptr &&
+           !reserve_capacity(tenant, placement.owner)) {
+        rows = without_user(rows, placement.owner);
+        placement = plan(args, rows, custom_strategy);
+    }
     if (!placement.ok) return refused(placement, report_refusals);
     const char* deadline_refusal = nullptr;
     Jsonb* deadlines =

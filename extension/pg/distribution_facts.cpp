@@ -203,6 +203,22 @@ void remember_round_robin(const char* tenant, const DistributionRows& rows, cons
     spi::execute(advance_cursor, args, nullptr, 0);
 }
 
+DistributionRows without_user(const DistributionRows& rows, const char* user) {
+    DistributionRows rest = rows;
+    rest.users = static_cast<const char**>(palloc(sizeof(char*) * (rows.count + 1)));
+    rest.held_items = static_cast<int32*>(palloc(sizeof(int32) * (rows.count + 1)));
+    rest.count = 0;
+    for (int i = 0; i < rows.count; ++i) {
+        if (strcmp(rows.users[i], user) == 0) continue;
+        rest.users[rest.count] = rows.users[i];
+        rest.held_items[rest.count] = rows.held_items[i];
+        ++rest.count;
+    }
+    if (rest.custom_choice && strcmp(rest.custom_choice, user) == 0) rest.custom_choice = nullptr;
+    if (rest.familiar_user && strcmp(rest.familiar_user, user) == 0) rest.familiar_user = nullptr;
+    return rest;
+}
+
 core::DistributionFacts to_core_facts(const DistributionRows& rows) {
     core::DistributionFacts facts;
     for (int i = 0; i < rows.count; ++i)

@@ -40,6 +40,10 @@ DistributionRows gather_distribution_facts(const char* tenant, const char* strat
 // and by the timer's activation.
 core::DistributionFacts to_core_facts(const DistributionRows& rows);
 
+// The same facts without `user` (found full under the capacity lock): the strategy chooses again
+// among the others; a custom strategy's or retain_familiar's choice of that user is dropped.
+DistributionRows without_user(const DistributionRows& rows, const char* user);
+
 // Records the round-robin choice (inside SPI, in the same transaction as the allocation).
 void remember_round_robin(const char* tenant, const DistributionRows& rows, const char* owner);
 

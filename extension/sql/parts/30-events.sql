@@ -100,22 +100,29 @@ COMMENT ON FUNCTION workitem.event_seq_high() IS 'The last value of workitem.eve
 
 -- The events of a consumer's open window with after_seq < seq <= upto_seq, in seq order: the
 -- transactions in flight at the position (a short list, found by txid) merged with the later
--- ones (found by seq range, filtered by visibility).
+-- ones (found by seq range, filtered by visibility). Each part is cut at max_events on its own,
+-- so the seq-range part walks the index in seq order and stops early however large the window.
 CREATE FUNCTION workitem.window_events(consumer workitem.event_consumer, after_seq bigint,
                                        upto_seq bigint, max_events integer)
     RETURNS SETOF workitem.event
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT w.* FROM (
-        SELECT e.* FROM workitem.event e
-         WHERE e.seq > after_seq AND e.seq >= consumer.window_min_seq AND e.seq <= upto_seq
-           AND e.txid >= pg_snapshot_xmax(consumer.position)
-           AND pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
-           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+        (SELECT e.* FROM workitem.event e
+          WHERE e.seq > after_seq AND e.seq >= consumer.window_min_seq AND e.seq <= upto_seq
+            AND e.txid >= pg_snapshot_xmax(consumer.position)
+            AND pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
+            AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+          ORDER BY e.seq
+          LIMIT max_events)
         UNION ALL
-        SELECT e.* FROM workitem.event e
-         WHERE e.txid = ANY (consumer.window_xids) AND e.seq > after_seq AND e.seq <= upto_seq
-           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+        (SELECT e.* FROM (SELECT f.* FROM workitem.event f
+                            WHERE f.txid = ANY (consumer.window_xids)
+                              AND f.seq > after_seq AND f.seq <= upto_seq
+                              AND (consumer.tenant_id = '*' OR f.tenant_id = consumer.tenant_id)
+                           OFFSET 0) AS e  -- found by txid, never by walking the seq range
+          ORDER BY e.seq
+          LIMIT max_events)
     ) AS w
     ORDER BY w.seq
     LIMIT max_events
@@ -428,28 +435,41 @@ both of to_seq and to_time, or a negative to_seq.$$;
 --------------------------------------------------------------------------------------------------
 -- Lag and retention
 --------------------------------------------------------------------------------------------------
--- How many committed events a consumer has not finished, counted up to a limit (the count
--- walks the events by txid, so a consumer far behind is not counted to the last one).
-CREATE FUNCTION workitem.consumer_backlog(consumer workitem.event_consumer, count_limit bigint)
+-- Committed events not visible in a snapshot, up to a limit: those of the transactions it saw
+-- running and of every later one (both found by txid).
+CREATE FUNCTION workitem.events_after(snap pg_snapshot, tenant text, count_limit integer)
     RETURNS bigint
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT count(*) FROM (
-        SELECT FROM workitem.event e
-         WHERE e.txid >= pg_snapshot_xmin(consumer.position)
-           AND NOT pg_visible_in_snapshot(e.txid, consumer.position)
-           AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
-           AND CASE WHEN consumer.window_snapshot IS NULL
-                    THEN e.seq >= coalesce(consumer.rewound_to_seq, 0)
-                    -- in the open window: not yet finished (and not passed over by a rewind)
-                    WHEN pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
-                    THEN e.seq > consumer.window_done_seq
-                         AND (e.txid = ANY (consumer.window_xids)
-                              OR e.seq >= consumer.window_min_seq)
-                    ELSE true END
-         LIMIT count_limit) AS behind
+    SELECT count(*) FROM (SELECT FROM workitem.event e
+                           WHERE (e.txid >= pg_snapshot_xmax(snap)
+                                  OR e.txid = ANY (ARRAY(SELECT pg_snapshot_xip(snap))))
+                             AND (tenant = '*' OR e.tenant_id = tenant)
+                           LIMIT count_limit) AS later
 $$;
-COMMENT ON FUNCTION workitem.consumer_backlog(workitem.event_consumer, bigint) IS
+COMMENT ON FUNCTION workitem.events_after(pg_snapshot, text, integer) IS
+    'Committed events of the tenant (''*'': all) not visible in the snapshot, up to count_limit.';
+-- How many committed events a consumer has not finished, counted up to a limit: the rest of
+-- its open window, then what committed after the window's snapshot (or its position's). Each
+-- part is found by its own index, so a large backlog costs at most count_limit rows.
+CREATE FUNCTION workitem.consumer_backlog(consumer workitem.event_consumer, count_limit integer)
+    RETURNS bigint
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE
+        WHEN consumer.window_snapshot IS NOT NULL THEN
+            (SELECT count(*) FROM workitem.window_events(consumer, consumer.window_done_seq,
+                                                         consumer.window_max_seq, count_limit))
+            + workitem.events_after(consumer.window_snapshot, consumer.tenant_id, count_limit)
+        WHEN consumer.rewound_to_seq IS NOT NULL THEN
+            (SELECT count(*) FROM (SELECT FROM workitem.event e
+                                    WHERE e.seq >= consumer.rewound_to_seq
+                                      AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
+                                    LIMIT count_limit) AS rewound)
+        ELSE workitem.events_after(consumer.position, consumer.tenant_id, count_limit)
+    END
+$$;
+COMMENT ON FUNCTION workitem.consumer_backlog(workitem.event_consumer, integer) IS
     'Committed events the consumer has not finished, counted up to count_limit.';
 
 CREATE FUNCTION workitem.event_lag_rows()
@@ -463,14 +483,14 @@ DECLARE
     service boolean := workitem.caller_is_service();
 BEGIN
     RETURN QUERY
-        SELECT 'consumer', c.name, c.tenant_id, b.events, 
+        SELECT 'consumer', c.name, c.tenant_id, b.events,
                CASE WHEN b.events > 0
                     THEN extract(epoch FROM clock_timestamp() - c.position_at)::double precision
                     ELSE 0 END,
                NULL::numeric, c.batch_id, c.last_finished_at, c.batch_id IS NOT NULL,
-               CASE WHEN b.events >= 1000000 THEN 'over a million behind' ELSE 'ok' END
+               CASE WHEN b.events >= 100000 THEN 'far behind' ELSE 'ok' END
           FROM workitem.event_consumer c
-               CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 1000000) AS events) b
+               CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 100000) AS events) b
          WHERE c.tenant_id = tenant OR (c.tenant_id = '*' AND service)
          ORDER BY c.tenant_id, c.name;
     IF NOT service THEN
@@ -493,14 +513,14 @@ COMMENT ON FUNCTION workitem.event_lag_rows() IS 'The rows of the view workitem.
 
 CREATE VIEW workitem.event_lag AS SELECT * FROM workitem.event_lag_rows();
 COMMENT ON VIEW workitem.event_lag IS
-$$How far behind each event consumer of the caller's tenant is (kind 'consumer': committed
-events not yet finished, counted up to a million, and for how long at most the oldest has
-waited since it committed), and, for services, each logical replication slot of this database
-(kind 'logical_slot': WAL bytes not yet confirmed, the streaming lag in seconds while connected,
-active, and wal_status - 'lost' means PostgreSQL dropped WAL the slot needed, so re-create the
-subscription and rewind from the consumer side). open_batch: the batch handed out and not
-finished. Retention keeps every event a consumer has not passed, so watch for consumers nobody
-reads any more.$$;
+$$How far behind each event consumer of the caller's tenant is (kind 'consumer'): committed
+events not yet finished (counted up to 100000; status 'far behind' then), at most how long the
+oldest of them has waited since it committed, the open batch (active while one is). For
+services also each logical replication slot of this database (kind 'logical_slot'): WAL bytes
+not yet confirmed, the streaming lag in seconds while connected, active, and wal_status as
+status ('lost': PostgreSQL removed WAL the slot needed; re-create the subscription and replay
+from a consumer cursor). Retention keeps every event a consumer has not passed, so watch for
+consumers nobody reads any more.$$;
 
 -- Retention coordination (the timer drops event partitions): the oldest event time some
 -- consumer may still need. A consumer has delivered everything committed before its position was
@@ -613,7 +633,8 @@ REVOKE ALL ON FUNCTION
     workitem.window_events(workitem.event_consumer, bigint, bigint, integer),
     workitem.open_window(bigint), workitem.close_window(bigint),
     workitem.check_consumer_name(text), workitem.lock_consumer(text), workitem.lock_batch(bigint),
-    workitem.consumer_backlog(workitem.event_consumer, bigint), workitem.event_lag_rows(),
+    workitem.consumer_backlog(workitem.event_consumer, integer),
+    workitem.events_after(pg_snapshot, text, integer), workitem.event_lag_rows(),
     workitem.event_consumers_horizon(), workitem.event_retention_horizon(timestamptz),
     workitem.notify_events_committed(),
     @extschema@.workitem_consumer_create(text, boolean), @extschema@.workitem_consumer_drop(text),

@@ -52,7 +52,22 @@ SELECT id, owner FROM workitem_claim(4, 'bob');
 CREATE FUNCTION wrong(item workitem.item) RETURNS text LANGUAGE sql AS $$ SELECT NULL $$;
 SELECT workitem_register_validator('wrong');
 \echo :LAST_ERROR_SQLSTATE
-SELECT workitem_register_validator('needs_output', operation => 'create');
-\echo :LAST_ERROR_SQLSTATE
 SELECT workitem_register_validator('needs_output', operation => 'dance');
 \echo :LAST_ERROR_SQLSTATE
+
+-- Validators registered for create see the item as it would be inserted (no id yet, the state
+-- the assignment gives it); a denied create inserts nothing, and create_many reports it in that
+-- element's row.
+CREATE FUNCTION no_big_orders(item workitem.item, operation text, actor text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT format('orders over 10000 go to the manager workflow (%s, %s, id %s)', item.state,
+                  item.candidates, coalesce(item.id::text, 'none'))
+     WHERE (item.input->>'amount')::int > 10000
+$$;
+SELECT task_name, operation FROM workitem_register_validator('no_big_orders', task_name => 'Order', operation => 'create');
+SELECT id FROM workitem_create('wf-o', 'Order', '{"potential_owners": {"groups": ["team"]}}', input => '{"amount": 20000}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT element, ok, sqlstate, message FROM workitem_create_many('[
+  {"workflow_id": "wf-o", "task_name": "Order", "input": {"amount": 5}},
+  {"workflow_id": "wf-o", "task_name": "Order", "input": {"amount": 50000}}]');
+SELECT input FROM workitem.item WHERE task_name = 'Order';

@@ -8,6 +8,7 @@
 #include "create_item.hpp"
 #include "deadlines.hpp"
 #include "constraints.hpp"
+#include "custom_validators.hpp"
 #include "distribution_facts.hpp"
 #include "feature_flags.hpp"
 #include "hashing.hpp"
@@ -32,6 +33,26 @@ struct Placement {
     bool has_lease_until;
     TimestampTz lease_until;
 };
+
+// The item a create would insert, for the custom validators registered for 'create' (the same
+// parameters as insert_item; the columns the item_log trigger derives are derived the same way).
+spi::Statement would_be_item{
+    "SELECT jsonb_populate_record(NULL::workitem.item, jsonb_build_object("
+    "'tenant_id', $1, 'workflow_id', $2, 'run_id', $3, 'step_ref', $4, 'task_name', $5, "
+    "'queue', $6, 'state', $7, 'priority', $8, 'assignment', coalesce($9, '{}'), 'owner', $10, "
+    "'input', $11, 'activate_at', $12, 'due_at', $13, 'follow_up_at', $14, 'expires_at', $15, "
+    "'skippable', $16, 'lease_seconds', $17, 'lease_until', $18, 'created_by', $19, "
+    "'deadlines', coalesce($21, '[]'), 'version', 1, 'created_at', now(), 'updated_at', now(), "
+    "'delegation_state', 'none', 'escalation_level', 0, 'lease_expiries', 0, "
+    "'candidates', workitem.assignment_principals(coalesce($9, '{}'), 'potential_owners'), "
+    "'excluded', workitem.assignment_principals(coalesce($9, '{}'), 'excluded_owners'), "
+    "'administrators', workitem.assignment_principals(coalesce($9, '{}'), 'administrators')))",
+    21,
+    {TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,
+     TEXTOID,        INT4OID,        JSONBOID,       TEXTOID, JSONBOID, TIMESTAMPTZOID,
+     TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT4OID,  TIMESTAMPTZOID,
+     TEXTOID,        BYTEAOID,       JSONBOID},
+    nullptr};
 
 spi::Statement insert_item{
     "INSERT INTO workitem.item AS i (tenant_id, workflow_id, run_id, step_ref, task_name, queue, "
@@ -173,6 +194,18 @@ bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* finge
     return true;
 }
 
+struct InsertParameters {
+    Datum* values;
+    const char* nulls;
+};
+
+Datum make_would_be_item(const void* context) {
+    const auto* parameters = static_cast<const InsertParameters*>(context);
+    spi::execute(would_be_item, parameters->values, parameters->nulls, 1);
+    bool is_null = false;
+    return spi::first_column(0, &is_null);
+}
+
 Datum text_or_null(const char* text) {
     return text ? CStringGetTextDatum(text) : Datum(0);
 }
@@ -269,6 +302,19 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
                             ' ',
                             deadlines ? ' ' : 'n',
                             '\0'};
+
+    const InsertParameters parameters{values, nulls};
+    const char* denial =
+        custom_create_denial(tenant, args.task_name, args.actor, make_would_be_item, &parameters);
+    if (denial != nullptr) {
+        if (!report_refusals) {
+            raise(core::ErrorCode::custom_denied, denial,
+                  psprintf("workflow %s, task %s, operation create", args.workflow_id,
+                           args.task_name),
+                  "A custom validator registered for this task refused the operation.");
+        }
+        return CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::custom_denied), denial};
+    }
 
     begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,
                                args.idempotency_key, true, true});

@@ -81,23 +81,26 @@ bool matches(const Registration& r, const char* tenant, const char* task, const 
 
 }  // namespace
 
-const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row) {
+namespace {
+
+Datum read_whole_item(const void* id) {
+    Datum args[1] = {Int64GetDatum(*static_cast<const int64*>(id))};
+    spi::execute(whole_item, args, nullptr, 1);
+    bool is_null = false;
+    return spi::first_column(0, &is_null);
+}
+
+// The first denial among the validators matching (tenant, task, operation). The workitem.item
+// they see is made by `make_item(context)` when the first one matches (none: no query).
+const char* first_denial(const char* tenant, const char* task_name, const char* operation,
+                         const char* actor, ItemMaker make_item, const void* context) {
+    Datum item = Datum(0);
     if (!cache_valid) load();
     if (registration_count == 0 || !flag_enabled(tenant, "custom_validators")) return nullptr;
-    // claim_next is a claim of the item it found: validators registered for claim judge it.
-    const core::Operation judged =
-        call.operation == core::Operation::claim_next ? core::Operation::claim : call.operation;
-    const char* operation = core::to_string(judged).data();
-    Datum item = Datum(0);
     for (int i = 0; i < registration_count; ++i) {
         const Registration& r = registrations[i];
-        if (!matches(r, tenant, row.task_name, operation)) continue;
-        if (item == Datum(0)) {
-            Datum args[1] = {Int64GetDatum(row.id)};
-            spi::execute(whole_item, args, nullptr, 1);
-            bool is_null = false;
-            item = spi::first_column(0, &is_null);
-        }
+        if (!matches(r, tenant, task_name, operation)) continue;
+        if (item == Datum(0)) item = make_item(context);
         // A validator that raises an error fails the call with that error, as any SQL would.
         FmgrInfo function;
         fmgr_info(r.function, &function);
@@ -105,13 +108,28 @@ const char* custom_denial(const char* tenant, const TransitionCall& call, const 
         InitFunctionCallInfoData(*arguments, &function, 3, InvalidOid, nullptr, nullptr);
         arguments->args[0] = NullableDatum{item, false};
         arguments->args[1] = NullableDatum{CStringGetTextDatum(operation), false};
-        arguments->args[2] = NullableDatum{CStringGetTextDatum(call.actor), false};
+        arguments->args[2] = NullableDatum{CStringGetTextDatum(actor), false};
         const Datum reason = FunctionCallInvoke(arguments);
         if (!arguments->isnull) {
             return psprintf("%s (validator %s)", TextDatumGetCString(reason), r.function_name);
         }
     }
     return nullptr;
+}
+
+}  // namespace
+
+const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row) {
+    // claim_next is a claim of the item it found: validators registered for claim judge it.
+    const core::Operation judged =
+        call.operation == core::Operation::claim_next ? core::Operation::claim : call.operation;
+    return first_denial(tenant, row.task_name, core::to_string(judged).data(), call.actor,
+                        read_whole_item, &row.id);
+}
+
+const char* custom_create_denial(const char* tenant, const char* task_name, const char* actor,
+                                 ItemMaker make_would_be_item, const void* context) {
+    return first_denial(tenant, task_name, "create", actor, make_would_be_item, context);
 }
 
 void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row) {

@@ -14,6 +14,14 @@ namespace workitem::pg {
 // matching validator allows it (or the custom_validators flag is off). Inside SPI.
 const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row);
 
+// Makes the workitem.item a validator sees (called only when one matches).
+using ItemMaker = Datum (*)(const void* context);
+
+// The same for a create: the validators registered for 'create' see the item as it would be
+// inserted, without an id (`make_would_be_item`).
+const char* custom_create_denial(const char* tenant, const char* task_name, const char* actor,
+                                 ItemMaker make_would_be_item, const void* context);
+
 // Raises WI461 if a custom validator denies the call.
 void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row);
 

@@ -1400,7 +1400,7 @@ BEGIN
             HINT = 'A validator is f(item workitem.item, operation text, actor text) RETURNS text '
                    '(NULL allows, a reason denies).';
     END IF;
-    IF operation IS NOT NULL AND operation NOT IN ('activate', 'claim', 'allocate',
+    IF operation IS NOT NULL AND operation NOT IN ('create', 'activate', 'claim', 'allocate',
         'start', 'stop', 'release', 'delegate', 'resolve', 'forward', 'suspend', 'resume',
         'complete', 'fail', 'skip', 'cancel', 'cancel_workflow', 'mark_error', 'update',
         'save_output') THEN
@@ -1422,7 +1422,8 @@ $$Registers a custom validator (by function name), run after the six built-in va
 text: NULL allows; a text denies the call with WI461 and that text as the message (a batch
 reports it in the item's row). Validators for claim also judge claim_next, which passes over an
 item they deny. A validator sees the item as it is before the operation (a complete's output is
-not in it yet; a saved draft is). It runs with the extension owner's rights, so only a superuser may register one.
+not in it yet; a saved draft is); for create, the item as it would be inserted (no id yet), and a
+denied create inserts nothing (in create_many, that element's row reports WI461). It runs with the extension owner's rights, so only a superuser may register one.
 Switch all of them off with workitem_set_flag('custom_validators', false).
 Errors: WI422 wrong signature or unknown operation.$$;
 

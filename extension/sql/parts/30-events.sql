@@ -195,24 +195,31 @@ $$;
 COMMENT ON FUNCTION workitem.check_consumer_name(text) IS
     'Raises WI422 unless the consumer name is 1 to 200 characters.';
 
+-- Who may use a consumer: callers acting in its tenant; services also the all-tenants ones.
+CREATE FUNCTION workitem.may_use_consumer(consumer_tenant text) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN consumer_tenant = workitem.current_tenant()
+        OR (consumer_tenant = '*' AND workitem.caller_is_service());
+COMMENT ON FUNCTION workitem.may_use_consumer(text) IS
+    'Whether the caller may use a consumer of this tenant (''*'': every tenant, services only).';
+
 -- A consumer by name, locked: the caller's tenant's, else (for services) the all-tenants one.
 CREATE FUNCTION workitem.lock_consumer(consumer text) RETURNS workitem.event_consumer
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c workitem.event_consumer;
-    service boolean := workitem.caller_is_service();  -- WI403 for a role naming another tenant
-    tenant text := workitem.current_tenant();
 BEGIN
+    PERFORM workitem.caller_is_service();  -- WI403 for a role naming a tenant not its own
     PERFORM workitem.check_consumer_name(consumer);
     SELECT * INTO c FROM workitem.event_consumer k
-     WHERE k.name = consumer AND (k.tenant_id = tenant OR (k.tenant_id = '*' AND service))
+     WHERE k.name = consumer AND workitem.may_use_consumer(k.tenant_id)
      ORDER BY k.tenant_id = '*'
      LIMIT 1
        FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'consumer % not found', consumer USING ERRCODE = 'WI404',
-            DETAIL = format('tenant %s', tenant),
+            DETAIL = format('tenant %s', workitem.current_tenant()),
             HINT = 'Create it with workitem_consumer_create.';
     END IF;
     RETURN c;
@@ -227,13 +234,13 @@ CREATE FUNCTION workitem.lock_batch(batch_id bigint) RETURNS workitem.event_cons
 AS $$
 DECLARE
     c workitem.event_consumer;
-    service boolean := workitem.caller_is_service();  -- WI403 for a role naming another tenant
 BEGIN
+    PERFORM workitem.caller_is_service();  -- WI403 for a role naming a tenant not its own
     IF batch_id IS NULL THEN
         PERFORM workitem.raise_invalid('batch_id is required');
     END IF;
     SELECT * INTO c FROM workitem.event_consumer k WHERE k.batch_id = lock_batch.batch_id FOR UPDATE;
-    IF NOT FOUND OR NOT (c.tenant_id = workitem.current_tenant() OR (c.tenant_id = '*' AND service)) THEN
+    IF NOT FOUND OR NOT workitem.may_use_consumer(c.tenant_id) THEN
         RAISE EXCEPTION 'batch % not found', batch_id USING ERRCODE = 'WI404',
             DETAIL = 'No open batch has this id in this tenant: it was finished, or its consumer '
                      'was rewound or dropped.',
@@ -479,7 +486,6 @@ CREATE FUNCTION workitem.event_lag_rows()
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    tenant text := workitem.current_tenant();
     service boolean := workitem.caller_is_service();
 BEGIN
     RETURN QUERY
@@ -491,7 +497,7 @@ BEGIN
                CASE WHEN b.events >= 100000 THEN 'far behind' ELSE 'ok' END
           FROM workitem.event_consumer c
                CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 100000) AS events) b
-         WHERE c.tenant_id = tenant OR (c.tenant_id = '*' AND service)
+         WHERE workitem.may_use_consumer(c.tenant_id)
          ORDER BY c.tenant_id, c.name;
     IF NOT service THEN
         RETURN;  -- slots carry every tenant's events
@@ -632,7 +638,8 @@ REVOKE ALL ON FUNCTION
     workitem.caller_is_service(), workitem.snapshot_for_window(), workitem.event_seq_high(),
     workitem.window_events(workitem.event_consumer, bigint, bigint, integer),
     workitem.open_window(bigint), workitem.close_window(bigint),
-    workitem.check_consumer_name(text), workitem.lock_consumer(text), workitem.lock_batch(bigint),
+    workitem.check_consumer_name(text), workitem.may_use_consumer(text),
+    workitem.lock_consumer(text), workitem.lock_batch(bigint),
     workitem.consumer_backlog(workitem.event_consumer, integer),
     workitem.events_after(pg_snapshot, text, integer), workitem.event_lag_rows(),
     workitem.event_consumers_horizon(), workitem.event_retention_horizon(timestamptz),

@@ -39,6 +39,7 @@ class Context {
 
     Client& client();
     bool as_json() const { return json; }
+    Format format() const { return json ? Format::json : Format::table; }
 
     int print(const Item& item);
     int print(const std::optional<Item>& item);
@@ -93,5 +94,7 @@ struct AssignmentFlags {
 void add_read_commands(CLI::App& app, Registry& registry);
 void add_lifecycle_commands(CLI::App& app, Registry& registry);
 void add_create_and_directory_commands(CLI::App& app, Registry& registry);
+void add_consumer_commands(CLI::App& app, Registry& registry);
+void add_admin_commands(CLI::App& app, Registry& registry);
 
 }  // namespace workitem::cli

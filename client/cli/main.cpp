@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
     add_create_and_directory_commands(app, registry);
     add_read_commands(app, registry);
     add_lifecycle_commands(app, registry);
+    add_consumer_commands(app, registry);
+    add_admin_commands(app, registry);
 
     try {
         app.parse(argc, argv);
@@ -75,8 +77,11 @@ int main(int argc, char** argv) {
         return code == 0 ? exit_ok : exit_usage;
     }
     try {
-        for (auto* subcommand : app.get_subcommands()) {
-            if (const Action* action = registry.find(subcommand)) return (*action)(context);
+        // The action of the innermost subcommand given (`consumer next` runs next's).
+        for (CLI::App* command = &app; command;) {
+            if (const Action* action = registry.find(command)) return (*action)(context);
+            const auto chosen = command->get_subcommands();
+            command = chosen.empty() ? nullptr : chosen.front();
         }
         return exit_usage;
     } catch (const workitem::Error& error) {

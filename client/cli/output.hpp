@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace workitem::cli {
@@ -26,10 +27,20 @@ nlohmann::json to_json(const Event& event);
 nlohmann::json to_json(const BatchResult& row);
 nlohmann::json to_json(const CreateManyResult& row);
 nlohmann::json to_json(const DirectoryUser& user);
+nlohmann::json to_json(const ConsumedEvent& event);
+nlohmann::json to_json(const EventLag& lag);
+nlohmann::json to_json(const TickResult& row);
 
 Table item_table(const std::vector<Item>& items);
 Table event_table(const std::vector<Event>& events);
 Table batch_table(const std::vector<BatchResult>& rows);
 Table create_many_table(const std::vector<CreateManyResult>& rows);
+Table consumed_event_table(const std::vector<ConsumedEvent>& events);
+Table lag_table(const std::vector<EventLag>& rows);
+Table tick_table(const std::vector<TickResult>& rows);
+
+// A few named values in this order: a one-row table, or a JSON object.
+using Fields = std::vector<std::pair<std::string, nlohmann::json>>;
+void print_fields(std::ostream& out, const Fields& fields, Format format);
 
 }  // namespace workitem::cli

@@ -35,6 +35,18 @@ std::string sql_for(std::string_view function, const std::string& args, Shape sh
             return fmt::format("SELECT * FROM {}({})", function, args);
         case Shape::value:
             return fmt::format("SELECT {}({}) AS value", function, args);
+        // One round trip for the batch and its events: the events function runs after the
+        // batch was taken in the same statement, and sees it. It is a set-returning function in
+        // a select list, so that the WHERE keeps it from being called without a batch (a
+        // function in FROM would be called with NULL, which it refuses).
+        case Shape::event_batch:
+            return fmt::format(
+                "SELECT b.batch_id, (s.e).* FROM {}({}) AS b(batch_id) LEFT JOIN LATERAL "
+                "(SELECT workitem_batch_events(b.batch_id) AS e WHERE b.batch_id IS NOT NULL) AS s "
+                "ON true ORDER BY (s.e).seq",
+                function, args);
+        case Shape::view:
+            return fmt::format("SELECT * FROM {}", function);
     }
     return {};
 }

@@ -15,7 +15,9 @@ enum class Shape {
     batch,        // one row per id: batch_id, ok, sqlstate, message and the item's columns
     create_many,  // as batch, with the element number
     rows,         // SELECT * FROM f(...)
-    value         // SELECT f(...) AS value
+    value,        // SELECT f(...) AS value
+    event_batch,  // the batch id f(...) returns, with its events (none: one row of NULLs)
+    view          // SELECT * FROM the view named (no arguments)
 };
 
 const CallText& call_text(std::string_view function,

@@ -227,6 +227,20 @@ bool Connection::wait_readable(Clock::time_point until) const {
     }
 }
 
+bool Connection::wait_for_notification(milliseconds timeout) {
+    const auto until = Clock::now() + timeout;
+    bool notified = false;
+    for (;;) {
+        // Notifications may already have arrived with an earlier answer.
+        while (PGnotify* notification = PQnotifies(connection_.get())) {
+            PQfreemem(notification);
+            notified = true;
+        }
+        if (notified || !wait_readable(until)) return notified;
+        if (!PQconsumeInput(connection_.get())) throw_lost(false);
+    }
+}
+
 void Connection::cancel_on_server() {
     std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel(PQgetCancel(connection_.get()),
                                                               &PQfreeCancel);

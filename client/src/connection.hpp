@@ -47,6 +47,10 @@ class Connection {
     ResultSet execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
                            std::chrono::milliseconds timeout);
 
+    // Waits up to `timeout` for a notification on a channel this connection LISTENs to, and
+    // takes every one that came; whether any did. Throws Error(connection_lost) if it dropped.
+    bool wait_for_notification(std::chrono::milliseconds timeout);
+
     // Cheap check before handing the connection out: still open, idle, and nothing arrived
     // while idle (a server that terminated the session sends a message and closes).
     bool usable() const;

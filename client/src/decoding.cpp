@@ -35,6 +35,11 @@ std::optional<ErrorKind> row_error(const Row& row, bool ok) {
 
 }  // namespace
 
+std::string single_value(const ResultSet& result) {
+    if (result.rows() != 1) unexpected("expected one value");
+    return Row(result, 0).text("value");
+}
+
 Item decode_item(const Row& row) {
     Item item;
     item.id = row.int64("id");

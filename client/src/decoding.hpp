@@ -10,6 +10,8 @@
 
 namespace workitem::detail {
 
+// The one value of Shape::value.
+std::string single_value(const ResultSet& result);
 Item decode_item(const Row& row);
 Item one_item(const ResultSet& result);
 std::vector<Item> items(const ResultSet& result);

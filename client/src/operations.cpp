@@ -2,56 +2,22 @@
 // sent again after a lost connection. Client and Tx decide how a statement is sent.
 #include <workitem/operations.hpp>
 
-#include "call_text.hpp"
+#include "call.hpp"
 #include "decoding.hpp"
 #include "parameters.hpp"
-#include "statement.hpp"
 
 #include <fmt/format.h>
-
-namespace workitem::detail {
-
-struct Dispatch {
-    static ResultSet run(Operations& operations, Statement& statement) {
-        return operations.run(statement);
-    }
-};
-
-}  // namespace workitem::detail
 
 namespace workitem {
 namespace {
 
+using detail::Arguments;
+using detail::call;
+using detail::p;
 using detail::Replay;
 using detail::ResultSet;
 using detail::Shape;
-
-struct Argument {
-    std::string_view name;
-    Parameter value;
-};
-using Arguments = std::vector<Argument>;
-
-ResultSet call(Operations& operations, std::string_view function, Shape shape, Replay replay,
-               const Arguments& arguments, bool idempotent_by_itself = false) {
-    std::vector<std::string_view> names;
-    std::vector<Parameter> values;
-    for (const auto& argument : arguments) {
-        names.push_back(argument.name);
-        values.push_back(argument.value);
-    }
-    detail::Statement statement{detail::call_text(function, names, shape, replay),
-                                std::move(values), idempotent_by_itself};
-    return detail::Dispatch::run(operations, statement);
-}
-
-template <class T>
-Parameter p(const T& value) {
-    return to_parameter(value);
-}
-Parameter p(const std::optional<std::string>& value) {
-    return value;
-}
+using detail::single_value;
 
 // The arguments an operation has besides the id(s), the actor, the expected version and the key.
 Arguments extras(const ActOptions&) {
@@ -151,11 +117,6 @@ Arguments filter_arguments(const ListFilter& f) {
             {"due_after", p(f.due_after)},
             {"min_priority", p(f.min_priority)},
             {"actor", p(f.actor)}};
-}
-
-std::string single_value(const ResultSet& result) {
-    if (result.rows() != 1) throw Error(ErrorKind::unexpected_result, "expected one value");
-    return detail::Row(result, 0).text("value");
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // retries) and Tx (calls inside the caller's transaction) both offer them.
 #pragma once
 
+#include <workitem/admin.hpp>
 #include <workitem/commands.hpp>
+#include <workitem/events.hpp>
 #include <workitem/types.hpp>
 
 #include <cstdint>
@@ -113,6 +115,33 @@ class Operations {
     // The directory.
     DirectoryUser put_user(const PutUserCommand& user);
     PutUsersResult put_users(const std::vector<PutUserCommand>& users, bool replace_all = false);
+
+    // Event consumers (workitem_service, workitem_admin). EventConsumer (event_consumer.hpp)
+    // loops over batches; these are the single steps. Returns whether it was created (false: it
+    // existed, so calling it at every start is fine).
+    bool consumer_create(const std::string& consumer, const ConsumerCreateOptions& options = {});
+    void consumer_drop(const std::string& consumer);
+    // The consumer's open batch, else a new one of events committed since; none: nothing new.
+    std::optional<EventBatch> next_batch(const std::string& consumer,
+                                         const NextBatchOptions& options = {});
+    // Marks the batch delivered; returns how many events it held.
+    int finish_batch(std::int64_t batch_id);
+    // Replays from a seq or a time (abandoning the open batch); returns the seq it starts from.
+    std::int64_t consumer_rewind(const std::string& consumer, const RewindTarget& target);
+    std::vector<EventLag> event_lag();
+
+    // Administration. Validators and strategies run with the extension owner's rights, so only
+    // a superuser may register them; flags and ticks are for workitem_service and _admin.
+    FeatureFlag set_flag(const std::string& name, bool enabled, const SetFlagOptions& options = {});
+    // validator: a function f(item workitem.item, operation text, actor text) RETURNS text.
+    CustomValidator register_validator(const std::string& validator,
+                                       const ValidatorScope& scope = {});
+    bool unregister_validator(std::int64_t id);  // whether it existed
+    // strategy: a function f(task_name text, workflow_id text, input jsonb, eligible text[])
+    // RETURNS text, registered (or replaced) under `name`.
+    CustomStrategy register_strategy(const std::string& name, const std::string& strategy);
+    // Does the timer's work once, acting on at most max_items items (and purged rows) per kind.
+    std::vector<TickResult> tick(int max_items = 1000);
 
   protected:
     friend struct detail::Dispatch;

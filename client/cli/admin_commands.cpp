@@ -1,0 +1,122 @@
+// set-flag, register-validator, unregister-validator, register-strategy, tick.
+#include "context.hpp"
+
+#include <iostream>
+
+namespace workitem::cli {
+namespace {
+
+void add_set_flag(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string name;
+        bool enabled{};
+        std::string tenant;
+        CLI::Option* tenant_option{};
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* command = app.add_subcommand(
+        "set-flag", "Switch a feature on or off, for the whole database or one tenant");
+    command->add_option("name", flags->name, "strategy.<name>, idempotency, custom_validators, ...")
+        ->required();
+    command->add_option("state", flags->enabled, "on or off")
+        ->required()
+        ->transform(CLI::IsMember(std::map<std::string, bool>{{"on", true}, {"off", false}}));
+    // Not --tenant: that global option says which tenant the call acts in.
+    flags->tenant_option =
+        command->add_option("--for-tenant", flags->tenant,
+                            "Only for this tenant (its setting wins over the database's)");
+    registry.on(command, [flags](Context& context) {
+        const auto flag = context.client().set_flag(
+            flags->name, flags->enabled, {.tenant = given(flags->tenant_option, flags->tenant)});
+        print_fields(std::cout,
+                     {{"tenant_id", flag.tenant_id},
+                      {"name", flag.name},
+                      {"enabled", flag.enabled ? "on" : "off"}},
+                     context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_validators(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string function;
+        ValidatorScope scope;
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* add = app.add_subcommand(
+        "register-validator",
+        "Register a custom validator f(item workitem.item, operation text, actor text) RETURNS "
+        "text (superusers only)");
+    add->add_option("function", flags->function, "The function's name")->required();
+    add->add_option("--task", flags->scope.task_name, "Only for this task (default: every task)");
+    add->add_option("--operation", flags->scope.operation,
+                    "Only for this operation (default: every operation on an item)");
+    add->add_option("--for-tenant", flags->scope.tenant,
+                    "Only in this tenant (default: every one)");
+    registry.on(add, [flags](Context& context) {
+        const auto validator = context.client().register_validator(flags->function, flags->scope);
+        print_fields(std::cout,
+                     {{"id", validator.id},
+                      {"tenant_id", validator.tenant_id},
+                      {"task_name", validator.task_name.value_or("*")},
+                      {"operation", validator.operation.value_or("*")},
+                      {"function", validator.function}},
+                     context.format());
+        return static_cast<int>(exit_ok);
+    });
+
+    auto id = std::make_shared<std::int64_t>();
+    auto* remove = app.add_subcommand(
+        "unregister-validator", "Remove a custom validator by the id register-validator gave");
+    remove->add_option("id", *id, "The validator's id")->required();
+    registry.on(remove, [id](Context& context) {
+        const bool existed = context.client().unregister_validator(*id);
+        print_fields(std::cout, {{"id", *id}, {"removed", existed}}, context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_register_strategy(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string name, function;
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* command = app.add_subcommand(
+        "register-strategy",
+        "Register (or replace) a custom distribution strategy f(task_name text, workflow_id "
+        "text, input jsonb, eligible text[]) RETURNS text (superusers only)");
+    command->add_option("name", flags->name, "The name assignments use")->required();
+    command->add_option("function", flags->function, "The function's name")->required();
+    registry.on(command, [flags](Context& context) {
+        const auto strategy = context.client().register_strategy(flags->name, flags->function);
+        print_fields(std::cout, {{"name", strategy.name}, {"function", strategy.function}},
+                     context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_tick(CLI::App& app, Registry& registry) {
+    auto max_items = std::make_shared<int>(1000);
+    auto* command = app.add_subcommand(
+        "tick",
+        "Do the timer's work once (activate, resume, expire, return leases, deadlines, purge), "
+        "as the background worker does every workitem.tick_interval");
+    command->add_option("--max-items", *max_items, "At most this many items per kind of action")
+        ->default_val(1000);
+    registry.on(command, [max_items](Context& context) {
+        const auto rows = context.client().tick(*max_items);
+        context.print_list(rows, tick_table(rows));
+        return static_cast<int>(exit_ok);
+    });
+}
+
+}  // namespace
+
+void add_admin_commands(CLI::App& app, Registry& registry) {
+    add_set_flag(app, registry);
+    add_validators(app, registry);
+    add_register_strategy(app, registry);
+    add_tick(app, registry);
+}
+
+}  // namespace workitem::cli

@@ -1,0 +1,71 @@
+// Reading a consumer's event batches in a loop: each batch is handed to a handler and finished
+// only when the handler returned, so a batch whose handler failed (or whose process died) is
+// delivered again. Between empty polls it waits, and optionally wakes up early on the NOTIFY
+// the extension can send at every commit that wrote events (docs/events.md, Wake-ups).
+#pragma once
+
+#include <workitem/client.hpp>
+#include <workitem/events.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+namespace workitem {
+
+namespace detail {
+class Listener;
+}
+
+struct EventConsumerOptions {
+    NextBatchOptions batch{};
+    // How long to wait after a poll that found nothing (docs/events.md: 100 ms to 1 s).
+    std::chrono::milliseconds idle_wait{500};
+    // Also LISTEN workitem_events on a connection of its own and poll as soon as a notification
+    // comes. Needs workitem_event_notify(true) (a superuser's switch) and a direct connection
+    // (LISTEN does not work through pgbouncer's transaction pooling); polling stays the fallback.
+    bool wake_on_notify{false};
+};
+
+using BatchHandler = std::function<void(const EventBatch&)>;
+using TransactionalBatchHandler = std::function<void(Tx&, const EventBatch&)>;
+
+class EventConsumer {
+  public:
+    // Reads the existing consumer `consumer` (see Operations::consumer_create) through `client`,
+    // which must outlive this object. Not thread-safe: one thread per EventConsumer.
+    EventConsumer(Client& client, std::string consumer, EventConsumerOptions options = {});
+    ~EventConsumer();
+    EventConsumer(const EventConsumer&) = delete;
+    EventConsumer& operator=(const EventConsumer&) = delete;
+
+    // Takes the next batch and, if there is one, calls handler(batch) and finishes the batch.
+    // Returns whether there was one. If the handler throws, the batch stays open, so the next
+    // call hands it out again, and the exception propagates (at-least-once).
+    bool handle_next(const BatchHandler& handler);
+
+    // The same in one transaction: the handler's writes through tx and the finish commit
+    // together, so the database's effects happen exactly once. A transient failure runs the
+    // handler again (Client::in_transaction), so keep effects outside the database out of it.
+    bool handle_next_in_transaction(const TransactionalBatchHandler& handler);
+
+    // Handles batches until stop is requested: back to back while there are events, and after
+    // an empty poll waits idle_wait (less when notified or stopped). An exception from the
+    // handler or the database ends the loop and propagates; the open batch comes again.
+    void run(const BatchHandler& handler, std::stop_token stop);
+
+    // Waits up to idle_wait; returns early on a notification (with wake_on_notify) or a stop.
+    void wait_for_events(const std::stop_token& stop = {});
+
+    const std::string& consumer() const { return consumer_; }
+
+  private:
+    Client& client_;
+    std::string consumer_;
+    EventConsumerOptions options_;
+    std::unique_ptr<detail::Listener> listener_;
+};
+
+}  // namespace workitem

@@ -1,0 +1,88 @@
+#include "event_decoding.hpp"
+
+#include <string>
+
+namespace workitem::detail {
+namespace {
+
+[[noreturn]] void unexpected(const std::string& what) {
+    throw Error(ErrorKind::unexpected_result, what);
+}
+
+nlohmann::json payload_of(const Row& row) {
+    try {
+        return nlohmann::json::parse(row.text("payload"));
+    } catch (const nlohmann::json::exception& error) {
+        unexpected(std::string("an event payload is not JSON: ") + error.what());
+    }
+}
+
+ConsumedEvent decode_event(const Row& row) {
+    return ConsumedEvent{.seq = row.int64("seq"),
+                         .id = row.text("id"),
+                         .tenant_id = row.text("tenant_id"),
+                         .item_id = row.int64("aggregateid"),
+                         .item_version = row.int64("aggregate_version"),
+                         .type = row.text("type"),
+                         .operation = row.text("operation"),
+                         .actor = row.text("actor"),
+                         .reason = row.optional_text("reason"),
+                         .payload = payload_of(row),
+                         .idempotency_key = row.optional_text("idempotency_key"),
+                         .trace_context = row.optional_text("trace_context"),
+                         .occurred_at = row.timestamp("occurred_at")};
+}
+
+// float8 and numeric columns, which Row does not read: lag is their only user.
+std::optional<double> optional_double(const Row& row, const char* column) {
+    const auto text = row.optional_text(column);
+    if (!text) return std::nullopt;
+    try {
+        return std::stod(*text);
+    } catch (const std::exception&) {
+        unexpected(std::string("column ") + column + " is not a number: " + *text);
+    }
+}
+
+std::optional<bool> optional_boolean(const Row& row, const char* column) {
+    if (row.is_null(column)) return std::nullopt;
+    return row.boolean(column);
+}
+
+}  // namespace
+
+std::optional<EventBatch> event_batch(const ResultSet& result) {
+    if (result.rows() == 0) unexpected("next_batch answered no row");
+    const auto id = Row(result, 0).optional_int64("batch_id");
+    if (!id) return std::nullopt;
+    EventBatch batch{.id = *id};
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        if (!row.is_null("seq")) batch.events.push_back(decode_event(row));
+    }
+    return batch;
+}
+
+std::vector<EventLag> event_lag_rows(const ResultSet& result) {
+    std::vector<EventLag> rows;
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        // numeric: whole bytes, so an integer in practice
+        const auto wal_bytes = optional_double(row, "wal_bytes_behind");
+        rows.push_back(EventLag{
+            .kind = row.text("kind"),
+            .name = row.text("name"),
+            .tenant_id = row.text("tenant_id"),
+            .events_behind = row.optional_int64("events_behind"),
+            .seconds_behind = optional_double(row, "seconds_behind"),
+            .wal_bytes_behind =
+                wal_bytes ? std::optional(static_cast<std::int64_t>(*wal_bytes)) : std::nullopt,
+            .open_batch = row.optional_int64("open_batch"),
+            .last_finished_at = row.optional_timestamp("last_finished_at"),
+            .active = optional_boolean(row, "active"),
+            .status = row.optional_text("status")});
+    }
+    return rows;
+}
+
+}  // namespace workitem::detail

@@ -10,6 +10,7 @@
 
 #include "workitem/core/assignment.hpp"
 #include "workitem/core/decide.hpp"
+#include "workitem/core/labels.hpp"
 
 namespace workitem::core {
 
@@ -124,14 +125,11 @@ Result<DeadlineWhen> read_when(std::size_t index, const json& entry) {
 }  // namespace
 
 std::string_view to_string(DeadlineAction action) {
-    return action_names[static_cast<std::size_t>(action)];
+    return label_of(action_names, action);
 }
 
 std::optional<DeadlineAction> parse_deadline_action(std::string_view name) {
-    for (std::size_t i = 0; i < action_names.size(); ++i) {
-        if (action_names[i] == name) return static_cast<DeadlineAction>(i);
-    }
-    return std::nullopt;
+    return enum_of<DeadlineAction>(action_names, name);
 }
 
 Result<std::vector<DeadlineWhen>> read_deadlines(std::string_view text, const Limits& limits) {

@@ -1144,8 +1144,8 @@ COMMENT ON FUNCTION @extschema@.workitem_heartbeat_batch(bigint[], text, integer
 $$workitem_heartbeat on every item in ids (distinct, at most workitem.max_batch_size), one result row
 per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
 workitem_heartbeat would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
+in id order. No expected versions and no idempotency key: a heartbeat only extends a lease, so
+sending it again is harmless.$$;
 
 CREATE FUNCTION @extschema@.workitem_update(
     id bigint,

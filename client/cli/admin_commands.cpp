@@ -28,11 +28,10 @@ void add_set_flag(CLI::App& app, Registry& registry) {
     registry.on(command, [flags](Context& context) {
         const auto flag = context.client().set_flag(
             flags->name, flags->enabled, {.tenant = given(flags->tenant_option, flags->tenant)});
-        print_fields(std::cout,
-                     {{"tenant_id", flag.tenant_id},
-                      {"name", flag.name},
-                      {"enabled", flag.enabled ? "on" : "off"}},
-                     context.format());
+        print_fields(
+            std::cout,
+            {{"tenant_id", flag.tenant_id}, {"name", flag.name}, {"enabled", flag.enabled}},
+            context.format());
         return static_cast<int>(exit_ok);
     });
 }

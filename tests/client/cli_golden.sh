@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Golden-output test of the workitem CLI: runs every line of golden/commands.txt against a fresh
 # database (so ids are always the same) and compares what it printed, and its exit codes, with
-# golden/expected.txt. Timestamps are replaced by <time>.
+# golden/expected.txt. Timestamps are replaced by <time>, event ids by <uuid>.
 #   cli_golden.sh <workitem binary> <golden dir> [--update]
 set -uo pipefail
 cli=$1
@@ -23,7 +23,8 @@ while IFS= read -r line; do
   eval "\"$cli\" $line" 2>&1
   echo "[exit $?]"
 done <"$golden/commands.txt" |
-  sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/<time>/g' >"$actual"
+  sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|\+00:00)/<time>/g' \
+        -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<uuid>/g' >"$actual"
 
 if [ "$update" = "--update" ]; then
   cp "$actual" "$golden/expected.txt"

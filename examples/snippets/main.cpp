@@ -9,5 +9,7 @@ int main(int argc, char** argv) {
     branch_on_errors(client);
     co_commit_with_application_sql(client);
     work_in_batches(client);
+    consume_events(client);
+    administer(client);
     std::cout << "every snippet ran\n";
 }

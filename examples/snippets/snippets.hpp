@@ -10,3 +10,5 @@ void walk_the_lifecycle(workitem::Client& client);
 void branch_on_errors(workitem::Client& client);
 void co_commit_with_application_sql(workitem::Client& client);
 void work_in_batches(workitem::Client& client);
+void consume_events(workitem::Client& client);
+void administer(workitem::Client& client);

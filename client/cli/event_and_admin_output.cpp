@@ -37,22 +37,6 @@ std::string cell(const json& value) {
 
 }  // namespace
 
-json to_json(const ConsumedEvent& event) {
-    return json{{"seq", event.seq},
-                {"id", event.id},
-                {"tenant_id", event.tenant_id},
-                {"item_id", event.item_id},
-                {"item_version", event.item_version},
-                {"type", event.type},
-                {"operation", event.operation},
-                {"actor", event.actor},
-                {"reason", value_or_null(event.reason)},
-                {"payload", event.payload},
-                {"idempotency_key", value_or_null(event.idempotency_key)},
-                {"trace_context", value_or_null(event.trace_context)},
-                {"occurred_at", format_timestamp(event.occurred_at)}};
-}
-
 json to_json(const EventLag& lag) {
     const std::optional<std::string> finished =
         lag.last_finished_at ? std::optional(format_timestamp(*lag.last_finished_at))

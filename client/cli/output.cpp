@@ -84,18 +84,37 @@ json to_json(const Item& item) {
                 {"completed_at", time_or_null(item.completed_at)}};
 }
 
-json to_json(const Event& event) {
+// History events keep their payload as text; consumed events have it parsed already.
+json payload_json(const std::string& payload) {
+    return json::parse(payload);
+}
+const json& payload_json(const json& payload) {
+    return payload;
+}
+
+template <class AnyEvent>
+json event_json(const AnyEvent& event) {
     return json{{"seq", event.seq},
                 {"id", event.id},
+                {"tenant_id", event.tenant_id},
                 {"item_id", event.item_id},
                 {"item_version", event.item_version},
                 {"type", event.type},
                 {"operation", event.operation},
                 {"actor", event.actor},
                 {"reason", value_or_null(event.reason)},
-                {"payload", json::parse(event.payload)},
+                {"payload", payload_json(event.payload)},
                 {"idempotency_key", value_or_null(event.idempotency_key)},
+                {"trace_context", value_or_null(event.trace_context)},
                 {"occurred_at", format_timestamp(event.occurred_at)}};
+}
+
+json to_json(const Event& event) {
+    return event_json(event);
+}
+
+json to_json(const ConsumedEvent& event) {
+    return event_json(event);
 }
 
 json to_json(const BatchResult& row) {

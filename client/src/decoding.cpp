@@ -89,24 +89,25 @@ std::vector<Item> items(const ResultSet& result) {
     return list;
 }
 
+Event decode_event(const Row& row) {
+    return Event{.seq = row.int64("seq"),
+                 .id = row.text("id"),
+                 .tenant_id = row.text("tenant_id"),
+                 .item_id = row.int64("aggregateid"),
+                 .item_version = row.int64("aggregate_version"),
+                 .type = row.text("type"),
+                 .operation = row.text("operation"),
+                 .actor = row.text("actor"),
+                 .reason = row.optional_text("reason"),
+                 .payload = row.text("payload"),
+                 .idempotency_key = row.optional_text("idempotency_key"),
+                 .trace_context = row.optional_text("trace_context"),
+                 .occurred_at = row.timestamp("occurred_at")};
+}
+
 std::vector<Event> events(const ResultSet& result) {
     std::vector<Event> list;
-    for (int i = 0; i < result.rows(); ++i) {
-        const Row row(result, i);
-        list.push_back(Event{.seq = row.int64("seq"),
-                             .id = row.text("id"),
-                             .tenant_id = row.text("tenant_id"),
-                             .item_id = row.int64("aggregateid"),
-                             .item_version = row.int64("aggregate_version"),
-                             .type = row.text("type"),
-                             .operation = row.text("operation"),
-                             .actor = row.text("actor"),
-                             .reason = row.optional_text("reason"),
-                             .payload = row.text("payload"),
-                             .idempotency_key = row.optional_text("idempotency_key"),
-                             .trace_context = row.optional_text("trace_context"),
-                             .occurred_at = row.timestamp("occurred_at")});
-    }
+    for (int i = 0; i < result.rows(); ++i) list.push_back(decode_event(Row(result, i)));
     return list;
 }
 

@@ -15,6 +15,8 @@ std::string single_value(const ResultSet& result);
 Item decode_item(const Row& row);
 Item one_item(const ResultSet& result);
 std::vector<Item> items(const ResultSet& result);
+// A row of workitem.event (history, consumer batches).
+Event decode_event(const Row& row);
 std::vector<Event> events(const ResultSet& result);
 std::vector<BatchResult> batch_results(const ResultSet& result);
 std::vector<CreateManyResult> create_many_results(const ResultSet& result);

@@ -1,5 +1,7 @@
 #include "event_decoding.hpp"
 
+#include "decoding.hpp"
+
 #include <string>
 
 namespace workitem::detail {
@@ -9,28 +11,28 @@ namespace {
     throw Error(ErrorKind::unexpected_result, what);
 }
 
-nlohmann::json payload_of(const Row& row) {
+// The event as history decodes it, with its payload parsed.
+ConsumedEvent decode_consumed_event(const Row& row) {
+    Event event = decode_event(row);
+    nlohmann::json payload;
     try {
-        return nlohmann::json::parse(row.text("payload"));
+        payload = nlohmann::json::parse(event.payload);
     } catch (const nlohmann::json::exception& error) {
         unexpected(std::string("an event payload is not JSON: ") + error.what());
     }
-}
-
-ConsumedEvent decode_event(const Row& row) {
-    return ConsumedEvent{.seq = row.int64("seq"),
-                         .id = row.text("id"),
-                         .tenant_id = row.text("tenant_id"),
-                         .item_id = row.int64("aggregateid"),
-                         .item_version = row.int64("aggregate_version"),
-                         .type = row.text("type"),
-                         .operation = row.text("operation"),
-                         .actor = row.text("actor"),
-                         .reason = row.optional_text("reason"),
-                         .payload = payload_of(row),
-                         .idempotency_key = row.optional_text("idempotency_key"),
-                         .trace_context = row.optional_text("trace_context"),
-                         .occurred_at = row.timestamp("occurred_at")};
+    return ConsumedEvent{.seq = event.seq,
+                         .id = std::move(event.id),
+                         .tenant_id = std::move(event.tenant_id),
+                         .item_id = event.item_id,
+                         .item_version = event.item_version,
+                         .type = std::move(event.type),
+                         .operation = std::move(event.operation),
+                         .actor = std::move(event.actor),
+                         .reason = std::move(event.reason),
+                         .payload = std::move(payload),
+                         .idempotency_key = std::move(event.idempotency_key),
+                         .trace_context = std::move(event.trace_context),
+                         .occurred_at = event.occurred_at};
 }
 
 // float8 and numeric columns, which Row does not read: lag is their only user.
@@ -58,7 +60,7 @@ std::optional<EventBatch> event_batch(const ResultSet& result) {
     EventBatch batch{.id = *id};
     for (int i = 0; i < result.rows(); ++i) {
         const Row row(result, i);
-        if (!row.is_null("seq")) batch.events.push_back(decode_event(row));
+        if (!row.is_null("seq")) batch.events.push_back(decode_consumed_event(row));
     }
     return batch;
 }

@@ -86,8 +86,11 @@ extern "C" Datum workitem_tick(PG_FUNCTION_ARGS) {
     TimerCounts counts{};
     spi::connect();
     int budget = max_items;
+    // One transaction holds every row it takes until it commits, so smaller batches would not
+    // free any sooner - and each later batch would walk the index entries of the rows this
+    // transaction already moved on (still there, dead only to it). One query per action.
     for (int a = 0; a < static_cast<int>(TimerAction::count) && budget > 0; ++a) {
-        budget -= run_timer_action(static_cast<TimerAction>(a), timer_batch_size(), budget, counts);
+        budget -= run_timer_action(static_cast<TimerAction>(a), budget, budget, counts);
     }
     run_retention(max_items, counts);
     record_tick(counts);

@@ -25,8 +25,10 @@ SELECT count(*) AS keys_left FROM workitem.idempotency_key WHERE key = 'cancel-o
 RESET workitem.test_clock_offset;
 
 -- An old monthly partition is dropped whole once all of it is past the event retention. (In one
--- transaction, so the background worker, which would drop it too, never sees it.)
+-- transaction holding the event table's lock, so the running background worker, which would drop
+-- it too, neither sees it nor holds the lock the tick needs at that moment.)
 BEGIN;
+LOCK TABLE workitem.event IN ACCESS EXCLUSIVE MODE;
 CREATE TABLE workitem.event_202001 PARTITION OF workitem.event
     FOR VALUES FROM ('2020-01-01 00:00+00') TO ('2020-02-01 00:00+00');
 SELECT action, done FROM workitem_tick() WHERE action = 'purge.event_partitions';
@@ -36,7 +38,10 @@ SELECT to_regclass('workitem.event_202001') AS old_partition;
 -- The partitions made by CREATE EXTENSION belong to it: they leave it first, and the ones for
 -- this month and the next two are made again (no longer part of the extension).
 SET workitem.test_clock_offset = '800d';
+BEGIN;
+LOCK TABLE workitem.event IN ACCESS EXCLUSIVE MODE;
 SELECT action, done >= 3 AS dropped FROM workitem_tick() WHERE action = 'purge.event_partitions';
+COMMIT;
 RESET workitem.test_clock_offset;
 SELECT count(*) AS partitions_ahead FROM generate_series(0, 2) AS g
  WHERE to_regclass(format('workitem.event_%s', to_char(now() + g * interval '1 month', 'YYYYMM'))) IS NOT NULL;

@@ -13,7 +13,8 @@ void finish() {
 uint64 execute(Statement& statement, const Datum* values, const char* nulls, long row_limit) {
     if (statement.plan == nullptr) {
         SPIPlanPtr plan =
-            SPI_prepare(statement.sql, statement.parameter_count, statement.parameter_types);
+            SPI_prepare_cursor(statement.sql, statement.parameter_count, statement.parameter_types,
+                               statement.generic_plan ? CURSOR_OPT_GENERIC_PLAN : 0);
         if (plan == nullptr) {
             elog(ERROR, "workitem: could not prepare statement: %s",
                  SPI_result_code_string(SPI_result));

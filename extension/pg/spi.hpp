@@ -13,6 +13,9 @@ struct Statement {
     int parameter_count;
     Oid parameter_types[max_parameters];
     SPIPlanPtr plan;  // prepared on first use, kept for the backend's life
+    // Always the generic plan: for statements whose custom plans the plan cache would otherwise
+    // keep choosing, planning them again at every execution.
+    bool generic_plan = false;
 };
 
 // Connects to SPI for the duration of a scope-less glue function (finish() before returning).

@@ -17,6 +17,7 @@
 #include "batch_results.hpp"
 #include "item_update.hpp"
 #include "settings.hpp"
+#include "claim_next_query.hpp"
 #include "spi.hpp"
 
 namespace workitem::pg {
@@ -29,39 +30,6 @@ spi::Statement lock_item{
     3,
     {INT8OID, TEXTOID, TEXTOID},
     nullptr};
-
-// The best offered item for the actor: priority, then due date, then age (domain.md §2).
-// Locked rows are skipped, never waited for, so workers never queue behind each other.
-// The actor and its directory groups, as 'u:<user>' / 'g:<group>' (an InitPlan: once per query).
-#define WORKITEM_ACTOR_PRINCIPALS                                   \
-    "(SELECT ARRAY['u:' || $3] || ARRAY(SELECT 'g:' || m.group_id " \
-    "  FROM workitem.group_member m WHERE m.tenant_id = $2 AND m.user_id = $3))"
-
-// The best offered item for the actor: priority, then due date, then age (domain.md §2).
-// Locked rows are skipped, never waited for, so workers never queue behind each other. Only the
-// id: with many workers the scan passes over rows the others hold, and whatever the select list
-// computes is computed for each of them; the chosen row is then read with lock_item (the lock is
-// already ours: taking it again writes nothing).
-#define WORKITEM_CLAIM_NEXT_QUERY(QUEUE_FILTER)                    \
-    "SELECT i.id FROM workitem.item i "                            \
-    "WHERE i.tenant_id = $2 AND i.state = 'offered' " QUEUE_FILTER \
-    "  AND ($5::text IS NULL OR i.task_name = $5) "                \
-    "  AND i.candidates && " WORKITEM_ACTOR_PRINCIPALS             \
-    "  AND NOT (i.excluded && " WORKITEM_ACTOR_PRINCIPALS          \
-    ") "                                                           \
-    "  AND (i.expires_at IS NULL OR i.expires_at > now()) "        \
-    "  AND i.id <> ALL ($1) "                                      \
-    "ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id ASC " \
-    "LIMIT 1 FOR UPDATE OF i SKIP LOCKED"
-
-spi::Statement next_in_queue{WORKITEM_CLAIM_NEXT_QUERY("AND i.queue = $4"),
-                             5,
-                             {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
-                             nullptr};
-spi::Statement next_in_any_queue{WORKITEM_CLAIM_NEXT_QUERY("AND $4::text IS NULL"),
-                                 5,
-                                 {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
-                                 nullptr};
 
 spi::Statement lock_items{
     "SELECT " WORKITEM_ITEM_SELECT_LIST
@@ -86,8 +54,13 @@ spi::Statement replay_items{
     {JSONBOID},
     nullptr};
 
-// How many refused candidates claim_next passes over before it reports nothing.
-constexpr int claim_next_attempts = 16;
+// claim_next takes the best few items the actor may take and locks the first one no other worker
+// holds; when every one is held (or the core refuses the one it got), it passes over them and
+// looks again, for more, this many times before it reports nothing. Few at first: each costs a
+// row read twice, and without contention the first is taken.
+constexpr int claim_next_first_candidates = 4;
+constexpr int claim_next_more_candidates = 16;
+constexpr int claim_next_rounds = 16;
 
 core::Command to_command(const TransitionCall& call) {
     core::Command command;
@@ -303,23 +276,52 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         spi::finish();
         return;
     }
-    Datum refused[claim_next_attempts];
-    int refused_count = 0;
-    while (refused_count < claim_next_attempts) {
-        Datum args[5] = {
-            PointerGetDatum(construct_array(refused, refused_count, INT8OID, sizeof(int64),
+    // The actor and its directory groups ('u:<actor>', 'g:<group>'), read once per call.
+    const Datum tenant_text = CStringGetTextDatum(tenant);
+    const Datum actor_text = CStringGetTextDatum(call.actor);
+    const Datum principal_args[2] = {tenant_text, actor_text};
+    spi::execute(actor_principals_statement(), principal_args, nullptr, 1);
+    bool is_null = false;
+    const Datum principals = spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null);
+
+    // Items passed over: held by other workers when we looked, or refused by the core.
+    int passed_count = 0;
+    int passed_capacity = claim_next_more_candidates;
+    Datum* passed = static_cast<Datum*>(palloc(sizeof(Datum) * passed_capacity));
+    const auto pass_over = [&](Datum id) {
+        if (passed_count == passed_capacity) {
+            passed_capacity *= 2;
+            passed = static_cast<Datum*>(repalloc(passed, sizeof(Datum) * passed_capacity));
+        }
+        passed[passed_count++] = id;
+    };
+    for (int round = 0; round < claim_next_rounds; ++round) {
+        Datum find_args[6] = {
+            PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
                                             FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
-            CStringGetTextDatum(tenant), CStringGetTextDatum(call.actor),
+            tenant_text,
+            principals,
+            task_name ? CStringGetTextDatum(task_name) : Datum(0),
             queue ? CStringGetTextDatum(queue) : Datum(0),
-            task_name ? CStringGetTextDatum(task_name) : Datum(0)};
-        const char nulls[6] = {' ', ' ', ' ', queue ? ' ' : 'n', task_name ? ' ' : 'n', '\0'};
-        spi::Statement& query = queue ? next_in_queue : next_in_any_queue;
-        if (spi::execute(query, args, nulls, 1) == 0) break;
-        bool is_null = false;
+            Int32GetDatum(round == 0 ? claim_next_first_candidates : claim_next_more_candidates)};
+        const char nulls[7] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n', ' ', '\0'};
+        spi::execute(best_offered_statement(queue != nullptr), find_args, nulls, 1);
+        const Datum candidates = spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null);
+        Datum* candidate_ids = nullptr;
+        int candidate_count = 0;
+        deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+                          TYPALIGN_DOUBLE, &candidate_ids, nullptr, &candidate_count);
+        if (candidate_count == 0) break;  // nothing the actor may take
+
+        const Datum lock_args[3] = {candidates, tenant_text, principals};
+        if (spi::execute(lock_first_free_statement(), lock_args, nullptr, 1) == 0) {
+            for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
+            continue;
+        }
         const Datum chosen =
             SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
-        Datum lock_args[3] = {chosen, args[1], args[2]};
-        if (spi::execute(lock_item, lock_args, nullptr, 1) == 0) break;  // cannot happen: ours
+        const Datum lock_item_args[3] = {chosen, tenant_text, actor_text};
+        if (spi::execute(lock_item, lock_item_args, nullptr, 1) == 0) break;  // ours: cannot be
 
         const ItemRow row = read_item_row(0);
         TransitionCall claim = call;
@@ -327,7 +329,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         // The query found it eligible; the core has the last word (constraints, time).
         const Verdict verdict = judge(tenant, claim, row, now);
         if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
-            refused[refused_count++] = Int64GetDatum(row.id);
+            pass_over(chosen);
             continue;
         }
         const Datum item = write(claim, row.id, verdict.change);

@@ -107,11 +107,22 @@ COMMENT ON TABLE workitem.item IS
 -- second item (domain.md §2). One index for both (NULL step_refs never conflict), so a
 -- transition, which inserts into every index, pays for one.
 CREATE UNIQUE INDEX item_workflow_step_key ON workitem.item (tenant_id, workflow_id, step_ref);
--- claim_next within a queue, and across queues: priority, then due date, then age.
+-- Offered items of a queue, best first (lists and worklists of a queue).
 CREATE INDEX item_offered_by_queue ON workitem.item
     (tenant_id, queue, priority DESC, due_at ASC NULLS LAST, id) WHERE state = 'offered';
-CREATE INDEX item_offered ON workitem.item
-    (tenant_id, priority DESC, due_at ASC NULLS LAST, id) WHERE state = 'offered';
+-- claim_next takes the best items of each principal of the actor (the user and each of their
+-- groups), across queues or in one, and of the items offered to several principals, so a user
+-- eligible for few items of a large backlog never passes over the items offered to others. Only
+-- entering 'offered' (create, release, re-offer) inserts into these; claim and complete never do.
+CREATE INDEX item_offered_to_one ON workitem.item
+    (tenant_id, (candidates[1]), priority DESC, due_at ASC NULLS LAST, id)
+    WHERE state = 'offered' AND cardinality(candidates) = 1;
+CREATE INDEX item_offered_to_one_in_queue ON workitem.item
+    (tenant_id, queue, (candidates[1]), priority DESC, due_at ASC NULLS LAST, id)
+    WHERE state = 'offered' AND cardinality(candidates) = 1;
+CREATE INDEX item_offered_to_several ON workitem.item
+    (tenant_id, priority DESC, due_at ASC NULLS LAST, id)
+    WHERE state = 'offered' AND cardinality(candidates) > 1;
 -- What a user holds (worklists, capacity).
 CREATE INDEX item_held_by_owner ON workitem.item (tenant_id, owner)
     WHERE owner IS NOT NULL AND state IN ('allocated', 'started', 'suspended');

@@ -1,0 +1,50 @@
+-- claim_next across queues: one index scan per principal of the actor (the user and each group)
+-- merged with one over items offered to several principals, best first. Every kind of offer is
+-- found, in priority / due date / age order, and nothing offered to others is taken.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS workitem CASCADE;
+CREATE EXTENSION workitem;
+RESET client_min_messages;
+\set SHOW_CONTEXT never
+SELECT user_id FROM workitem_put_user('ann', '{red,blue}');
+SELECT user_id FROM workitem_put_user('bob', '{red}');
+
+-- Offers to one group, to ann herself, to several principals, to others, with ann excluded.
+CREATE TEMP TABLE offer (label text, id bigint);
+INSERT INTO offer SELECT 'red p1', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["red"]}}', priority => 1);
+INSERT INTO offer SELECT 'blue p5', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["blue"]}}', priority => 5);
+INSERT INTO offer SELECT 'ann p3', id FROM workitem_create('wf', 'T', '{"potential_owners": {"users": ["ann"]}}', priority => 3);
+INSERT INTO offer SELECT 'green+blue p4', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["green", "blue"]}}', priority => 4);
+INSERT INTO offer SELECT 'green p9', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["green"]}}', priority => 9);
+INSERT INTO offer SELECT 'bob+carl p8', id FROM workitem_create('wf', 'T', '{"potential_owners": {"users": ["bob", "carl"]}}', priority => 8);
+INSERT INTO offer SELECT 'red, ann excluded, p7', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["red"]}, "excluded_owners": {"users": ["ann"]}}', priority => 7);
+INSERT INTO offer SELECT 'blue p5, due', id FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["blue"]}}', priority => 5, due_at => '2030-01-01');
+INSERT INTO offer SELECT 'red p1, other task', id FROM workitem_create('wf', 'Other', '{"potential_owners": {"groups": ["red"]}}', priority => 1);
+
+-- Ann takes hers best first, from every arm of the merge; then nothing is left for her.
+CREATE TEMP TABLE taken (turn serial, label text);
+DO $$
+BEGIN
+    FOR turn IN 1 .. 6 LOOP
+        INSERT INTO taken (label)
+        SELECT coalesce((SELECT o.label FROM workitem_claim_next('ann', task_name => 'T') AS c
+                           JOIN offer o ON o.id = c.id), '(nothing)');
+    END LOOP;
+END;
+$$;
+SELECT turn, label FROM taken ORDER BY turn;
+-- What was offered to others is still offered.
+SELECT o.label, i.state FROM offer o JOIN workitem.item i ON i.id = o.id
+ WHERE i.state = 'offered' ORDER BY o.label;
+
+-- A user in more groups than one merge covers is served by a scan in priority order.
+SELECT count(*) AS users FROM workitem_put_user('many', ARRAY(SELECT 'g' || n FROM generate_series(1, 80) AS n));
+SELECT id AS g80_item FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["g80"]}}', priority => 2) \gset
+SELECT id AS g3_item FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["g3"]}}', priority => 6) \gset
+SELECT id = :g3_item AS best_first FROM workitem_claim_next('many');
+SELECT id = :g80_item AS then_the_other FROM workitem_claim_next('many');
+
+-- A queue is scanned through its own index, whatever the principals.
+SELECT id AS queued FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["red"]}}', queue => 'q1') \gset
+SELECT count(*) AS bob_elsewhere FROM workitem_claim_next('bob', queue => 'q2');
+SELECT id = :queued AS bob_in_q1 FROM workitem_claim_next('bob', queue => 'q1');

@@ -625,15 +625,35 @@ BEGIN
     END IF;
     principals := workitem.principals_of(tenant, actor);
     PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
+    -- Like claim_next: the best page of each principal's own offers, of the offers to several
+    -- principals, and of what the actor holds, merged; never a scan past offers to others.
     RETURN QUERY
-        SELECT i.* FROM workitem.item i
-         WHERE i.tenant_id = tenant
-           AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
-           AND ((i.state = 'offered' AND i.candidates && principals
-                 AND NOT i.excluded && principals
-                 AND (i.expires_at IS NULL OR i.expires_at > now()))
-                OR (i.owner = actor AND i.state IN ('allocated', 'started', 'suspended')))
-         ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
+        SELECT w.* FROM (
+            SELECT o.* FROM unnest(principals) AS p(principal)
+            CROSS JOIN LATERAL (
+                SELECT i.* FROM workitem.item i
+                 WHERE i.tenant_id = tenant AND i.state = 'offered'
+                   AND cardinality(i.candidates) = 1 AND i.candidates[1] = p.principal
+                   AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
+                   AND NOT i.excluded && principals
+                   AND (i.expires_at IS NULL OR i.expires_at > now())
+                 ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
+                 LIMIT page_size) AS o
+            UNION ALL
+            (SELECT i.* FROM workitem.item i
+              WHERE i.tenant_id = tenant AND i.state = 'offered'
+                AND cardinality(i.candidates) > 1 AND i.candidates && principals
+                AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
+                AND NOT i.excluded && principals
+                AND (i.expires_at IS NULL OR i.expires_at > now())
+              ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
+              LIMIT page_size)
+            UNION ALL
+            SELECT i.* FROM workitem.item i
+             WHERE i.tenant_id = tenant AND i.owner = actor
+               AND i.state IN ('allocated', 'started', 'suspended')
+               AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)) AS w
+         ORDER BY w.priority DESC, w.due_at ASC NULLS LAST, w.id
          LIMIT page_size;
 END;
 $$;

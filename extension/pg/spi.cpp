@@ -29,15 +29,14 @@ uint64 execute(Statement& statement, const Datum* values, const char* nulls, lon
 }
 
 Datum first_column(uint64 row, bool* is_null) {
-    Datum value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 1, is_null);
-    if (*is_null) return value;
-    // Copy into the memory context that was current before SPI_connect: it outlives SPI_finish.
-    return SPI_datumTransfer(value, false, -1);
+    return first_column_of(SPI_tuptable->vals[row], 1, is_null);
 }
 
 Datum first_column_of(HeapTuple tuple, int number, bool* is_null) {
     Datum value = SPI_getbinval(tuple, SPI_tuptable->tupdesc, number, is_null);
     if (*is_null) return value;
+    // Copied (as its type says: by value, fixed or variable length) into the memory context that
+    // was current before SPI_connect, which outlives SPI_finish.
     Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, number - 1);
     return SPI_datumTransfer(value, attribute->attbyval, attribute->attlen);
 }

@@ -71,17 +71,6 @@ ALTER TABLE workitem.timer_failure FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.timer_stats ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.timer_stats FORCE ROW LEVEL SECURITY;
 
--- The hook for event delivery (issue 7): events older than the returned time may be dropped.
--- Until consumer cursors exist the rule is the retention period alone; then this returns the
--- earlier of the horizon and the oldest event some consumer has not yet passed.
-CREATE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
-    RETURNS timestamptz
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
-    RETURN retention_horizon;
-COMMENT ON FUNCTION workitem.event_retention_horizon(timestamptz) IS
-    'The time before which events may be dropped, given now() - workitem.event_retention: today '
-    'that time itself; with consumer cursors, no later than the oldest event a consumer still needs.';
-
 CREATE FUNCTION workitem.drop_event_partition(partition oid) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -134,8 +123,10 @@ CREATE VIEW workitem.timer_failures AS
 COMMENT ON VIEW workitem.timer_failures IS
     'Items of the current tenant on which a timer action failed and waits to be retried.';
 
-REVOKE ALL ON FUNCTION workitem.next_deadline_at(jsonb), workitem.event_retention_horizon(timestamptz),
-                       workitem.drop_event_partition(oid), @extschema@.workitem_tick(integer)
+-- workitem.event_retention_horizon(), which the retention consults, comes with the event
+-- consumers (parts/30-events.sql): nothing before the oldest event a consumer still needs goes.
+REVOKE ALL ON FUNCTION workitem.next_deadline_at(jsonb), workitem.drop_event_partition(oid),
+                       @extschema@.workitem_tick(integer)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.workitem_tick(integer) TO workitem_service, workitem_admin;
 GRANT SELECT ON workitem.timer_status, workitem.timer_failures TO workitem_service, workitem_admin;

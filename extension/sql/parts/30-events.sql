@@ -545,9 +545,9 @@ COMMENT ON FUNCTION workitem.event_consumers_horizon() IS
     'The oldest occurred_at an event consumer may still need (NULL: no consumer): events '
     'older than this were delivered to every consumer. Retention drops only older partitions.';
 
--- The timers' retention asks this hook how far it may drop (extension/sql/parts/20-timers.sql
--- defines it with the retention period alone; event delivery adds the consumers).
-CREATE OR REPLACE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
+-- The timers' retention (parts/20-timers.sql, timer_retention.cpp) asks this how far it may
+-- drop events: the retention period, held back by the consumers.
+CREATE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
     RETURNS timestamptz
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
     RETURN least(retention_horizon, workitem.event_consumers_horizon());

@@ -164,6 +164,22 @@ void isolate_failure(TimerAction action, int batch_size, TimerCounts& total, Mem
     }
 }
 
+// Between two full batches (a backlog): a rest of workitem.timer_batch_delay, so that the worker
+// takes a bounded share of a core and of the WAL from the users beside it, as autovacuum's cost
+// delay does. Signals still end it early; a reload applies at once.
+void rest_between_batches() {
+    const int delay = timer_batch_delay_ms();
+    if (delay <= 0) return;
+    (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, delay,
+                    PG_WAIT_EXTENSION);
+    ResetLatch(MyLatch);
+    CHECK_FOR_INTERRUPTS();
+    if (ConfigReloadPending) {
+        ConfigReloadPending = false;
+        ProcessConfigFile(PGC_SIGHUP);
+    }
+}
+
 // One tick: every action until nothing is due, then retention, then the counts. Returns false
 // when the extension is not installed in the database.
 bool worker_tick(MemoryContext loop) {
@@ -179,6 +195,7 @@ bool worker_tick(MemoryContext loop) {
             }
             if (step.extension_missing) return false;
             if (step.found == 0) break;  // an item with several due deadlines comes back
+            if (step.found >= batch_size) rest_between_batches();
         }
     }
     Step retention = make_step(StepKind::retention, TimerAction::count, batch_size, total, loop);

@@ -14,6 +14,7 @@ int max_batch_size_setting = 10000;
 char* timer_database_setting = nullptr;
 int tick_interval_setting = 1000;
 int timer_batch_size_setting = 100;
+int timer_batch_delay_setting = 100;
 int max_lease_expiries_setting = 3;
 int item_retention_setting = 90 * 24 * 3600;
 int event_retention_setting = 365 * 24 * 3600;
@@ -39,6 +40,13 @@ void define_timer_settings() {
         "Small batches keep row locks short; the worker runs batches until "
         "nothing is due.",
         &timer_batch_size_setting, 100, 1, 10000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.timer_batch_delay",
+        "How long the timer worker rests between two full batches (0: not at all).",
+        "Paces a backlog (say a burst of expired leases) so that users working beside it keep "
+        "their throughput; what is due is still done, more slowly. workitem_tick() does not rest.",
+        &timer_batch_delay_setting, 100, 0, 60 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+        nullptr);
     DefineCustomIntVariable(
         "workitem.max_lease_expiries",
         "Lease expiries after which an item goes to error instead of back to offered.",
@@ -135,6 +143,10 @@ int tick_interval_ms() {
 }
 int timer_batch_size() {
     return timer_batch_size_setting;
+}
+
+int timer_batch_delay_ms() {
+    return timer_batch_delay_setting;
 }
 int max_lease_expiries() {
     return max_lease_expiries_setting;

@@ -102,25 +102,38 @@ COMMENT ON FUNCTION workitem.event_seq_high() IS 'The last value of workitem.eve
 -- transactions in flight at the position (a short list, found by txid) merged with the later
 -- ones (found by seq range, filtered by visibility). Each part is cut at max_events on its own,
 -- so the seq-range part walks the index in seq order and stops early however large the window.
+--
+-- No SET search_path, unlike every other function here, so that the planner inlines it into
+-- the calling statement: as a function of its own it was parsed and planned at every call and
+-- its rows were copied into a tuplestore before the caller copied them again (more than half
+-- of a 1,000-event batch's server time). Its only callers are the SECURITY DEFINER functions
+-- below, whose pinned search_path it is parsed under; it names workitem.event qualified and
+-- PUBLIC may not execute it.
 CREATE FUNCTION workitem.window_events(consumer workitem.event_consumer, after_seq bigint,
                                        upto_seq bigint, max_events integer)
     RETURNS SETOF workitem.event
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE sql STABLE
 AS $$
     SELECT w.* FROM (
+        -- txid >= xmax(position) is written as a function call so that it is no index
+        -- condition: inlined with the window's values, the planner took event_by_txid for it
+        -- and sorted the whole rest of the window by seq for every batch.
         (SELECT e.* FROM workitem.event e
           WHERE e.seq > after_seq AND e.seq >= consumer.window_min_seq AND e.seq <= upto_seq
-            AND e.txid >= pg_snapshot_xmax(consumer.position)
+            AND xid8ge(e.txid, pg_snapshot_xmax(consumer.position))
             AND pg_visible_in_snapshot(e.txid, consumer.window_snapshot)
             AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
           ORDER BY e.seq
           LIMIT max_events)
         UNION ALL
+        -- Found by txid alone: with the seq bounds inside the fence the planner walked the
+        -- window's seq range instead (it cannot see how short window_xids is), so every batch
+        -- re-read the rest of the window. OFFSET 0 keeps the outer conditions out.
         (SELECT e.* FROM (SELECT f.* FROM workitem.event f
-                            WHERE f.txid = ANY (consumer.window_xids)
-                              AND f.seq > after_seq AND f.seq <= upto_seq
-                              AND (consumer.tenant_id = '*' OR f.tenant_id = consumer.tenant_id)
-                           OFFSET 0) AS e  -- found by txid, never by walking the seq range
+                           WHERE f.txid = ANY (consumer.window_xids)
+                          OFFSET 0) AS e
+          WHERE e.seq > after_seq AND e.seq <= upto_seq
+            AND (consumer.tenant_id = '*' OR e.tenant_id = consumer.tenant_id)
           ORDER BY e.seq
           LIMIT max_events)
     ) AS w
@@ -148,9 +161,14 @@ BEGIN
     IF c.rewound_to_seq IS NOT NULL THEN
         min_seq := c.rewound_to_seq;   -- the position sees nothing: every txid is in range
     ELSE
-        SELECT min(e.seq) INTO min_seq FROM workitem.event e
-         WHERE e.txid >= pg_snapshot_xmax(c.position) AND e.txid < pg_snapshot_xmax(snap)
-           AND pg_visible_in_snapshot(e.txid, snap);
+        -- By txid (event_by_txid): the window's events only. As a plain min() the planner
+        -- turned it into the first match in seq order and walked the whole table from its
+        -- oldest event (OFFSET 0 keeps that rewrite out).
+        SELECT min(w.seq) INTO min_seq
+          FROM (SELECT e.seq FROM workitem.event e
+                 WHERE e.txid >= pg_snapshot_xmax(c.position) AND e.txid < pg_snapshot_xmax(snap)
+                   AND pg_visible_in_snapshot(e.txid, snap)
+                OFFSET 0) AS w;
     END IF;
     IF min_seq IS NULL AND cardinality(xids) = 0 THEN
         UPDATE workitem.event_consumer

@@ -1,7 +1,7 @@
-# bench/cluster.sh, sourced by bench/run and bench/people after scripts/lib.sh: builds and installs
-# the extension, starts a private PostgreSQL 15 cluster from a private copy of the installation in
-# a temporary directory (127.0.0.1 only), defines psql_bench, and stops and removes it all on exit
-# whatever happens. Expects PORT (empty: a free one), SYNC_COMMIT and DB to be set.
+# bench/cluster.sh, sourced by bench/run, bench/people and bench/client after scripts/lib.sh:
+# builds and installs the extension, starts a private PostgreSQL 15 cluster from a private copy of
+# the installation in a temporary directory (127.0.0.1 only), defines psql_bench, and stops and
+# removes it all on exit whatever happens. Expects PORT (empty: a free one), SYNC_COMMIT and DB.
 # ------------------------------------------------------------------------------------------------
 # A private working directory and cluster, removed / stopped on exit whatever happens
 # ------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-# bench/cluster.sh, sourced by bench/run, bench/people and bench/timers after scripts/lib.sh: builds
-# and installs the extension, starts a private PostgreSQL 15 cluster from a private copy of the
-# installation in a temporary directory (127.0.0.1 only), defines psql_bench, and stops and removes
-# it all on exit whatever happens. Expects PORT (empty: a free one), SYNC_COMMIT and DB to be set;
-# CLUSTER_SETTINGS, if set, holds more postgresql.conf lines (they come last, so they win).
+# bench/cluster.sh, sourced by bench/run, bench/people, bench/timers, bench/events and bench/client
+# after scripts/lib.sh: builds and installs the extension, starts a private PostgreSQL 15 cluster
+# from a private copy of the installation in a temporary directory (127.0.0.1 only), defines
+# psql_bench, and stops and removes it all on exit whatever happens. Expects PORT (empty: a free
+# one), SYNC_COMMIT and DB to be set; CLUSTER_SETTINGS, if set, holds more postgresql.conf lines
+# (they come last, so they win).
 # ------------------------------------------------------------------------------------------------
 # A private working directory and cluster, removed / stopped on exit whatever happens
 # ------------------------------------------------------------------------------------------------

@@ -58,11 +58,15 @@ const CallText& call_text(std::string_view function,
                           Replay replay) {
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<CallText>, std::less<>> texts;
-    const std::string args = arguments(parameter_names);
-    const std::string key = fmt::format("{}({})", function, args);
+    // Looked up on every call: the key is the function and its parameter names, appended into
+    // one string; the SQL text is formatted only the first time.
+    std::string key(function);
+    key += '(';
+    for (const auto name : parameter_names) (key += name) += ',';
     std::lock_guard lock(mutex);
     auto found = texts.find(key);
     if (found != texts.end()) return *found->second;
+    const std::string args = arguments(parameter_names);
     int key_parameter = -1;
     for (std::size_t i = 0; i < parameter_names.size(); ++i) {
         if (parameter_names[i] == "idempotency_key") key_parameter = static_cast<int>(i);

@@ -9,11 +9,14 @@ namespace {
     throw Error(ErrorKind::unexpected_result, what);
 }
 
-State state_column(const Row& row, const char* column) {
-    const auto label = row.text(column);
+State state_label(const std::string& label) {
     const auto state = parse_state(label);
     if (!state) unexpected("unknown state " + label);
     return *state;
+}
+
+State state_column(const Row& row, const char* column) {
+    return state_label(row.text(column));
 }
 
 DelegationState delegation_state_column(const Row& row) {
@@ -40,6 +43,7 @@ std::string single_value(const ResultSet& result) {
     return Row(result, 0).text("value");
 }
 
+// In the order of workitem.item's columns, which the answers carry (see Row::column_index).
 Item decode_item(const Row& row) {
     Item item;
     item.id = row.int64("id");
@@ -48,32 +52,34 @@ Item decode_item(const Row& row) {
     item.run_id = row.optional_text("run_id");
     item.step_ref = row.optional_text("step_ref");
     item.task_name = row.text("task_name");
-    item.queue = row.optional_text("queue");
-    item.state = state_column(row, "state");
-    item.priority = row.int32("priority");
-    item.owner = row.optional_text("owner");
-    item.version = row.int64("version");
-    item.assignment = row.text("assignment");
-    item.delegated_from = row.optional_text("delegated_from");
-    item.delegation_state = delegation_state_column(row);
-    item.input = row.optional_text("input");
-    item.output = row.optional_text("output");
-    item.fault = row.optional_text("fault");
+    item.created_by = row.text("created_by");
+    item.created_at = row.timestamp("created_at");
+    item.skippable = row.boolean("skippable");
     item.activate_at = row.optional_timestamp("activate_at");
+    item.input = row.optional_text("input");
+    item.queue = row.optional_text("queue");
+    item.priority = row.int32("priority");
+    item.assignment = row.text("assignment");
     item.due_at = row.optional_timestamp("due_at");
     item.follow_up_at = row.optional_timestamp("follow_up_at");
     item.expires_at = row.optional_timestamp("expires_at");
-    item.lease_until = row.optional_timestamp("lease_until");
+    item.escalation_level = row.int32("escalation_level");
+    item.delegated_from = row.optional_text("delegated_from");
+    item.delegation_state = delegation_state_column(row);
+    if (const auto resume_to = row.optional_text("resume_to")) {
+        item.resume_to = state_label(*resume_to);
+    }
+    item.suspended_until = row.optional_timestamp("suspended_until");
     item.lease_seconds = row.optional_int32("lease_seconds");
     item.lease_expiries = row.int32("lease_expiries");
-    item.escalation_level = row.int32("escalation_level");
-    item.skippable = row.boolean("skippable");
-    if (!row.is_null("resume_to")) item.resume_to = state_column(row, "resume_to");
-    item.suspended_until = row.optional_timestamp("suspended_until");
-    item.created_by = row.text("created_by");
-    item.created_at = row.timestamp("created_at");
+    item.fault = row.optional_text("fault");
+    item.state = state_column(row, "state");
+    item.owner = row.optional_text("owner");
+    item.version = row.int64("version");
+    item.lease_until = row.optional_timestamp("lease_until");
     item.updated_at = row.timestamp("updated_at");
     item.completed_at = row.optional_timestamp("completed_at");
+    item.output = row.optional_text("output");
     return item;
 }
 

@@ -26,7 +26,8 @@ class ResultSet {
     std::unique_ptr<PGresult, decltype(&PQclear)> result_{nullptr, &PQclear};
 };
 
-// One row of a result; fields are found by column name.
+// One row of a result; fields are found by column name. Not thread-safe (it remembers where the
+// last column was found).
 class Row {
   public:
     Row(const ResultSet& result, int row) : result_(result.get()), row_(row) {}
@@ -45,9 +46,13 @@ class Row {
     std::optional<Timestamp> optional_timestamp(const char* column) const;
 
   private:
+    int column_index(const char* column) const;
     std::string_view required(const char* column) const;
     const PGresult* result_;
     int row_;
+    // Where the next lookup starts: the decoders read the columns in about the order the answer
+    // has them, so most lookups take one comparison instead of a scan of every name.
+    mutable int next_column_{0};
 };
 
 }  // namespace workitem::detail

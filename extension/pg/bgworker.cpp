@@ -164,6 +164,13 @@ void isolate_failure(TimerAction action, int batch_size, TimerCounts& total, Mem
     }
 }
 
+// After SIGHUP: the new settings, before the next batch.
+void apply_pending_reload() {
+    if (!ConfigReloadPending) return;
+    ConfigReloadPending = false;
+    ProcessConfigFile(PGC_SIGHUP);
+}
+
 // Between two full batches (a backlog): a rest of workitem.timer_batch_delay, so that the worker
 // takes a bounded share of a core and of the WAL from the users beside it, as autovacuum's cost
 // delay does. Signals still end it early; a reload applies at once.
@@ -174,10 +181,7 @@ void rest_between_batches() {
                     PG_WAIT_EXTENSION);
     ResetLatch(MyLatch);
     CHECK_FOR_INTERRUPTS();
-    if (ConfigReloadPending) {
-        ConfigReloadPending = false;
-        ProcessConfigFile(PGC_SIGHUP);
-    }
+    apply_pending_reload();
 }
 
 // One tick: every action until nothing is due, then retention, then the counts. Returns false
@@ -236,10 +240,7 @@ void workitem_timer_main(Datum) {
     bool reported_missing = false;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
-        if (ConfigReloadPending) {
-            ConfigReloadPending = false;
-            ProcessConfigFile(PGC_SIGHUP);
-        }
+        apply_pending_reload();
         MemoryContextSwitchTo(loop);
         const bool ticked = worker_tick(loop);
         if (!ticked && !reported_missing) {

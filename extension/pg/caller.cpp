@@ -73,9 +73,6 @@ const char* actor_for(const Caller& caller, const char* requested) {
           nullptr, "Services acting for users need the workitem_service role.");
 }
 
-// --- The viewer of a read: whose eyes the row-level security predicate (workitem.visible)
-// looks through. A service may read as a given actor; everyone else reads as itself.
-
 namespace {
 
 spi::Statement groups_of_user{
@@ -84,6 +81,20 @@ spi::Statement groups_of_user{
     2,
     {TEXTOID, TEXTOID},
     nullptr};
+
+}  // namespace
+
+Datum principals_of(Datum tenant_text, Datum user_text) {
+    const Datum args[2] = {tenant_text, user_text};
+    spi::execute(groups_of_user, args, nullptr, 1);
+    bool is_null = false;
+    return spi::first_column(0, &is_null);
+}
+
+// --- The viewer of a read: whose eyes the row-level security predicate (workitem.visible)
+// looks through. A service may read as a given actor; everyone else reads as itself.
+
+namespace {
 
 const char* viewer_of(FunctionCallInfo fcinfo, const Caller& caller) {
     const char* as_actor = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
@@ -120,10 +131,8 @@ extern "C" Datum workitem_viewer_principals(PG_FUNCTION_ARGS) {
     const Caller caller = current_caller();
     const char* viewer = viewer_of(fcinfo, caller);
     spi::connect();
-    Datum args[2] = {CStringGetTextDatum(caller.tenant), CStringGetTextDatum(viewer)};
-    spi::execute(groups_of_user, args, nullptr, 1);
-    bool is_null = false;
-    const Datum principals = spi::first_column(0, &is_null);
+    const Datum principals =
+        principals_of(CStringGetTextDatum(caller.tenant), CStringGetTextDatum(viewer));
     spi::finish();
     PG_RETURN_DATUM(principals);
 }

@@ -27,4 +27,8 @@ Caller current_caller();
 // means the caller itself (for the functions where the actor is optional).
 const char* actor_for(const Caller& caller, const char* requested);
 
+// Inside SPI: a user's principals, 'u:<user>' and 'g:<group>' for each of their directory groups,
+// as a text[] copied out of SPI's memory (the viewer of a read, the actor of claim_next).
+Datum principals_of(Datum tenant_text, Datum user_text);
+
 }  // namespace workitem::pg

@@ -36,13 +36,6 @@ constexpr int best_offered_parameters = 6;
 #define WORKITEM_BEST_OFFERED_TYPES \
     { INT8ARRAYOID, TEXTOID, TEXTARRAYOID, TEXTOID, TEXTOID, INT4OID }
 
-spi::Statement principals{
-    "SELECT ARRAY['u:' || $2] || ARRAY(SELECT 'g:' || m.group_id FROM workitem.group_member m "
-    "WHERE m.tenant_id = $1 AND m.user_id = $2 ORDER BY m.group_id)",
-    2,
-    {TEXTOID, TEXTOID},
-    nullptr};
-
 // Generic plans: the plan does not depend on the values, and custom plans would be made anew at
 // every call (their estimated cost is always below the generic plan's).
 spi::Statement best_offered_anywhere{WORKITEM_BEST_OFFERED("AND $5::text IS NULL"),
@@ -64,10 +57,6 @@ spi::Statement lock_first_free{
     true};
 
 }  // namespace
-
-spi::Statement& actor_principals_statement() {
-    return principals;
-}
 
 spi::Statement& best_offered_statement(bool in_queue) {
     return in_queue ? best_offered_in_queue : best_offered_anywhere;

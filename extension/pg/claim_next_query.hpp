@@ -7,13 +7,10 @@
 
 namespace workitem::pg {
 
-// The actor's principals: 'u:<actor>' and 'g:<group>' for each directory group, as one text[].
-spi::Statement& actor_principals_statement();
-
-// ($1 int8[] ids to pass over, $2 tenant, $3 principals text[], $4 task_name or NULL, $5 queue or
-// NULL, $6 int4 how many) -> one int8[] row: the best `how many` items the actor may take, best
-// first. One index scan per principal (an item offered to exactly one principal is indexed by
-// it) and one over the items offered to several, each stopping after `how many`.
+// ($1 int8[] ids to pass over, $2 tenant, $3 principals text[] (principals_of), $4 task_name or
+// NULL, $5 queue or NULL, $6 int4 how many) -> one int8[] row: the best `how many` items the actor
+// may take, best first. One index scan per principal (an item offered to exactly one principal is
+// indexed by it) and one over the items offered to several, each stopping after `how many`.
 spi::Statement& best_offered_statement(bool in_queue);
 
 // ($1 int8[] candidates best first, $2 tenant, $3 principals) -> 0 or 1 row: the first candidate

@@ -279,10 +279,8 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
     // The actor and its directory groups ('u:<actor>', 'g:<group>'), read once per call.
     const Datum tenant_text = CStringGetTextDatum(tenant);
     const Datum actor_text = CStringGetTextDatum(call.actor);
-    const Datum principal_args[2] = {tenant_text, actor_text};
-    spi::execute(actor_principals_statement(), principal_args, nullptr, 1);
+    const Datum principals = principals_of(tenant_text, actor_text);
     bool is_null = false;
-    const Datum principals = spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null);
 
     // Items passed over: held by other workers when we looked, or refused by the core.
     int passed_count = 0;
@@ -306,7 +304,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
             Int32GetDatum(round == 0 ? claim_next_first_candidates : claim_next_more_candidates)};
         const char nulls[7] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n', ' ', '\0'};
         spi::execute(best_offered_statement(queue != nullptr), find_args, nulls, 1);
-        const Datum candidates = spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null);
+        const Datum candidates = spi::first_column(0, &is_null);
         Datum* candidate_ids = nullptr;
         int candidate_count = 0;
         deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,

@@ -35,6 +35,13 @@ SELECT payload->'item' ? 'owner' AS has_owner, payload->'item' ? 'due_at' AS has
        payload->'item'->>'version' AS version, aggregate_version
   FROM workitem.event WHERE type = 'workitem.allocated';
 
+-- Payloads are stored lz4-compressed (smaller WAL and pages), from a session's first event on;
+-- readers get plain jsonb.
+SELECT type, pg_column_compression(payload) AS compression,
+       pg_column_size(payload) < pg_column_size(payload::text::jsonb) AS smaller,
+       jsonb_typeof(payload->'item') AS item
+  FROM workitem.event ORDER BY seq;
+
 -- A direct UPDATE bypassing the functions is still recorded, by the role that made it,
 -- and still moves the version on.
 UPDATE workitem.item SET priority = 42 WHERE id = 1;

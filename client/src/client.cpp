@@ -66,6 +66,7 @@ ClientState::ClientState(ClientOptions client_options)
                                     .connect_timeout = options.connect_timeout},
                         .size = options.pool_size,
                         .acquire_timeout = options.acquire_timeout,
+                        .liveness_check_after_idle = options.liveness_check_after_idle,
                         .health_check_after_idle = options.health_check_after_idle},
            log) {
     if (options.retry.max_attempts < 1) {

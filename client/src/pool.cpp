@@ -53,8 +53,10 @@ std::unique_ptr<Connection> Pool::open_in_reserved_slot() {
 }
 
 bool Pool::healthy(Connection& connection) const {
+    const auto idle = Clock::now() - connection.last_used();
+    if (idle < settings_.liveness_check_after_idle) return connection.reusable();
     if (!connection.usable()) return false;
-    if (Clock::now() - connection.last_used() < settings_.health_check_after_idle) return true;
+    if (idle < settings_.health_check_after_idle) return true;
     return connection.ping(settings_.connect.connect_timeout);
 }
 

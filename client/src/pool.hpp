@@ -19,6 +19,7 @@ struct PoolSettings {
     ConnectSettings connect;
     int size;
     std::chrono::milliseconds acquire_timeout;
+    std::chrono::milliseconds liveness_check_after_idle;
     std::chrono::milliseconds health_check_after_idle;
 };
 

@@ -19,16 +19,34 @@ extern "C" Datum workitem_assignment_principals(PG_FUNCTION_ARGS);
 
 namespace {
 
-// The payload is built here, in one pass over the row (build_payload); the statement only
-// parses it. The partition is chosen by occurred_at, which defaults to now().
+// The payload is built here, in one pass over the row (build_payload), and stored as it comes
+// (stored_payload). The partition is chosen by occurred_at, which defaults to now().
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
     "actor, reason, payload, idempotency_key, trace_context) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
     "nullif(current_setting('workitem.trace_context', true), ''))",
     9,
-    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID},
-    nullptr};
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID},
+    nullptr,
+    // A custom plan would turn the parameters into constants, and a constant is stored
+    // decompressed (makeConst detoasts): the payload must stay a parameter.
+    true};
+
+// The payload as the event row stores it: the jsonb, compressed with lz4 when that makes it
+// smaller. PostgreSQL compresses a value itself only in rows of more than about 2 kB, and an
+// event row is usually well below that, with the item snapshot every event carries as most of
+// its bytes: of the WAL each transition writes (which every commit waits to flush), of the
+// table's pages, of what a consumer reads. Readers see plain jsonb: PostgreSQL decompresses
+// the value when it is used, and logical decoding sends it decompressed.
+Datum stored_payload(const char* text) {
+    const Datum document = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+#ifdef USE_LZ4
+    const Datum compressed = toast_compress_datum(document, TOAST_LZ4_COMPRESSION);
+    if (DatumGetPointer(compressed) != nullptr) return compressed;
+#endif
+    return document;
+}
 
 // Columns whose (potentially large) bodies travel only in the events where they matter.
 bool is_body(std::string_view column) {
@@ -325,7 +343,7 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
                        CStringGetTextDatum(operation),
                        CStringGetTextDatum(actor),
                        reason ? CStringGetTextDatum(reason) : Datum(0),
-                       CStringGetTextDatum(payload),
+                       stored_payload(payload),
                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
     const char nulls[10] = {
         ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n', '\0'};

@@ -177,8 +177,27 @@ TEST_F(Resilience, AConnectionKilledWhileIdleIsReplacedBeforeUse) {
         return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
                             application + "'") == "0";
     });
+    // Past the window in which a connection that just answered is lent unchecked.
+    std::this_thread::sleep_for(victim->options().liveness_check_after_idle);
     // A mutation without a key: had the dead connection been used, it would be in doubt.
     EXPECT_EQ(victim->claim(item.id, {.actor = ann}).owner, ann);
+}
+
+TEST_F(Resilience, WithNoBypassWindowAConnectionKilledWhileIdleIsReplacedAtOnce) {
+    auto options = test_options(application + "-checked");
+    options.liveness_check_after_idle = 0ms;
+    Client checked(options);
+    const auto ann = unique("ann");
+    const Item item = offered_to({ann});
+    checked.get(item.id);
+    killer->exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" +
+        options.application_name + "'");
+    eventually([&] {
+        return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                            options.application_name + "'") == "0";
+    });
+    EXPECT_EQ(checked.claim(item.id, {.actor = ann}).owner, ann);
 }
 
 TEST_F(Resilience, BusinessErrorsAreNeverRetried) {

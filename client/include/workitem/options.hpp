@@ -46,7 +46,13 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{5000};
     // Per call: past it the client cancels the statement (error kind timeout). 0: no limit.
     std::chrono::milliseconds statement_timeout{30000};
-    // A pooled connection idle for longer is pinged before it is handed out.
+    // A pooled connection idle for at least this long is checked before it is handed out:
+    // anything readable on its socket means the server closed it, and it is replaced. One used
+    // more recently is handed out unchecked (HikariCP's alive-bypass window): under load the
+    // check's system call would be paid by every call, for a connection that just answered.
+    // 0: check before every use.
+    std::chrono::milliseconds liveness_check_after_idle{500};
+    // A pooled connection idle for longer is pinged (SELECT 1) before it is handed out.
     std::chrono::milliseconds health_check_after_idle{30000};
     RetryPolicy retry{};
     CircuitBreakerOptions circuit_breaker{};

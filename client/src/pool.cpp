@@ -1,8 +1,15 @@
 #include "pool.hpp"
 
+#include <algorithm>
+
 namespace workitem::detail {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
+// Only compared, never dereferenced: the connection may be gone since.
+thread_local const Connection* last_used_here = nullptr;
+}  // namespace
 
 Pool::Pool(PoolSettings settings, const Log& log) : settings_(std::move(settings)), log_(log) {
     if (settings_.size < 1)
@@ -29,7 +36,13 @@ Pool::Lease Pool::acquire() {
         lock.unlock();
         return Lease(*this, open_in_reserved_slot());
     }
-    auto connection = std::move(idle_.back());
+    // The connection this thread used last, if it is idle: its backend and its socket's buffers
+    // are still warm from this thread's previous call.
+    auto chosen = std::find_if(idle_.begin(), idle_.end(),
+                               [](const auto& idle) { return idle.get() == last_used_here; });
+    if (chosen == idle_.end()) chosen = idle_.end() - 1;
+    auto connection = std::move(*chosen);
+    *chosen = std::move(idle_.back());
     idle_.pop_back();
     lock.unlock();
     if (healthy(*connection)) return Lease(*this, std::move(connection));
@@ -61,6 +74,7 @@ bool Pool::healthy(Connection& connection) const {
 }
 
 void Pool::give_back(std::unique_ptr<Connection> connection) {
+    last_used_here = connection.get();
     const bool keep = connection->reusable();
     if (!keep) connection.reset();  // close it outside the lock
     {

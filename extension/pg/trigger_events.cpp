@@ -347,6 +347,10 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0)};
     const char nulls[10] = {
         ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n', '\0'};
+    // The transaction's id before the event's seq: a consumer's position bounds the seqs of the
+    // transactions it does not cover by the sequence's value when it was taken, which holds
+    // only if no transaction draws a seq before it has an id (30-events.sql, position_snapshot).
+    (void)GetTopTransactionId();
     spi::connect();
     spi::execute(insert_event, values, nulls);
     spi::finish();

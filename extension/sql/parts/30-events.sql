@@ -14,8 +14,9 @@
 -- new position once finished.
 --------------------------------------------------------------------------------------------------
 
--- A window finds its events by the transaction that wrote them (PgQ's ev_txid index). The value
--- only grows, so the hot path's insert lands on the rightmost leaf of this index.
+-- The events of the transactions a position listed as running are found by txid (PgQ's
+-- ev_txid index), as are those a lag count looks for. The value only grows, so the hot path's
+-- insert lands on the rightmost leaf of this index.
 CREATE INDEX event_by_txid ON workitem.event (txid);
 
 CREATE TABLE workitem.event_consumer (
@@ -24,7 +25,8 @@ CREATE TABLE workitem.event_consumer (
     name                text NOT NULL,
     created_at          timestamptz NOT NULL DEFAULT now(),
     -- The position: every event whose transaction is visible in this snapshot was delivered
-    -- and finished. position_seq: the event sequence's last value right after it was taken.
+    -- and finished. position_seq: the event sequence's last value just before it was taken,
+    -- below the seq of every event of a transaction it does not list (position_snapshot).
     position            pg_snapshot NOT NULL,
     position_seq        bigint NOT NULL,
     position_at         timestamptz NOT NULL,
@@ -37,6 +39,7 @@ CREATE TABLE workitem.event_consumer (
     window_xids         xid8[],
     window_min_seq      bigint,
     window_max_seq      bigint,
+    window_floor_seq    bigint,                 -- position_seq once the window is the position
     window_at           timestamptz,
     window_done_seq     bigint,                 -- the window's events up to here are finished
     -- The open batch (NULL when none): the window's events in (window_done_seq, batch_last_seq].
@@ -71,32 +74,57 @@ COMMENT ON FUNCTION workitem.caller_is_service() IS
     'Whether the calling role (before the SECURITY DEFINER switch) is a superuser or a '
     'workitem_service.';
 
--- The snapshot a window ends at. The calling transaction's own events commit later than any
--- snapshot it takes, so it counts as still running: they come in a later window.
-CREATE FUNCTION workitem.snapshot_for_window() RETURNS pg_snapshot
+-- The next transaction id the server will assign (SQL can only read it by taking it).
+CREATE FUNCTION workitem.next_xid() RETURNS xid8
+    AS 'MODULE_PATHNAME', 'workitem_next_xid' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION workitem.next_xid() IS 'The transaction id the server will assign next.';
+
+-- A snapshot to take a position at (or end a window at), and the seq that bounds from below
+-- the events of every transaction it does not cover, so that a window finds its events by seq
+-- range without reading them by txid:
+--   floor_seq, the sequence's last value, is read first; then the next xid; then the snapshot.
+--   Every xid from the snapshot's xmax up to that next xid was assigned before the snapshot and
+--   had not finished when it was taken (xmax is the latest finished xid + 1), so they are all
+--   listed as running, and xmax is raised to the next xid. A transaction beyond it was given
+--   its id after floor_seq was read, and it draws its events' seqs after it has an id (the
+--   item trigger makes sure), so they are all above floor_seq. The calling transaction counts
+--   as running too: its own events come in a later window, after its commit.
+CREATE FUNCTION workitem.position_snapshot(OUT snap pg_snapshot, OUT floor_seq bigint)
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    snap pg_snapshot := pg_current_snapshot();
-    own xid8 := pg_current_xact_id_if_assigned();
+    next xid8;
+    taken pg_snapshot;
+    own xid8;
+    running text;
 BEGIN
-    IF own IS NULL OR NOT pg_visible_in_snapshot(own, snap) THEN
-        RETURN snap;
-    END IF;
-    RETURN format('%s:%s:%s', least(pg_snapshot_xmin(snap), own), pg_snapshot_xmax(snap),
-                  (SELECT string_agg(x::text, ',' ORDER BY x)
-                     FROM (SELECT pg_snapshot_xip(snap) UNION SELECT own) AS running(x)))::pg_snapshot;
+    floor_seq := workitem.event_seq_high();
+    next := workitem.next_xid();
+    taken := pg_current_snapshot();
+    own := pg_current_xact_id_if_assigned();
+    SELECT string_agg(x::text, ',' ORDER BY x) INTO running
+      FROM (SELECT pg_snapshot_xip(taken)
+            UNION
+            SELECT own WHERE own IS NOT NULL
+            UNION
+            SELECT g::text::xid8
+              FROM generate_series(pg_snapshot_xmax(taken)::text::bigint,
+                                   next::text::bigint - 1) AS g) AS listed(x);
+    snap := format('%s:%s:%s', least(pg_snapshot_xmin(taken), own),
+                   greatest(pg_snapshot_xmax(taken), next), running)::pg_snapshot;
 END;
 $$;
-COMMENT ON FUNCTION workitem.snapshot_for_window() IS
-    'pg_current_snapshot(), with the calling transaction counted as running.';
+COMMENT ON FUNCTION workitem.position_snapshot() IS
+    'A snapshot for a consumer''s position, and the seq below the events it does not cover.';
 
--- The highest seq handed out so far. Read after a snapshot was taken, it bounds the seq of
--- every event visible in that snapshot (nextval comes before the commit).
+-- The highest seq handed out so far (0 before the first). Read after a snapshot was taken, it
+-- bounds the seq of every event visible in that snapshot (nextval comes before the commit).
 CREATE FUNCTION workitem.event_seq_high() RETURNS bigint
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
-    RETURN (SELECT s.last_value FROM workitem.event_seq s);
-COMMENT ON FUNCTION workitem.event_seq_high() IS 'The last value of workitem.event_seq.';
+    RETURN (SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+              FROM workitem.event_seq s);
+COMMENT ON FUNCTION workitem.event_seq_high() IS
+    'The last value workitem.event_seq handed out (0 before the first).';
 
 -- The events of a consumer's open window with after_seq < seq <= upto_seq, in seq order: the
 -- transactions in flight at the position (a short list, found by txid) merged with the later
@@ -150,37 +178,29 @@ CREATE FUNCTION workitem.open_window(consumer_id bigint) RETURNS boolean
 AS $$
 DECLARE
     c workitem.event_consumer;
-    snap pg_snapshot := workitem.snapshot_for_window();
+    taken record := workitem.position_snapshot();
     max_seq bigint := workitem.event_seq_high();      -- after the snapshot, never before
     xids xid8[];
     min_seq bigint;
 BEGIN
     SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = consumer_id;
     xids := ARRAY(SELECT x FROM pg_snapshot_xip(c.position) AS x
-                   WHERE pg_visible_in_snapshot(x, snap) ORDER BY x);
-    IF c.rewound_to_seq IS NOT NULL THEN
-        min_seq := c.rewound_to_seq;   -- the position sees nothing: every txid is in range
-    ELSE
-        -- By txid (event_by_txid): the window's events only. As a plain min() the planner
-        -- turned it into the first match in seq order and walked the whole table from its
-        -- oldest event (OFFSET 0 keeps that rewrite out).
-        SELECT min(w.seq) INTO min_seq
-          FROM (SELECT e.seq FROM workitem.event e
-                 WHERE e.txid >= pg_snapshot_xmax(c.position) AND e.txid < pg_snapshot_xmax(snap)
-                   AND pg_visible_in_snapshot(e.txid, snap)
-                OFFSET 0) AS w;
-    END IF;
-    IF min_seq IS NULL AND cardinality(xids) = 0 THEN
+                   WHERE pg_visible_in_snapshot(x, taken.snap) ORDER BY x);
+    -- After a rewind the position sees nothing: every txid is in range, from the rewound seq.
+    -- Otherwise the transactions the position does not list wrote above its seq.
+    min_seq := coalesce(c.rewound_to_seq, c.position_seq + 1);
+    IF c.rewound_to_seq IS NULL AND max_seq < min_seq AND cardinality(xids) = 0 THEN
+        -- No seq drawn since the position, no transaction it listed as running committed.
         UPDATE workitem.event_consumer
-           SET position = snap, position_seq = max_seq, position_at = clock_timestamp(),
-               rewound_to_seq = NULL
+           SET position = taken.snap, position_seq = taken.floor_seq,
+               position_at = clock_timestamp()
          WHERE id = consumer_id;
         RETURN false;
     END IF;
     UPDATE workitem.event_consumer
-       SET window_snapshot = snap, window_xids = xids, window_min_seq = min_seq,
-           window_max_seq = max_seq, window_at = clock_timestamp(), window_done_seq = 0,
-           rewound_to_seq = NULL
+       SET window_snapshot = taken.snap, window_xids = xids, window_min_seq = min_seq,
+           window_max_seq = max_seq, window_floor_seq = taken.floor_seq,
+           window_at = clock_timestamp(), window_done_seq = 0, rewound_to_seq = NULL
      WHERE id = consumer_id;
     RETURN true;
 END;
@@ -193,9 +213,10 @@ CREATE FUNCTION workitem.close_window(consumer_id bigint) RETURNS void
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
     UPDATE workitem.event_consumer
-       SET position = window_snapshot, position_seq = window_max_seq, position_at = window_at,
+       SET position = window_snapshot, position_seq = window_floor_seq, position_at = window_at,
            window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
-           window_max_seq = NULL, window_at = NULL, window_done_seq = NULL
+           window_max_seq = NULL, window_floor_seq = NULL, window_at = NULL,
+           window_done_seq = NULL
      WHERE id = consumer_id;
 $$;
 COMMENT ON FUNCTION workitem.close_window(bigint) IS
@@ -286,7 +307,7 @@ CREATE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants 
 AS $$
 DECLARE
     tenant text := workitem.current_tenant();
-    snap pg_snapshot := workitem.snapshot_for_window();
+    taken record := workitem.position_snapshot();
     created bigint;
 BEGIN
     PERFORM workitem.check_consumer_name(consumer);
@@ -299,8 +320,8 @@ BEGIN
                   HINT = 'Create a consumer of your tenant (all_tenants => false).';
     END IF;
     INSERT INTO workitem.event_consumer (tenant_id, name, position, position_seq, position_at)
-    VALUES (CASE WHEN all_tenants THEN '*' ELSE tenant END, consumer, snap,
-            workitem.event_seq_high(), clock_timestamp())
+    VALUES (CASE WHEN all_tenants THEN '*' ELSE tenant END, consumer, taken.snap,
+            taken.floor_seq, clock_timestamp())
     ON CONFLICT (tenant_id, name) DO NOTHING
     RETURNING id INTO created;
     RETURN created IS NOT NULL;
@@ -469,8 +490,8 @@ BEGIN
            position_at = coalesce(least(from_time, to_time), to_time, from_time, clock_timestamp()),
            rewound_to_seq = from_seq,
            window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
-           window_max_seq = NULL, window_at = NULL, window_done_seq = NULL,
-           batch_id = NULL, batch_last_seq = NULL, batch_size = NULL, batch_ends_window = NULL,
+           window_max_seq = NULL, window_floor_seq = NULL, window_at = NULL,
+           window_done_seq = NULL, batch_id = NULL, batch_last_seq = NULL, batch_size = NULL, batch_ends_window = NULL,
            batch_taken_at = NULL
      WHERE id = c.id;
     RETURN from_seq;
@@ -680,7 +701,8 @@ many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;
 -- tenant). Publications and the wake-up switch are the superuser's.
 --------------------------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    workitem.caller_is_service(), workitem.snapshot_for_window(), workitem.event_seq_high(),
+    workitem.caller_is_service(), workitem.next_xid(), workitem.position_snapshot(),
+    workitem.event_seq_high(),
     workitem.window_events(workitem.event_consumer, bigint, bigint, integer),
     workitem.open_window(bigint), workitem.close_window(bigint),
     workitem.check_consumer_name(text), workitem.may_use_consumer(text),

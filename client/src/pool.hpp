@@ -1,5 +1,6 @@
-// A fixed-size, thread-safe pool of connections: opened on demand, checked before they are lent,
-// replaced when broken, and never waited for longer than the acquire timeout.
+// A fixed-size, thread-safe pool of connections: opened on demand, checked before they are lent
+// unless used moments ago, replaced when broken, and never waited for longer than the acquire
+// timeout. A thread gets back the connection it used last when that one is idle.
 #pragma once
 
 #include "connection.hpp"

@@ -295,12 +295,19 @@ $$;
 COMMENT ON FUNCTION workitem.lock_batch(bigint) IS
     'The consumer whose open batch this is, locked FOR UPDATE; WI404 if none the caller may use.';
 
--- How many seqs an open batch spans: the most events it can hold (the LIMIT of its reads).
-CREATE FUNCTION workitem.batch_span(consumer workitem.event_consumer) RETURNS integer
-    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
-    RETURN least(consumer.batch_last_seq - consumer.window_done_seq, 100000)::integer;
-COMMENT ON FUNCTION workitem.batch_span(workitem.event_consumer) IS
-    'The seqs an open batch spans, at most 100000: the most events it can hold.';
+-- The events of a consumer's open batch, in seq order: its window's events in
+-- (window_done_seq, batch_last_seq], of which there are at most as many as the seqs it spans.
+-- No SET search_path, like window_events, so that both are inlined into the caller's statement.
+CREATE FUNCTION workitem.batch_events_of(consumer workitem.event_consumer)
+    RETURNS SETOF workitem.event
+    LANGUAGE sql STABLE
+AS $$
+    SELECT * FROM workitem.window_events(
+        consumer, consumer.window_done_seq, consumer.batch_last_seq,
+        least(consumer.batch_last_seq - consumer.window_done_seq, 100000)::integer)
+$$;
+COMMENT ON FUNCTION workitem.batch_events_of(workitem.event_consumer) IS
+    'The events of the consumer''s open batch, ordered by seq.';
 
 --------------------------------------------------------------------------------------------------
 -- The consumer API
@@ -405,9 +412,10 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_next_batch(text, integer) IS
-$$Takes the consumer's next batch of committed events (at most max_events; fewer where seqs are
-missing, as after rolled-back transactions) and returns its id, or NULL when nothing new has
-committed. Returns at once: wait between empty polls (or LISTEN,
+$$Takes the consumer's next batch of committed events (at most max_events; a batch spans at most
+max_events seqs, so it holds fewer where seqs are missing: after rolled-back transactions, and
+for a tenant's consumer where other tenants' events lie between its own) and returns its id, or
+NULL when nothing new has committed. Returns at once: wait between empty polls (or LISTEN,
 see workitem_event_notify). A batch holds only events whose transactions committed, in seq
 order, and nothing is skipped when transactions commit out of seq order: an event numbered
 before one already delivered comes in a later batch once its transaction commits. Every item's
@@ -422,9 +430,7 @@ DECLARE
     c workitem.event_consumer := workitem.lock_batch(batch_id);
     delivered integer;
 BEGIN
-    RETURN QUERY
-        SELECT * FROM workitem.window_events(c, c.window_done_seq, c.batch_last_seq,
-                                             workitem.batch_span(c));
+    RETURN QUERY SELECT * FROM workitem.batch_events_of(c);
     IF c.batch_size IS NULL THEN   -- the first read of this batch counts it, for finish
         GET DIAGNOSTICS delivered = ROW_COUNT;
         UPDATE workitem.event_consumer SET batch_size = delivered WHERE id = c.id;
@@ -444,9 +450,7 @@ DECLARE
     c workitem.event_consumer := workitem.lock_batch(batch_id);
 BEGIN
     IF c.batch_size IS NULL THEN   -- finished unread: count it here
-        SELECT count(*) INTO c.batch_size
-          FROM workitem.window_events(c, c.window_done_seq, c.batch_last_seq,
-                                      workitem.batch_span(c));
+        SELECT count(*) INTO c.batch_size FROM workitem.batch_events_of(c);
     END IF;
     UPDATE workitem.event_consumer
        SET window_done_seq = c.batch_last_seq, batch_id = NULL, batch_last_seq = NULL,
@@ -495,8 +499,8 @@ BEGIN
            rewound_to_seq = from_seq,
            window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
            window_max_seq = NULL, window_floor_seq = NULL, window_at = NULL,
-           window_done_seq = NULL, batch_id = NULL, batch_last_seq = NULL, batch_size = NULL, batch_ends_window = NULL,
-           batch_taken_at = NULL
+           window_done_seq = NULL, batch_id = NULL, batch_last_seq = NULL, batch_size = NULL,
+           batch_ends_window = NULL, batch_taken_at = NULL
      WHERE id = c.id;
     RETURN from_seq;
 END;
@@ -711,7 +715,8 @@ REVOKE ALL ON FUNCTION
     workitem.open_window(bigint), workitem.close_window(bigint),
     workitem.check_consumer_name(text), workitem.may_use_consumer(text),
     workitem.lock_consumer(text), workitem.lock_batch(bigint),
-    workitem.batch_span(workitem.event_consumer), workitem.consumer_backlog(workitem.event_consumer, integer),
+    workitem.batch_events_of(workitem.event_consumer),
+    workitem.consumer_backlog(workitem.event_consumer, integer),
     workitem.events_after(pg_snapshot, text, integer), workitem.event_lag_rows(),
     workitem.event_consumers_horizon(), workitem.event_retention_horizon(timestamptz),
     workitem.notify_events_committed(),

@@ -1,3 +1,5 @@
+#include "item_row.hpp"
+
 #include "claim_next_query.hpp"
 
 namespace workitem::pg {
@@ -46,13 +48,17 @@ spi::Statement best_offered_in_queue{WORKITEM_BEST_OFFERED("AND j.queue = $5"),
                                      true};
 
 // LockRows above the sort locks the candidates in order, skipping those another transaction
-// holds, and the LIMIT stops it at the first one taken: no other candidate is locked.
+// holds, and the LIMIT stops it at the first one taken: no other candidate is locked. The row
+// comes back as every item-locking query returns it (read_item_row), computed above the lock on
+// the one row taken, so the claim reads it once.
 spi::Statement lock_first_free{
-    "SELECT i.id FROM workitem.item i WHERE i.id = ANY ($1) AND i.tenant_id = $2 "
-    "AND i.state = 'offered' AND i.candidates && $3 AND NOT (i.excluded && $3) "
-    "ORDER BY array_position($1, i.id) LIMIT 1 FOR UPDATE OF i SKIP LOCKED",
-    3,
-    {INT8ARRAYOID, TEXTOID, TEXTARRAYOID},
+    "SELECT " WORKITEM_ITEM_SELECT_LIST
+    "FROM ("
+    "  SELECT j.* FROM workitem.item j WHERE j.id = ANY ($1) AND j.tenant_id = $2 "
+    "  AND j.state = 'offered' AND j.candidates && $4 AND NOT (j.excluded && $4) "
+    "  ORDER BY array_position($1, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i",
+    4,
+    {INT8ARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID},
     nullptr,
     true};
 

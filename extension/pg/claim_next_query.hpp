@@ -13,8 +13,9 @@ namespace workitem::pg {
 // indexed by it) and one over the items offered to several, each stopping after `how many`.
 spi::Statement& best_offered_statement(bool in_queue);
 
-// ($1 int8[] candidates best first, $2 tenant, $3 principals) -> 0 or 1 row: the first candidate
-// still offered to the actor that no other transaction holds, locked by us.
+// ($1 int8[] candidates best first, $2 tenant, $3 actor, $4 principals) -> 0 or 1 row: the first
+// candidate still offered to the actor that no other transaction holds, locked by us, as
+// WORKITEM_ITEM_SELECT_LIST reads it (read_item_row).
 spi::Statement& lock_first_free_statement();
 
 }  // namespace workitem::pg

@@ -119,12 +119,30 @@ const char* first_denial(const char* tenant, const char* task_name, const char* 
 
 }  // namespace
 
-const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row) {
-    // claim_next is a claim of the item it found: validators registered for claim judge it.
+namespace {
+
+// claim_next is a claim of the item it found: validators registered for claim judge it.
+const char* judged_operation(const TransitionCall& call) {
     const core::Operation judged =
         call.operation == core::Operation::claim_next ? core::Operation::claim : call.operation;
-    return first_denial(tenant, row.task_name, core::to_string(judged).data(), call.actor,
-                        read_whole_item, &row.id);
+    return core::to_string(judged).data();
+}
+
+}  // namespace
+
+const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row) {
+    return first_denial(tenant, row.task_name, judged_operation(call), call.actor, read_whole_item,
+                        &row.id);
+}
+
+bool custom_validators_registered(const char* tenant, const TransitionCall& call,
+                                  const ItemRow& row) {
+    if (!cache_valid) load();
+    const char* operation = judged_operation(call);
+    for (int i = 0; i < registration_count; ++i) {
+        if (matches(registrations[i], tenant, row.task_name, operation)) return true;
+    }
+    return false;
 }
 
 const char* custom_create_denial(const char* tenant, const char* task_name, const char* actor,

@@ -14,6 +14,11 @@ namespace workitem::pg {
 // matching validator allows it (or the custom_validators flag is off). Inside SPI.
 const char* custom_denial(const char* tenant, const TransitionCall& call, const ItemRow& row);
 
+// Whether any validator is registered for this call on this item (the flag aside): without
+// one, the call runs no SQL but the workitem functions' own.
+bool custom_validators_registered(const char* tenant, const TransitionCall& call,
+                                  const ItemRow& row);
+
 // Makes the workitem.item a validator sees (called only when one matches).
 using ItemMaker = Datum (*)(const void* context);
 

@@ -65,6 +65,7 @@ constexpr UpdatableColumn columns[column_count] = {
     {"deadlines", JSONBOID, ""},
 };
 static_assert(column_count <= 32, "the column set is a 32-bit mask");
+static_assert(column_count + 3 <= spi::max_parameters, "id, the columns and the row guard");
 
 // The values of one UPDATE, in column order; `mask` says which columns are set.
 struct UpdateValues {
@@ -143,19 +144,21 @@ UpdateValues values_of(const core::Change& change, const TransitionCall& call) {
     return v;
 }
 
-// One prepared UPDATE per (column set, version bump): a handful exist in practice.
+// One prepared UPDATE per (column set, version bump, version guard): a handful exist in practice.
 struct CachedUpdate {
     uint32 mask;
     bool bumps_version;
+    bool guards_version;
     spi::Statement statement;
 };
 constexpr int cache_size = 64;
 CachedUpdate cache[cache_size];
 int cached = 0;
 
-spi::Statement& statement_for(const UpdateValues& v) {
+spi::Statement& statement_for(const UpdateValues& v, bool guards_version) {
     for (int i = 0; i < cached; ++i) {
-        if (cache[i].mask == v.mask && cache[i].bumps_version == v.bumps_version) {
+        if (cache[i].mask == v.mask && cache[i].bumps_version == v.bumps_version &&
+            cache[i].guards_version == guards_version) {
             return cache[i].statement;
         }
     }
@@ -171,6 +174,7 @@ spi::Statement& statement_for(const UpdateValues& v) {
     CachedUpdate& entry = cache[cached];
     entry.mask = v.mask;
     entry.bumps_version = v.bumps_version;
+    entry.guards_version = guards_version;
     entry.statement.parameter_types[0] = INT8OID;
     int parameter = 1;
     bool first = !v.bumps_version;
@@ -185,7 +189,15 @@ spi::Statement& statement_for(const UpdateValues& v) {
                          parameter, columns[c].cast);
         first = false;
     }
-    appendStringInfoString(&sql, " WHERE i.id = $1 RETURNING i");
+    appendStringInfoString(&sql, " WHERE i.id = $1");
+    if (guards_version) {
+        entry.statement.parameter_types[parameter] = INT8OID;
+        entry.statement.parameter_types[parameter + 1] = TIMESTAMPTZOID;
+        appendStringInfo(&sql, " AND i.version = $%d AND i.lease_until IS NOT DISTINCT FROM $%d",
+                         parameter + 1, parameter + 2);
+        parameter += 2;
+    }
+    appendStringInfoString(&sql, " RETURNING i");
     entry.statement.sql = sql.data;
     entry.statement.parameter_count = parameter;
     entry.statement.plan = nullptr;
@@ -197,7 +209,8 @@ spi::Statement& statement_for(const UpdateValues& v) {
 spi::Statement read_item{"SELECT i FROM workitem.item AS i WHERE i.id = $1", 1, {INT8OID}, nullptr};
 }  // namespace
 
-Datum update_item(int64 id, const core::Change& change, const TransitionCall& call) {
+Datum update_item(int64 id, const core::Change& change, const TransitionCall& call,
+                  const ItemRow* decided_on) {
     const UpdateValues v = values_of(change, call);
     bool is_null = false;
     if (v.mask == 0 && !v.bumps_version) {  // a heartbeat without a lease: nothing to write
@@ -205,9 +218,9 @@ Datum update_item(int64 id, const core::Change& change, const TransitionCall& ca
         spi::execute(read_item, key, nullptr, 1);
         return spi::first_column(0, &is_null);
     }
-    spi::Statement& statement = statement_for(v);
-    Datum values[column_count + 1];
-    char nulls[column_count + 2];
+    spi::Statement& statement = statement_for(v, decided_on != nullptr);
+    Datum values[column_count + 3];
+    char nulls[column_count + 4];
     values[0] = Int64GetDatum(id);
     nulls[0] = ' ';
     int parameter = 1;
@@ -217,8 +230,16 @@ Datum update_item(int64 id, const core::Change& change, const TransitionCall& ca
         nulls[parameter] = v.nulls[c] ? 'n' : ' ';
         ++parameter;
     }
+    if (decided_on != nullptr) {
+        values[parameter] = Int64GetDatum(decided_on->version);
+        nulls[parameter] = ' ';
+        values[parameter + 1] = TimestampTzGetDatum(decided_on->lease_until.value);
+        nulls[parameter + 1] = decided_on->lease_until.present ? ' ' : 'n';
+        parameter += 2;
+    }
     nulls[parameter] = '\0';
     if (spi::execute(statement, values, nulls, 1) != 1) {
+        if (decided_on != nullptr) return Datum(0);  // changed since it was read
         elog(ERROR, "workitem: item %ld vanished while locked", id);
     }
     return spi::first_column(0, &is_null);

@@ -1,6 +1,8 @@
 // The sandwich every operation on an existing item goes through:
 // decode (the fn_*.cpp entry points) -> validate input -> lock the row -> decide in the core ->
-// write the change (the trigger records the event) -> return the item as it now is.
+// write the change (the trigger records the event) -> return the item as it now is. A worker's
+// own operations (complete, start, stop, save_output, fail) read the row unlocked and let the
+// write lock it, if the row is still the one they decided on (transition.cpp).
 #pragma once
 
 #include "workitem/core/operation.hpp"

@@ -92,3 +92,12 @@ SELECT set_config('workitem.trace_context', '00-4bf92f3577b34da6a3ce929d0e0e4736
 SELECT id FROM workitem_create('wf-t', 'T');
 COMMIT;
 SELECT trace_context FROM workitem.event WHERE aggregateid = 3;
+
+-- Event ids are random (version 4, RFC 4122 variant) UUIDs, distinct - also across sessions,
+-- each drawing from its own generator.
+\c
+SELECT count(*) FROM workitem_create('wf-ids', 'T', actor => 'engine');
+SELECT count(*) = count(DISTINCT id) AS ids_distinct,
+       bool_and(substr(id::text, 15, 1) = '4' AND substr(id::text, 20, 1) IN ('8', '9', 'a', 'b'))
+         AS ids_version_4
+  FROM workitem.event;

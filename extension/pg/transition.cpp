@@ -154,7 +154,8 @@ Datum write(const TransitionCall& call, int64 item_id, const core::Change& chang
 
 // Operations whose checks read nothing they would lock: they may decide on the row as read and
 // write it if it is still that version, so the row is locked once, by the UPDATE, instead of by
-// a SELECT ... FOR UPDATE first (one WAL record and one buffer write less per call). The worker
+// a SELECT ... FOR UPDATE first: one statement less per call. (The UPDATE still writes a lock
+// record: PostgreSQL locks the row before a BEFORE ROW trigger sees it, item_log here.) The worker
 // loop's complete is one of them. Whatever else might lock (a capacity check, a four-eyes check,
 // a custom validator: user SQL) makes the call lock the row first, so locks are always taken in
 // the same order.

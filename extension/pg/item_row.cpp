@@ -38,6 +38,7 @@ enum Column : int {
     four_eyes_with,
     actor_capacity,
 };
+static_assert(actor_capacity == item_select_columns, "WORKITEM_ITEM_SELECT_LIST's columns");
 
 struct Reader {
     HeapTuple tuple;

@@ -28,6 +28,9 @@ namespace workitem::pg {
     "(SELECT d.capacity FROM workitem.directory_user d "                                       \
     "  WHERE d.tenant_id = i.tenant_id AND d.user_id = $3) "
 
+// How many columns WORKITEM_ITEM_SELECT_LIST has: a query may return more after them.
+constexpr int item_select_columns = 26;
+
 struct TextList {
     int count;
     const char** items;

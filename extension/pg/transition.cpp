@@ -63,8 +63,8 @@ spi::Statement replay_items{
 
 // claim_next takes the best few items the actor may take and locks the first one no other worker
 // holds; when every one is held (or the core refuses the one it got), it passes over them and
-// looks again, for more, this many times before it reports nothing. Few at first: each costs a
-// row read twice, and without contention the first is taken.
+// looks again, for more, this many times before it reports nothing. Few at first: each costs an
+// index entry and a row read, and without contention the first is taken.
 constexpr int claim_next_first_candidates = 4;
 constexpr int claim_next_more_candidates = 16;
 constexpr int claim_next_rounds = 16;
@@ -349,25 +349,28 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         passed[passed_count++] = id;
     };
     for (int round = 0; round < claim_next_rounds; ++round) {
-        Datum find_args[6] = {
+        Datum claim_args[7] = {
             PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
                                             FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
             tenant_text,
-            principals,
+            actor_text,
             task_name ? CStringGetTextDatum(task_name) : Datum(0),
             queue ? CStringGetTextDatum(queue) : Datum(0),
-            Int32GetDatum(round == 0 ? claim_next_first_candidates : claim_next_more_candidates)};
-        const char nulls[7] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n', ' ', '\0'};
-        spi::execute(best_offered_statement(queue != nullptr), find_args, nulls, 1);
-        const Datum candidates = spi::first_column(0, &is_null);
+            Int32GetDatum(round == 0 ? claim_next_first_candidates : claim_next_more_candidates),
+            principals};
+        const char nulls[8] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n',
+                               ' ', ' ', '\0'};
+        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, nulls, 1);
+        HeapTuple found = SPI_tuptable->vals[0];
+        const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
         Datum* candidate_ids = nullptr;
         int candidate_count = 0;
         deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
                           TYPALIGN_DOUBLE, &candidate_ids, nullptr, &candidate_count);
         if (candidate_count == 0) break;  // nothing the actor may take
 
-        const Datum lock_args[4] = {candidates, tenant_text, actor_text, principals};
-        if (spi::execute(lock_first_free_statement(), lock_args, nullptr, 1) == 0) {
+        spi::column(found, 1, &is_null);
+        if (is_null) {  // every candidate held by another worker
             for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
             continue;
         }

@@ -67,7 +67,30 @@ spi::Statement replay_items{
 // index entry and a row read, and without contention the first is taken.
 constexpr int claim_next_first_candidates = 4;
 constexpr int claim_next_more_candidates = 16;
+constexpr int claim_next_most_candidates = 64;
 constexpr int claim_next_rounds = 16;
+
+// How many candidates this backend's next claim_next looks at first. Among many workers on one
+// queue the best items are held by the others' claims in flight: after a claim that had to pass
+// over k of them, the next one takes 2(k+1) at once (up to the most) instead of looking again
+// round after round; without contention it falls back, halving, to the first few.
+int first_look_candidates = claim_next_first_candidates;
+
+int candidates_in_round(int round) {
+    if (round == 0) return first_look_candidates;
+    return std::min(
+        claim_next_most_candidates,
+        std::max(first_look_candidates, claim_next_more_candidates << std::min(round - 1, 2)));
+}
+
+void learn_contention(int passed_over) {
+    if (passed_over == 0) {
+        first_look_candidates = std::max(claim_next_first_candidates, first_look_candidates / 2);
+    } else {
+        first_look_candidates = std::clamp(2 * (passed_over + 1), claim_next_first_candidates,
+                                           claim_next_most_candidates);
+    }
+}
 
 core::Command to_command(const TransitionCall& call) {
     core::Command command;
@@ -356,7 +379,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
             actor_text,
             task_name ? CStringGetTextDatum(task_name) : Datum(0),
             queue ? CStringGetTextDatum(queue) : Datum(0),
-            Int32GetDatum(round == 0 ? claim_next_first_candidates : claim_next_more_candidates),
+            Int32GetDatum(candidates_in_round(round)),
             principals};
         const char nulls[8] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n',
                                ' ', ' ', '\0'};
@@ -385,6 +408,9 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         }
         const Datum item = write(claim, row.id, verdict.change);
         if (keyed.keyed()) keyed.remember(row.id, item_to_jsonb(item), false);
+        int ahead = 0;  // candidates of this round before the one taken: held by others
+        while (ahead < candidate_count && DatumGetInt64(candidate_ids[ahead]) != row.id) ++ahead;
+        learn_contention(passed_count + ahead);
         put_tuple(fcinfo, item);
         spi::finish();
         return;

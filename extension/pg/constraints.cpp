@@ -48,6 +48,19 @@ const char* taker_of(const TransitionCall& call, const ItemRow& row) {
     }
 }
 
+// The capacity is looked at only for users who have one (the actor's comes with the row), and
+// not for a complete, which frees a slot.
+bool checks_capacity(const TransitionCall& call, const ItemRow& row, const char* taker) {
+    const bool taker_is_actor = strcmp(taker, call.actor) == 0;
+    return call.operation != core::Operation::complete &&
+           (!taker_is_actor || row.actor_has_capacity);
+}
+
+// This item names steps its taker must not have completed.
+bool checks_four_eyes(const ItemRow& row) {
+    return row.four_eyes_with.count > 0;
+}
+
 Datum text_array(const TextList& list) {
     auto* items = static_cast<Datum*>(palloc(sizeof(Datum) * (list.count + 1)));
     for (int i = 0; i < list.count; ++i) items[i] = CStringGetTextDatum(list.items[i]);
@@ -66,10 +79,7 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
     const char* taker = taker_of(call, row);
     if (taker == nullptr) return facts;
 
-    // Capacity is looked at only for users who have one (the actor's comes with the row).
-    const bool taker_is_actor = strcmp(taker, call.actor) == 0;
-    if (call.operation != core::Operation::complete &&
-        (!taker_is_actor || row.actor_has_capacity)) {
+    if (checks_capacity(call, row, taker)) {
         Datum args[2] = {CStringGetTextDatum(tenant), CStringGetTextDatum(taker)};
         if (spi::execute(lock_capacity, args, nullptr, 1) == 1) {
             bool is_null = false;
@@ -81,8 +91,7 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
         }
     }
 
-    // This item names steps its taker must not have completed.
-    if (row.four_eyes_with.count > 0) {
+    if (checks_four_eyes(row)) {
         lock_workflow(tenant, row);
         Datum args[4] = {CStringGetTextDatum(tenant), CStringGetTextDatum(row.workflow_id),
                          text_array(row.four_eyes_with), CStringGetTextDatum(taker)};
@@ -90,6 +99,11 @@ core::ConstraintFacts gather_constraint_facts(const char* tenant, const Transiti
         if (first_bool()) facts.four_eyes_conflict = true;
     }
     return facts;
+}
+
+bool constraint_checks_lock(const TransitionCall& call, const ItemRow& row) {
+    const char* taker = taker_of(call, row);
+    return taker != nullptr && (checks_capacity(call, row, taker) || checks_four_eyes(row));
 }
 
 bool reserve_capacity(const char* tenant, const char* user) {

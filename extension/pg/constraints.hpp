@@ -17,6 +17,11 @@ namespace workitem::pg {
 core::ConstraintFacts gather_constraint_facts(const char* tenant, const TransitionCall& call,
                                               const ItemRow& row);
 
+// Whether gather_constraint_facts would lock anything for this call on this row (a capacity
+// check, a four-eyes check): such a call must lock its item first, like every check, so that
+// locks are always taken in one order.
+bool constraint_checks_lock(const TransitionCall& call, const ItemRow& row);
+
 // A push strategy's choice of `user`, checked under the lock a claim takes: the user's directory
 // row is locked (when it sets a capacity) and their held items counted, so two creates, or a
 // create and a claim, cannot both give a user their last free slot. False: the user is full.

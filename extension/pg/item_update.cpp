@@ -144,21 +144,21 @@ UpdateValues values_of(const core::Change& change, const TransitionCall& call) {
     return v;
 }
 
-// One prepared UPDATE per (column set, version bump, version guard): a handful exist in practice.
+// One prepared UPDATE per (column set, version bump, row guard): a handful exist in practice.
 struct CachedUpdate {
     uint32 mask;
     bool bumps_version;
-    bool guards_version;
+    bool guards_row;
     spi::Statement statement;
 };
 constexpr int cache_size = 64;
 CachedUpdate cache[cache_size];
 int cached = 0;
 
-spi::Statement& statement_for(const UpdateValues& v, bool guards_version) {
+spi::Statement& statement_for(const UpdateValues& v, bool guards_row) {
     for (int i = 0; i < cached; ++i) {
         if (cache[i].mask == v.mask && cache[i].bumps_version == v.bumps_version &&
-            cache[i].guards_version == guards_version) {
+            cache[i].guards_row == guards_row) {
             return cache[i].statement;
         }
     }
@@ -174,7 +174,7 @@ spi::Statement& statement_for(const UpdateValues& v, bool guards_version) {
     CachedUpdate& entry = cache[cached];
     entry.mask = v.mask;
     entry.bumps_version = v.bumps_version;
-    entry.guards_version = guards_version;
+    entry.guards_row = guards_row;
     entry.statement.parameter_types[0] = INT8OID;
     int parameter = 1;
     bool first = !v.bumps_version;
@@ -190,7 +190,7 @@ spi::Statement& statement_for(const UpdateValues& v, bool guards_version) {
         first = false;
     }
     appendStringInfoString(&sql, " WHERE i.id = $1");
-    if (guards_version) {
+    if (guards_row) {
         entry.statement.parameter_types[parameter] = INT8OID;
         entry.statement.parameter_types[parameter + 1] = TIMESTAMPTZOID;
         appendStringInfo(&sql, " AND i.version = $%d AND i.lease_until IS NOT DISTINCT FROM $%d",

@@ -24,19 +24,17 @@ namespace workitem::pg {
 
 namespace {
 
+// An item by id, as read_item_row() reads it; $3 is the actor.
+#define WORKITEM_ITEM_BY_ID             \
+    "SELECT " WORKITEM_ITEM_SELECT_LIST \
+    "FROM workitem.item i "             \
+    "WHERE i.id = $1 AND i.tenant_id = $2"
+
 spi::Statement lock_item{
-    "SELECT " WORKITEM_ITEM_SELECT_LIST
-    "FROM workitem.item i WHERE i.id = $1 AND i.tenant_id = $2 FOR UPDATE OF i",
-    3,
-    {INT8OID, TEXTOID, TEXTOID},
-    nullptr};
+    WORKITEM_ITEM_BY_ID " FOR UPDATE OF i", 3, {INT8OID, TEXTOID, TEXTOID}, nullptr};
 
 // The same row, unlocked: what an operation that may decide before locking reads first.
-spi::Statement read_item{"SELECT " WORKITEM_ITEM_SELECT_LIST
-                         "FROM workitem.item i WHERE i.id = $1 AND i.tenant_id = $2",
-                         3,
-                         {INT8OID, TEXTOID, TEXTOID},
-                         nullptr};
+spi::Statement read_item{WORKITEM_ITEM_BY_ID, 3, {INT8OID, TEXTOID, TEXTOID}, nullptr};
 
 spi::Statement lock_items{
     "SELECT " WORKITEM_ITEM_SELECT_LIST
@@ -196,10 +194,7 @@ bool may_decide_before_locking(core::Operation operation) {
 }
 
 bool locks_nothing_else(const char* tenant, const TransitionCall& call, const ItemRow& row) {
-    if (row.four_eyes_with.count > 0) return false;
-    // A start of an offered item is a claim: its taker's capacity row is locked.
-    if (call.operation == core::Operation::start && strcmp(row.state, "offered") == 0) return false;
-    return !custom_validators_registered(tenant, call, row);
+    return !constraint_checks_lock(call, row) && !custom_validators_registered(tenant, call, row);
 }
 
 // Decides on the row as read, unlocked, and writes the change if the row is still the one

@@ -34,7 +34,8 @@ UNITS = {
     "pgbench_N": "tx/s",
     "claim_next": "claims/s",
 }
-IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "base": "baseline"}
+IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "floor": "floor (writes only)",
+              "base": "baseline"}
 WORKLOAD_NAMES = {
     "loop": "worker loop (claim_next + complete)",
     "create": "create",
@@ -42,8 +43,9 @@ WORKLOAD_NAMES = {
     "ceiling": "ceiling: 1 UPDATE + 1 INSERT, 1 round trip",
     "pgbench_N": "pgbench -N (simple update)",
 }
-MATRIX_ORDER = [("loop", "ext"), ("loop", "peer"), ("create", "ext"), ("create", "peer"),
-                ("race", "ext"), ("race", "peer"), ("ceiling", "base"), ("pgbench_N", "base")]
+MATRIX_ORDER = [("loop", "ext"), ("loop", "peer"), ("loop", "floor"), ("create", "ext"),
+                ("create", "peer"), ("race", "ext"), ("race", "peer"), ("ceiling", "base"),
+                ("pgbench_N", "base")]
 
 
 def percentile(sorted_values, fraction):
@@ -130,7 +132,7 @@ def record(args):
     unit = UNITS.get(row["workload"], "tx/s")
     extra = f", won {row['won']}" if row["won"] else ""
     flags = f" [{row['flags']}]" if row["flags"] else ""
-    print(f"{row['workload']:>10} {row['impl']:<4} c={row['clients']:<3} r={row['repeat']}: "
+    print(f"{row['workload']:>10} {row['impl']:<5} c={row['clients']:<3} r={row['repeat']}: "
           f"{float(row['tps']):9.1f} {unit:<17} p50 {float(row['p50_ms']):7.2f} ms  "
           f"p99 {float(row['p99_ms']):7.2f} ms  server {float(row['server_ms'] or 'nan'):6.3f} ms"
           f"{extra}{flags}")
@@ -232,7 +234,7 @@ def report(args):
     out.append("### Throughput and latency\n")
     out.append(f"Median of {repeats} interleaved repeats (min–max in brackets). A worker loop is two "
                "transactions (claim_next, then complete); *tx/s* counts transactions. "
-               "*vs PL/pgSQL*: workitem ÷ the peer in the same unit; *vs ceiling*: tx/s ÷ the "
+               "*vs PL/pgSQL*: workitem (or the floor) ÷ the peer in the same unit; *vs ceiling*: tx/s ÷ the "
                "ceiling's tx/s at the same clients. Latencies are per script execution (a whole "
                "loop), from pgbench's per-transaction log. *server ms*: the server's execution time "
                "per script execution (pg_stat_statements, top-level statements): the CPU and "
@@ -240,7 +242,9 @@ def report(args):
                "the implementation decides; at 64 clients on 2 cores it includes waiting for a "
                "core. *WAL B*: bytes of WAL written per script execution (a whole loop): with "
                "`synchronous_commit = on` each commit waits for its WAL to reach the disk, so at "
-               "1 and 8 clients this, more than CPU, sets the pace.\n")
+               "1 and 8 clients this, more than CPU, sets the pace. *floor*: the loop's writes and nothing "
+               "else, one statement per call (bench/floor.sql) — these rows written plainly, with "
+               "none of the logic.\n")
     out.append("| workload | impl | clients | throughput | tx/s | p50 ms | p99 ms | server ms | WAL B | vs PL/pgSQL | vs ceiling |")
     out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     plot_series = []
@@ -254,7 +258,7 @@ def report(args):
             ceiling = matrix.get(("ceiling", "base", c, 0))
             vs_ceiling = ratio(txs, ceiling.median("tx_per_s")) if ceiling else float("nan")
             vs_peer = "–"
-            if impl == "ext" and (workload, "peer", c, 0) in matrix:
+            if impl in ("ext", "floor") and (workload, "peer", c, 0) in matrix:
                 vs_peer = fmt_ratio(ratio(tps, matrix[(workload, "peer", c, 0)].median("tps")))
             unit = UNITS[workload]
             throughput = (f"{fmt_rate(tps)} {unit} ({fmt_rate(cell.low('tps'))}–"
@@ -276,7 +280,7 @@ def report(args):
 
     # Per-statement averages of the loop ---------------------------------------------------------
     loop_lines = []
-    for impl in ("ext", "peer"):
+    for impl in ("ext", "peer", "floor"):
         for c in clients:
             cell = matrix.get(("loop", impl, c, 0))
             if cell is None:
@@ -341,6 +345,19 @@ def report(args):
                        f"{fmt_server(ext8.median('server_ms'))} ms, PL/pgSQL "
                        f"{fmt_server(peer8.median('server_ms'))} ms (PL/pgSQL ÷ workitem = "
                        f"{fmt_ratio(r)}; the CPU-side speed-up, whatever the disk does)")
+    floor8 = matrix.get(("loop", "floor", 8, 0))
+    if floor8 and peer8:
+        r = ratio(floor8.median("tps"), peer8.median("tps"))
+        per = ", ".join(f"{x:.2f}" for x in paired(floor8, peer8, "tps", "tps"))
+        targets.append(f"INFO  floor (the loop's writes only) vs PL/pgSQL at 8 clients: {fmt_ratio(r)} "
+                       f"({fmt_rate(floor8.median('tps'))} vs {fmt_rate(peer8.median('tps'))} "
+                       f"loops/s; per repeat {per}) - these rows written plainly, without any of the "
+                       f"logic: about what any implementation of them can gain over the peer here")
+    if ext8 and floor8:
+        r = ratio(ext8.median("tps"), floor8.median("tps"))
+        per = ", ".join(f"{x:.2f}" for x in paired(ext8, floor8, "tps", "tps"))
+        targets.append(f"INFO  worker loop vs the floor at 8 clients: {fmt_ratio(r)} (per repeat "
+                       f"{per}) - the share of the floor's speed workitem keeps with all its checks")
     if ext8 and ceil8:
         r = ratio(ext8.median("tx_per_s"), ceil8.median("tx_per_s"))
         per = ", ".join(f"{x:.2f}" for x in paired(ext8, ceil8, "tx_per_s", "tx_per_s"))
@@ -392,6 +409,7 @@ def report(args):
 
 STYLES = {  # (workload, impl): colour, dash type, point type
     ("loop", "ext"): ("#1f4e9c", 1, 7), ("loop", "peer"): ("#1f4e9c", 2, 6),
+    ("loop", "floor"): ("#7a3fb0", 3, 1),
     ("create", "ext"): ("#2a9d3a", 1, 5), ("create", "peer"): ("#2a9d3a", 2, 4),
     ("race", "ext"): ("#c45a00", 1, 9), ("race", "peer"): ("#c45a00", 2, 8),
     ("ceiling", "base"): ("#000000", 1, 13), ("pgbench_N", "base"): ("#888888", 1, 11),
@@ -427,7 +445,7 @@ def write_plot(args, plot_series):
     if not args.plot_script:
         return
     with open(args.plot_script, "w") as f:
-        f.write(f"""set terminal pngcairo size 1100,800 font 'DejaVu Sans,11'
+        f.write(f"""set terminal pngcairo size 1100,860 font 'DejaVu Sans,11'
 set output '{png}'
 set title "workitem vs PL/pgSQL peer vs baselines: committed transactions per second\\n{args.subtitle}; median of repeats, bars: min-max" noenhanced
 set logscale x 2
@@ -437,7 +455,7 @@ set yrange [0:*]
 set xlabel 'clients (pgbench -c N -j 2)' offset 0,0.3
 set ylabel 'transactions per second'
 set grid ytics lc rgb '#dddddd'
-set key outside below center vertical maxrows 4 Left reverse noenhanced samplen 3 spacing 1.1
+set key outside below center vertical maxrows 5 Left reverse noenhanced samplen 3 spacing 1.1
 set format y '%.0f'
 plot {", ".join(plots)}
 """)

@@ -24,7 +24,7 @@ CREATE SCHEMA floor;
 
 -- The item snapshot an event carries: the item's fields that are set, without the derived and
 -- the large ones (as the extension's payload has them).
-CREATE FUNCTION floor.snapshot(item workitem.item) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION floor.snapshot(item workitem.item) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_strip_nulls(to_jsonb(item)) - ARRAY['candidates', 'excluded', 'administrators',
            'input', 'output', 'create_request_hash']
 $$;

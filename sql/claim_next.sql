@@ -48,3 +48,28 @@ SELECT id = :g80_item AS then_the_other FROM workitem_claim_next('many');
 SELECT id AS queued FROM workitem_create('wf', 'T', '{"potential_owners": {"groups": ["red"]}}', queue => 'q1') \gset
 SELECT count(*) AS bob_elsewhere FROM workitem_claim_next('bob', queue => 'q2');
 SELECT id = :queued AS bob_in_q1 FROM workitem_claim_next('bob', queue => 'q1');
+
+-- claim_next leaves out, before it locks them, candidates another transaction has updated since
+-- its snapshot or is updating (workitem.row_unchanged; the race: the isolation spec
+-- claim_next_passes_claimed). A row version is unchanged while it is the current one.
+CREATE TABLE version_probe (id int, note text);
+INSERT INTO version_probe VALUES (1, 'first');
+SELECT ctid AS first_version FROM version_probe \gset
+SELECT workitem.row_unchanged('version_probe'::regclass, :'first_version') AS current_version;
+SELECT note FROM version_probe FOR UPDATE;
+SELECT workitem.row_unchanged('version_probe'::regclass, :'first_version') AS after_a_lock;
+BEGIN;
+UPDATE version_probe SET note = 'rolled back';
+ROLLBACK;
+SELECT workitem.row_unchanged('version_probe'::regclass, :'first_version') AS after_an_aborted_update;
+UPDATE version_probe SET note = 'second';
+SELECT workitem.row_unchanged('version_probe'::regclass, :'first_version') AS after_an_update;
+SELECT ctid AS second_version FROM version_probe \gset
+SELECT workitem.row_unchanged('version_probe'::regclass, :'second_version') AS the_new_version;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT workitem.row_unchanged('version_probe'::regclass, :'first_version') AS not_judged_under_repeatable_read;
+COMMIT;
+DELETE FROM version_probe;
+SELECT workitem.row_unchanged('version_probe'::regclass, :'second_version') AS after_a_delete;
+SELECT workitem.row_unchanged('workitem.event'::regclass, '(0,1)') AS not_judged_on_a_partitioned_table;
+DROP TABLE version_probe;

@@ -42,12 +42,16 @@ namespace {
 // above the sort locks the candidates in order, skipping those another transaction holds, and
 // the LIMIT stops it at the first one taken, so no other candidate is locked. Its row comes back
 // as every item-locking query returns it (read_item_row), computed on the one row taken, with
-// the candidates after it (all NULL but the candidates when every one was held).
+// the candidates after it (all NULL but the candidates when every one was held). A candidate
+// another worker has claimed since the statement's snapshot, or is claiming, is left out before
+// the lock (workitem.row_unchanged): locking it would lock the claimed version in passing and
+// hold it to the end of this transaction, making its owner's complete wait for us.
 #define WORKITEM_CLAIM_FIRST_FREE(QUEUE_FILTER) \
     "SELECT " WORKITEM_ITEM_SELECT_LIST ", c.ids FROM (" WORKITEM_BEST_OFFERED(QUEUE_FILTER)    \
     ") AS c(ids) LEFT JOIN LATERAL ("                                                           \
     "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "          \
     "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "              \
+    "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
     "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
 
 constexpr int claim_parameters = 7;

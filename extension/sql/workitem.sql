@@ -206,10 +206,11 @@ CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON workitem.event
 CREATE FUNCTION workitem.row_unchanged(tableoid oid, ctid tid) RETURNS boolean
     AS 'MODULE_PATHNAME', 'workitem_row_unchanged' LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION workitem.row_unchanged(oid, tid) IS
-    'Internal, for workitem_claim_next: whether the row version at ctid of the table is visible '
-    'to a snapshot taken now (under READ COMMITTED; always true otherwise), so that claim_next '
-    'skips an item another worker claimed after its snapshot instead of locking the claimed '
-    'version in passing and making its owner''s next call wait.';
+    'Internal, for workitem_claim_next: whether the row version at ctid of the table is still '
+    'current - no other transaction has updated or deleted it, nor is doing so (under READ '
+    'COMMITTED; always true otherwise) - so that claim_next skips an item another worker claimed '
+    'after its snapshot instead of locking the claimed version in passing and making its '
+    'owner''s next call wait.';
 REVOKE ALL ON FUNCTION workitem.row_unchanged(oid, tid) FROM PUBLIC;
 
 CREATE FUNCTION workitem.item_log() RETURNS trigger

@@ -9,8 +9,10 @@ CORE_SRCS  := $(sort $(wildcard extension/core/src/*.cpp))
 GLUE_SRCS  := $(sort $(wildcard extension/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
-DATA        = $(wildcard extension/sql/$(EXTENSION)--*--*.sql)
+# The install script of the version in development is built from the live parts (below); released
+# versions' install scripts are frozen files, and every upgrade step is a script of its own.
 DATA_built  = extension/sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built),$(wildcard extension/sql/$(EXTENSION)--*.sql))
 EXTRA_CLEAN = extension/sql/$(EXTENSION)--$(EXTVERSION).sql $(OBJS:.o=.d)
 
 # pg_regress: every sql/NAME.sql against expected/NAME.out, on a private temporary server.

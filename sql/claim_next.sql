@@ -3,7 +3,7 @@
 -- found, in priority / due date / age order, and nothing offered to others is taken.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT user_id FROM workitem_put_user('ann', '{red,blue}');

@@ -1,7 +1,7 @@
 -- Constraints checked under locks: capacity, four eyes (separation of duties), excluded owners.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT user_id, capacity FROM workitem_put_user('ann', '{team}', capacity => 2);

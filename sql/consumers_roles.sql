@@ -3,7 +3,7 @@
 -- tenant's consumer or batch. Publications and the wake-up switch are a superuser's.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 DROP ROLE IF EXISTS wi_ev_svc, wi_ev_boss, wi_ev_acme_boss, wi_ev_ann, wi_ev_bi;
 RESET client_min_messages;
 \set SHOW_CONTEXT never

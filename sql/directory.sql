@@ -1,7 +1,7 @@
 -- The directory in bulk: an application syncs many users at once.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT * FROM workitem_put_users((SELECT jsonb_agg(jsonb_build_object('user_id', 'u' || n, 'groups', jsonb_build_array('g' || (n % 10), 'all'), 'capacity', n % 3)) FROM generate_series(1, 2000) AS n));

@@ -1,7 +1,7 @@
 -- Distribution strategies: where a new item lands.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT count(*) FROM (SELECT workitem_put_user('u' || n, '{pool}') FROM generate_series(1, 4) AS n) AS users;

@@ -2,7 +2,7 @@
 -- for a different request is WI428; a failed call leaves no key.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT user_id FROM workitem_put_user('ann', '{team}');

@@ -2,7 +2,7 @@
 -- Each file starts from a fresh install, so ids and counts are its own.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 SELECT user_id FROM workitem_put_user('ann', '{sales}');
 SELECT user_id FROM workitem_put_user('dan', '{sales,support}');

@@ -1,7 +1,7 @@
 -- Every operation of the lifecycle, from psql, with the errors each one adds.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT count(*) FROM (SELECT workitem_put_user(u, '{team}') FROM unnest(ARRAY['ann', 'bob', 'cy']) AS u) AS users;

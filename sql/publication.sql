@@ -4,7 +4,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
 DROP PUBLICATION IF EXISTS workitem_events, workitem_events_acme;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 

@@ -2,7 +2,7 @@
 -- Each file starts from a fresh install, so ids and counts are its own.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 SELECT attname, format_type(atttypid, atttypmod) AS type, attnotnull
   FROM pg_attribute WHERE attrelid = 'workitem.item'::regclass AND attnum > 0 AND NOT attisdropped

@@ -2,7 +2,7 @@
 -- and every way it might try to reach further.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 DROP ROLE IF EXISTS wi_ann, wi_bob, wi_svc, wi_boss, wi_bi, wi_acme, wi_nobody;
 DROP SCHEMA IF EXISTS evil CASCADE;
 RESET client_min_messages;

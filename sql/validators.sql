@@ -1,7 +1,7 @@
 -- Custom validators: SQL functions run after the six built-in validators, able to deny (WI461).
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
-CREATE EXTENSION workitem;
+\i sql/include/create_extension.sql
 RESET client_min_messages;
 \set SHOW_CONTEXT never
 SELECT count(*) FROM (SELECT workitem_put_user(u, '{team}') FROM unnest(ARRAY['ann', 'bob']) AS u) AS users;

@@ -1,5 +1,7 @@
 -- workitem: workflow work items inside PostgreSQL.
--- This is the live install script; `make` copies it to workitem--<version>.sql.
+-- This is the install script of the version in development; `make` writes it, with the parts under
+-- parts/, to workitem--<version>.sql. Every change here adds its step to the upgrade script
+-- workitem--<previous>--<version>.sql in the same commit (docs/upgrades.md).
 \echo Use "CREATE EXTENSION workitem" to load this file. \quit
 
 -- Internal objects live in the schema `workitem`; the public functions live in the schema

@@ -25,6 +25,81 @@ END;
 $$;
 
 --------------------------------------------------------------------------------------------------
+-- Who may call each function and read each table or view (docs/security.md). Each object
+-- declares its capability once, on the line above its definition; workitem.apply_grants(), run
+-- at the end of the install and of every upgrade, derives every GRANT from these rows, and the
+-- security matrix test derives what each role must be allowed and refused from them. A public
+-- workitem_* function without a row fails that test; an internal object without one is granted
+-- to nobody.
+--   reader:    workitem_reader, workitem_user, workitem_admin, workitem_service
+--   user:      workitem_user, workitem_admin, workitem_service
+--   admin:     workitem_admin, workitem_service
+--   service:   workitem_service
+--   superuser: nobody (superusers only)
+--------------------------------------------------------------------------------------------------
+CREATE TABLE workitem.required_capability (
+    object     text PRIMARY KEY,
+    capability text NOT NULL CHECK (capability IN ('reader', 'user', 'admin', 'service', 'superuser'))
+);
+COMMENT ON TABLE workitem.required_capability IS
+    'The capability each function (by name: workitem_claim, workitem.viewer) and each table or view '
+    '(workitem.item) requires; every grant of the extension derives from it.';
+INSERT INTO workitem.required_capability VALUES ('workitem.required_capability', 'reader');
+
+CREATE FUNCTION workitem.roles_with(capability text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
+    RETURN CASE capability
+        WHEN 'reader' THEN ARRAY['workitem_reader', 'workitem_user', 'workitem_admin', 'workitem_service']
+        WHEN 'user' THEN ARRAY['workitem_user', 'workitem_admin', 'workitem_service']
+        WHEN 'admin' THEN ARRAY['workitem_admin', 'workitem_service']
+        WHEN 'service' THEN ARRAY['workitem_service']
+        ELSE ARRAY[]::text[] END;
+COMMENT ON FUNCTION workitem.roles_with(text) IS
+    'The roles a capability (workitem.required_capability) is granted to.';
+
+CREATE FUNCTION workitem.apply_grants() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    member record;
+    all_roles CONSTANT text := 'PUBLIC, workitem_reader, workitem_user, workitem_admin, workitem_service';
+BEGIN
+    FOR member IN
+        SELECT d.classid = 'pg_catalog.pg_proc'::regclass AS is_function,
+               CASE WHEN d.classid = 'pg_catalog.pg_proc'::regclass THEN d.objid::regprocedure::text
+                    ELSE d.objid::regclass::text END AS signature,
+               (SELECT array_to_string(workitem.roles_with(c.capability), ', ')
+                  FROM workitem.required_capability c
+                 WHERE c.object = CASE WHEN n.nspname = 'workitem' THEN 'workitem.' ELSE '' END
+                                  || coalesce(p.proname, r.relname)) AS grantees
+          FROM pg_catalog.pg_depend d
+          LEFT JOIN pg_catalog.pg_proc p ON d.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.objid
+          LEFT JOIN pg_catalog.pg_class r ON d.classid = 'pg_catalog.pg_class'::regclass AND r.oid = d.objid
+          JOIN pg_catalog.pg_namespace n ON n.oid = coalesce(p.pronamespace, r.relnamespace)
+         WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+           AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'workitem')
+           AND (p.oid IS NOT NULL OR r.relkind IN ('r', 'p', 'v', 'S'))
+         ORDER BY 2
+    LOOP
+        IF member.is_function THEN
+            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM %s', member.signature, all_roles);
+            IF member.grantees <> '' THEN
+                EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', member.signature, member.grantees);
+            END IF;
+        ELSE
+            EXECUTE format('REVOKE ALL ON %s FROM %s', member.signature, all_roles);
+            IF member.grantees <> '' THEN
+                EXECUTE format('GRANT SELECT ON %s TO %s', member.signature, member.grantees);
+            END IF;
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION workitem.apply_grants() IS
+    'Grants every function and table of the extension to the roles of its declared capability '
+    '(workitem.required_capability) and revokes everything else, PUBLIC included.';
+
+--------------------------------------------------------------------------------------------------
 -- Types
 --------------------------------------------------------------------------------------------------
 CREATE TYPE workitem.state AS ENUM (
@@ -51,6 +126,7 @@ COMMENT ON FUNCTION workitem.assignment_principals(jsonb, text) IS
 -- version lands on the same page (fillfactor leaves room) PostgreSQL logs only the bytes between
 -- the longest unchanged prefix and suffix. So the columns a claim, start or complete changes come
 -- last, after everything that is fixed at create or changes rarely.
+INSERT INTO workitem.required_capability VALUES ('workitem.item', 'reader');
 CREATE TABLE workitem.item (
     -- fixed at create
     id                  bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -134,6 +210,7 @@ CREATE INDEX item_held_by_owner ON workitem.item (tenant_id, owner)
 --------------------------------------------------------------------------------------------------
 CREATE SEQUENCE workitem.event_seq AS bigint;
 
+INSERT INTO workitem.required_capability VALUES ('workitem.event', 'reader');
 CREATE TABLE workitem.event (
     seq               bigint NOT NULL DEFAULT nextval('workitem.event_seq'),
     id                uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -227,6 +304,7 @@ CREATE TRIGGER item_log BEFORE INSERT OR UPDATE OR DELETE ON workitem.item
 --------------------------------------------------------------------------------------------------
 -- Directory: users, groups, availability, capacity (domain.md §3)
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem.directory_user', 'reader');
 CREATE TABLE workitem.directory_user (
     tenant_id   text NOT NULL DEFAULT 'default',
     user_id     text NOT NULL,
@@ -241,6 +319,7 @@ COMMENT ON TABLE workitem.directory_user IS
     'Users known to workitem, synced by the application (workitem_put_user). capacity: most '
     'active items held at once (NULL: no limit).';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.group_member', 'reader');
 CREATE TABLE workitem.group_member (
     tenant_id text NOT NULL,
     group_id  text NOT NULL,
@@ -369,6 +448,7 @@ $$;
 --------------------------------------------------------------------------------------------------
 -- Internal helpers
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem.current_tenant', 'reader');
 CREATE FUNCTION workitem.current_tenant() RETURNS text
     AS 'MODULE_PATHNAME', 'workitem_current_tenant'
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -376,6 +456,7 @@ COMMENT ON FUNCTION workitem.current_tenant() IS
     'The tenant the calling role acts in: workitem.tenant for a service (''default'' when unset), '
     'the role''s row in workitem.role_tenant for every other role.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.viewer', 'reader');
 CREATE FUNCTION workitem.viewer(as_actor text DEFAULT NULL) RETURNS text
     AS 'MODULE_PATHNAME', 'workitem_viewer'
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -383,6 +464,7 @@ COMMENT ON FUNCTION workitem.viewer(text) IS
     'The user a read is done as: as_actor for a service, the calling role otherwise (WI403 if a '
     'non-service names someone else).';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.viewer_sees_all', 'reader');
 CREATE FUNCTION workitem.viewer_sees_all(as_actor text DEFAULT NULL) RETURNS boolean
     AS 'MODULE_PATHNAME', 'workitem_viewer_sees_all'
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -390,6 +472,7 @@ COMMENT ON FUNCTION workitem.viewer_sees_all(text) IS
     'Whether the reader sees every item of its tenant: a service reading as itself, an '
     'administrator, or a read-only role.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.viewer_principals', 'reader');
 CREATE FUNCTION workitem.viewer_principals(as_actor text DEFAULT NULL) RETURNS text[]
     AS 'MODULE_PATHNAME', 'workitem_viewer_principals'
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -398,6 +481,7 @@ COMMENT ON FUNCTION workitem.viewer_principals(text) IS
 
 -- The one visibility predicate: the row-level security policies and the read functions both use it.
 -- (SQL, so it is inlined; each viewer_* call is a scalar subquery, evaluated once per query.)
+INSERT INTO workitem.required_capability VALUES ('workitem.visible', 'reader');
 CREATE FUNCTION workitem.visible(tenant text, owner text, created_by text, delegated_from text,
                                  candidates text[], administrators text[],
                                  as_actor text DEFAULT NULL)
@@ -435,6 +519,7 @@ COMMENT ON FUNCTION workitem.raise_invalid(text) IS 'Raises WI422 (invalid input
 --------------------------------------------------------------------------------------------------
 -- Creating and reading items
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem_create', 'admin');
 CREATE FUNCTION @extschema@.workitem_create(
     workflow_id     text,
     task_name       text,
@@ -483,6 +568,7 @@ deadlines: what the timer does when, a JSON array of {"at": timestamp | "after":
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
 Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_create_many', 'admin');
 CREATE FUNCTION @extschema@.workitem_create_many(
     items           jsonb,
     actor           text DEFAULT NULL,
@@ -499,6 +585,7 @@ item, or the SQLSTATE and message that refused that element; one bad element doe
 others. At most workitem.max_batch_size elements. A malformed timestamp string is PostgreSQL's
 input error (22007) for the whole call. An idempotency key covers the whole call.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_get', 'reader');
 CREATE FUNCTION @extschema@.workitem_get(id bigint, actor text DEFAULT NULL)
     RETURNS workitem.item
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -526,6 +613,7 @@ $$Returns one item of the current tenant that the reader may see (WI404 otherwis
 not exist). actor: a service reads as this user. Errors: WI404, WI422 no id, WI403 a
 non-service naming another actor.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_list', 'reader');
 CREATE FUNCTION @extschema@.workitem_list(
     state           workitem.state DEFAULT NULL,
     queue           text DEFAULT NULL,
@@ -577,6 +665,7 @@ $$Lists items of the current tenant matching every filter given, in id order, at
 potential_owner: items naming that user or one of their groups as potential owner (and not
 excluding them). due_before is exclusive, due_after inclusive. Errors: WI422 bad page_size.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_count', 'reader');
 CREATE FUNCTION @extschema@.workitem_count(
     state           workitem.state DEFAULT NULL,
     queue           text DEFAULT NULL,
@@ -618,6 +707,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.workitem_count(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, text) IS
 $$How many items of the current tenant match every filter given (the filters of workitem_list).$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_worklist', 'reader');
 CREATE FUNCTION @extschema@.workitem_worklist(
     actor     text,
     queue     text DEFAULT NULL,
@@ -674,6 +764,7 @@ $$The actor's worklist: items offered to them (directly or through a group, not 
 expired) and items they hold (allocated, started, suspended), best first: priority, then due
 date, then age. At most page_size rows. Errors: WI422 no actor or bad page_size.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_history', 'reader');
 CREATE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)
     RETURNS SETOF workitem.event
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -706,6 +797,7 @@ $$The item's events in version order: who did what, when, and payload->'changes'
 and new value of every changed field. Only for items the reader may see (actor: a service reads
 as this user). Errors: WI404 no such item (or no events left), WI403.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_allowed_operations', 'reader');
 CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
     RETURNS text[]
     AS 'MODULE_PATHNAME', 'workitem_allowed_operations'
@@ -719,6 +811,7 @@ disagrees with a call made right after. Errors: WI404, WI422 no actor.$$;
 -- Lifecycle operations (C: validated by the core, one event each). Each operation's single form
 -- and batch form share one argument layout (extension/pg/call_arguments.cpp).
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem_claim', 'user');
 CREATE FUNCTION @extschema@.workitem_claim(
     id bigint,
     actor text,
@@ -737,6 +830,7 @@ Errors: WI404, WI412 stale expected_version, WI423 another user holds it, WI409 
 WI425 not active yet, WI410 expired, WI419 lease lost, WI403 not a potential owner,
 WI460 excluded owner, WI428 key reused, WI422 bad input.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_claim_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_claim_batch(
     ids bigint[],
     actor text,
@@ -753,6 +847,7 @@ workitem_claim would have raised. One refused item does not stop the others. Row
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_allocate', 'user');
 CREATE FUNCTION @extschema@.workitem_allocate(
     id bigint,
     actor text,
@@ -769,6 +864,7 @@ With override => true it also takes an allocated or started item from its owner.
 Errors: WI404, WI412, WI423 held (without override), WI409, WI403 not an administrator,
 WI460 to_user excluded or already the owner, WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_allocate_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_allocate_batch(
     ids bigint[],
     actor text,
@@ -786,6 +882,7 @@ workitem_allocate would have raised. One refused item does not stop the others. 
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_start', 'user');
 CREATE FUNCTION @extschema@.workitem_start(
     id bigint,
     actor text,
@@ -799,6 +896,7 @@ $$Starts work: allocated -> started by its owner, or offered -> started by a pot
 (claim and start in one call). Errors: WI404, WI412, WI409, WI423, WI403, WI460, WI419, WI410,
 WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_start_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_start_batch(
     ids bigint[],
     actor text,
@@ -814,6 +912,7 @@ workitem_start would have raised. One refused item does not stop the others. Row
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_stop', 'user');
 CREATE FUNCTION @extschema@.workitem_stop(
     id bigint,
     actor text,
@@ -826,6 +925,7 @@ COMMENT ON FUNCTION @extschema@.workitem_stop(bigint, text, bigint, text) IS
 $$Stops work: started -> allocated, by its owner. Errors: WI404, WI412, WI409, WI423, WI403,
 WI419, WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_stop_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_stop_batch(
     ids bigint[],
     actor text,
@@ -841,6 +941,7 @@ workitem_stop would have raised. One refused item does not stop the others. Rows
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_release', 'user');
 CREATE FUNCTION @extschema@.workitem_release(
     id bigint,
     actor text,
@@ -854,6 +955,7 @@ $$Gives a held item back: allocated or started -> offered, by its owner or an ad
 A saved output draft is kept. Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428,
 WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_release_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_release_batch(
     ids bigint[],
     actor text,
@@ -869,6 +971,7 @@ workitem_release would have raised. One refused item does not stop the others. R
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_delegate', 'user');
 CREATE FUNCTION @extschema@.workitem_delegate(
     id bigint,
     actor text,
@@ -884,6 +987,7 @@ remembers the delegator (the first one, along a chain), delegation_state pending
 Errors: WI404, WI412, WI409, WI423, WI403, WI460 to_user excluded or already the owner, WI419,
 WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_delegate_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_delegate_batch(
     ids bigint[],
     actor text,
@@ -900,6 +1004,7 @@ workitem_delegate would have raised. One refused item does not stop the others. 
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_resolve', 'user');
 CREATE FUNCTION @extschema@.workitem_resolve(
     id bigint,
     actor text,
@@ -913,6 +1018,7 @@ $$The delegate hands a delegated item back: allocated to delegated_from, delegat
 resolved. Errors: WI404, WI412, WI409, WI423, WI403 not the delegate, WI460 not delegated, WI419,
 WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_resolve_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_resolve_batch(
     ids bigint[],
     actor text,
@@ -928,6 +1034,7 @@ workitem_resolve would have raised. One refused item does not stop the others. R
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_forward', 'user');
 CREATE FUNCTION @extschema@.workitem_forward(
     id bigint,
     actor text,
@@ -943,6 +1050,7 @@ in workitem_create) and the item is offered again (any owner is cleared). By its
 administrator. Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422 bad
 assignment.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_forward_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_forward_batch(
     ids bigint[],
     actor text,
@@ -959,6 +1067,7 @@ workitem_forward would have raised. One refused item does not stop the others. R
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_suspend', 'user');
 CREATE FUNCTION @extschema@.workitem_suspend(
     id bigint,
     actor text,
@@ -973,6 +1082,7 @@ $$Suspends an offered, allocated or started item (owner or administrator); resum
 to that state. until (optional, in the future): when the timer resumes it.
 Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_suspend_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_suspend_batch(
     ids bigint[],
     actor text,
@@ -989,6 +1099,7 @@ workitem_suspend would have raised. One refused item does not stop the others. R
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_resume', 'user');
 CREATE FUNCTION @extschema@.workitem_resume(
     id bigint,
     actor text,
@@ -1001,6 +1112,7 @@ COMMENT ON FUNCTION @extschema@.workitem_resume(bigint, text, bigint, text) IS
 $$Resumes a suspended item into the state it was suspended from (owner or administrator).
 Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_resume_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_resume_batch(
     ids bigint[],
     actor text,
@@ -1016,6 +1128,7 @@ workitem_resume would have raised. One refused item does not stop the others. Ro
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_complete', 'user');
 CREATE FUNCTION @extschema@.workitem_complete(
     id bigint,
     actor text,
@@ -1031,6 +1144,7 @@ a saved draft). The workitem.completed event carries the output.
 Errors: WI404, WI412, WI409, WI423, WI403 not the owner, WI419 lease ran out, WI410, WI428,
 WI422 output larger than workitem.max_payload_bytes.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_complete_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_complete_batch(
     ids bigint[],
     actor text,
@@ -1047,6 +1161,7 @@ workitem_complete would have raised. One refused item does not stop the others. 
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_fail', 'user');
 CREATE FUNCTION @extschema@.workitem_fail(
     id bigint,
     actor text,
@@ -1061,6 +1176,7 @@ $$The owner reports that the work failed: allocated or started -> failed, with t
 (carried by the workitem.failed event). Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410,
 WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_fail_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_fail_batch(
     ids bigint[],
     actor text,
@@ -1077,6 +1193,7 @@ workitem_fail would have raised. One refused item does not stop the others. Rows
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_skip', 'user');
 CREATE FUNCTION @extschema@.workitem_skip(
     id bigint,
     actor text,
@@ -1089,6 +1206,7 @@ COMMENT ON FUNCTION @extschema@.workitem_skip(bigint, text, bigint, text) IS
 $$Skips an active item that was created skippable (initiator or administrator).
 Errors: WI404, WI412, WI409, WI403, WI460 not skippable, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_skip_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_skip_batch(
     ids bigint[],
     actor text,
@@ -1104,6 +1222,7 @@ workitem_skip would have raised. One refused item does not stop the others. Rows
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_cancel', 'user');
 CREATE FUNCTION @extschema@.workitem_cancel(
     id bigint,
     actor text,
@@ -1118,6 +1237,7 @@ $$Cancels an active item (initiator, administrator or a service); the reason is 
 workitem.cancelled event. Errors: WI404, WI412, WI409 already terminal, WI410, WI403, WI428,
 WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_cancel_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_cancel_batch(
     ids bigint[],
     actor text,
@@ -1134,6 +1254,7 @@ workitem_cancel would have raised. One refused item does not stop the others. Ro
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_mark_error', 'user');
 CREATE FUNCTION @extschema@.workitem_mark_error(
     id bigint,
     actor text,
@@ -1148,6 +1269,7 @@ $$Marks an active item as in error: a system fault it cannot recover from (a ser
 administrator or the timer). The fault travels in the workitem.errored event.
 Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_mark_error_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_mark_error_batch(
     ids bigint[],
     actor text,
@@ -1164,6 +1286,7 @@ workitem_mark_error would have raised. One refused item does not stop the others
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_heartbeat', 'user');
 CREATE FUNCTION @extschema@.workitem_heartbeat(
     id bigint,
     actor text,
@@ -1176,6 +1299,7 @@ $$Extends the owner's lease: lease_until := now + lease_seconds (default: the le
 the claim). Changes neither the version nor the event log.
 Errors: WI404, WI409 not held, WI423, WI403, WI419 the lease already ran out, WI410, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_heartbeat_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_heartbeat_batch(
     ids bigint[],
     actor text,
@@ -1190,6 +1314,7 @@ workitem_heartbeat would have raised. One refused item does not stop the others.
 in id order. No expected versions and no idempotency key: a heartbeat only extends a lease, so
 sending it again is harmless.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_update', 'user');
 CREATE FUNCTION @extschema@.workitem_update(
     id bigint,
     actor text,
@@ -1212,6 +1337,7 @@ deadlines (replaces the whole list, as in workitem_create; "after" counts from n
 By an administrator or the initiator; the state does not change.
 Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_update_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_update_batch(
     ids bigint[],
     actor text,
@@ -1234,6 +1360,7 @@ workitem_update would have raised. One refused item does not stop the others. Ro
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_save_output', 'user');
 CREATE FUNCTION @extschema@.workitem_save_output(
     id bigint,
     actor text,
@@ -1248,6 +1375,7 @@ $$Saves a draft of the output of a held item (its owner); complete with NULL out
 The workitem.output_saved event carries it. Errors: WI404, WI412, WI409, WI423, WI403, WI419,
 WI410, WI428, WI422.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_save_output_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_save_output_batch(
     ids bigint[],
     actor text,
@@ -1264,6 +1392,7 @@ workitem_save_output would have raised. One refused item does not stop the other
 in id order. expected_versions, when given, holds one version (or NULL) per id. An
 idempotency key covers the whole batch and replays every row.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_claim_next', 'user');
 CREATE FUNCTION @extschema@.workitem_claim_next(
     actor text, queue text DEFAULT NULL, task_name text DEFAULT NULL,
     lease_seconds integer DEFAULT NULL, idempotency_key text DEFAULT NULL)
@@ -1276,6 +1405,7 @@ highest priority, then earliest due, then oldest. Returns 0 or 1 row. Items lock
 workers are skipped, never waited for, so concurrent workers never get the same item.
 Errors: WI422 bad input.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_cancel_workflow', 'admin');
 CREATE FUNCTION @extschema@.workitem_cancel_workflow(
     workflow_id text, actor text, reason text DEFAULT NULL, idempotency_key text DEFAULT NULL)
     RETURNS SETOF workitem.item
@@ -1290,6 +1420,7 @@ same items. Errors: WI422 no workflow_id or actor, WI403, WI428.$$;
 --------------------------------------------------------------------------------------------------
 -- Directory
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem_put_user', 'admin');
 CREATE FUNCTION @extschema@.workitem_put_user(
     user_id    text,
     groups     text[] DEFAULT '{}',
@@ -1341,6 +1472,7 @@ availability, and away_until (away until then). Push strategies (round_robin, sh
 random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
 capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_put_users', 'admin');
 CREATE FUNCTION @extschema@.workitem_put_users(users jsonb, replace_all boolean DEFAULT false)
     RETURNS TABLE (users_written integer, memberships integer, users_removed integer)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1422,6 +1554,7 @@ remove the tenant's users not named (their memberships go with them). Returns ho
 written, how many memberships they now have, and how many users were removed.
 Errors: WI422 a malformed element (the message shows it).$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_register_validator', 'superuser');
 CREATE FUNCTION @extschema@.workitem_register_validator(
     validator regproc, task_name text DEFAULT NULL, operation text DEFAULT NULL,
     tenant text DEFAULT NULL)
@@ -1470,6 +1603,7 @@ denied create inserts nothing (in create_many, that element's row reports WI461)
 Switch all of them off with workitem_set_flag('custom_validators', false).
 Errors: WI422 wrong signature or unknown operation.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_unregister_validator', 'superuser');
 CREATE FUNCTION @extschema@.workitem_unregister_validator(id bigint)
     RETURNS boolean
     LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1480,6 +1614,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.workitem_unregister_validator(bigint) IS
 $$Removes a custom validator by its id; returns whether it existed.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_register_strategy', 'superuser');
 CREATE FUNCTION @extschema@.workitem_register_strategy(name text, strategy regproc)
     RETURNS workitem.custom_strategy
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1521,6 +1656,7 @@ chosen one; an answer that is NULL or not eligible offers the item. It runs with
 owner's rights, so only a superuser may register one; workitem_set_flag('custom_strategies',
 false) switches them off (WI501). Errors: WI422 bad name or wrong signature.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_set_flag', 'admin');
 CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant text DEFAULT NULL)
     RETURNS workitem.feature_flag
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1556,11 +1692,13 @@ timer.<action>, strict_payload_limits. Errors: WI422 unknown flag.$$;
 --------------------------------------------------------------------------------------------------
 -- Monitoring views
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem.items_by_state', 'reader');
 CREATE VIEW workitem.items_by_state WITH (security_invoker = true) AS
     SELECT tenant_id, queue, state, count(*) AS items
       FROM workitem.item GROUP BY tenant_id, queue, state;
 COMMENT ON VIEW workitem.items_by_state IS 'Number of items per tenant, queue and state.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.oldest_offered', 'reader');
 CREATE VIEW workitem.oldest_offered WITH (security_invoker = true) AS
     SELECT tenant_id, queue, count(*) AS offered_items, min(created_at) AS oldest_created_at,
            now() - min(created_at) AS oldest_age
@@ -1568,6 +1706,7 @@ CREATE VIEW workitem.oldest_offered WITH (security_invoker = true) AS
 COMMENT ON VIEW workitem.oldest_offered IS
     'Per tenant and queue: how many items wait to be claimed and how long the oldest has waited.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.overdue_items', 'reader');
 CREATE VIEW workitem.overdue_items WITH (security_invoker = true) AS
     SELECT tenant_id, id, queue, task_name, state, owner, due_at, now() - due_at AS overdue_by
       FROM workitem.item
@@ -1614,65 +1753,7 @@ ALTER TABLE workitem.role_tenant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
 
 --------------------------------------------------------------------------------------------------
--- Nothing is granted to PUBLIC: every function of the extension is revoked from it.
---------------------------------------------------------------------------------------------------
-DO $$
-DECLARE
-    member regprocedure;
-BEGIN
-    FOR member IN
-        SELECT d.objid::regprocedure FROM pg_catalog.pg_depend d
-         WHERE d.classid = 'pg_catalog.pg_proc'::regclass
-           AND d.refclassid = 'pg_catalog.pg_extension'::regclass
-           AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'workitem')
-    LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', member);
-    END LOOP;
-END;
-$$;
-
---------------------------------------------------------------------------------------------------
--- What each role may call and read (domain.md §6). No role may write a table directly.
+-- Grants: derived from workitem.required_capability by workitem.apply_grants(), run once every
+-- part is installed (parts/99-grants.sql).
 --------------------------------------------------------------------------------------------------
 GRANT USAGE ON SCHEMA workitem TO workitem_reader, workitem_user, workitem_service, workitem_admin;
-GRANT SELECT ON workitem.item, workitem.event, workitem.directory_user, workitem.group_member,
-                workitem.items_by_state, workitem.oldest_offered, workitem.overdue_items
-    TO workitem_reader, workitem_user, workitem_service, workitem_admin;
--- The predicate's helpers run with the reader's rights inside the policies.
-GRANT EXECUTE ON FUNCTION workitem.current_tenant(), workitem.viewer(text),
-                          workitem.viewer_sees_all(text), workitem.viewer_principals(text),
-                          workitem.visible(text, text, text, text, text[], text[], text)
-    TO workitem_reader, workitem_user, workitem_service, workitem_admin;
-
-DO $$
-DECLARE
-    f regprocedure;
-    readers CONSTANT text[] := ARRAY['workitem_get', 'workitem_list', 'workitem_count',
-        'workitem_worklist', 'workitem_history', 'workitem_allowed_operations'];
-    services_only CONSTANT text[] := ARRAY['workitem_create', 'workitem_create_many',
-        'workitem_cancel_workflow', 'workitem_put_user', 'workitem_put_users', 'workitem_set_flag'];
-BEGIN
-    FOR f IN
-        SELECT d.objid::regprocedure FROM pg_catalog.pg_depend d
-          JOIN pg_catalog.pg_proc p ON p.oid = d.objid
-         WHERE d.classid = 'pg_catalog.pg_proc'::regclass
-           AND d.refclassid = 'pg_catalog.pg_extension'::regclass
-           AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'workitem')
-           AND p.proname LIKE 'workitem\_%'
-    LOOP
-        IF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f)
-               IN ('workitem_register_validator', 'workitem_unregister_validator',
-                   'workitem_register_strategy') THEN
-            CONTINUE;  -- validators run with the owner's rights: superusers only
-        ELSIF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f) = ANY (readers) THEN
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_reader, workitem_user, '
-                           'workitem_service, workitem_admin', f);
-        ELSIF (SELECT proname FROM pg_catalog.pg_proc WHERE oid = f) = ANY (services_only) THEN
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_service, workitem_admin', f);
-        ELSE
-            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO workitem_user, workitem_service, '
-                           'workitem_admin', f);
-        END IF;
-    END LOOP;
-END;
-$$;

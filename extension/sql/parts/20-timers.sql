@@ -95,6 +95,7 @@ COMMENT ON FUNCTION workitem.drop_event_partition(oid) IS
     'Drops one partition of workitem.event (retention; the timer calls it with the event table '
     'already locked).';
 
+INSERT INTO workitem.required_capability VALUES ('workitem_tick', 'admin');
 CREATE FUNCTION @extschema@.workitem_tick(max_items integer DEFAULT 1000)
     RETURNS TABLE (action text, done bigint, failed bigint)
     AS 'MODULE_PATHNAME', 'workitem_tick'
@@ -114,6 +115,7 @@ max_items bounds the items acted on (and the rows purged of each kind). Returns 
 of action: done, and failed (refused or failing items are logged, listed in
 workitem.timer_failures and retried later). Errors: WI422 max_items below 1.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem.timer_status', 'admin');
 CREATE VIEW workitem.timer_status AS
     SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
            s.last_done_at, s.last_error, s.last_error_at
@@ -122,6 +124,7 @@ COMMENT ON VIEW workitem.timer_status IS
     'The timer per database and kind of action: when it last ticked, how many items it acted on '
     'and how many failed since the extension was created, and the last error.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.timer_failures', 'admin');
 CREATE VIEW workitem.timer_failures AS
     SELECT i.tenant_id, f.item_id, f.action, f.attempts, f.sqlstate, f.message,
            f.first_failed_at, f.last_failed_at, f.next_attempt_at
@@ -132,8 +135,3 @@ COMMENT ON VIEW workitem.timer_failures IS
 
 -- workitem.event_retention_horizon(), which the retention consults, comes with the event
 -- consumers (parts/30-events.sql): nothing before the oldest event a consumer still needs goes.
-REVOKE ALL ON FUNCTION workitem.next_deadline_at(jsonb), workitem.drop_event_partition(oid),
-                       @extschema@.workitem_tick(integer)
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @extschema@.workitem_tick(integer) TO workitem_service, workitem_admin;
-GRANT SELECT ON workitem.timer_status, workitem.timer_failures TO workitem_service, workitem_admin;

@@ -312,6 +312,7 @@ COMMENT ON FUNCTION workitem.batch_events_of(workitem.event_consumer) IS
 --------------------------------------------------------------------------------------------------
 -- The consumer API
 --------------------------------------------------------------------------------------------------
+INSERT INTO workitem.required_capability VALUES ('workitem_consumer_create', 'admin');
 CREATE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants boolean DEFAULT false)
     RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -345,6 +346,7 @@ ones (workitem_consumer_rewind(consumer, to_seq => 0) replays all that retention
 true if created, false if it existed already (so a relay may call it at every start).
 Errors: WI422 bad name, WI403 all_tenants without workitem_service.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_consumer_drop', 'admin');
 CREATE FUNCTION @extschema@.workitem_consumer_drop(consumer text) RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -361,6 +363,7 @@ Errors: WI404 no such consumer, WI422 bad name.$$;
 
 -- Generic plans: the plan cache kept planning the window's first-event query afresh at every
 -- call (0.6 ms, most of the call), its generic plan being the same index walk.
+INSERT INTO workitem.required_capability VALUES ('workitem_next_batch', 'admin');
 CREATE FUNCTION @extschema@.workitem_next_batch(consumer text, max_events integer DEFAULT 1000)
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -423,6 +426,7 @@ events arrive in aggregate_version order. While a batch is not finished, every c
 again. Read it with workitem_batch_events, then workitem_finish_batch.
 Errors: WI404 no such consumer, WI422 bad name or max_events outside 1..100000.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_batch_events', 'admin');
 CREATE FUNCTION @extschema@.workitem_batch_events(batch_id bigint) RETURNS SETOF workitem.event
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -443,6 +447,7 @@ Deliver them, then call workitem_finish_batch (in the same transaction as your o
 exactly-once; otherwise at-least-once: deduplicate on the event id).
 Errors: WI404 no such open batch, WI422 batch_id NULL.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_finish_batch', 'admin');
 CREATE FUNCTION @extschema@.workitem_finish_batch(batch_id bigint) RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -469,6 +474,7 @@ $$Marks an open batch delivered: the consumer's next batch starts after it. Retu
 events it held. Errors: WI404 no such open batch (already finished, rewound, dropped),
 WI422 batch_id NULL.$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_consumer_rewind', 'admin');
 CREATE FUNCTION @extschema@.workitem_consumer_rewind(consumer text, to_seq bigint DEFAULT NULL,
                                                      to_time timestamptz DEFAULT NULL)
     RETURNS bigint
@@ -553,6 +559,7 @@ $$;
 COMMENT ON FUNCTION workitem.consumer_backlog(workitem.event_consumer, integer) IS
     'Committed events the consumer has not finished, counted up to count_limit.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.event_lag_rows', 'admin');
 CREATE FUNCTION workitem.event_lag_rows()
     RETURNS TABLE (kind text, name text, tenant_id text, events_behind bigint,
                    seconds_behind double precision, wal_bytes_behind numeric, open_batch bigint,
@@ -591,6 +598,7 @@ END;
 $$;
 COMMENT ON FUNCTION workitem.event_lag_rows() IS 'The rows of the view workitem.event_lag.';
 
+INSERT INTO workitem.required_capability VALUES ('workitem.event_lag', 'admin');
 CREATE VIEW workitem.event_lag AS SELECT * FROM workitem.event_lag_rows();
 COMMENT ON VIEW workitem.event_lag IS
 $$How far behind each event consumer of the caller's tenant is (kind 'consumer'): committed
@@ -681,6 +689,7 @@ CREATE TRIGGER event_wakeup AFTER INSERT ON workitem.event
     FOR EACH STATEMENT EXECUTE FUNCTION workitem.notify_events_committed();
 ALTER TABLE workitem.event DISABLE TRIGGER event_wakeup;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_event_notify', 'superuser');
 CREATE FUNCTION @extschema@.workitem_event_notify(enabled boolean) RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -703,33 +712,3 @@ consumer may LISTEN workitem_events and call workitem_next_batch when woken, pol
 fallback (a notification is lost while disconnected). Cost: a committing transaction with a
 pending NOTIFY takes a cluster-wide lock, so writers' commits are serialised; leave it off under
 many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;
-
---------------------------------------------------------------------------------------------------
--- Who may consume: services (every tenant they pick, or all at once) and administrators (their
--- tenant). Publications and the wake-up switch are the superuser's.
---------------------------------------------------------------------------------------------------
-REVOKE ALL ON FUNCTION
-    workitem.caller_is_service(), workitem.next_xid(), workitem.position_snapshot(),
-    workitem.event_seq_high(),
-    workitem.window_events(workitem.event_consumer, bigint, bigint, integer),
-    workitem.open_window(bigint), workitem.close_window(bigint),
-    workitem.check_consumer_name(text), workitem.may_use_consumer(text),
-    workitem.lock_consumer(text), workitem.lock_batch(bigint),
-    workitem.batch_events_of(workitem.event_consumer),
-    workitem.consumer_backlog(workitem.event_consumer, integer),
-    workitem.events_after(pg_snapshot, text, integer), workitem.event_lag_rows(),
-    workitem.event_consumers_horizon(), workitem.event_retention_horizon(timestamptz),
-    workitem.notify_events_committed(),
-    @extschema@.workitem_consumer_create(text, boolean), @extschema@.workitem_consumer_drop(text),
-    @extschema@.workitem_next_batch(text, integer), @extschema@.workitem_batch_events(bigint),
-    @extschema@.workitem_finish_batch(bigint),
-    @extschema@.workitem_consumer_rewind(text, bigint, timestamptz),
-    workitem.create_publication(text, text), @extschema@.workitem_event_notify(boolean)
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-    @extschema@.workitem_consumer_create(text, boolean), @extschema@.workitem_consumer_drop(text),
-    @extschema@.workitem_next_batch(text, integer), @extschema@.workitem_batch_events(bigint),
-    @extschema@.workitem_finish_batch(bigint),
-    @extschema@.workitem_consumer_rewind(text, bigint, timestamptz), workitem.event_lag_rows()
-    TO workitem_service, workitem_admin;
-GRANT SELECT ON workitem.event_lag TO workitem_service, workitem_admin;

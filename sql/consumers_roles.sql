@@ -13,7 +13,9 @@ CREATE ROLE wi_ev_boss IN ROLE workitem_admin;
 CREATE ROLE wi_ev_acme_boss IN ROLE workitem_admin;
 CREATE ROLE wi_ev_ann IN ROLE workitem_user;
 CREATE ROLE wi_ev_bi IN ROLE workitem_reader;
-INSERT INTO workitem.role_tenant VALUES ('wi_ev_acme_boss', 'acme');
+-- Every role is mapped: once a database maps one, an unmapped role is refused (security_identity).
+INSERT INTO workitem.role_tenant VALUES ('wi_ev_acme_boss', 'acme'), ('wi_ev_boss', 'default'),
+    ('wi_ev_ann', 'default'), ('wi_ev_bi', 'default');
 
 -- A service: consumers of the tenant it picks, and of every tenant.
 SET ROLE wi_ev_svc;

@@ -19,7 +19,9 @@ CREATE ROLE wi_boss IN ROLE workitem_admin;
 CREATE ROLE wi_bi IN ROLE workitem_reader;
 CREATE ROLE wi_acme IN ROLE workitem_user;
 CREATE ROLE wi_nobody;
-INSERT INTO workitem.role_tenant VALUES ('wi_acme', 'acme');
+-- Every role is mapped: once a database maps one, an unmapped role is refused (security_identity).
+INSERT INTO workitem.role_tenant VALUES ('wi_acme', 'acme'), ('wi_ann', 'default'), ('wi_bob', 'default'),
+    ('wi_boss', 'default'), ('wi_bi', 'default');
 SELECT count(*) FROM (SELECT workitem_put_user(u, '{team}') FROM unnest(ARRAY['wi_ann', 'wi_bob']) AS u) AS users;
 SELECT id FROM workitem_create('wf-1', 'Review', '{"potential_owners": {"groups": ["team"]}}', actor => 'engine');
 SELECT id FROM workitem_create('wf-2', 'Secret', '{"potential_owners": {"users": ["wi_carol"]}}', actor => 'engine');

@@ -17,6 +17,9 @@ struct PendingChange {
     const char* idempotency_key;
     bool bumps_version;
     bool writes_event;
+    // What the call was authorized with (caller.hpp: "service", "user", "service:user"...;
+    // "system" for the timer), recorded in the event beside the actor. Static or palloc'd.
+    const char* capability;
 };
 
 // Sets the pending change for the next write of `change.item_id` (palloc'd strings must live

@@ -317,7 +317,7 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
     }
 
     begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,
-                               args.idempotency_key, true, true});
+                               args.idempotency_key, true, true, args.capability});
     spi::execute(insert_item, values, nulls, 1);
     end_change();
     bool is_null = false;

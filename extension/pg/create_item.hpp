@@ -26,6 +26,7 @@ struct CreateArgs {
     const char* run_id;
     const char* actor;  // the initiator
     bool creator_is_service;
+    const char* capability;  // what the create is authorized with, for its event (caller.hpp)
     const char* idempotency_key;
 };
 

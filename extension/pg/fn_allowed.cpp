@@ -50,6 +50,9 @@ extern "C" Datum workitem_allowed_operations(PG_FUNCTION_ARGS) {
     const AllowedOperations allowed = cpp_boundary([&]() -> core::Result<AllowedOperations> {
         const core::Item item = to_core_item(row);
         AllowedOperations out{};
+        // A reader (or a service acting on behalf of one) may do nothing, whatever the item's
+        // roles say: every write of its would be refused.
+        if (!call.caller_may_write) return out;
         for (core::Operation op : core::allowed_operations(item, to_actor(call, row.actor_groups),
                                                            core::ConstraintFacts{}, now)) {
             out.names[out.count++] = core::to_string(op).data();  // static, NUL-terminated

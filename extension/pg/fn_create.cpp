@@ -39,13 +39,16 @@ OptionalTime time_arg(FunctionCallInfo fcinfo, int arg) {
     return OptionalTime{true, PG_GETARG_TIMESTAMPTZ(arg)};
 }
 
-// The caller must be allowed to write; the initiator is the caller unless a service names one.
-Caller admit_creator() {
+// Creating needs the service or admin capability (a service acting on behalf of a user or a
+// reader may not); the initiator is the caller unless a service names one.
+Caller admit_creator(const char* function) {
     const Caller caller = current_caller();
     if (!caller.may_write) {
         raise(core::ErrorCode::not_authorized,
-              psprintf("role %s may only read work items", caller.role_name));
+              psprintf("role %s may only read work items (capability %s)", caller.role_name,
+                       caller.capability));
     }
+    require_service_or_admin(caller, function);
     return caller;
 }
 
@@ -201,7 +204,7 @@ PG_FUNCTION_INFO_V1(workitem_create_many);
 }
 
 extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
-    const Caller caller = admit_creator();
+    const Caller caller = admit_creator("workitem_create");
     const char* tenant = caller.tenant;
     CreateArgs args{};
     args.workflow_id = optional_text_arg(fcinfo, a_workflow_id);
@@ -223,6 +226,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     args.run_id = optional_text_arg(fcinfo, a_run_id);
     args.actor = actor_for(caller, optional_text_arg(fcinfo, a_actor));
     args.creator_is_service = caller.is_service;
+    args.capability = caller.capability;
     args.idempotency_key = optional_text_arg(fcinfo, a_idempotency_key);
 
     spi::connect();
@@ -249,7 +253,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
 
 // workitem_create_many(items jsonb, actor text, idempotency_key text)
 extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
-    const Caller caller = admit_creator();
+    const Caller caller = admit_creator("workitem_create_many");
     const char* tenant = caller.tenant;
     if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "items is required");
     Jsonb* items = PG_GETARG_JSONB_P(0);
@@ -284,6 +288,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
         CreateArgs args{};
         args.actor = actor;
         args.creator_is_service = caller.is_service;
+        args.capability = caller.capability;
         args.idempotency_key = idempotency_key;
         const char* error = nullptr;
         CreateOutcome outcome{};

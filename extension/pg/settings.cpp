@@ -3,11 +3,22 @@
 #include "boundary.hpp"
 #include "caller.hpp"
 
+extern "C" {
+#include "mb/pg_wchar.h"
+}
+
 namespace workitem::pg {
 
 namespace {
 char* tenant_setting = nullptr;
 char* trace_context_setting = nullptr;
+char* on_behalf_setting = nullptr;
+int unmapped_roles_setting = static_cast<int>(UnmappedRoles::refuse);
+
+const config_enum_entry unmapped_roles_options[] = {
+    {"refuse", static_cast<int>(UnmappedRoles::refuse), false},
+    {"default", static_cast<int>(UnmappedRoles::default_tenant), false},
+    {nullptr, 0, false}};
 int max_payload_bytes_setting = 1024 * 1024;
 int idempotency_retention_setting = 24 * 3600;
 int max_batch_size_setting = 10000;
@@ -90,11 +101,32 @@ void define_settings() {
         "Larger documents are refused with WI422; store them elsewhere and pass a reference.",
         &max_payload_bytes_setting, 1024 * 1024, 1024, MaxAllocSize / 2, PGC_SUSET, GUC_UNIT_BYTE,
         nullptr, nullptr, nullptr);
-    DefineCustomStringVariable("workitem.trace_context",
-                               "Trace context (W3C traceparent) recorded with the events written.",
-                               "Set per transaction by callers that trace requests; empty: none.",
-                               &trace_context_setting, "", PGC_USERSET, 0, nullptr, nullptr,
-                               nullptr);
+    DefineCustomStringVariable(
+        "workitem.trace_context",
+        "Trace context (W3C traceparent) recorded with the events written.",
+        "Set per transaction by callers that trace requests; empty: none. At most 512 bytes: a "
+        "longer value makes the call that would record it fail with WI422.",
+        &trace_context_setting, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    // No check hook for the two below: a value set before the library was loaded is checked by
+    // its hook only when the library loads, and a refused one is then dropped with a mere
+    // WARNING. For on_behalf that would mean full service rights instead of the capability the
+    // service declared, so both are checked where they are used (caller.cpp, trigger_events.cpp).
+    DefineCustomStringVariable(
+        "workitem.on_behalf",
+        "The capability a workitem_service acts with in this transaction: user, admin or reader.",
+        "Set with SET LOCAL by a service acting for an end user: the call is then authorized as "
+        "that user (or tenant administrator, or reader) in the current tenant, and the service "
+        "role adds no right. Empty: full service rights. Other roles must leave it empty (WI403).",
+        &on_behalf_setting, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomEnumVariable(
+        "workitem.unmapped_roles",
+        "What a non-service role without a row in workitem.role_tenant gets once the database "
+        "maps any role to a tenant: refuse (WI403) or the tenant 'default'.",
+        "In a database without any mapping every non-service role acts in 'default' whatever this "
+        "says. 'default' keeps the behaviour of release 0.1.0 for single-tenant databases that "
+        "map a few roles.",
+        &unmapped_roles_setting, static_cast<int>(UnmappedRoles::refuse), unmapped_roles_options,
+        PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable(
         "workitem.idempotency_retention", "How long idempotency keys are remembered.",
         "A retry with the same key within this time replays the original outcome.",
@@ -119,6 +151,36 @@ const char* current_tenant() {
 const char* requested_tenant() {
     if (tenant_setting == nullptr || strcmp(tenant_setting, "default") == 0) return nullptr;
     return tenant_setting;
+}
+
+const char* on_behalf() {
+    if (on_behalf_setting == nullptr || on_behalf_setting[0] == '\0') return nullptr;
+    for (const char* capability : {"user", "admin", "reader"}) {
+        if (strcmp(on_behalf_setting, capability) == 0) return capability;
+    }
+    raise(core::ErrorCode::invalid_input,
+          psprintf("workitem.on_behalf must be user, admin or reader, not \"%s\"",
+                   pnstrdup(on_behalf_setting,
+                            pg_mbcliplen(on_behalf_setting, strlen(on_behalf_setting), 40))),
+          nullptr, "RESET workitem.on_behalf for full service rights.");
+}
+
+UnmappedRoles unmapped_roles() {
+    return static_cast<UnmappedRoles>(unmapped_roles_setting);
+}
+
+const char* trace_context_for_event() {
+    if (trace_context_setting == nullptr || trace_context_setting[0] == '\0') return nullptr;
+    const size_t length = strlen(trace_context_setting);
+    if (length > max_trace_context_bytes) {
+        raise(core::ErrorCode::invalid_input,
+              psprintf("workitem.trace_context is %zu bytes long, more than %d", length,
+                       max_trace_context_bytes),
+              nullptr,
+              "Set a W3C traceparent (55 bytes), with a tracestate if need be; RESET "
+              "workitem.trace_context to record none.");
+    }
+    return trace_context_setting;
 }
 
 double idempotency_retention_seconds() {

@@ -22,6 +22,20 @@ int max_batch_size();
 // otherwise): what a role bound to its tenant must not ask for.
 const char* requested_tenant();
 
+// workitem.on_behalf: the capability a service declared for this transaction ("user", "admin",
+// "reader"; static strings), nullptr when unset. WI422 for any other value.
+const char* on_behalf();
+
+// workitem.unmapped_roles: what a non-service role without a tenant mapping gets once the
+// database has mappings.
+enum class UnmappedRoles { refuse, default_tenant };
+UnmappedRoles unmapped_roles();
+
+// workitem.trace_context as the events record it: nullptr when unset; WI422 when longer than
+// max_trace_context_bytes (never truncated).
+inline constexpr int max_trace_context_bytes = 512;
+const char* trace_context_for_event();
+
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 

@@ -438,7 +438,7 @@ TimerDecision decide_row(TimerAction action, const TimerRow& row, TransitionCall
 
 void write_change(const TimerRow& row, const TimerDecision& d, const TransitionCall& call) {
     begin_change(PendingChange{row.item.id, d.recorded_as, timer_actor_id, d.reason, nullptr,
-                               d.change.bumps_version, d.change.writes_event});
+                               d.change.bumps_version, d.change.writes_event, "system"});
     update_item(row.item.id, d.change, call);
     end_change();
 }

@@ -88,8 +88,8 @@ void purge_terminal_items(int limit, TimerCounts& counts) {
                      Int64GetDatum(limit)};
     // A purge is not a change to the item's history: no event (its events stay for the audit
     // period). The pending change tells the item trigger so; 0 matches every row deleted.
-    begin_change(
-        PendingChange{0, core::Operation::cancel, "system", "retention", nullptr, false, false});
+    begin_change(PendingChange{0, core::Operation::cancel, "system", "retention", nullptr, false,
+                               false, "system"});
     const uint64 purged = spi::execute(purge_items, args, nullptr, 0);
     end_change();
     counts.done[static_cast<int>(TimerOutcome::purge_items)] += static_cast<int64>(purged);

@@ -167,7 +167,8 @@ Verdict judge(const char* tenant, const TransitionCall& call, const ItemRow& row
 Datum write(const TransitionCall& call, int64 item_id, const core::Change& change,
             const ItemRow* decided_on = nullptr) {
     begin_change(PendingChange{item_id, call.operation, call.actor, call.reason,
-                               call.idempotency_key, change.bumps_version, change.writes_event});
+                               call.idempotency_key, change.bumps_version, change.writes_event,
+                               call.capability});
     const Datum item = update_item(item_id, change, call, decided_on);
     end_change();
     return item;
@@ -277,13 +278,18 @@ const char* admit_caller(TransitionCall& call, bool writes) {
     const Caller caller = current_caller();
     if (writes && !caller.may_write) {
         raise(core::ErrorCode::not_authorized,
-              psprintf("role %s may only read work items", caller.role_name), nullptr,
-              "Grant it workitem_user, workitem_admin or workitem_service.");
+              psprintf("role %s may only read work items (capability %s)", caller.role_name,
+                       caller.capability),
+              nullptr,
+              "Grant it workitem_user, workitem_admin or workitem_service (a service acting on "
+              "behalf of a reader writes nothing).");
     }
     if (call.actor == nullptr) raise(core::ErrorCode::invalid_input, "actor is required");
     call.actor = actor_for(caller, call.actor);
     call.caller_is_service = caller.is_service;
     call.caller_is_admin = caller.is_admin;
+    call.caller_may_write = caller.may_write;
+    call.capability = caller.capability;
     return caller.tenant;
 }
 
@@ -497,6 +503,8 @@ void run_cancel_workflow(const TransitionCall& requested, const char* workflow_i
                          FunctionCallInfo fcinfo, int key_argument) {
     TransitionCall call = requested;
     const char* tenant = admit_caller(call, true);
+    require_service_or_admin(call.caller_is_service, call.caller_is_admin, call.capability,
+                             "workitem_cancel_workflow");
     const core::Timestamp now = core_now();
     validate_call(call, now);
     if (workflow_id == nullptr || workflow_id[0] == '\0') {

@@ -46,6 +46,8 @@ struct TransitionCall {
     // who is calling (set by admit_caller)
     bool caller_is_service;
     bool caller_is_admin;
+    bool caller_may_write;
+    const char* capability;  // what the call is authorized with, for its events (caller.hpp)
 };
 
 // Checks who is calling (caller.hpp): a writer for mutations, acting as an actor it may name.

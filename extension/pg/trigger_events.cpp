@@ -12,6 +12,10 @@
 #include "settings.hpp"
 #include "spi.hpp"
 
+extern "C" {
+#include "catalog/namespace.h"
+}
+
 using namespace workitem;
 using namespace workitem::pg;
 
@@ -21,17 +25,38 @@ namespace {
 
 // The payload is built here, in one pass over the row (build_payload), and stored as it comes
 // (stored_payload). The partition is chosen by occurred_at, which defaults to now().
+// login: the session's login role (session_user: SET ROLE does not hide it); capability: what
+// the call was authorized with (caller.hpp; NULL for a direct change).
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
-    "actor, reason, payload, idempotency_key, id, trace_context) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-    "nullif(current_setting('workitem.trace_context', true), ''))",
-    10,
-    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID, UUIDOID},
+    "actor, reason, payload, idempotency_key, id, trace_context, login, capability) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, session_user, $12)",
+    12,
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID, UUIDOID,
+     TEXTOID, TEXTOID},
     nullptr,
     // A custom plan would turn the parameters into constants, and a constant is stored
     // decompressed (makeConst detoasts): the payload must stay a parameter.
     true};
+
+// The same for release 0.1.0's event table, which has no login and capability yet: the library
+// serves a database that is still at 0.1.0 until ALTER EXTENSION UPDATE adds them.
+spi::Statement insert_event_0_1{
+    "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
+    "actor, reason, payload, idempotency_key, id, trace_context) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    11,
+    {TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID, UUIDOID,
+     TEXTOID},
+    nullptr,
+    true};
+
+// Whether workitem.event has the login column (three catalog cache look-ups, no statement).
+bool event_has_login() {
+    const Oid schema = get_namespace_oid("workitem", true);
+    const Oid event = OidIsValid(schema) ? get_relname_relid("event", schema) : InvalidOid;
+    return OidIsValid(event) && get_attnum(event, "login") != InvalidAttrNumber;
+}
 
 // The payload as the event row stores it: the jsonb, compressed with lz4 when that makes it
 // smaller. PostgreSQL compresses a value itself only in rows of more than about 2 kB, and an
@@ -359,8 +384,10 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     const char* payload = build_payload(desc, old_row, new_row, current, body);
     const char* reason = change ? change->reason : nullptr;
     const char* idempotency_key = change ? change->idempotency_key : nullptr;
+    const char* capability = change ? change->capability : nullptr;
+    const char* trace_context = trace_context_for_event();  // WI422 when too long
 
-    Datum values[10] = {tenant,
+    Datum values[12] = {tenant,
                         Int64GetDatum(item_id),
                         Int64GetDatum(version),
                         CStringGetTextDatum(type),
@@ -369,16 +396,28 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
                         reason ? CStringGetTextDatum(reason) : Datum(0),
                         stored_payload(payload),
                         idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0),
-                        new_event_id()};
-    const char nulls[11] = {
-        ' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', ' ', idempotency_key ? ' ' : 'n',
-        ' ', '\0'};
+                        new_event_id(),
+                        trace_context ? CStringGetTextDatum(trace_context) : Datum(0),
+                        capability ? CStringGetTextDatum(capability) : Datum(0)};
+    const char nulls[13] = {' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            ' ',
+                            reason ? ' ' : 'n',
+                            ' ',
+                            idempotency_key ? ' ' : 'n',
+                            ' ',
+                            trace_context ? ' ' : 'n',
+                            capability ? ' ' : 'n',
+                            '\0'};
     // The transaction's id before the event's seq: a consumer's position bounds the seqs of the
     // transactions it does not cover by the sequence's value when it was taken, which holds
     // only if no transaction draws a seq before it has an id (30-events.sql, position_snapshot).
     (void)GetTopTransactionId();
     spi::connect();
-    spi::execute(insert_event, values, nulls);
+    spi::execute(event_has_login() ? insert_event : insert_event_0_1, values, nulls);
     spi::finish();
     return PointerGetDatum(current);
 }

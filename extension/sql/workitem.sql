@@ -227,6 +227,9 @@ CREATE TABLE workitem.event (
     trace_context     text,
     txid              xid8 NOT NULL DEFAULT pg_current_xact_id(),
     occurred_at       timestamptz NOT NULL DEFAULT now(),
+    -- last, as release 0.1.0's tables get them (ALTER TABLE ... ADD COLUMN appends)
+    login             text,
+    capability        text,
     PRIMARY KEY (seq, occurred_at)
 ) PARTITION BY RANGE (occurred_at);
 ALTER SEQUENCE workitem.event_seq OWNED BY workitem.event.seq;
@@ -234,6 +237,11 @@ COMMENT ON TABLE workitem.event IS
     'Every change to every item, one row per change, insert-only: the audit trail and the '
     'transactional outbox (Debezium outbox columns: id, aggregatetype, aggregateid, type, payload). '
     'Partitioned by month on occurred_at so retention drops whole partitions.';
+COMMENT ON COLUMN workitem.event.login IS
+    'The session''s login role (session_user: SET ROLE does not hide it) that made the change.';
+COMMENT ON COLUMN workitem.event.capability IS
+    'What the call was authorized with: service, admin, user, service:user or service:admin (a '
+    'service acting on behalf, workitem.on_behalf), system (the timer); NULL for a direct change.';
 CREATE INDEX event_by_item ON workitem.event (aggregateid, aggregate_version);
 
 -- The safety net: an event never fails to find a partition, even if none was created ahead.
@@ -392,13 +400,16 @@ COMMENT ON TABLE workitem.custom_strategy IS
     'Custom distribution strategies by name: f(task_name text, workflow_id text, input jsonb, '
     'eligible text[]) RETURNS text, the chosen user (NULL: offer the item).';
 
--- Which tenant a role acts in (every role but workitem_service; 'default' without a row).
+-- Which tenant a role acts in (every role but workitem_service). Without a row: 'default' while
+-- the table is empty; once it maps any role, WI403 (workitem.unmapped_roles = 'default' allows).
 CREATE TABLE workitem.role_tenant (
     role_name text PRIMARY KEY,
     tenant_id text NOT NULL
 );
 COMMENT ON TABLE workitem.role_tenant IS
     'The tenant each non-service role acts in; a role cannot change it with workitem.tenant. '
+    'Once any role is mapped, an unmapped non-service role is refused (WI403) unless '
+    'workitem.unmapped_roles = ''default''. '
     'Maintained by a superuser (the roles are cluster-wide, the mapping is this database''s).';
 
 --------------------------------------------------------------------------------------------------
@@ -454,7 +465,16 @@ CREATE FUNCTION workitem.current_tenant() RETURNS text
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION workitem.current_tenant() IS
     'The tenant the calling role acts in: workitem.tenant for a service (''default'' when unset), '
-    'the role''s row in workitem.role_tenant for every other role.';
+    'the role''s row in workitem.role_tenant for every other role (without one: ''default'' while '
+    'no role is mapped, else WI403 unless workitem.unmapped_roles = ''default''). WI403 for a '
+    'capability role (workitem_user, _admin, _reader, _service) reached by SET ROLE.';
+
+CREATE FUNCTION workitem.caller_capability() RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_caller_capability'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.caller_capability() IS
+    'What the call is authorized with: service, admin, user, reader, or service:<capability> for '
+    'a service acting on behalf (workitem.on_behalf). The same refusals as current_tenant().';
 
 INSERT INTO workitem.required_capability VALUES ('workitem.viewer', 'reader');
 CREATE FUNCTION workitem.viewer(as_actor text DEFAULT NULL) RETURNS text
@@ -470,7 +490,7 @@ CREATE FUNCTION workitem.viewer_sees_all(as_actor text DEFAULT NULL) RETURNS boo
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION workitem.viewer_sees_all(text) IS
     'Whether the reader sees every item of its tenant: a service reading as itself, an '
-    'administrator, or a read-only role.';
+    'administrator, or a read-only role (a service acting on behalf: as its declared capability).';
 
 INSERT INTO workitem.required_capability VALUES ('workitem.viewer_principals', 'reader');
 CREATE FUNCTION workitem.viewer_principals(as_actor text DEFAULT NULL) RETURNS text[]
@@ -566,7 +586,8 @@ deadlines: what the timer does when, a JSON array of {"at": timestamp | "after":
   action that cannot be done (nobody in the new group, no administrator) is retried later and
   listed in workitem.timer_failures.
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
-Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'.$$;
+Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'
+or a service acting on behalf of a user or reader (workitem.on_behalf).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_create_many', 'admin');
 CREATE FUNCTION @extschema@.workitem_create_many(
@@ -793,9 +814,11 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_history(bigint, text) IS
-$$The item's events in version order: who did what, when, and payload->'changes' with the old
-and new value of every changed field. Only for items the reader may see (actor: a service reads
-as this user). Errors: WI404 no such item (or no events left), WI403.$$;
+$$The item's events in version order: who did what (actor; login: the session's login role;
+capability: what the call was authorized with, e.g. service:user for a service acting on behalf of
+the actor), when, and payload->'changes' with the old and new value of every changed field. Only
+for items the reader may see (actor: a service reads as this user). Errors: WI404 no such item
+(or no events left), WI403.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_allowed_operations', 'reader');
 CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
@@ -805,7 +828,8 @@ CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
 COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
 $$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
 decided by the same transition table and validators that judge an attempt, so the answer never
-disagrees with a call made right after. Errors: WI404, WI422 no actor.$$;
+disagrees with a call made right after (none for a reader, or a service acting on behalf of one).
+Errors: WI404, WI422 no actor.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Lifecycle operations (C: validated by the core, one event each). Each operation's single form
@@ -1415,7 +1439,8 @@ COMMENT ON FUNCTION @extschema@.workitem_cancel_workflow(text, text, text, text)
 $$Cancels every active item of the workflow (initiator or a service) and returns them; one
 workitem.cancelled event each, with the reason. All or nothing: if any item refuses, nothing is
 cancelled and that item's error is raised. A retry with the same idempotency_key returns the
-same items. Errors: WI422 no workflow_id or actor, WI403, WI428.$$;
+same items. Errors: WI422 no workflow_id or actor, WI403 (also a service acting on behalf of a
+user or reader: workitem.on_behalf), WI428.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Directory
@@ -1434,6 +1459,11 @@ DECLARE
     tenant text := workitem.current_tenant();
     saved workitem.directory_user;
 BEGIN
+    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
+        RAISE EXCEPTION 'workitem_put_user needs the service or admin capability'
+            USING ERRCODE = 'WI403',
+            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
+    END IF;
     IF user_id IS NULL OR user_id = '' THEN
         PERFORM workitem.raise_invalid('user_id is required');
     ELSIF length(user_id) > 1000 THEN
@@ -1470,7 +1500,8 @@ $$Creates or replaces a directory user of the current tenant: their groups (the 
 memberships not listed are removed), capacity (most active items held at once; NULL: no limit),
 availability, and away_until (away until then). Push strategies (round_robin, shortest_queue,
 random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
-capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved).$$;
+capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved), WI403 a
+service acting on behalf of a user or reader (workitem.on_behalf).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_put_users', 'admin');
 CREATE FUNCTION @extschema@.workitem_put_users(users jsonb, replace_all boolean DEFAULT false)
@@ -1481,6 +1512,11 @@ DECLARE
     tenant text := workitem.current_tenant();
     bad text;
 BEGIN
+    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
+        RAISE EXCEPTION 'workitem_put_users needs the service or admin capability'
+            USING ERRCODE = 'WI403',
+            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
+    END IF;
     IF users IS NULL OR jsonb_typeof(users) <> 'array' THEN
         PERFORM workitem.raise_invalid('users must be a JSON array of objects');
     END IF;
@@ -1552,7 +1588,8 @@ users is a JSON array of {"user_id", "groups", "capacity", "available", "away_un
 user is created or replaced as workitem_put_user would (groups: the full list). replace_all: also
 remove the tenant's users not named (their memberships go with them). Returns how many users were
 written, how many memberships they now have, and how many users were removed.
-Errors: WI422 a malformed element (the message shows it).$$;
+Errors: WI422 a malformed element (the message shows it), WI403 a service acting on behalf of a
+user or reader (workitem.on_behalf).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_register_validator', 'superuser');
 CREATE FUNCTION @extschema@.workitem_register_validator(
@@ -1663,7 +1700,21 @@ CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant
 AS $$
 DECLARE
     saved workitem.feature_flag;
+    capability text := workitem.caller_capability();
 BEGIN
+    -- A service sets any tenant's flags and the whole database's; an administrator (a
+    -- workitem_admin, or a service acting on behalf of one) only its own tenant's.
+    IF capability NOT IN ('service', 'admin', 'service:admin') THEN
+        RAISE EXCEPTION 'workitem_set_flag needs the service or admin capability'
+            USING ERRCODE = 'WI403',
+            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
+    ELSIF capability <> 'service' AND tenant IS DISTINCT FROM workitem.current_tenant() THEN
+        RAISE EXCEPTION 'an administrator of tenant % sets only that tenant''s flags, not %',
+            workitem.current_tenant(), coalesce('tenant ' || tenant, 'the whole database''s')
+            USING ERRCODE = 'WI403',
+            HINT = format('Pass tenant => %L; a service sets other tenants'' and the whole '
+                          'database''s flags.', workitem.current_tenant());
+    END IF;
     IF name IS NULL OR NOT workitem.known_flag(name) THEN
         RAISE EXCEPTION 'unknown feature flag %', coalesce(name, 'NULL') USING ERRCODE = 'WI422',
             HINT = 'Flags: strategy.<name>, idempotency, custom_validators, custom_strategies, '
@@ -1687,7 +1738,10 @@ setting wins). Takes effect in every session at its next transaction, without a 
 Flags: strategy.offer, strategy.direct, strategy.round_robin, strategy.shortest_queue,
 strategy.random, strategy.retain_familiar (a create with a switched-off strategy is WI501),
 idempotency (a call with a key is WI501), custom_validators, custom_strategies,
-timer.<action>, strict_payload_limits. Errors: WI422 unknown flag.$$;
+timer.<action>, strict_payload_limits. A service sets any tenant's flags and the whole
+database's; an administrator (workitem_admin, or a service with workitem.on_behalf = 'admin') only
+its own tenant's, named in tenant. Errors: WI422 unknown flag, WI403 another tenant (or NULL) by an
+administrator, or a service acting on behalf of a user or reader.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Monitoring views

@@ -142,7 +142,10 @@ int drop_expired_partitions(TimerCounts& counts) {
         spi::execute(drop_partition, drop_args, nullptr, 0);
     }
     Datum mark_args[1] = {TimestampTzGetDatum(dropped_until)};
-    spi::execute(mark_skipping_consumers, mark_args, nullptr, 0);
+    // (An install of 0.1.0 not yet updated has no column to record the gap in.)
+    if (has_workitem_column("event_consumer", "skipped_before")) {
+        spi::execute(mark_skipping_consumers, mark_args, nullptr, 0);
+    }
     counts.done[static_cast<int>(TimerOutcome::purge_event_partitions)] +=
         static_cast<int64>(found);
     return static_cast<int>(found);
@@ -159,6 +162,11 @@ int keep_partitions_ahead() {
 }
 
 }  // namespace
+
+bool has_workitem_column(const char* table, const char* column) {
+    const Oid relation = get_relname_relid(table, get_namespace_oid("workitem", false));
+    return OidIsValid(relation) && get_attnum(relation, column) != InvalidAttrNumber;
+}
 
 void run_retention(int limit, TimerCounts& counts) {
     purge_terminal_items(limit, counts);

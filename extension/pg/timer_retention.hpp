@@ -26,4 +26,8 @@ struct PartitionUpkeep {
 // workitem.maintain_event_partitions() call this, never workitem_tick. Inside SPI.
 PartitionUpkeep maintain_event_partitions(TimerCounts& counts);
 
+// Whether workitem.<table> has the column: the library serves installs of release 0.1.0 until
+// ALTER EXTENSION UPDATE, and writes the columns 0.2.0 added only where they exist.
+bool has_workitem_column(const char* table, const char* column);
+
 }  // namespace workitem::pg

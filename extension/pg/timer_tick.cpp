@@ -25,6 +25,22 @@ spi::Statement add_stats{
     {TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTOID},
     nullptr};
 
+// The same for an install of 0.1.0 not yet updated (no last_tick_by): the library serves it
+// until ALTER EXTENSION UPDATE.
+spi::Statement add_stats_0_1_0{
+    "UPDATE workitem.timer_stats s SET done = s.done + u.done, failed = s.failed + u.failed, "
+    "  last_tick_at = now(), "
+    "  last_done_at = CASE WHEN u.done > 0 THEN now() ELSE s.last_done_at END, "
+    "  last_error = coalesce(u.last_error, s.last_error), "
+    "  last_error_at = CASE WHEN u.last_error IS NOT NULL THEN now() ELSE s.last_error_at END "
+    "FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[]) AS u(action, done, failed, "
+    "  last_error) "
+    "WHERE s.action = u.action AND s.action IN (SELECT l.action FROM workitem.timer_stats l "
+    "  WHERE l.action = ANY ($1) FOR UPDATE SKIP LOCKED)",
+    4,
+    {TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID},
+    nullptr};
+
 constexpr int outcome_count = static_cast<int>(TimerOutcome::count);
 
 }  // namespace
@@ -76,7 +92,8 @@ void record_tick(const TimerCounts& counts, const char* ticked_by) {
         PointerGetDatum(construct_md_array(errors, error_nulls, 1, dims, lbs, TEXTOID, -1, false,
                                            TYPALIGN_INT)),
         CStringGetTextDatum(ticked_by)};
-    spi::execute(add_stats, args, nullptr, 0);
+    spi::execute(has_workitem_column("timer_stats", "last_tick_by") ? add_stats : add_stats_0_1_0,
+                 args, nullptr, 0);
 }
 
 }  // namespace workitem::pg

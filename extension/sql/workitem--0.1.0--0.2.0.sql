@@ -347,9 +347,8 @@ consumers nobody reads any more.$$;
 -- Partition upkeep leaves workitem_tick, in UTC months; timer events carry no caller trace
 -- context; the tick records who ran it; timer_status shows other tenants' error texts to services
 -- only (issue 16, findings 15, 16 and 18)
--- Partitions made before this update under a TimeZone other than UTC keep their bounds; a UTC
--- month that would overlap one of them is skipped with a warning (its events go to
--- workitem.event_default) until retention drops it.
+-- Partitions made before this update under a TimeZone other than UTC keep their bounds; the
+-- month next to one of them starts (or ends) where it ends (or starts), not at the UTC month's.
 CREATE OR REPLACE FUNCTION workitem.create_event_partitions(months_ahead integer DEFAULT 2)
     RETURNS SETOF text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -358,20 +357,36 @@ DECLARE
     -- UTC months whatever the session's TimeZone (and bounds written with their offset): a
     -- partition made under another zone would overlap the next UTC month's.
     month_start date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+    from_at timestamptz;
+    to_at timestamptz;
     partition_name text;
 BEGIN
     FOR i IN 0 .. months_ahead LOOP
         partition_name := format('event_%s', to_char(month_start, 'YYYYMM'));
         IF to_regclass(format('workitem.%I', partition_name)) IS NULL THEN
-            -- A partition that cannot be made (its range overlaps one made otherwise, or
-            -- workitem.event_default already holds events of it) is skipped, not fatal: its
+            from_at := (to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00')::timestamptz;
+            to_at := (to_char(month_start + interval '1 month', 'YYYY-MM-DD')
+                      || ' 00:00:00+00')::timestamptz;
+            -- A neighbour made under another TimeZone (before 0.2.0) may reach into the month:
+            -- the partition starts where it ends, or ends where it starts.
+            SELECT coalesce(max(b.upper_bound) FILTER (WHERE b.lower_bound < from_at
+                                                         AND b.upper_bound > from_at), from_at),
+                   coalesce(min(b.lower_bound) FILTER (WHERE b.lower_bound < to_at
+                                                         AND b.upper_bound > to_at), to_at)
+              INTO from_at, to_at
+              FROM (SELECT r[1]::timestamptz AS lower_bound, r[2]::timestamptz AS upper_bound
+                      FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid,
+                           LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid),
+                                                'FROM \(''([^'']+)''\) TO \(''([^'']+)''\)') AS r
+                     WHERE h.inhparent = 'workitem.event'::regclass AND r IS NOT NULL) AS b;
+            -- One that cannot be made all the same (another partition lies inside the month,
+            -- or workitem.event_default already holds events of it) is skipped, not fatal: its
             -- events stay in the default partition.
             BEGIN
                 EXECUTE format('CREATE TABLE workitem.%I PARTITION OF workitem.event '
                                'FOR VALUES FROM (%L) TO (%L)', partition_name,
-                               to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00',
-                               to_char(month_start + interval '1 month', 'YYYY-MM-DD')
-                                   || ' 00:00:00+00');
+                               to_char(from_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00',
+                               to_char(to_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00');
                 RETURN NEXT partition_name;
             EXCEPTION WHEN invalid_object_definition OR check_violation THEN
                 RAISE WARNING 'workitem: event partition % not created: %', partition_name, SQLERRM
@@ -384,10 +399,11 @@ END;
 $$;
 COMMENT ON FUNCTION workitem.create_event_partitions(integer) IS
     'Creates the monthly partitions of workitem.event (UTC months) from this month to '
-    'months_ahead months ahead (those missing); returns the names created, and skips with a '
-    'warning one it cannot create. Events never fail for lack of a partition '
-    '(workitem.event_default catches them), but keep partitions ahead so retention can drop '
-    'whole months.';
+    'months_ahead months ahead (those missing); returns the names created. A month that a '
+    'partition made under another TimeZone reaches into starts or ends where that one does; one '
+    'that cannot be created is skipped with a warning. Events never fail for lack of a '
+    'partition (workitem.event_default catches them), but keep partitions ahead so retention '
+    'can drop whole months.';
 CREATE FUNCTION workitem.maintain_event_partitions()
     RETURNS TABLE (dropped integer, created integer)
     AS 'MODULE_PATHNAME', 'workitem_maintain_event_partitions'

@@ -53,7 +53,7 @@ SELECT user_id, away_until IS NOT NULL AS away FROM workitem_put_user('u1', '{po
 -- Custom strategies: a registered SQL function chooses among the eligible users.
 SELECT count(*) FROM (SELECT workitem_put_user('u' || n, '{pool}') FROM generate_series(1, 4) AS n) AS reset;
 CREATE FUNCTION pick_last(task_name text, workflow_id text, input jsonb, eligible text[]) RETURNS text
-LANGUAGE sql AS $$ SELECT coalesce(input->>'wanted', eligible[array_length(eligible, 1)]) $$;
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT coalesce(input->>'wanted', eligible[array_length(eligible, 1)]) $$;
 SELECT name FROM workitem_register_strategy('pick_last', 'pick_last');
 SELECT state, owner FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}');
 SELECT state, owner FROM workitem_create('wf-c', 'Custom', '{"strategy": "pick_last", "potential_owners": {"groups": ["pool"]}}', input => '{"wanted": "u2"}');

@@ -8,12 +8,12 @@ SELECT count(*) FROM (SELECT workitem_put_user(u, '{team}') FROM unnest(ARRAY['a
 
 -- No big expense is approved by an intern, and nobody completes without an output.
 CREATE FUNCTION no_interns(item workitem.item, operation text, actor text) RETURNS text
-LANGUAGE sql AS $$
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN actor = 'bob' AND (item.input->>'amount')::int > 1000
                 THEN 'bob may not take expenses over 1000' END
 $$;
 CREATE FUNCTION needs_output(item workitem.item, operation text, actor text) RETURNS text
-LANGUAGE sql AS $$ SELECT 'a completion needs a saved output' WHERE item.output IS NULL $$;
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT 'a completion needs a saved output' WHERE item.output IS NULL $$;
 SELECT task_name, operation FROM workitem_register_validator('no_interns', task_name => 'Approve', operation => 'claim');
 SELECT task_name, operation FROM workitem_register_validator('needs_output', operation => 'complete');
 
@@ -59,7 +59,7 @@ SELECT workitem_register_validator('needs_output', operation => 'dance');
 -- the assignment gives it); a denied create inserts nothing, and create_many reports it in that
 -- element's row.
 CREATE FUNCTION no_big_orders(item workitem.item, operation text, actor text) RETURNS text
-LANGUAGE sql AS $$
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
     SELECT format('orders over 10000 go to the manager workflow (%s, %s, id %s)', item.state,
                   item.candidates, coalesce(item.id::text, 'none'))
      WHERE (item.input->>'amount')::int > 10000

@@ -35,7 +35,7 @@ spi::Statement extension_installed{
     {},
     nullptr};
 
-enum class StepKind { action, retention, stats, record_failure };
+enum class StepKind { action, retention, partitions, stats, record_failure };
 
 // One unit of the worker's work, run in a transaction of its own.
 struct Step {
@@ -81,8 +81,11 @@ void run_step_body(Step& step) {
         case StepKind::retention:
             run_retention(step.limit, counts);
             break;
+        case StepKind::partitions:
+            (void)maintain_event_partitions(counts);
+            break;
         case StepKind::stats:
-            record_tick(*step.total);
+            record_tick(*step.total, worker_name);
             break;
         case StepKind::record_failure:
             record_timer_failure(step.failed_item, step.action, step.failed_sqlstate,
@@ -204,6 +207,10 @@ bool worker_tick(MemoryContext loop) {
     }
     Step retention = make_step(StepKind::retention, TimerAction::count, batch_size, total, loop);
     try_step(retention);
+    // In a transaction of its own: its lock on the event table ends with it, and a failure of
+    // it never rolls back the purges.
+    Step partitions = make_step(StepKind::partitions, TimerAction::count, 0, total, loop);
+    try_step(partitions);
     Step stats = make_step(StepKind::stats, TimerAction::count, 0, total, loop);
     try_step(stats);
     return true;

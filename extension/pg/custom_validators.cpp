@@ -7,7 +7,11 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "utils/inval.h"
+#include "utils/regproc.h"
+#include "utils/syscache.h"
+#include "utils/varlena.h"
 }
 
 namespace workitem::pg {
@@ -101,6 +105,9 @@ const char* first_denial(const char* tenant, const char* task_name, const char* 
         const Registration& r = registrations[i];
         if (!matches(r, tenant, task_name, operation)) continue;
         if (item == Datum(0)) item = make_item(context);
+        // Checked at every run, not only at registration: ALTER FUNCTION (OWNER, SECURITY,
+        // SET/RESET) may have changed it since. Two syscache lookups, with validators only.
+        check_custom_function(r.function, "custom validator", r.function_name);
         // A validator that raises an error fails the call with that error, as any SQL would.
         FmgrInfo function;
         fmgr_info(r.function, &function);
@@ -118,6 +125,74 @@ const char* first_denial(const char* tenant, const char* task_name, const char* 
 }
 
 }  // namespace
+
+namespace {
+
+// The function's own pinned search_path (its proconfig's search_path=...), or nullptr.
+const char* pinned_search_path(HeapTuple proc_tuple) {
+    bool is_null = false;
+    const Datum config = SysCacheGetAttr(PROCOID, proc_tuple, Anum_pg_proc_proconfig, &is_null);
+    if (is_null) return nullptr;
+    Datum* settings = nullptr;
+    int count = 0;
+    deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &settings,
+                      nullptr, &count);
+    constexpr const char prefix[] = "search_path=";
+    for (int i = 0; i < count; ++i) {
+        const char* setting = TextDatumGetCString(settings[i]);
+        if (strncmp(setting, prefix, sizeof(prefix) - 1) == 0) return setting + sizeof(prefix) - 1;
+    }
+    return nullptr;
+}
+
+// pg_temp named last: without it PostgreSQL searches the caller's temporary schema first for
+// relations, so a temp table of the caller would shadow an unqualified name.
+bool ends_with_pg_temp(const char* search_path) {
+    List* schemas = nullptr;
+    if (!SplitIdentifierString(pstrdup(search_path), ',', &schemas) || schemas == nullptr) {
+        return false;
+    }
+    return strcmp(static_cast<const char*>(llast(schemas)), "pg_temp") == 0;
+}
+
+}  // namespace
+
+const char* custom_function_problem(Oid function) {
+    HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(function));
+    if (!HeapTupleIsValid(tuple)) return "the function no longer exists";
+    const auto* proc = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
+    const bool owned_by_superuser = superuser_arg(proc->proowner);
+    const bool definer = proc->prosecdef;
+    const char* search_path = pinned_search_path(tuple);
+    ReleaseSysCache(tuple);
+    // Called from inside the SECURITY DEFINER workitem functions, a plain function runs as the
+    // extension owner (a superuser): only a superuser's function may, anything else must run
+    // as its owner.
+    if (!owned_by_superuser && !definer) {
+        return "it is owned by a role that is not a superuser and is not SECURITY DEFINER, so it "
+               "would run with the extension owner's rights; make it SECURITY DEFINER (it then "
+               "runs as its owner) or have a superuser own it";
+    }
+    if (search_path == nullptr) {
+        return "it has no search_path of its own and would use the calling function's; add "
+               "SET search_path = <its schemas>, pg_temp to the function";
+    }
+    if (!ends_with_pg_temp(search_path)) {
+        return "its search_path does not end with pg_temp, so a caller's temporary table could "
+               "shadow the names it uses; name pg_temp last in its SET search_path";
+    }
+    return nullptr;
+}
+
+void check_custom_function(Oid function, const char* kind, const char* name) {
+    const char* problem = custom_function_problem(function);
+    if (problem == nullptr) return;
+    if (name == nullptr) name = format_procedure(function);
+    raise(core::ErrorCode::invalid_input, psprintf("%s %s may not run: %s", kind, name, problem),
+          nullptr,
+          "Custom validators and strategies run inside the workitem functions: they must not run "
+          "with more rights than their owner's, and must pin their own search_path.");
+}
 
 namespace {
 
@@ -157,6 +232,24 @@ void check_custom_validators(const char* tenant, const TransitionCall& call, con
           psprintf("item %ld, operation %s", row.id, core::to_string(call.operation).data()),
           "A custom validator registered for this task refused the operation.");
 }
+
+}  // namespace workitem::pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_check_custom_function);
+}
+
+// workitem.check_custom_function(function, kind): WI422 unless the function may run as a
+// custom validator or strategy (registration; the runs check again).
+extern "C" Datum workitem_check_custom_function(PG_FUNCTION_ARGS) {
+    using namespace workitem::pg;
+    const Oid function = PG_GETARG_OID(0);
+    const char* kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
+    check_custom_function(function, kind, nullptr);
+    PG_RETURN_VOID();
+}
+
+namespace workitem::pg {
 
 void register_custom_validator_callbacks() {
     CacheRegisterRelcacheCallback(forget, Datum(0));

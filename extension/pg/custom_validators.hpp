@@ -30,6 +30,14 @@ const char* custom_create_denial(const char* tenant, const char* task_name, cons
 // Raises WI461 if a custom validator denies the call.
 void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row);
 
+// Why this function may not run as a custom validator or strategy, or nullptr when it may: it
+// runs with no more rights than its owner's (owned by a superuser, or SECURITY DEFINER) and has
+// its own search_path, ending with pg_temp.
+const char* custom_function_problem(Oid function);
+// Raises WI422 naming the problem (kind: "custom validator", "custom strategy"; name: how to
+// call the function, nullptr: its signature).
+void check_custom_function(Oid function, const char* kind, const char* name);
+
 void register_custom_validator_callbacks();
 
 }  // namespace workitem::pg

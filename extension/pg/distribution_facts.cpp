@@ -1,5 +1,6 @@
 #include "distribution_facts.hpp"
 
+#include "custom_validators.hpp"
 #include "feature_flags.hpp"
 #include "spi.hpp"
 
@@ -75,6 +76,8 @@ const char* ask_custom_strategy(Oid function_oid, const char* task_name, const c
                                 Jsonb* input, const DistributionRows& rows) {
     auto* users = static_cast<Datum*>(palloc(sizeof(Datum) * (rows.count + 1)));
     for (int i = 0; i < rows.count; ++i) users[i] = CStringGetTextDatum(rows.users[i]);
+    // Checked at every run: ALTER FUNCTION may have changed it since its registration.
+    check_custom_function(function_oid, "custom strategy", nullptr);
     FmgrInfo function;
     fmgr_info(function_oid, &function);
     LOCAL_FCINFO(arguments, 4);

@@ -29,6 +29,8 @@ int timer_batch_delay_setting = 100;
 int max_lease_expiries_setting = 3;
 int item_retention_setting = 90 * 24 * 3600;
 int event_retention_setting = 365 * 24 * 3600;
+int event_consumer_max_hold_setting = 30 * 24 * 3600;
+int max_consumers_per_tenant_setting = 100;
 int timer_retry_setting = 60;
 int test_clock_offset_setting = 0;
 
@@ -75,6 +77,19 @@ void define_timer_settings() {
                             "all their events are older.",
                             &event_retention_setting, 365 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP,
                             GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("workitem.event_consumer_max_hold",
+                            "How long past workitem.event_retention event consumers may keep "
+                            "events from being dropped.",
+                            "A consumer further behind has the events past it dropped anyway, "
+                            "and the gap is recorded on it (workitem.event_lag).",
+                            &event_consumer_max_hold_setting, 30 * 24 * 3600, 0, INT_MAX,
+                            PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("workitem.max_consumers_per_tenant",
+                            "Most event consumers one tenant may have.",
+                            "workitem_consumer_create refuses more with WI422; the all-tenants "
+                            "consumers count as one tenant's.",
+                            &max_consumers_per_tenant_setting, 100, 1, 1000000, PGC_SUSET, 0,
+                            nullptr, nullptr, nullptr);
     DefineCustomIntVariable("workitem.timer_retry_interval",
                             "First wait before a failed timer action on an item is retried.",
                             "The wait doubles with each failure, up to a day; "
@@ -218,6 +233,9 @@ int item_retention_seconds() {
 }
 int event_retention_seconds() {
     return event_retention_setting;
+}
+int event_consumer_max_hold_seconds() {
+    return event_consumer_max_hold_setting;
 }
 int timer_retry_seconds() {
     return timer_retry_setting;

@@ -44,10 +44,11 @@ core::Limits current_limits();
 const char* timer_database();
 int tick_interval_ms();
 int timer_batch_size();
-int timer_batch_delay_ms();       // the worker's rest between two full batches
-int max_lease_expiries();         // default for assignments without max_lease_expiries
-int item_retention_seconds();     // 0: terminal items are kept
-int event_retention_seconds();    // 0: events are kept
+int timer_batch_delay_ms();     // the worker's rest between two full batches
+int max_lease_expiries();       // default for assignments without max_lease_expiries
+int item_retention_seconds();   // 0: terminal items are kept
+int event_retention_seconds();  // 0: events are kept
+int event_consumer_max_hold_seconds();
 int timer_retry_seconds();        // first wait before a failed timer action is tried again
 int test_clock_offset_seconds();  // tests only: the timer's clock runs ahead by this much
 

@@ -41,30 +41,47 @@ spi::Statement purge_keys{
     {TIMESTAMPTZOID, INT8OID},
     nullptr};
 
-// Monthly partitions (never the default one) whose upper bound is at or before the horizon.
+// Monthly partitions (never the default one) whose upper bound is at or before the horizon
+// (the retention period held back by the consumers, $1), or before $2 whatever the consumers
+// hold (workitem.event_consumer_max_hold past the retention period): no consumer, whatever its
+// tenant, keeps every tenant's events forever. With each partition, its upper bound.
 spi::Statement expired_partitions{
-    "SELECT c.oid FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-    "WHERE h.inhparent = 'workitem.event'::regclass "
-    "  AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT' "
-    "  AND (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
-    "       'TO \\(''([^'']+)''\\)'))[1]::timestamptz <= workitem.event_retention_horizon($1) "
+    "SELECT p.oid, p.upper_bound FROM (SELECT c.oid, "
+    "  (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
+    "       'TO \\(''([^'']+)''\\)'))[1]::timestamptz AS upper_bound "
+    "  FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
+    "  WHERE h.inhparent = 'workitem.event'::regclass "
+    "    AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') AS p "
+    "WHERE p.upper_bound <= greatest(workitem.event_retention_horizon($1), $2) "
     "ORDER BY 1",
+    2,
+    {TIMESTAMPTZOID, TIMESTAMPTZOID},
+    nullptr};
+
+// Consumers that had not passed the events just dropped: the gap is recorded, and they move on
+// to what is left (their position's time no longer holds retention back).
+spi::Statement mark_skipping_consumers{
+    "UPDATE workitem.event_consumer SET skipped_before = greatest(skipped_before, $1), "
+    "  skipped_at = clock_timestamp(), position_at = greatest(position_at, $1), "
+    "  window_at = greatest(window_at, $1) "
+    "WHERE position_at < $1",
     1,
     {TIMESTAMPTZOID},
     nullptr};
 
 spi::Statement drop_partition{"SELECT workitem.drop_event_partition($1)", 1, {OIDOID}, nullptr};
 
+// The partitions are UTC months, whatever the session's TimeZone (create_event_partitions).
 spi::Statement partitions_missing{
     "SELECT EXISTS (SELECT FROM generate_series(0, 2) AS g WHERE to_regclass(format("
-    "  'workitem.event_%s', to_char(date_trunc('month', now()) + g * interval '1 month', "
-    "  'YYYYMM'))) IS NULL)",
+    "  'workitem.event_%s', to_char(date_trunc('month', now() AT TIME ZONE 'UTC') "
+    "  + g * interval '1 month', 'YYYYMM'))) IS NULL)",
     0,
     {},
     nullptr};
 
 spi::Statement create_partitions{
-    "SELECT count(*) FROM workitem.create_event_partitions(2)", 0, {}, nullptr};
+    "SELECT count(*)::int4 FROM workitem.create_event_partitions(2)", 0, {}, nullptr};
 
 TimestampTz seconds_before(TimestampTz time, int seconds) {
     return time - static_cast<TimestampTz>(seconds) * USECS_PER_SEC;
@@ -103,37 +120,64 @@ void purge_idempotency_keys(int limit, TimerCounts& counts) {
         static_cast<int64>(purged);
 }
 
-void drop_expired_partitions(TimerCounts& counts) {
-    if (event_retention_seconds() <= 0) return;
-    Datum args[1] = {TimestampTzGetDatum(seconds_before(timer_now(), event_retention_seconds()))};
+int drop_expired_partitions(TimerCounts& counts) {
+    if (event_retention_seconds() <= 0) return 0;
+    const TimestampTz horizon = seconds_before(timer_now(), event_retention_seconds());
+    Datum args[2] = {
+        TimestampTzGetDatum(horizon),
+        TimestampTzGetDatum(seconds_before(horizon, event_consumer_max_hold_seconds()))};
     const uint64 found = spi::execute(expired_partitions, args, nullptr, 0);
-    if (found == 0 || !event_table_free()) return;
+    if (found == 0 || !event_table_free()) return 0;
     auto* partitions = static_cast<Oid*>(palloc(sizeof(Oid) * found));
+    TimestampTz dropped_until = DT_NOBEGIN;
     for (uint64 r = 0; r < found; ++r) {
         bool is_null = false;
         partitions[r] = DatumGetObjectId(spi::first_column_of(SPI_tuptable->vals[r], 1, &is_null));
+        const TimestampTz bound = DatumGetTimestampTz(
+            SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &is_null));
+        if (!is_null && bound > dropped_until) dropped_until = bound;
     }
     for (uint64 r = 0; r < found; ++r) {
         Datum drop_args[1] = {ObjectIdGetDatum(partitions[r])};
         spi::execute(drop_partition, drop_args, nullptr, 0);
     }
+    Datum mark_args[1] = {TimestampTzGetDatum(dropped_until)};
+    // (An install of 0.1.0 not yet updated has no column to record the gap in.)
+    if (has_workitem_column("event_consumer", "skipped_before")) {
+        spi::execute(mark_skipping_consumers, mark_args, nullptr, 0);
+    }
     counts.done[static_cast<int>(TimerOutcome::purge_event_partitions)] +=
         static_cast<int64>(found);
+    return static_cast<int>(found);
 }
 
-void keep_partitions_ahead() {
+int keep_partitions_ahead() {
     spi::execute(partitions_missing, nullptr, nullptr, 1);
-    if (!first_bool() || !event_table_free()) return;
+    if (!first_bool() || !event_table_free()) return 0;
+    // create_event_partitions skips (with a warning) a partition it cannot create: a failure
+    // here never undoes the drops before it.
     spi::execute(create_partitions, nullptr, nullptr, 1);
+    bool is_null = false;
+    return DatumGetInt32(spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null));
 }
 
 }  // namespace
 
+bool has_workitem_column(const char* table, const char* column) {
+    const Oid relation = get_relname_relid(table, get_namespace_oid("workitem", false));
+    return OidIsValid(relation) && get_attnum(relation, column) != InvalidAttrNumber;
+}
+
 void run_retention(int limit, TimerCounts& counts) {
     purge_terminal_items(limit, counts);
     purge_idempotency_keys(limit, counts);
-    drop_expired_partitions(counts);
-    keep_partitions_ahead();
+}
+
+PartitionUpkeep maintain_event_partitions(TimerCounts& counts) {
+    PartitionUpkeep upkeep{};
+    upkeep.dropped = drop_expired_partitions(counts);
+    upkeep.created = keep_partitions_ahead();
+    return upkeep;
 }
 
 }  // namespace workitem::pg

@@ -16,6 +16,23 @@ spi::Statement add_stats{
     "  last_tick_at = now(), "
     "  last_done_at = CASE WHEN u.done > 0 THEN now() ELSE s.last_done_at END, "
     "  last_error = coalesce(u.last_error, s.last_error), "
+    "  last_error_at = CASE WHEN u.last_error IS NOT NULL THEN now() ELSE s.last_error_at END, "
+    "  last_tick_by = $5 "
+    "FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[]) AS u(action, done, failed, "
+    "  last_error) "
+    "WHERE s.action = u.action AND s.action IN (SELECT l.action FROM workitem.timer_stats l "
+    "  WHERE l.action = ANY ($1) FOR UPDATE SKIP LOCKED)",
+    5,
+    {TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTOID},
+    nullptr};
+
+// The same for an install of 0.1.0 not yet updated (no last_tick_by): the library serves it
+// until ALTER EXTENSION UPDATE.
+spi::Statement add_stats_0_1_0{
+    "UPDATE workitem.timer_stats s SET done = s.done + u.done, failed = s.failed + u.failed, "
+    "  last_tick_at = now(), "
+    "  last_done_at = CASE WHEN u.done > 0 THEN now() ELSE s.last_done_at END, "
+    "  last_error = coalesce(u.last_error, s.last_error), "
     "  last_error_at = CASE WHEN u.last_error IS NOT NULL THEN now() ELSE s.last_error_at END "
     "FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[]) AS u(action, done, failed, "
     "  last_error) "
@@ -28,6 +45,16 @@ spi::Statement add_stats{
 constexpr int outcome_count = static_cast<int>(TimerOutcome::count);
 
 }  // namespace
+
+// Who called: the role acting (before the SECURITY DEFINER switch), and the login role when a
+// SET ROLE made them differ - "role", or "role (login session_user)".
+const char* manual_ticker() {
+    const Oid acting = GetOuterUserId();
+    const Oid login = GetSessionUserId();
+    const char* acting_name = GetUserNameFromId(acting, false);
+    if (acting == login) return acting_name;
+    return psprintf("%s (login %s)", acting_name, GetUserNameFromId(login, false));
+}
 
 int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts& counts) {
     int taken = 0;
@@ -42,7 +69,7 @@ int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts
     return taken;
 }
 
-void record_tick(const TimerCounts& counts) {
+void record_tick(const TimerCounts& counts, const char* ticked_by) {
     Datum names[outcome_count];
     Datum done[outcome_count];
     Datum failed[outcome_count];
@@ -57,15 +84,17 @@ void record_tick(const TimerCounts& counts) {
     }
     int dims[1] = {outcome_count};
     int lbs[1] = {1};
-    Datum args[4] = {
+    Datum args[5] = {
         PointerGetDatum(construct_array(names, outcome_count, TEXTOID, -1, false, TYPALIGN_INT)),
         PointerGetDatum(
             construct_array(done, outcome_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
         PointerGetDatum(
             construct_array(failed, outcome_count, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
         PointerGetDatum(construct_md_array(errors, error_nulls, 1, dims, lbs, TEXTOID, -1, false,
-                                           TYPALIGN_INT))};
-    spi::execute(add_stats, args, nullptr, 0);
+                                           TYPALIGN_INT)),
+        CStringGetTextDatum(ticked_by)};
+    spi::execute(has_workitem_column("timer_stats", "last_tick_by") ? add_stats : add_stats_0_1_0,
+                 args, nullptr, 0);
 }
 
 }  // namespace workitem::pg
@@ -96,8 +125,11 @@ extern "C" Datum workitem_tick(PG_FUNCTION_ARGS) {
     for (int a = 0; a < static_cast<int>(TimerAction::count) && budget > 0; ++a) {
         budget -= run_timer_action(static_cast<TimerAction>(a), budget, budget, counts);
     }
+    // No partition upkeep here (maintain_event_partitions): it would hold the event table's
+    // exclusive lock, every tenant's writes waiting, until the caller's transaction ends.
     run_retention(max_items, counts);
-    record_tick(counts);
+    // Who ran it (not the function's owner).
+    record_tick(counts, manual_ticker());
     spi::finish();
 
     InitMaterializedSRF(fcinfo, 0);
@@ -108,5 +140,27 @@ extern "C" Datum workitem_tick(PG_FUNCTION_ARGS) {
         bool nulls[3] = {false, false, false};
         tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
     }
+    PG_RETURN_NULL();
+}
+
+extern "C" {
+PG_FUNCTION_INFO_V1(workitem_maintain_event_partitions);
+}
+
+// workitem.maintain_event_partitions(): the worker's partition upkeep, once, for a superuser's
+// scheduler where the worker is not loaded. Its own transaction is the caller's business.
+extern "C" Datum workitem_maintain_event_partitions(PG_FUNCTION_ARGS) {
+    using namespace workitem::pg;
+    TimerCounts counts{};
+    spi::connect();
+    const PartitionUpkeep upkeep = maintain_event_partitions(counts);
+    record_tick(counts, manual_ticker());
+    spi::finish();
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    Datum values[2] = {Int32GetDatum(upkeep.dropped), Int32GetDatum(upkeep.created)};
+    bool nulls[2] = {false, false};
+    tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
     PG_RETURN_NULL();
 }

@@ -14,6 +14,10 @@ int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts
 
 // Adds a tick's counts to workitem.timer_stats (inside SPI). Rows another tick holds locked are
 // skipped rather than waited for: monitoring never makes a tick wait.
-void record_tick(const TimerCounts& counts);
+// ticked_by: manual_ticker() for a call, or "workitem timer".
+void record_tick(const TimerCounts& counts, const char* ticked_by);
+
+// Who called workitem_tick: the acting role, with the login role when they differ.
+const char* manual_ticker();
 
 }  // namespace workitem::pg

@@ -409,6 +409,464 @@ database's; an administrator (workitem_admin, or a service with workitem.on_beha
 its own tenant's, named in tenant. Errors: WI422 unknown flag, WI403 another tenant (or NULL) by an
 administrator, or a service acting on behalf of a user or reader.$$;
 
+-- Custom validators and strategies run with no more rights than their owner's (issue 16, finding 4)
+-- Registrations made before this update are not rechecked here: each is checked at every run, and
+-- one that does not pass makes the operations it judges fail with WI422 until its function is
+-- fixed (ALTER FUNCTION ... SET search_path = <schemas>, pg_temp; SECURITY DEFINER or a superuser
+-- owner).
+CREATE FUNCTION workitem.check_custom_function(function oid, kind text) RETURNS void
+    AS 'MODULE_PATHNAME', 'workitem_check_custom_function' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION workitem.check_custom_function(oid, text) IS
+    'Raises WI422 unless the function may run as a custom validator or strategy: owned by a '
+    'superuser, or SECURITY DEFINER (it runs as its owner); and with its own SET search_path '
+    'that names pg_temp last. Checked at registration and again at every run.';
+REVOKE ALL ON FUNCTION workitem.check_custom_function(oid, text) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION @extschema@.workitem_register_validator(
+    validator regproc, task_name text DEFAULT NULL, operation text DEFAULT NULL,
+    tenant text DEFAULT NULL)
+    RETURNS workitem.custom_validator
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f pg_catalog.pg_proc;
+    saved workitem.custom_validator;
+BEGIN
+    SELECT * INTO f FROM pg_catalog.pg_proc WHERE oid = validator;
+    IF NOT FOUND THEN
+        PERFORM workitem.raise_invalid('validator must name an existing function');
+    END IF;
+    IF f.pronargs <> 3 OR f.proargtypes[0] <> 'workitem.item'::regtype
+       OR f.proargtypes[1] <> 'text'::regtype OR f.proargtypes[2] <> 'text'::regtype
+       OR f.prorettype <> 'text'::regtype OR f.proretset OR f.prokind <> 'f' THEN
+        RAISE EXCEPTION 'validator % has the wrong signature', validator USING ERRCODE = 'WI422',
+            HINT = 'A validator is f(item workitem.item, operation text, actor text) RETURNS text '
+                   '(NULL allows, a reason denies).';
+    END IF;
+    PERFORM workitem.check_custom_function(validator::oid, 'custom validator');
+    IF operation IS NOT NULL AND operation NOT IN ('create', 'activate', 'claim', 'allocate',
+        'start', 'stop', 'release', 'delegate', 'resolve', 'forward', 'suspend', 'resume',
+        'complete', 'fail', 'skip', 'cancel', 'cancel_workflow', 'mark_error', 'update',
+        'save_output') THEN
+        PERFORM workitem.raise_invalid(format('operation %s cannot have validators', operation));
+    ELSIF task_name = '' OR tenant = '' OR tenant = '*' THEN
+        PERFORM workitem.raise_invalid('task_name and tenant, when given, must not be empty');
+    END IF;
+    INSERT INTO workitem.custom_validator AS v (tenant_id, task_name, operation, function)
+    VALUES (coalesce(tenant, '*'), workitem_register_validator.task_name,
+            workitem_register_validator.operation, validator::oid::regprocedure)
+    RETURNING v.* INTO saved;
+    RETURN saved;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_register_validator(regproc, text, text, text) IS
+$$Registers a custom validator (by function name), run after the six built-in validators on every operation named
+(NULL: every operation on an item) for the task named (NULL: every task) in the tenant named
+(NULL: every tenant). The validator is f(item workitem.item, operation text, actor text) RETURNS
+text: NULL allows; a text denies the call with WI461 and that text as the message (a batch
+reports it in the item's row). Validators for claim also judge claim_next, which passes over an
+item they deny. A validator sees the item as it is before the operation (a complete's output is
+not in it yet; a saved draft is); for create, the item as it would be inserted (no id yet), and a
+denied create inserts nothing (in create_many, that element's row reports WI461). Superusers only.
+The function must not run with more rights than its owner's: owned by a superuser, or SECURITY
+DEFINER (it then runs as its owner); and it must pin its own search_path, naming pg_temp last
+(SET search_path = app, pg_temp). This is checked here and again at every run (an ALTER FUNCTION
+that breaks it makes the operations it judges fail with WI422, never skip it).
+Switch all of them off with workitem_set_flag('custom_validators', false).
+Errors: WI422 wrong signature, unknown operation, or a function that may not run as above.$$;
+CREATE OR REPLACE FUNCTION @extschema@.workitem_register_strategy(name text, strategy regproc)
+    RETURNS workitem.custom_strategy
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f pg_catalog.pg_proc;
+    saved workitem.custom_strategy;
+BEGIN
+    IF name IS NULL OR name !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        PERFORM workitem.raise_invalid('name must be a lowercase identifier (a-z, 0-9, _)');
+    ELSIF name IN ('offer', 'direct', 'round_robin', 'shortest_queue', 'random',
+                   'retain_familiar') THEN
+        PERFORM workitem.raise_invalid(format('%s is a built-in strategy', name));
+    END IF;
+    SELECT * INTO f FROM pg_catalog.pg_proc WHERE oid = strategy;
+    IF NOT FOUND THEN
+        PERFORM workitem.raise_invalid('strategy must name an existing function');
+    END IF;
+    IF f.pronargs <> 4 OR f.proargtypes[0] <> 'text'::regtype OR f.proargtypes[1] <> 'text'::regtype
+       OR f.proargtypes[2] <> 'jsonb'::regtype OR f.proargtypes[3] <> 'text[]'::regtype
+       OR f.prorettype <> 'text'::regtype OR f.proretset OR f.prokind <> 'f' THEN
+        RAISE EXCEPTION 'strategy % has the wrong signature', strategy USING ERRCODE = 'WI422',
+            HINT = 'A strategy is f(task_name text, workflow_id text, input jsonb, eligible text[]) '
+                   'RETURNS text (the chosen user, NULL to offer the item).';
+    END IF;
+    PERFORM workitem.check_custom_function(strategy::oid, 'custom strategy');
+    INSERT INTO workitem.custom_strategy AS s (name, function)
+    VALUES (workitem_register_strategy.name, strategy::oid::regprocedure)
+    ON CONFLICT ON CONSTRAINT custom_strategy_pkey DO UPDATE SET function = excluded.function
+    RETURNING s.* INTO saved;
+    RETURN saved;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_register_strategy(text, regproc) IS
+$$Registers (or replaces) a custom distribution strategy under a name that assignments can then
+use ("strategy": "<name>"). On create, the function f(task_name text, workflow_id text, input
+jsonb, eligible text[]) RETURNS text is given the eligible users (as for the push strategies:
+named or in a named group, not excluded, available, not away, below capacity) and returns the
+chosen one; an answer that is NULL or not eligible offers the item. Superusers only. The function
+must be owned by a superuser or be SECURITY DEFINER (it then runs as its owner), and pin its own
+search_path naming pg_temp last; checked here and at every run (WI422).
+workitem_set_flag('custom_strategies', false) switches them off (WI501).
+Errors: WI422 bad name, wrong signature, or a function that may not run as above.$$;
+
+-- Consumer names never collide across scopes; what consumers hold back is bounded; rewinds stay
+-- within retention and the consumer's tenant; lock_batch checks the tenant before it locks
+-- (issue 16, findings 14 and 17)
+-- A tenant's consumer that has the name of an all-tenants consumer (the takeover of finding 14)
+-- is renamed '<name> (renamed <id>)' - the all-tenants one keeps the name its service uses - with
+-- a warning naming it; its position is kept.
+DO $$
+DECLARE
+    taken record;
+BEGIN
+    FOR taken IN
+        SELECT t.id, t.tenant_id, t.name FROM workitem.event_consumer t
+         WHERE t.tenant_id <> '*'
+           AND EXISTS (SELECT FROM workitem.event_consumer a
+                        WHERE a.tenant_id = '*' AND a.name = t.name)
+    LOOP
+        UPDATE workitem.event_consumer
+           SET name = format('%s (renamed %s)', left(taken.name, 150), taken.id)
+         WHERE id = taken.id;
+        RAISE WARNING 'workitem: consumer % of tenant % renamed to "% (renamed %)": an all-tenants consumer has its name',
+            taken.name, taken.tenant_id, left(taken.name, 150), taken.id;
+    END LOOP;
+END;
+$$;
+ALTER TABLE workitem.event_consumer ADD COLUMN skipped_before timestamptz,
+                                    ADD COLUMN skipped_at timestamptz;
+COMMENT ON TABLE workitem.event_consumer IS
+    'Named event consumers and where each stands: a snapshot position, the window being '
+    'delivered and the batch handed out; and the gap retention made if it fell too far behind. '
+    'A name is either a tenant''s or an all-tenants consumer''s, never both. Not in pg_dump '
+    '(transaction ids do not survive a logical restore): re-create consumers after one and '
+    'rewind them to last_finished_seq.';
+CREATE OR REPLACE FUNCTION workitem.lock_batch(batch_id bigint) RETURNS workitem.event_consumer
+    LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer;
+BEGIN
+    PERFORM workitem.caller_is_service();  -- WI403 for a role naming a tenant not its own
+    IF batch_id IS NULL THEN
+        PERFORM workitem.raise_invalid('batch_id is required');
+    END IF;
+    -- The tenant is checked before the lock: another tenant's consumer row is neither locked
+    -- nor waited for (which would tell whether its batch is in use).
+    SELECT * INTO c FROM workitem.event_consumer k
+     WHERE k.batch_id = lock_batch.batch_id AND workitem.may_use_consumer(k.tenant_id)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'batch % not found', batch_id USING ERRCODE = 'WI404',
+            DETAIL = 'No open batch has this id in this tenant: it was finished, or its consumer '
+                     'was rewound or dropped.',
+            HINT = 'Take the next batch with workitem_next_batch.';
+    END IF;
+    RETURN c;
+END;
+$$;
+CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    scope text;
+    taken record := workitem.position_snapshot();
+    created bigint;
+BEGIN
+    PERFORM workitem.check_consumer_name(consumer);
+    IF all_tenants IS NULL THEN
+        PERFORM workitem.raise_invalid('all_tenants must be true or false');
+    END IF;
+    IF all_tenants AND NOT workitem.caller_is_service() THEN
+        RAISE EXCEPTION 'only a workitem_service may create a consumer of every tenant'
+            USING ERRCODE = 'WI403', DETAIL = format('role %s', workitem.viewer()),
+                  HINT = 'Create a consumer of your tenant (all_tenants => false).';
+    END IF;
+    scope := CASE WHEN all_tenants THEN '*' ELSE tenant END;
+    -- Creations of one name, and of one tenant's consumers, take turns, so that the two checks
+    -- below hold under concurrency.
+    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer name'), hashtext(consumer));
+    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer tenant'), hashtext(scope));
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND k.tenant_id = scope) THEN
+        RETURN false;
+    END IF;
+    -- A name is a tenant's consumer or an all-tenants one, never both: lock_consumer would
+    -- otherwise give a service's call in that tenant the tenant's consumer, which the tenant's
+    -- administrator controls.
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND (k.tenant_id = '*') <> (scope = '*')) THEN
+        RAISE EXCEPTION 'consumer name % is taken', consumer USING ERRCODE = 'WI409',
+            DETAIL = CASE WHEN scope = '*' THEN 'A tenant has a consumer of this name.'
+                          ELSE 'A consumer of every tenant has this name.' END,
+            HINT = 'Choose another name: a name belongs either to consumers of single tenants '
+                   'or to one consumer of every tenant.';
+    END IF;
+    IF (SELECT count(*) FROM workitem.event_consumer k WHERE k.tenant_id = scope)
+       >= current_setting('workitem.max_consumers_per_tenant')::integer THEN
+        RAISE EXCEPTION 'too many event consumers' USING ERRCODE = 'WI422',
+            DETAIL = format('tenant %s has %s, the most workitem.max_consumers_per_tenant allows',
+                            scope, current_setting('workitem.max_consumers_per_tenant')),
+            HINT = 'Drop consumers nobody reads any more (workitem_consumer_drop).';
+    END IF;
+    INSERT INTO workitem.event_consumer (tenant_id, name, position, position_seq, position_at)
+    VALUES (scope, consumer, taken.snap, taken.floor_seq, clock_timestamp())
+    RETURNING id INTO created;
+    RETURN true;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_create(text, boolean) IS
+$$Creates a named event consumer in the caller's tenant (all_tenants => true: of every tenant,
+workitem_service only). It receives the events committed from now on; rewind it to replay older
+ones (workitem_consumer_rewind(consumer, to_seq => 0) replays all that retention kept). Returns
+true if created, false if it existed already (so a relay may call it at every start). A name
+belongs either to consumers of single tenants or to one consumer of every tenant, never both, so
+that a service's calls always reach its all-tenants consumer. A tenant (the all-tenants consumers
+counting as one) has at most workitem.max_consumers_per_tenant consumers (default 100).
+Errors: WI422 bad name or too many consumers, WI403 all_tenants without workitem_service,
+WI409 the name is taken by a consumer of the other scope.$$;
+CREATE FUNCTION workitem.event_retention_start() RETURNS timestamptz
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT now() - s.setting::bigint * interval '1 second' FROM pg_settings s
+     WHERE s.name = 'workitem.event_retention' AND s.setting::bigint > 0
+$$;
+COMMENT ON FUNCTION workitem.event_retention_start() IS
+    'now() - workitem.event_retention: the oldest event retention keeps (NULL: all are kept).';
+REVOKE ALL ON FUNCTION workitem.event_retention_start() FROM PUBLIC;
+CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_rewind(consumer text, to_seq bigint DEFAULT NULL,
+                                                     to_time timestamptz DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c workitem.event_consumer := workitem.lock_consumer(consumer);
+    from_seq bigint := to_seq;
+    from_time timestamptz;
+    kept_since timestamptz := workitem.event_retention_start();
+BEGIN
+    IF (to_seq IS NULL) = (to_time IS NULL) THEN
+        PERFORM workitem.raise_invalid('give either to_seq or to_time');
+    END IF;
+    IF to_seq < 0 THEN
+        PERFORM workitem.raise_invalid('to_seq must not be negative');
+    END IF;
+    -- Only the consumer's tenant's events are looked at (walking the primary key in seq order
+    -- within the partitions that can hold them), and never before the retention period.
+    IF to_time IS NOT NULL THEN
+        SELECT e.seq INTO from_seq FROM workitem.event e
+         WHERE e.occurred_at >= greatest(to_time, kept_since)
+           AND (c.tenant_id = '*' OR e.tenant_id = c.tenant_id)
+         ORDER BY e.seq LIMIT 1;
+        from_seq := coalesce(from_seq, workitem.event_seq_high() + 1);
+    END IF;
+    SELECT e.occurred_at INTO from_time FROM workitem.event e
+     WHERE e.seq >= from_seq AND (c.tenant_id = '*' OR e.tenant_id = c.tenant_id)
+     ORDER BY e.seq LIMIT 1;
+    -- The position sees no transaction ('3:3:', 3 being the first normal xid): the next window
+    -- holds every committed event from from_seq on. Its time, which holds retention back, is
+    -- never before the retention period.
+    UPDATE workitem.event_consumer
+       SET position = '3:3:', position_seq = from_seq - 1,
+           position_at = greatest(coalesce(least(from_time, to_time), to_time, from_time,
+                                           clock_timestamp()), kept_since),
+           rewound_to_seq = from_seq,
+           window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
+           window_max_seq = NULL, window_floor_seq = NULL, window_at = NULL,
+           window_done_seq = NULL, batch_id = NULL, batch_last_seq = NULL, batch_size = NULL,
+           batch_ends_window = NULL, batch_taken_at = NULL
+     WHERE id = c.id;
+    RETURN from_seq;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_rewind(text, bigint, timestamptz) IS
+$$Moves a consumer back (or forward) so that its next batches deliver again every committed
+event from seq to_seq on, or from the first event that occurred at or after to_time (give one
+of the two). Events before that point still in flight are delivered once they commit. Its open
+batch, if any, is abandoned. Returns the seq it now starts from; events that retention dropped
+are gone (the aggregate_version gap shows it). Errors: WI404 no such consumer, WI422 neither or
+both of to_seq and to_time, or a negative to_seq. A rewind never reaches before the retention
+period (now() - workitem.event_retention): a to_time before it counts as its start, and the
+consumer holds back retention from there at most.$$;
+CREATE OR REPLACE FUNCTION workitem.event_lag_rows()
+    RETURNS TABLE (kind text, name text, tenant_id text, events_behind bigint,
+                   seconds_behind double precision, wal_bytes_behind numeric, open_batch bigint,
+                   last_finished_at timestamptz, active boolean, status text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    service boolean := workitem.caller_is_service();
+BEGIN
+    RETURN QUERY
+        SELECT 'consumer', c.name, c.tenant_id, b.events,
+               CASE WHEN b.events > 0
+                    THEN extract(epoch FROM clock_timestamp() - c.position_at)::double precision
+                    ELSE 0 END,
+               NULL::numeric, c.batch_id, c.last_finished_at, c.batch_id IS NOT NULL,
+               CASE WHEN b.events >= 100000 THEN 'far behind'
+                    WHEN c.skipped_before IS NOT NULL
+                    THEN format('skipped events before %s', c.skipped_before)
+                    ELSE 'ok' END
+          FROM workitem.event_consumer c
+               CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 100000) AS events) b
+         WHERE workitem.may_use_consumer(c.tenant_id)
+         ORDER BY c.tenant_id, c.name;
+    IF NOT service THEN
+        RETURN;  -- slots carry every tenant's events
+    END IF;
+    -- Logical replication slots of this database: how much WAL they hold back. The lag in time is
+    -- known only while a walsender streams to them.
+    RETURN QUERY
+        SELECT 'logical_slot', s.slot_name::text, '*', NULL::bigint,
+               extract(epoch FROM coalesce(r.replay_lag, r.flush_lag, r.write_lag))::double precision,
+               pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn), NULL::bigint,
+               NULL::timestamptz, s.active, s.wal_status
+          FROM pg_replication_slots s
+               LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
+         WHERE s.slot_type = 'logical' AND s.database = current_database()
+         ORDER BY s.slot_name;
+END;
+$$;
+COMMENT ON VIEW workitem.event_lag IS
+$$How far behind each event consumer of the caller's tenant is (kind 'consumer'): committed
+events not yet finished (counted up to 100000; status 'far behind' then), at most how long the
+oldest of them has waited since it committed, the open batch (active while one is). For
+services also each logical replication slot of this database (kind 'logical_slot'): WAL bytes
+not yet confirmed, the streaming lag in seconds while connected, active, and wal_status as
+status ('lost': PostgreSQL removed WAL the slot needed; re-create the subscription and replay
+from a consumer cursor). Retention keeps every event a consumer has not passed, for at most
+workitem.event_consumer_max_hold past workitem.event_retention: a consumer further behind has
+the events past it dropped anyway and its status says 'skipped events before <time>'. Watch for
+consumers nobody reads any more.$$;
+
+-- Partition upkeep leaves workitem_tick, in UTC months; timer events carry no caller trace
+-- context; the tick records who ran it; timer_status shows other tenants' error texts to services
+-- only (issue 16, findings 15, 16 and 18)
+-- Partitions made before this update under a TimeZone other than UTC keep their bounds; the
+-- month next to one of them starts (or ends) where it ends (or starts), not at the UTC month's.
+CREATE OR REPLACE FUNCTION workitem.create_event_partitions(months_ahead integer DEFAULT 2)
+    RETURNS SETOF text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- UTC months whatever the session's TimeZone (and bounds written with their offset): a
+    -- partition made under another zone would overlap the next UTC month's.
+    month_start date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+    from_at timestamptz;
+    to_at timestamptz;
+    partition_name text;
+BEGIN
+    FOR i IN 0 .. months_ahead LOOP
+        partition_name := format('event_%s', to_char(month_start, 'YYYYMM'));
+        IF to_regclass(format('workitem.%I', partition_name)) IS NULL THEN
+            from_at := (to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00')::timestamptz;
+            to_at := (to_char(month_start + interval '1 month', 'YYYY-MM-DD')
+                      || ' 00:00:00+00')::timestamptz;
+            -- A neighbour made under another TimeZone (before 0.2.0) may reach into the month:
+            -- the partition starts where it ends, or ends where it starts.
+            SELECT coalesce(max(b.upper_bound) FILTER (WHERE b.lower_bound < from_at
+                                                         AND b.upper_bound > from_at), from_at),
+                   coalesce(min(b.lower_bound) FILTER (WHERE b.lower_bound < to_at
+                                                         AND b.upper_bound > to_at), to_at)
+              INTO from_at, to_at
+              FROM (SELECT r[1]::timestamptz AS lower_bound, r[2]::timestamptz AS upper_bound
+                      FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid,
+                           LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid),
+                                                'FROM \(''([^'']+)''\) TO \(''([^'']+)''\)') AS r
+                     WHERE h.inhparent = 'workitem.event'::regclass AND r IS NOT NULL) AS b;
+            -- One that cannot be made all the same (another partition lies inside the month,
+            -- or workitem.event_default already holds events of it) is skipped, not fatal: its
+            -- events stay in the default partition.
+            BEGIN
+                EXECUTE format('CREATE TABLE workitem.%I PARTITION OF workitem.event '
+                               'FOR VALUES FROM (%L) TO (%L)', partition_name,
+                               to_char(from_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00',
+                               to_char(to_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00');
+                RETURN NEXT partition_name;
+            EXCEPTION WHEN invalid_object_definition OR check_violation THEN
+                RAISE WARNING 'workitem: event partition % not created: %', partition_name, SQLERRM
+                    USING HINT = 'Its events go to workitem.event_default.';
+            END;
+        END IF;
+        month_start := (month_start + interval '1 month')::date;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION workitem.create_event_partitions(integer) IS
+    'Creates the monthly partitions of workitem.event (UTC months) from this month to '
+    'months_ahead months ahead (those missing); returns the names created. A month that a '
+    'partition made under another TimeZone reaches into starts or ends where that one does; one '
+    'that cannot be created is skipped with a warning. Events never fail for lack of a '
+    'partition (workitem.event_default catches them), but keep partitions ahead so retention '
+    'can drop whole months.';
+CREATE FUNCTION workitem.maintain_event_partitions()
+    RETURNS TABLE (dropped integer, created integer)
+    AS 'MODULE_PATHNAME', 'workitem_maintain_event_partitions'
+    LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.maintain_event_partitions() IS
+$$The event partitions' upkeep, which the background worker does after every tick and
+workitem_tick does not: drops the monthly partitions of workitem.event past
+workitem.event_retention (held back by event consumers for at most
+workitem.event_consumer_max_hold; consumers whose undelivered events were dropped are marked),
+then creates the partitions of this month and the next two (UTC months) that are missing. Each
+part takes the event table's exclusive lock only if it is free at once, and holds it until the
+transaction ends: call it alone in its own transaction (pg_cron: SELECT * FROM
+workitem.maintain_event_partitions()). A partition that cannot be created (it would overlap one
+made otherwise) is skipped with a warning; its events go to workitem.event_default.
+Superusers only. Returns how many partitions were dropped and created.$$;
+REVOKE ALL ON FUNCTION workitem.maintain_event_partitions() FROM PUBLIC;
+ALTER FUNCTION @extschema@.workitem_tick(integer) SET workitem.trace_context = '';
+COMMENT ON FUNCTION @extschema@.workitem_tick(integer) IS
+$$Does the timer's work once, in the caller's transaction: what the background worker does every
+workitem.tick_interval when workitem is in shared_preload_libraries. Call it from pg_cron or an
+external scheduler where the worker is not loaded. In order: expires items past expires_at;
+activates items whose activate_at has come (created -> offered or allocated, as their strategy
+says); resumes suspended items at suspended_until; returns items whose lease ran out to offered
+(to error after max_lease_expiries expiries: the assignment's, else workitem.max_lease_expiries);
+runs due deadline entries; then purges terminal items past workitem.item_retention and expired
+idempotency keys. It neither drops nor creates event partitions (that locks the event table of
+every tenant): workitem.maintain_event_partitions() does, in a transaction of its own. Every
+action is an ordinary transition by the actor 'system': validated, versioned, one event each,
+without the caller's workitem.trace_context (the tick acts on every tenant's items); the login
+role that called it (and the login role, after a SET ROLE) is recorded in workitem.timer_status
+(last_tick_by). Rows are taken with FOR
+UPDATE SKIP LOCKED, so a tick never waits for users and two ticks never act on one item.
+max_items bounds the items acted on (and the rows purged of each kind). Returns one row per kind
+of action: done, and failed (refused or failing items are logged, listed in
+workitem.timer_failures and retried later). Errors: WI422 max_items below 1.$$;
+ALTER TABLE workitem.timer_stats ADD COLUMN last_tick_by text;
+COMMENT ON TABLE workitem.timer_stats IS
+    'What the timer did since the extension was created, per kind of action: items acted on, '
+    'failures, the last tick, who ran it and the last error. Read it through '
+    'workitem.timer_status.';
+CREATE OR REPLACE VIEW workitem.timer_status AS
+    SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
+           s.last_done_at,
+           CASE WHEN e.every_tenant THEN s.last_error ELSE f.message END AS last_error,
+           CASE WHEN e.every_tenant THEN s.last_error_at ELSE f.last_failed_at END AS last_error_at,
+           s.last_tick_by
+      FROM workitem.timer_stats s
+     CROSS JOIN (SELECT pg_catalog.pg_has_role(workitem.viewer(), 'workitem_service', 'USAGE')
+                        AS every_tenant) e
+      LEFT JOIN LATERAL (SELECT t.message, t.last_failed_at FROM workitem.timer_failures t
+                          WHERE NOT e.every_tenant AND t.action = split_part(s.action, '.', 1)
+                          ORDER BY t.last_failed_at DESC LIMIT 1) f ON true;
+COMMENT ON VIEW workitem.timer_status IS
+    'The timer per database and kind of action: when it last ticked and who ran the tick (the '
+    'login role of a workitem_tick call, or workitem timer), how many items it acted on and how '
+    'many failed since the extension was created (every tenant), and the last error: for services '
+    'the cluster''s, for anyone else the latest failure of their own tenant.';
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

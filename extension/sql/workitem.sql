@@ -252,24 +252,54 @@ CREATE FUNCTION workitem.create_event_partitions(months_ahead integer DEFAULT 2)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    month_start date := date_trunc('month', now())::date;
+    -- UTC months whatever the session's TimeZone (and bounds written with their offset): a
+    -- partition made under another zone would overlap the next UTC month's.
+    month_start date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+    from_at timestamptz;
+    to_at timestamptz;
     partition_name text;
 BEGIN
     FOR i IN 0 .. months_ahead LOOP
         partition_name := format('event_%s', to_char(month_start, 'YYYYMM'));
         IF to_regclass(format('workitem.%I', partition_name)) IS NULL THEN
-            EXECUTE format('CREATE TABLE workitem.%I PARTITION OF workitem.event '
-                           'FOR VALUES FROM (%L) TO (%L)',
-                           partition_name, month_start, (month_start + interval '1 month')::date);
-            RETURN NEXT partition_name;
+            from_at := (to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00')::timestamptz;
+            to_at := (to_char(month_start + interval '1 month', 'YYYY-MM-DD')
+                      || ' 00:00:00+00')::timestamptz;
+            -- A neighbour made under another TimeZone (before 0.2.0) may reach into the month:
+            -- the partition starts where it ends, or ends where it starts.
+            SELECT coalesce(max(b.upper_bound) FILTER (WHERE b.lower_bound < from_at
+                                                         AND b.upper_bound > from_at), from_at),
+                   coalesce(min(b.lower_bound) FILTER (WHERE b.lower_bound < to_at
+                                                         AND b.upper_bound > to_at), to_at)
+              INTO from_at, to_at
+              FROM (SELECT r[1]::timestamptz AS lower_bound, r[2]::timestamptz AS upper_bound
+                      FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid,
+                           LATERAL regexp_match(pg_get_expr(c.relpartbound, c.oid),
+                                                'FROM \(''([^'']+)''\) TO \(''([^'']+)''\)') AS r
+                     WHERE h.inhparent = 'workitem.event'::regclass AND r IS NOT NULL) AS b;
+            -- One that cannot be made all the same (another partition lies inside the month,
+            -- or workitem.event_default already holds events of it) is skipped, not fatal: its
+            -- events stay in the default partition.
+            BEGIN
+                EXECUTE format('CREATE TABLE workitem.%I PARTITION OF workitem.event '
+                               'FOR VALUES FROM (%L) TO (%L)', partition_name,
+                               to_char(from_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00',
+                               to_char(to_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00');
+                RETURN NEXT partition_name;
+            EXCEPTION WHEN invalid_object_definition OR check_violation THEN
+                RAISE WARNING 'workitem: event partition % not created: %', partition_name, SQLERRM
+                    USING HINT = 'Its events go to workitem.event_default.';
+            END;
         END IF;
         month_start := (month_start + interval '1 month')::date;
     END LOOP;
 END;
 $$;
 COMMENT ON FUNCTION workitem.create_event_partitions(integer) IS
-    'Creates the monthly partitions of workitem.event from this month to months_ahead months '
-    'ahead (those missing); returns the names created. Events never fail for lack of a '
+    'Creates the monthly partitions of workitem.event (UTC months) from this month to '
+    'months_ahead months ahead (those missing); returns the names created. A month that a '
+    'partition made under another TimeZone reaches into starts or ends where that one does; one '
+    'that cannot be created is skipped with a warning. Events never fail for lack of a '
     'partition (workitem.event_default catches them), but keep partitions ahead so retention '
     'can drop whole months.';
 REVOKE ALL ON FUNCTION workitem.create_event_partitions(integer) FROM PUBLIC;
@@ -385,6 +415,15 @@ COMMENT ON TABLE workitem.custom_validator IS
     'an operation (WI461 with the returned text) after the built-in validators allowed it.';
 CREATE TRIGGER custom_validator_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
     ON workitem.custom_validator FOR EACH STATEMENT EXECUTE FUNCTION workitem.invalidate_caches();
+
+-- Custom validators and strategies run inside the SECURITY DEFINER workitem functions: they
+-- must not run with more rights than their owner's and must pin their own search_path.
+CREATE FUNCTION workitem.check_custom_function(function oid, kind text) RETURNS void
+    AS 'MODULE_PATHNAME', 'workitem_check_custom_function' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION workitem.check_custom_function(oid, text) IS
+    'Raises WI422 unless the function may run as a custom validator or strategy: owned by a '
+    'superuser, or SECURITY DEFINER (it runs as its owner); and with its own SET search_path '
+    'that names pg_temp last. Checked at registration and again at every run.';
 
 CREATE FUNCTION workitem.known_flag(name text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'workitem_known_flag' LANGUAGE C IMMUTABLE STRICT;
@@ -1613,6 +1652,7 @@ BEGIN
             HINT = 'A validator is f(item workitem.item, operation text, actor text) RETURNS text '
                    '(NULL allows, a reason denies).';
     END IF;
+    PERFORM workitem.check_custom_function(validator::oid, 'custom validator');
     IF operation IS NOT NULL AND operation NOT IN ('create', 'activate', 'claim', 'allocate',
         'start', 'stop', 'release', 'delegate', 'resolve', 'forward', 'suspend', 'resume',
         'complete', 'fail', 'skip', 'cancel', 'cancel_workflow', 'mark_error', 'update',
@@ -1636,9 +1676,13 @@ text: NULL allows; a text denies the call with WI461 and that text as the messag
 reports it in the item's row). Validators for claim also judge claim_next, which passes over an
 item they deny. A validator sees the item as it is before the operation (a complete's output is
 not in it yet; a saved draft is); for create, the item as it would be inserted (no id yet), and a
-denied create inserts nothing (in create_many, that element's row reports WI461). It runs with the extension owner's rights, so only a superuser may register one.
+denied create inserts nothing (in create_many, that element's row reports WI461). Superusers only.
+The function must not run with more rights than its owner's: owned by a superuser, or SECURITY
+DEFINER (it then runs as its owner); and it must pin its own search_path, naming pg_temp last
+(SET search_path = app, pg_temp). This is checked here and again at every run (an ALTER FUNCTION
+that breaks it makes the operations it judges fail with WI422, never skip it).
 Switch all of them off with workitem_set_flag('custom_validators', false).
-Errors: WI422 wrong signature or unknown operation.$$;
+Errors: WI422 wrong signature, unknown operation, or a function that may not run as above.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_unregister_validator', 'superuser');
 CREATE FUNCTION @extschema@.workitem_unregister_validator(id bigint)
@@ -1677,6 +1721,7 @@ BEGIN
             HINT = 'A strategy is f(task_name text, workflow_id text, input jsonb, eligible text[]) '
                    'RETURNS text (the chosen user, NULL to offer the item).';
     END IF;
+    PERFORM workitem.check_custom_function(strategy::oid, 'custom strategy');
     INSERT INTO workitem.custom_strategy AS s (name, function)
     VALUES (workitem_register_strategy.name, strategy::oid::regprocedure)
     ON CONFLICT ON CONSTRAINT custom_strategy_pkey DO UPDATE SET function = excluded.function
@@ -1689,9 +1734,11 @@ $$Registers (or replaces) a custom distribution strategy under a name that assig
 use ("strategy": "<name>"). On create, the function f(task_name text, workflow_id text, input
 jsonb, eligible text[]) RETURNS text is given the eligible users (as for the push strategies:
 named or in a named group, not excluded, available, not away, below capacity) and returns the
-chosen one; an answer that is NULL or not eligible offers the item. It runs with the extension
-owner's rights, so only a superuser may register one; workitem_set_flag('custom_strategies',
-false) switches them off (WI501). Errors: WI422 bad name or wrong signature.$$;
+chosen one; an answer that is NULL or not eligible offers the item. Superusers only. The function
+must be owned by a superuser or be SECURITY DEFINER (it then runs as its owner), and pin its own
+search_path naming pg_temp last; checked here and at every run (WI422).
+workitem_set_flag('custom_strategies', false) switches them off (WI501).
+Errors: WI422 bad name, wrong signature, or a function that may not run as above.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_set_flag', 'admin');
 CREATE FUNCTION @extschema@.workitem_set_flag(name text, enabled boolean, tenant text DEFAULT NULL)

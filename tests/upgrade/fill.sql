@@ -10,9 +10,10 @@ SET client_min_messages = warning;
 -- the schema comparison).
 CREATE SCHEMA app;
 CREATE FUNCTION app.no_big_claims(item workitem.item, operation text, actor text) RETURNS text
-    LANGUAGE sql AS $$ SELECT CASE WHEN (item.input->>'amount')::int > 100000 THEN 'too big' END $$;
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT CASE WHEN (item.input->>'amount')::int > 100000 THEN 'too big' END $$;
 CREATE FUNCTION app.first_eligible(task_name text, workflow_id text, input jsonb, eligible text[])
-    RETURNS text LANGUAGE sql AS $$ SELECT eligible[1] $$;
+    RETURNS text LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT eligible[1] $$;
 SELECT id FROM workitem_register_validator('app.no_big_claims', task_name => 'Approve', operation => 'claim');
 SELECT name FROM workitem_register_strategy('first_eligible', 'app.first_eligible');
 SELECT workitem_set_flag('strategy.random', false, 'acme');

@@ -62,11 +62,13 @@ CREATE TABLE workitem.timer_stats (
     last_tick_at  timestamptz,
     last_done_at  timestamptz,
     last_error    text,
-    last_error_at timestamptz
+    last_error_at timestamptz,
+    last_tick_by  text      -- who called workitem_tick: role (login role); 'workitem timer': the worker
 );
 COMMENT ON TABLE workitem.timer_stats IS
     'What the timer did since the extension was created, per kind of action: items acted on, '
-    'failures, the last tick and the last error. Read it through workitem.timer_status.';
+    'failures, the last tick, who ran it and the last error. Read it through '
+    'workitem.timer_status.';
 INSERT INTO workitem.timer_stats (action)
 VALUES ('activate'), ('resume'), ('lease_expire'), ('expire'), ('deadline.escalate'),
        ('deadline.reoffer'), ('deadline.allocate_admin'), ('deadline.notify'),
@@ -95,11 +97,32 @@ COMMENT ON FUNCTION workitem.drop_event_partition(oid) IS
     'Drops one partition of workitem.event (retention; the timer calls it with the event table '
     'already locked).';
 
+-- The timer's partition upkeep, apart from workitem_tick: it locks the whole event table, which
+-- every operation of every tenant writes to, so it must never run inside a caller's longer
+-- transaction. The background worker runs it in a transaction of its own after each tick;
+-- without the worker a superuser schedules it (pg_cron) in a transaction of its own.
+CREATE FUNCTION workitem.maintain_event_partitions()
+    RETURNS TABLE (dropped integer, created integer)
+    AS 'MODULE_PATHNAME', 'workitem_maintain_event_partitions'
+    LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION workitem.maintain_event_partitions() IS
+$$The event partitions' upkeep, which the background worker does after every tick and
+workitem_tick does not: drops the monthly partitions of workitem.event past
+workitem.event_retention (held back by event consumers for at most
+workitem.event_consumer_max_hold; consumers whose undelivered events were dropped are marked),
+then creates the partitions of this month and the next two (UTC months) that are missing. Each
+part takes the event table's exclusive lock only if it is free at once, and holds it until the
+transaction ends: call it alone in its own transaction (pg_cron: SELECT * FROM
+workitem.maintain_event_partitions()). A partition that cannot be created (it would overlap one
+made otherwise) is skipped with a warning; its events go to workitem.event_default.
+Superusers only. Returns how many partitions were dropped and created.$$;
+
 INSERT INTO workitem.required_capability VALUES ('workitem_tick', 'admin');
 CREATE FUNCTION @extschema@.workitem_tick(max_items integer DEFAULT 1000)
     RETURNS TABLE (action text, done bigint, failed bigint)
     AS 'MODULE_PATHNAME', 'workitem_tick'
-    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    SET workitem.trace_context = '';
 COMMENT ON FUNCTION @extschema@.workitem_tick(integer) IS
 $$Does the timer's work once, in the caller's transaction: what the background worker does every
 workitem.tick_interval when workitem is in shared_preload_libraries. Call it from pg_cron or an
@@ -107,22 +130,17 @@ external scheduler where the worker is not loaded. In order: expires items past 
 activates items whose activate_at has come (created -> offered or allocated, as their strategy
 says); resumes suspended items at suspended_until; returns items whose lease ran out to offered
 (to error after max_lease_expiries expiries: the assignment's, else workitem.max_lease_expiries);
-runs due deadline entries; then purges terminal items past workitem.item_retention, expired
-idempotency keys and event partitions past workitem.event_retention. Every action is an ordinary
-transition by the actor 'system': validated, versioned, one event each. Rows are taken with FOR
+runs due deadline entries; then purges terminal items past workitem.item_retention and expired
+idempotency keys. It neither drops nor creates event partitions (that locks the event table of
+every tenant): workitem.maintain_event_partitions() does, in a transaction of its own. Every
+action is an ordinary transition by the actor 'system': validated, versioned, one event each,
+without the caller's workitem.trace_context (the tick acts on every tenant's items); the login
+role that called it (and the login role, after a SET ROLE) is recorded in workitem.timer_status
+(last_tick_by). Rows are taken with FOR
 UPDATE SKIP LOCKED, so a tick never waits for users and two ticks never act on one item.
 max_items bounds the items acted on (and the rows purged of each kind). Returns one row per kind
 of action: done, and failed (refused or failing items are logged, listed in
 workitem.timer_failures and retried later). Errors: WI422 max_items below 1.$$;
-
-INSERT INTO workitem.required_capability VALUES ('workitem.timer_status', 'admin');
-CREATE VIEW workitem.timer_status AS
-    SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
-           s.last_done_at, s.last_error, s.last_error_at
-      FROM workitem.timer_stats s;
-COMMENT ON VIEW workitem.timer_status IS
-    'The timer per database and kind of action: when it last ticked, how many items it acted on '
-    'and how many failed since the extension was created, and the last error.';
 
 INSERT INTO workitem.required_capability VALUES ('workitem.timer_failures', 'admin');
 CREATE VIEW workitem.timer_failures AS
@@ -132,6 +150,28 @@ CREATE VIEW workitem.timer_failures AS
      WHERE i.tenant_id = (SELECT workitem.current_tenant());
 COMMENT ON VIEW workitem.timer_failures IS
     'Items of the current tenant on which a timer action failed and waits to be retried.';
+
+-- The counters are the cluster's; the last error's text names an item, its assignees or a
+-- custom validator's reason, so only services (and superusers), who see every tenant, read the
+-- cluster's last error: anyone else reads the latest failure of their own tenant.
+INSERT INTO workitem.required_capability VALUES ('workitem.timer_status', 'admin');
+CREATE VIEW workitem.timer_status AS
+    SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
+           s.last_done_at,
+           CASE WHEN e.every_tenant THEN s.last_error ELSE f.message END AS last_error,
+           CASE WHEN e.every_tenant THEN s.last_error_at ELSE f.last_failed_at END AS last_error_at,
+           s.last_tick_by
+      FROM workitem.timer_stats s
+     CROSS JOIN (SELECT pg_catalog.pg_has_role(workitem.viewer(), 'workitem_service', 'USAGE')
+                        AS every_tenant) e
+      LEFT JOIN LATERAL (SELECT t.message, t.last_failed_at FROM workitem.timer_failures t
+                          WHERE NOT e.every_tenant AND t.action = split_part(s.action, '.', 1)
+                          ORDER BY t.last_failed_at DESC LIMIT 1) f ON true;
+COMMENT ON VIEW workitem.timer_status IS
+    'The timer per database and kind of action: when it last ticked and who ran the tick (the '
+    'login role of a workitem_tick call, or workitem timer), how many items it acted on and how '
+    'many failed since the extension was created (every tenant), and the last error: for services '
+    'the cluster''s, for anyone else the latest failure of their own tenant.';
 
 -- workitem.event_retention_horizon(), which the retention consults, comes with the event
 -- consumers (parts/30-events.sql): nothing before the oldest event a consumer still needs goes.

@@ -52,12 +52,19 @@ CREATE TABLE workitem.event_consumer (
     finished_events     bigint NOT NULL DEFAULT 0,
     last_finished_seq   bigint,
     last_finished_at    timestamptz,
-    UNIQUE (tenant_id, name)
+    UNIQUE (tenant_id, name),
+    -- Set when retention dropped events this consumer had not passed (it fell further behind
+    -- than workitem.event_consumer_max_hold allows): events that occurred before skipped_before
+    -- may be missing from what it delivers; it moved on to what was left.
+    skipped_before      timestamptz,
+    skipped_at          timestamptz
 );
 COMMENT ON TABLE workitem.event_consumer IS
     'Named event consumers and where each stands: a snapshot position, the window being '
-    'delivered and the batch handed out. Not in pg_dump (transaction ids do not survive a '
-    'logical restore): re-create consumers after one and rewind them to last_finished_seq.';
+    'delivered and the batch handed out; and the gap retention made if it fell too far behind. '
+    'A name is either a tenant''s or an all-tenants consumer''s, never both. Not in pg_dump '
+    '(transaction ids do not survive a logical restore): re-create consumers after one and '
+    'rewind them to last_finished_seq.';
 ALTER TABLE workitem.event_consumer ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.event_consumer FORCE ROW LEVEL SECURITY;
 
@@ -247,6 +254,7 @@ COMMENT ON FUNCTION workitem.may_use_consumer(text) IS
     'Whether the caller may use a consumer of this tenant (''*'': every tenant, services only).';
 
 -- A consumer by name, locked: the caller's tenant's, else (for services) the all-tenants one.
+-- A name is never both (workitem_consumer_create), so a service's call names one consumer.
 CREATE FUNCTION workitem.lock_consumer(consumer text) RETURNS workitem.event_consumer
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
@@ -282,8 +290,12 @@ BEGIN
     IF batch_id IS NULL THEN
         PERFORM workitem.raise_invalid('batch_id is required');
     END IF;
-    SELECT * INTO c FROM workitem.event_consumer k WHERE k.batch_id = lock_batch.batch_id FOR UPDATE;
-    IF NOT FOUND OR NOT workitem.may_use_consumer(c.tenant_id) THEN
+    -- The tenant is checked before the lock: another tenant's consumer row is neither locked
+    -- nor waited for (which would tell whether its batch is in use).
+    SELECT * INTO c FROM workitem.event_consumer k
+     WHERE k.batch_id = lock_batch.batch_id AND workitem.may_use_consumer(k.tenant_id)
+       FOR UPDATE;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'batch % not found', batch_id USING ERRCODE = 'WI404',
             DETAIL = 'No open batch has this id in this tenant: it was finished, or its consumer '
                      'was rewound or dropped.',
@@ -319,6 +331,7 @@ CREATE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants 
 AS $$
 DECLARE
     tenant text := workitem.current_tenant();
+    scope text;
     taken record := workitem.position_snapshot();
     created bigint;
 BEGIN
@@ -331,20 +344,49 @@ BEGIN
             USING ERRCODE = 'WI403', DETAIL = format('role %s', workitem.viewer()),
                   HINT = 'Create a consumer of your tenant (all_tenants => false).';
     END IF;
+    scope := CASE WHEN all_tenants THEN '*' ELSE tenant END;
+    -- Creations of one name, and of one tenant's consumers, take turns, so that the two checks
+    -- below hold under concurrency.
+    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer name'), hashtext(consumer));
+    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer tenant'), hashtext(scope));
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND k.tenant_id = scope) THEN
+        RETURN false;
+    END IF;
+    -- A name is a tenant's consumer or an all-tenants one, never both: lock_consumer would
+    -- otherwise give a service's call in that tenant the tenant's consumer, which the tenant's
+    -- administrator controls.
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND (k.tenant_id = '*') <> (scope = '*')) THEN
+        RAISE EXCEPTION 'consumer name % is taken', consumer USING ERRCODE = 'WI409',
+            DETAIL = CASE WHEN scope = '*' THEN 'A tenant has a consumer of this name.'
+                          ELSE 'A consumer of every tenant has this name.' END,
+            HINT = 'Choose another name: a name belongs either to consumers of single tenants '
+                   'or to one consumer of every tenant.';
+    END IF;
+    IF (SELECT count(*) FROM workitem.event_consumer k WHERE k.tenant_id = scope)
+       >= current_setting('workitem.max_consumers_per_tenant')::integer THEN
+        RAISE EXCEPTION 'too many event consumers' USING ERRCODE = 'WI422',
+            DETAIL = format('tenant %s has %s, the most workitem.max_consumers_per_tenant allows',
+                            scope, current_setting('workitem.max_consumers_per_tenant')),
+            HINT = 'Drop consumers nobody reads any more (workitem_consumer_drop).';
+    END IF;
     INSERT INTO workitem.event_consumer (tenant_id, name, position, position_seq, position_at)
-    VALUES (CASE WHEN all_tenants THEN '*' ELSE tenant END, consumer, taken.snap,
-            taken.floor_seq, clock_timestamp())
-    ON CONFLICT (tenant_id, name) DO NOTHING
+    VALUES (scope, consumer, taken.snap, taken.floor_seq, clock_timestamp())
     RETURNING id INTO created;
-    RETURN created IS NOT NULL;
+    RETURN true;
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_consumer_create(text, boolean) IS
 $$Creates a named event consumer in the caller's tenant (all_tenants => true: of every tenant,
 workitem_service only). It receives the events committed from now on; rewind it to replay older
 ones (workitem_consumer_rewind(consumer, to_seq => 0) replays all that retention kept). Returns
-true if created, false if it existed already (so a relay may call it at every start).
-Errors: WI422 bad name, WI403 all_tenants without workitem_service.$$;
+true if created, false if it existed already (so a relay may call it at every start). A name
+belongs either to consumers of single tenants or to one consumer of every tenant, never both, so
+that a service's calls always reach its all-tenants consumer. A tenant (the all-tenants consumers
+counting as one) has at most workitem.max_consumers_per_tenant consumers (default 100).
+Errors: WI422 bad name or too many consumers, WI403 all_tenants without workitem_service,
+WI409 the name is taken by a consumer of the other scope.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_consumer_drop', 'admin');
 CREATE FUNCTION @extschema@.workitem_consumer_drop(consumer text) RETURNS void
@@ -484,6 +526,7 @@ DECLARE
     c workitem.event_consumer := workitem.lock_consumer(consumer);
     from_seq bigint := to_seq;
     from_time timestamptz;
+    kept_since timestamptz := workitem.event_retention_start();
 BEGIN
     IF (to_seq IS NULL) = (to_time IS NULL) THEN
         PERFORM workitem.raise_invalid('give either to_seq or to_time');
@@ -491,17 +534,25 @@ BEGIN
     IF to_seq < 0 THEN
         PERFORM workitem.raise_invalid('to_seq must not be negative');
     END IF;
+    -- Only the consumer's tenant's events are looked at (walking the primary key in seq order
+    -- within the partitions that can hold them), and never before the retention period.
     IF to_time IS NOT NULL THEN
-        SELECT min(e.seq) INTO from_seq FROM workitem.event e WHERE e.occurred_at >= to_time;
+        SELECT e.seq INTO from_seq FROM workitem.event e
+         WHERE e.occurred_at >= greatest(to_time, kept_since)
+           AND (c.tenant_id = '*' OR e.tenant_id = c.tenant_id)
+         ORDER BY e.seq LIMIT 1;
         from_seq := coalesce(from_seq, workitem.event_seq_high() + 1);
     END IF;
     SELECT e.occurred_at INTO from_time FROM workitem.event e
-     WHERE e.seq >= from_seq ORDER BY e.seq LIMIT 1;
+     WHERE e.seq >= from_seq AND (c.tenant_id = '*' OR e.tenant_id = c.tenant_id)
+     ORDER BY e.seq LIMIT 1;
     -- The position sees no transaction ('3:3:', 3 being the first normal xid): the next window
-    -- holds every committed event from from_seq on.
+    -- holds every committed event from from_seq on. Its time, which holds retention back, is
+    -- never before the retention period.
     UPDATE workitem.event_consumer
        SET position = '3:3:', position_seq = from_seq - 1,
-           position_at = coalesce(least(from_time, to_time), to_time, from_time, clock_timestamp()),
+           position_at = greatest(coalesce(least(from_time, to_time), to_time, from_time,
+                                           clock_timestamp()), kept_since),
            rewound_to_seq = from_seq,
            window_snapshot = NULL, window_xids = NULL, window_min_seq = NULL,
            window_max_seq = NULL, window_floor_seq = NULL, window_at = NULL,
@@ -517,11 +568,24 @@ event from seq to_seq on, or from the first event that occurred at or after to_t
 of the two). Events before that point still in flight are delivered once they commit. Its open
 batch, if any, is abandoned. Returns the seq it now starts from; events that retention dropped
 are gone (the aggregate_version gap shows it). Errors: WI404 no such consumer, WI422 neither or
-both of to_seq and to_time, or a negative to_seq.$$;
+both of to_seq and to_time, or a negative to_seq. A rewind never reaches before the retention
+period (now() - workitem.event_retention): a to_time before it counts as its start, and the
+consumer holds back retention from there at most.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Lag and retention
 --------------------------------------------------------------------------------------------------
+-- The start of the retention period (now() - workitem.event_retention; NULL: events are kept
+-- forever). pg_settings gives the setting in seconds whatever unit it was written in.
+CREATE FUNCTION workitem.event_retention_start() RETURNS timestamptz
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT now() - s.setting::bigint * interval '1 second' FROM pg_settings s
+     WHERE s.name = 'workitem.event_retention' AND s.setting::bigint > 0
+$$;
+COMMENT ON FUNCTION workitem.event_retention_start() IS
+    'now() - workitem.event_retention: the oldest event retention keeps (NULL: all are kept).';
+
 -- Committed events not visible in a snapshot, up to a limit: those of the transactions it saw
 -- running and of every later one (both found by txid).
 CREATE FUNCTION workitem.events_after(snap pg_snapshot, tenant text, count_limit integer)
@@ -575,7 +639,10 @@ BEGIN
                     THEN extract(epoch FROM clock_timestamp() - c.position_at)::double precision
                     ELSE 0 END,
                NULL::numeric, c.batch_id, c.last_finished_at, c.batch_id IS NOT NULL,
-               CASE WHEN b.events >= 100000 THEN 'far behind' ELSE 'ok' END
+               CASE WHEN b.events >= 100000 THEN 'far behind'
+                    WHEN c.skipped_before IS NOT NULL
+                    THEN format('skipped events before %s', c.skipped_before)
+                    ELSE 'ok' END
           FROM workitem.event_consumer c
                CROSS JOIN LATERAL (SELECT workitem.consumer_backlog(c, 100000) AS events) b
          WHERE workitem.may_use_consumer(c.tenant_id)
@@ -607,7 +674,9 @@ oldest of them has waited since it committed, the open batch (active while one i
 services also each logical replication slot of this database (kind 'logical_slot'): WAL bytes
 not yet confirmed, the streaming lag in seconds while connected, active, and wal_status as
 status ('lost': PostgreSQL removed WAL the slot needed; re-create the subscription and replay
-from a consumer cursor). Retention keeps every event a consumer has not passed, so watch for
+from a consumer cursor). Retention keeps every event a consumer has not passed, for at most
+workitem.event_consumer_max_hold past workitem.event_retention: a consumer further behind has
+the events past it dropped anyway and its status says 'skipped events before <time>'. Watch for
 consumers nobody reads any more.$$;
 
 -- Retention coordination (the timer drops event partitions): the oldest event time some

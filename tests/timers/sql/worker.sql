@@ -39,7 +39,7 @@ SELECT type, actor FROM workitem.event WHERE aggregateid = :leased_id ORDER BY s
 -- One bad item (a validator that raises an error on its activation) is logged, recorded and
 -- skipped; the good one next to it still activates.
 CREATE FUNCTION public.explode(item workitem.item, operation text, actor text) RETURNS text
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'boom on item %', item.id; END; $$;
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$ BEGIN RAISE EXCEPTION 'boom on item %', item.id; END; $$;
 SELECT task_name FROM workitem_register_validator('public.explode', task_name => 'Bomb', operation => 'activate');
 SELECT id AS bomb_id FROM workitem_create('wf-w', 'Bomb', '{"potential_owners": {"groups": ["crew"]}}',
     activate_at => clock_timestamp() + interval '1 second', actor => 'init') \gset

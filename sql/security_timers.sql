@@ -12,7 +12,7 @@ CREATE ROLE wi_tm_owner;
 CREATE ROLE wi_tm_boss IN ROLE workitem_admin;
 CREATE ROLE wi_tm_acme_boss IN ROLE workitem_admin;
 CREATE ROLE wi_tm_svc IN ROLE workitem_service;
-INSERT INTO workitem.role_tenant VALUES ('wi_tm_acme_boss', 'acme');
+INSERT INTO workitem.role_tenant VALUES ('wi_tm_acme_boss', 'acme'), ('wi_tm_boss', 'default');
 
 --------------------------------------------------------------------------------------------------
 -- Finding 4: custom validators and strategies never run with more rights than their owner's and

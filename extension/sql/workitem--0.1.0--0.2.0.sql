@@ -170,6 +170,28 @@ COMMENT ON FUNCTION workitem.caller_capability() IS
     'What the call is authorized with: service, admin, user, reader, or service:<capability> for '
     'a service acting on behalf (workitem.on_behalf). The same refusals as current_tenant().';
 REVOKE ALL ON FUNCTION workitem.caller_capability() FROM PUBLIC;
+
+-- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's capability is one the function declares
+-- (workitem.required_capability). A service acting on behalf of an end user counts as that
+-- user's capability; a service that declares nothing has every capability.
+CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    capability CONSTANT text := workitem.caller_capability();  -- WI403 for SET ROLE and the like
+    needed CONSTANT text := (SELECT c.capability FROM workitem.required_capability c WHERE c.object = fn);
+BEGIN
+    IF capability = 'service' OR 'workitem_' || split_part(capability, ':', -1) = ANY (workitem.roles_with(needed)) THEN
+        RETURN true;
+    END IF;
+    RAISE EXCEPTION '% needs the % capability; the call has %', fn, needed, capability
+        USING ERRCODE = 'WI403',
+              HINT = 'A service acting on behalf of an end user (workitem.on_behalf) has only that user''s capability.';
+END;
+$$;
+COMMENT ON FUNCTION workitem.authorize(text) IS
+    'WI403 unless the call''s capability (workitem.caller_capability) is one the function named '
+    'declares in workitem.required_capability; true otherwise (so a DECLARE can run it first).';
 COMMENT ON FUNCTION workitem.viewer_sees_all(text) IS
     'Whether the reader sees every item of its tenant: a service reading as itself, an '
     'administrator, or a read-only role (a service acting on behalf: as its declared capability).';
@@ -231,11 +253,7 @@ DECLARE
     tenant text := workitem.current_tenant();
     saved workitem.directory_user;
 BEGIN
-    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
-        RAISE EXCEPTION 'workitem_put_user needs the service or admin capability'
-            USING ERRCODE = 'WI403',
-            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
-    END IF;
+    PERFORM workitem.authorize('workitem_put_user');
     IF user_id IS NULL OR user_id = '' THEN
         PERFORM workitem.raise_invalid('user_id is required');
     ELSIF length(user_id) > 1000 THEN
@@ -282,11 +300,7 @@ DECLARE
     tenant text := workitem.current_tenant();
     bad text;
 BEGIN
-    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
-        RAISE EXCEPTION 'workitem_put_users needs the service or admin capability'
-            USING ERRCODE = 'WI403',
-            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
-    END IF;
+    PERFORM workitem.authorize('workitem_put_users');
     IF users IS NULL OR jsonb_typeof(users) <> 'array' THEN
         PERFORM workitem.raise_invalid('users must be a JSON array of objects');
     END IF;
@@ -578,6 +592,8 @@ CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_create(consumer text, a
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_create');
     tenant text := workitem.current_tenant();
     scope text;
     taken record := workitem.position_snapshot();
@@ -650,6 +666,8 @@ CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_rewind(consumer text, t
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_rewind');
     c workitem.event_consumer := workitem.lock_consumer(consumer);
     from_seq bigint := to_seq;
     from_time timestamptz;
@@ -866,6 +884,114 @@ COMMENT ON VIEW workitem.timer_status IS
     'login role of a workitem_tick call, or workitem timer), how many items it acted on and how '
     'many failed since the extension was created (every tenant), and the last error: for services '
     'the cluster''s, for anyone else the latest failure of their own tenant.';
+
+-- Consumer functions refuse a service acting on behalf of a user or reader (issue 16, deliverable 2).
+CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_drop(consumer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_drop');
+    doomed workitem.event_consumer := workitem.lock_consumer(consumer);
+BEGIN
+    DELETE FROM workitem.event_consumer WHERE id = doomed.id;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_next_batch(consumer text, max_events integer DEFAULT 1000)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_next_batch');
+    c workitem.event_consumer;
+    opened_now boolean := false;
+    first_seq bigint;
+    last_seq bigint;
+BEGIN
+    IF max_events IS NULL OR max_events < 1 OR max_events > 100000 THEN
+        PERFORM workitem.raise_invalid('max_events must be between 1 and 100000');
+    END IF;
+    c := workitem.lock_consumer(consumer);
+    IF c.batch_id IS NOT NULL THEN
+        RETURN c.batch_id;   -- not finished yet: the same batch again (its consumer crashed?)
+    END IF;
+    LOOP
+        IF c.window_snapshot IS NULL THEN
+            IF NOT workitem.open_window(c.id) THEN
+                RETURN NULL;
+            END IF;
+            opened_now := true;
+            SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = c.id;
+        END IF;
+        -- The batch is the window's events from its first undelivered one up to max_events seqs
+        -- on: at most max_events events (a seq is unique), fewer where seqs were skipped (rolled
+        -- back, other tenants', delivered by an earlier window). Only that first event is read
+        -- here; workitem_batch_events reads the batch, once, and counts it.
+        SELECT w.seq INTO first_seq
+          FROM workitem.window_events(c, c.window_done_seq, c.window_max_seq, 1) AS w;
+        EXIT WHEN first_seq IS NOT NULL;
+        -- The rest of the window was empty (or held other tenants' events only): move on.
+        PERFORM workitem.close_window(c.id);
+        IF opened_now THEN
+            RETURN NULL;
+        END IF;
+        SELECT * INTO STRICT c FROM workitem.event_consumer WHERE id = c.id;
+    END LOOP;
+    last_seq := least(first_seq + max_events - 1, c.window_max_seq);
+    UPDATE workitem.event_consumer
+       SET batch_id = nextval('workitem.event_batch_id'), batch_last_seq = last_seq,
+           batch_size = NULL, batch_ends_window = last_seq >= c.window_max_seq,
+           batch_taken_at = clock_timestamp()
+     WHERE id = c.id
+    RETURNING batch_id INTO c.batch_id;
+    RETURN c.batch_id;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_batch_events(batch_id bigint) RETURNS SETOF workitem.event
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_batch_events');
+    c workitem.event_consumer := workitem.lock_batch(batch_id);
+    delivered integer;
+BEGIN
+    RETURN QUERY SELECT * FROM workitem.batch_events_of(c);
+    IF c.batch_size IS NULL THEN   -- the first read of this batch counts it, for finish
+        GET DIAGNOSTICS delivered = ROW_COUNT;
+        UPDATE workitem.event_consumer SET batch_size = delivered WHERE id = c.id;
+    END IF;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_finish_batch(batch_id bigint) RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_finish_batch');
+    c workitem.event_consumer := workitem.lock_batch(batch_id);
+BEGIN
+    IF c.batch_size IS NULL THEN   -- finished unread: count it here
+        SELECT count(*) INTO c.batch_size FROM workitem.batch_events_of(c);
+    END IF;
+    UPDATE workitem.event_consumer
+       SET window_done_seq = c.batch_last_seq, batch_id = NULL, batch_last_seq = NULL,
+           batch_size = NULL, batch_ends_window = NULL, batch_taken_at = NULL,
+           finished_batches = finished_batches + 1, finished_events = finished_events + c.batch_size,
+           last_finished_seq = c.batch_last_seq, last_finished_at = clock_timestamp()
+     WHERE id = c.id;
+    IF c.batch_ends_window THEN
+        PERFORM workitem.close_window(c.id);
+    END IF;
+    RETURN c.batch_size;
+END;
+$$;
+
 
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).

@@ -515,6 +515,28 @@ COMMENT ON FUNCTION workitem.caller_capability() IS
     'What the call is authorized with: service, admin, user, reader, or service:<capability> for '
     'a service acting on behalf (workitem.on_behalf). The same refusals as current_tenant().';
 
+-- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's capability is one the function declares
+-- (workitem.required_capability). A service acting on behalf of an end user counts as that
+-- user's capability; a service that declares nothing has every capability.
+CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    capability CONSTANT text := workitem.caller_capability();  -- WI403 for SET ROLE and the like
+    needed CONSTANT text := (SELECT c.capability FROM workitem.required_capability c WHERE c.object = fn);
+BEGIN
+    IF capability = 'service' OR 'workitem_' || split_part(capability, ':', -1) = ANY (workitem.roles_with(needed)) THEN
+        RETURN true;
+    END IF;
+    RAISE EXCEPTION '% needs the % capability; the call has %', fn, needed, capability
+        USING ERRCODE = 'WI403',
+              HINT = 'A service acting on behalf of an end user (workitem.on_behalf) has only that user''s capability.';
+END;
+$$;
+COMMENT ON FUNCTION workitem.authorize(text) IS
+    'WI403 unless the call''s capability (workitem.caller_capability) is one the function named '
+    'declares in workitem.required_capability; true otherwise (so a DECLARE can run it first).';
+
 INSERT INTO workitem.required_capability VALUES ('workitem.viewer', 'reader');
 CREATE FUNCTION workitem.viewer(as_actor text DEFAULT NULL) RETURNS text
     AS 'MODULE_PATHNAME', 'workitem_viewer'
@@ -1498,11 +1520,7 @@ DECLARE
     tenant text := workitem.current_tenant();
     saved workitem.directory_user;
 BEGIN
-    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
-        RAISE EXCEPTION 'workitem_put_user needs the service or admin capability'
-            USING ERRCODE = 'WI403',
-            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
-    END IF;
+    PERFORM workitem.authorize('workitem_put_user');
     IF user_id IS NULL OR user_id = '' THEN
         PERFORM workitem.raise_invalid('user_id is required');
     ELSIF length(user_id) > 1000 THEN
@@ -1551,11 +1569,7 @@ DECLARE
     tenant text := workitem.current_tenant();
     bad text;
 BEGIN
-    IF workitem.caller_capability() NOT IN ('service', 'admin', 'service:admin') THEN
-        RAISE EXCEPTION 'workitem_put_users needs the service or admin capability'
-            USING ERRCODE = 'WI403',
-            HINT = 'A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.';
-    END IF;
+    PERFORM workitem.authorize('workitem_put_users');
     IF users IS NULL OR jsonb_typeof(users) <> 'array' THEN
         PERFORM workitem.raise_invalid('users must be a JSON array of objects');
     END IF;

@@ -330,6 +330,8 @@ CREATE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants 
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_create');
     tenant text := workitem.current_tenant();
     scope text;
     taken record := workitem.position_snapshot();
@@ -393,6 +395,8 @@ CREATE FUNCTION @extschema@.workitem_consumer_drop(consumer text) RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_drop');
     doomed workitem.event_consumer := workitem.lock_consumer(consumer);
 BEGIN
     DELETE FROM workitem.event_consumer WHERE id = doomed.id;
@@ -412,6 +416,8 @@ CREATE FUNCTION @extschema@.workitem_next_batch(consumer text, max_events intege
     SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_next_batch');
     c workitem.event_consumer;
     opened_now boolean := false;
     first_seq bigint;
@@ -473,6 +479,8 @@ CREATE FUNCTION @extschema@.workitem_batch_events(batch_id bigint) RETURNS SETOF
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_batch_events');
     c workitem.event_consumer := workitem.lock_batch(batch_id);
     delivered integer;
 BEGIN
@@ -494,6 +502,8 @@ CREATE FUNCTION @extschema@.workitem_finish_batch(batch_id bigint) RETURNS integ
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_finish_batch');
     c workitem.event_consumer := workitem.lock_batch(batch_id);
 BEGIN
     IF c.batch_size IS NULL THEN   -- finished unread: count it here
@@ -523,6 +533,8 @@ CREATE FUNCTION @extschema@.workitem_consumer_rewind(consumer text, to_seq bigin
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_rewind');
     c workitem.event_consumer := workitem.lock_consumer(consumer);
     from_seq bigint := to_seq;
     from_time timestamptz;

@@ -1,15 +1,20 @@
 // workitem: the command line of the workitem extension. One subcommand per operation; a table
 // for people, --json for scripts; the exit code says how it went (see --help).
+#include "connection_string.hpp"  // libworkitem's own reading of a connection string
 #include "context.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <string_view>
 
 namespace {
 
 constexpr const char* exit_codes_help =
     R"(Connection: --dsn, else $WORKITEM_DSN, else libpq's environment (PGHOST, PGPORT,
-PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE ...).
+PGUSER, PGDATABASE, PGSERVICE ...). Keep the password out of the command line, which
+every local user can read in the process list: put it in ~/.pgpass (or the file
+$PGPASSFILE names) and the rest in $WORKITEM_DSN. --dsn with a password warns.
 
 Exit codes:
   0  done
@@ -37,6 +42,46 @@ int exit_code_for(workitem::ErrorKind kind) {
     }
 }
 
+// Whether a connection string holds a password, or may (libworkitem refuses one it cannot parse
+// as malformed, and a password with an unencoded '@' or '/' is not read as one by libpq).
+enum class Password { none, present, maybe };
+Password password_in(const std::string& dsn) {
+    try {
+        return workitem::detail::inspect_connection_string(dsn).password.empty()
+                   ? Password::none
+                   : Password::present;
+    } catch (const workitem::Error&) {
+        return Password::maybe;
+    }
+}
+
+// Overwrites the value of --dsn in argv, which is what the process list shows (on Linux,
+// /proc/<pid>/cmdline): the password is then visible only from exec until here, hence the
+// warning. CLI11 has copied the value already.
+void hide_dsn_arguments(int argc, char** argv) {
+    constexpr std::string_view option = "--dsn";
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view argument = argv[i];
+        if (argument == "--") return;
+        char* value = nullptr;
+        if (argument == option && i + 1 < argc) {
+            value = argv[++i];
+        } else if (argument.starts_with(option) && argument.size() > option.size() &&
+                   argument[option.size()] == '=') {
+            value = argv[i] + option.size() + 1;
+        }
+        if (value) std::memset(value, 'x', std::strlen(value));
+    }
+}
+
+void warn_about_password_in_arguments(Password password) {
+    std::cerr << "workitem: warning: the connection string given with --dsn "
+              << (password == Password::present ? "holds" : "may hold")
+              << " a password, which other users of this machine can read in the process list;"
+                 " put the password in ~/.pgpass (or $PGPASSFILE) and the connection string in"
+                 " $WORKITEM_DSN instead\n";
+}
+
 void report(const workitem::Error& error) {
     std::cerr << "workitem: " << (error.sqlstate().empty() ? "" : error.sqlstate() + " ") << "("
               << to_string(error.kind()) << ") " << error.message() << '\n';
@@ -55,7 +100,9 @@ int main(int argc, char** argv) {
 
     Context context;
     if (const char* dsn = std::getenv("WORKITEM_DSN")) context.dsn = dsn;
-    app.add_option("--dsn", context.dsn, "libpq connection string or URI");
+    const CLI::Option* dsn_option =
+        app.add_option("--dsn", context.dsn,
+                       "libpq connection string or URI (without the password: see the footer)");
     app.add_option("--tenant", context.tenant, "The tenant to act in (default: the role's)");
     app.add_flag("--json", context.json, "Print JSON instead of a table");
     app.add_option("--timeout", context.timeout_ms, "Per-call timeout in milliseconds")
@@ -75,6 +122,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         const int code = app.exit(error);
         return code == 0 ? exit_ok : exit_usage;
+    }
+    if (dsn_option->count() > 0) {
+        if (const Password password = password_in(context.dsn); password != Password::none) {
+            hide_dsn_arguments(argc, argv);
+            warn_about_password_in_arguments(password);
+        }
     }
     try {
         // The action of the innermost subcommand given (`consumer next` runs next's).

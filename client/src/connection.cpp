@@ -65,7 +65,8 @@ Error error_from_result(const PGresult* result) {
                  field_or_empty(result, PG_DIAG_MESSAGE_HINT));
 }
 
-Connection::Connection(const ConnectSettings& settings) {
+Connection::Connection(const ConnectSettings& settings)
+    : connection_string_(inspect_connection_string(settings.dsn)) {
     const std::string connect_seconds =
         std::to_string(std::max<long>(1, (settings.connect_timeout.count() + 999) / 1000));
     std::vector<const char*> keywords{"application_name", "connect_timeout", "client_encoding"};
@@ -80,8 +81,12 @@ Connection::Connection(const ConnectSettings& settings) {
     values.push_back(nullptr);
     connection_.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
     if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
+        // libpq's message names the host and port and says what failed; it is shown unless it
+        // quotes the password (the string itself was checked above: it parses).
         std::string reason =
-            connection_ ? trimmed(PQerrorMessage(connection_.get())) : "out of memory";
+            connection_
+                ? without_password(trimmed(PQerrorMessage(connection_.get())), connection_string_)
+                : "out of memory";
         throw Error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
     }
     last_used_ = Clock::now();
@@ -250,7 +255,8 @@ void Connection::cancel_on_server() {
 
 void Connection::throw_lost(bool request_sent, const PGresult* result) {
     broken_ = true;
-    std::string message = trimmed(PQerrorMessage(connection_.get()));
+    std::string message =
+        without_password(trimmed(PQerrorMessage(connection_.get())), connection_string_);
     std::string sqlstate;
     if (result && PQresultStatus(result) == PGRES_FATAL_ERROR) {
         const Error answered = error_from_result(result);

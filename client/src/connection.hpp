@@ -2,6 +2,7 @@
 // waited for with poll(), and a call past its deadline is cancelled on the server.
 #pragma once
 
+#include "connection_string.hpp"
 #include "result_set.hpp"
 #include "statement.hpp"
 
@@ -36,7 +37,8 @@ struct ConnectSettings {
 
 class Connection {
   public:
-    // Opens a connection; throws Error(connection_lost) when it cannot.
+    // Opens a connection; throws Error(connection_lost) when it cannot, Error(invalid_argument)
+    // when the connection string is malformed. Neither message quotes the connection string.
     explicit Connection(const ConnectSettings& settings);
 
     // Sends a statement and waits for its answer. With a tenant, the tenant is set for the
@@ -78,6 +80,8 @@ class Connection {
     void cancel_on_server();
     [[noreturn]] void throw_lost(bool request_sent, const PGresult* result = nullptr);
 
+    // Parsed once, to keep the password out of libpq's messages about this connection.
+    ConnectionStringFacts connection_string_;
     std::unique_ptr<PGconn, decltype(&PQfinish)> connection_{nullptr, &PQfinish};
     std::set<std::string, std::less<>> prepared_;
     std::chrono::steady_clock::time_point last_used_{};

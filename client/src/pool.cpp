@@ -14,6 +14,8 @@ thread_local const Connection* last_used_here = nullptr;
 Pool::Pool(PoolSettings settings, const Log& log) : settings_(std::move(settings)), log_(log) {
     if (settings_.size < 1)
         throw Error(ErrorKind::invalid_argument, "pool_size must be at least 1");
+    // A malformed connection string fails here, once, rather than as a retried connect failure.
+    inspect_connection_string(settings_.connect.dsn);
 }
 
 Pool::Lease::~Lease() {

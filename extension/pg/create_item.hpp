@@ -26,6 +26,7 @@ struct CreateArgs {
     const char* run_id;
     const char* actor;  // the initiator
     bool creator_is_service;
+    bool creator_is_admin;  // workitem_admin: administers every item of the tenant
     const char* idempotency_key;
 };
 

@@ -191,6 +191,10 @@ TEST(AssignmentBounds, DeadlineListsAreBoundedInDepth) {
     const auto r = read_deadlines(deep, Limits{});
     EXPECT_EQ(code_of(r), "WI422");
     EXPECT_NE(message_of(r).find("nests deeper"), std::string::npos);
+    // A list stored before the bound is not taken apart recursively by the timer either.
+    const auto step = take_deadline(deep, 0, kNow);
+    EXPECT_EQ(code_of(step), "WI422");
+    EXPECT_NE(message_of(step).find("nests deeper"), std::string::npos);
 }
 
 // ---- times ----------------------------------------------------------------------------------

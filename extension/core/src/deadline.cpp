@@ -181,6 +181,11 @@ Result<std::string> stored_deadlines(std::string_view text, std::span<const Time
 }
 
 Result<DeadlineStep> take_deadline(std::string_view stored, std::size_t index, Timestamp now) {
+    // A list stored before depth was bounded must not reach the recursive copies below either.
+    if (nests_deeper_than(stored, Limits{}.max_json_depth)) {
+        return invalid_list(
+            fmt::format("the stored list nests deeper than {} levels", Limits{}.max_json_depth));
+    }
     json document = json::parse(stored, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded() || !document.is_array() || index >= document.size() ||
         !document[index].is_object()) {

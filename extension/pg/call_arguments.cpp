@@ -102,6 +102,7 @@ TransitionCall decode_call(FunctionCallInfo fcinfo, const ArgumentLayout& layout
     if (given(fcinfo, layout.deadlines)) {
         call.deadlines = stored_deadlines_from(PG_GETARG_JSONB_P(layout.deadlines),
                                                GetCurrentTransactionStartTimestamp(), nullptr);
+        call.deadlines_text = jsonb_text(call.deadlines);
     }
     return call;
 }

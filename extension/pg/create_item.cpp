@@ -119,6 +119,7 @@ Placement plan(const CreateArgs& args, const DistributionRows& rows, const char*
     const char* assignment_text =
         args.assignment ? JsonbToCString(nullptr, &args.assignment->root, VARSIZE(args.assignment))
                         : "{}";
+    const char* deadlines_text = jsonb_text(args.deadlines);
     return cpp_boundary([&]() -> core::Result<Placement> {
         core::CreateCommand command;
         command.workflow_id = args.workflow_id ? args.workflow_id : "";
@@ -132,10 +133,13 @@ Placement plan(const CreateArgs& args, const DistributionRows& rows, const char*
         command.due_at = core_time(args.due_at);
         command.activate_at = core_time(args.activate_at);
         command.expires_at = core_time(args.expires_at);
+        command.follow_up_at = core_time(args.follow_up_at);
+        if (deadlines_text) command.deadlines = deadlines_text;
         command.skippable = args.skippable;
         core::Actor creator;
         creator.id = args.actor;
         creator.acts_as_service = args.creator_is_service;
+        creator.is_tenant_admin = args.creator_is_admin;
         std::vector<std::string_view> custom;
         if (custom_strategy) custom.emplace_back(custom_strategy);
         auto planned =

@@ -4,6 +4,7 @@
 #include "caller.hpp"
 #include "batch_results.hpp"
 #include "create_item.hpp"
+#include "deadlines.hpp"
 #include "idempotency.hpp"
 #include "settings.hpp"
 #include "spi.hpp"
@@ -91,10 +92,14 @@ bool read_time(JsonbContainer* element, const char* name, OptionalTime* out, con
     const char* text = nullptr;
     if (!read_text(element, name, &text, error)) return false;
     if (text == nullptr) return true;
-    // Malformed timestamps are PostgreSQL's input error (22007) for the whole call.
-    *out = OptionalTime{true, DatumGetTimestampTz(DirectFunctionCall3(
-                                  timestamptz_in, CStringGetDatum(text),
-                                  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)))};
+    // Read without raising: a malformed time is this element's row, not the whole call's error
+    // (an infinite or out-of-range one is refused by the core, as workitem_create's).
+    TimestampTz time = 0;
+    if (!read_timestamptz(text, &time)) {
+        *error = element_error(name, "must be a timestamp");
+        return false;
+    }
+    *out = OptionalTime{true, time};
     return true;
 }
 
@@ -138,12 +143,15 @@ bool read_element(JsonbContainer* element, CreateArgs* args, const char** error)
     JsonbValue buffer;
     if (JsonbValue* priority = field(element, "priority", &buffer);
         priority != nullptr && priority->type != jbvNull) {
-        if (priority->type != jbvNumeric) {
-            *error = element_error("priority", "must be an integer");
+        bool out_of_range = false;
+        if (priority->type == jbvNumeric) {
+            args->priority = numeric_int4_opt_error(priority->val.numeric, &out_of_range);
+        }
+        // Not numeric_int4: its range error would abort every element of the call.
+        if (priority->type != jbvNumeric || out_of_range) {
+            *error = element_error("priority", "must be an integer from -2147483648 to 2147483647");
             return false;
         }
-        args->priority = DatumGetInt32(
-            DirectFunctionCall1(numeric_int4, NumericGetDatum(priority->val.numeric)));
     }
     if (JsonbValue* skippable = field(element, "skippable", &buffer);
         skippable != nullptr && skippable->type != jbvNull) {
@@ -227,6 +235,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     args.actor = actor_for(caller, optional_text_arg(fcinfo, a_actor));
     args.creator_is_service = caller.is_service;
     args.capability = caller.capability;
+    args.creator_is_admin = caller.is_admin;
     args.idempotency_key = optional_text_arg(fcinfo, a_idempotency_key);
 
     spi::connect();
@@ -289,6 +298,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
         args.actor = actor;
         args.creator_is_service = caller.is_service;
         args.capability = caller.capability;
+        args.creator_is_admin = caller.is_admin;
         args.idempotency_key = idempotency_key;
         const char* error = nullptr;
         CreateOutcome outcome{};

@@ -103,6 +103,12 @@ std::optional<std::string_view> optional_text(const char* text) {
 }  // namespace
 
 core::Timestamp to_core_time(TimestampTz time) {
+    // +-infinity and the last years of PostgreSQL's range do not fit microseconds since 1970:
+    // they saturate, outside the core's range of times (core::check_time refuses them), instead
+    // of wrapping around to a time that looks valid (infinity once meant "now").
+    if (time > PG_INT64_MAX - pg_epoch_offset_micros) {
+        return core::from_unix_micros(PG_INT64_MAX);
+    }
     return core::from_unix_micros(time + pg_epoch_offset_micros);
 }
 

@@ -78,7 +78,8 @@ ItemRow read_item_row(uint64 row);
 // Inside the boundary: the core's view of the row. Views point into `row`.
 core::Item to_core_item(const ItemRow& row);
 
-core::Timestamp to_core_time(TimestampTz time);
+core::Timestamp to_core_time(
+    TimestampTz time);  // saturates: +-infinity is outside the core's range
 TimestampTz to_pg_time(core::Timestamp time);
 core::Timestamp core_now();  // the transaction's timestamp, as now() in SQL
 

@@ -101,6 +101,9 @@ core::Command to_command(const TransitionCall& call) {
     if (call.reason) command.reason = call.reason;
     if (call.assignment_text) command.assignment = call.assignment_text;
     if (call.has_expires_at) command.expires_at = to_core_time(call.expires_at);
+    if (call.has_due_at) command.due_at = to_core_time(call.due_at);
+    if (call.has_follow_up_at) command.follow_up_at = to_core_time(call.follow_up_at);
+    if (call.deadlines_text) command.deadlines = call.deadlines_text;
     std::size_t largest = 0;
     if (call.body) largest = VARSIZE(call.body);
     if (call.input) largest = std::max<std::size_t>(largest, VARSIZE(call.input));

@@ -43,6 +43,7 @@ struct TransitionCall {
     TimestampTz expires_at;
     Jsonb* input;
     Jsonb* deadlines;  // update (stored form, deadlines.hpp), and the timer marking one fired
+    const char* deadlines_text;  // update: the new list as JSON text, for the core to authorize
     // who is calling (set by admit_caller)
     bool caller_is_service;
     bool caller_is_admin;

@@ -627,7 +627,8 @@ One `workitem.created` event records the final state.
 assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_owners": {...},
   "administrators": {...}, "strategy": "offer" | "direct" | "round_robin" | "shortest_queue" |
   "random" | "retain_familiar", "constraints": {"four_eyes_with": [...], "retain_familiar": "step"},
-  "lease_seconds": n, "max_lease_expiries": n}. Unknown keys are refused.
+  "lease_seconds": n, "max_lease_expiries": n}. Unknown keys are refused, and so is the user
+  'system' (reserved for the timer). At most 1000 users and groups per part, 64 KiB in all.
   offer (default): offered to all potential owners, who claim it. direct: allocated to the single
   user in potential_owners.users. round_robin: allocated to the next eligible potential owner
   after the last one chosen for this task and set of people. shortest_queue: to the eligible one
@@ -645,10 +646,17 @@ deadlines: what the timer does when, a JSON array of {"at": timestamp | "after":
   ordinary transition by 'system' that raises escalation_level by one (workitem.escalated, or
   workitem.expired); the stored list has every time as "at" (UTC) and "fired_at" once fired. An
   action that cannot be done (nobody in the new group, no administrator) is retried later and
-  listed in workitem.timer_failures.
+  listed in workitem.timer_failures. The timer acts for whoever set the list, so reoffer and
+  allocate_admin (an administrator's operations) may be set only by an administrator of the item
+  (on create: one the assignment names), a service or workitem_admin; escalate, notify and
+  expire by whoever may create or update the item (WI403 naming the entry). "after": at most
+  10000 years.
+Times (due_at, activate_at, expires_at, follow_up_at, deadlines): finite, in the years 0001 to
+  9999 UTC; infinity is WI422 naming the field.
 actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
 Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'
-or a service acting on behalf of a user or reader (workitem.on_behalf).$$;
+or a service acting on behalf of a user or reader (workitem.on_behalf),
+or a deadline action the creator may not set.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_create_many', 'admin');
 CREATE FUNCTION @extschema@.workitem_create_many(
@@ -664,8 +672,9 @@ $$Creates many items in one call: items is a JSON array of objects whose keys ar
 workitem_create's parameters (workflow_id and task_name required; times as ISO 8601 strings).
 Returns one row per element (numbered from 1), in order: ok with the new (or, for a repeated step_ref, existing)
 item, or the SQLSTATE and message that refused that element; one bad element does not stop the
-others. At most workitem.max_batch_size elements. A malformed timestamp string is PostgreSQL's
-input error (22007) for the whole call. An idempotency key covers the whole call.$$;
+others, and so does an element that cannot be read (a malformed timestamp, a priority out of
+range: WI422 naming the field). At most workitem.max_batch_size elements. An idempotency key
+covers the whole call.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_get', 'reader');
 CREATE FUNCTION @extschema@.workitem_get(id bigint, actor text DEFAULT NULL)
@@ -1130,10 +1139,12 @@ CREATE FUNCTION @extschema@.workitem_forward(
     AS 'MODULE_PATHNAME', 'workitem_forward'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.workitem_forward(bigint, text, jsonb, bigint, text) IS
-$$Offers an item to a new set of people: the assignment replaces the old one (same shape as
-in workitem_create) and the item is offered again (any owner is cleared). By its owner or an
-administrator. Errors: WI404, WI412, WI409, WI423, WI403, WI419, WI410, WI428, WI422 bad
-assignment.$$;
+$$Offers an item to a new set of people: the keys the assignment names (same shape as in
+workitem_create) replace the stored ones, and the item is offered again (any owner is cleared).
+By its owner or an administrator. Its owner may name only potential_owners: administrators,
+excluded owners, constraints, strategy and lease settings change only by an administrator of
+the item or workitem_admin (WI403 naming them). Errors: WI404, WI412, WI409, WI423, WI403, WI419,
+WI410, WI428, WI422 bad assignment.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_forward_batch', 'user');
 CREATE FUNCTION @extschema@.workitem_forward_batch(
@@ -1419,7 +1430,10 @@ COMMENT ON FUNCTION @extschema@.workitem_update(bigint, text, integer, timestamp
 $$Changes the attributes given (NULL leaves one as it is) of an active item: priority, due_at,
 follow_up_at, input, assignment (the people: same shape as in workitem_create), expires_at,
 deadlines (replaces the whole list, as in workitem_create; "after" counts from now; '[]' clears it).
-By an administrator or the initiator; the state does not change.
+By an administrator or the initiator; the state does not change. An initiator who is not an
+administrator of the item may name only potential_owners in assignment, and may not set the
+deadline actions reoffer and allocate_admin (WI403: the timer would do them for it). Times:
+finite, in the years 0001 to 9999 UTC (WI422 naming the field).
 Errors: WI404, WI412, WI409, WI403, WI428, WI422.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_update_batch', 'user');
@@ -1506,6 +1520,19 @@ user or reader: workitem.on_behalf), WI428.$$;
 --------------------------------------------------------------------------------------------------
 -- Directory
 --------------------------------------------------------------------------------------------------
+-- The one rule for a directory user (limits in the core's limits.hpp), asked by put_user and by
+-- every element of put_users.
+CREATE FUNCTION workitem.directory_user_refusal(user_id text, groups text[], capacity integer,
+                                                available boolean, away_until timestamptz)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_directory_user_refusal'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION workitem.directory_user_refusal(text, text[], integer, boolean, timestamptz) IS
+    'Why workitem_put_user or workitem_put_users may not write this directory user (NULL: it may): '
+    'no user_id, one longer than 1000 bytes or ''system'', NULL, empty or overlong group names, '
+    'more than 1000 groups, a negative capacity, a NULL availability, an infinite away_until or '
+    'one outside the years 0001 to 9999.';
+
 INSERT INTO workitem.required_capability VALUES ('workitem_put_user', 'admin');
 CREATE FUNCTION @extschema@.workitem_put_user(
     user_id    text,
@@ -1519,21 +1546,12 @@ AS $$
 DECLARE
     tenant text := workitem.current_tenant();
     saved workitem.directory_user;
+    refusal text;
 BEGIN
     PERFORM workitem.authorize('workitem_put_user');
-    IF user_id IS NULL OR user_id = '' THEN
-        PERFORM workitem.raise_invalid('user_id is required');
-    ELSIF length(user_id) > 1000 THEN
-        PERFORM workitem.raise_invalid('user_id is longer than 1000 characters');
-    ELSIF user_id = 'system' THEN
-        PERFORM workitem.raise_invalid('user_id ''system'' is reserved for the timer');
-    ELSIF groups IS NULL OR array_position(groups, NULL) IS NOT NULL
-          OR array_position(groups, '') IS NOT NULL THEN
-        PERFORM workitem.raise_invalid('groups must be an array of non-empty group names');
-    ELSIF capacity < 0 THEN
-        PERFORM workitem.raise_invalid('capacity must be 0 or more (NULL: no limit)');
-    ELSIF available IS NULL THEN
-        PERFORM workitem.raise_invalid('available must be true or false');
+    refusal := workitem.directory_user_refusal(user_id, groups, capacity, available, away_until);
+    IF refusal IS NOT NULL THEN
+        PERFORM workitem.raise_invalid(refusal);
     END IF;
 
     INSERT INTO workitem.directory_user AS u (tenant_id, user_id, available, capacity, away_until)
@@ -1557,8 +1575,9 @@ $$Creates or replaces a directory user of the current tenant: their groups (the 
 memberships not listed are removed), capacity (most active items held at once; NULL: no limit),
 availability, and away_until (away until then). Push strategies (round_robin, shortest_queue,
 random, retain_familiar) skip users who are unavailable, away or at capacity; a claim at
-capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved), WI403 a
-service acting on behalf of a user or reader (workitem.on_behalf).$$;
+capacity is WI460. Returns the user. Errors: WI422 bad input ('system' is reserved; user and
+group names up to 1000 bytes; at most 1000 groups; away_until finite, in the years 0001 to 9999),
+WI403 a service acting on behalf of a user or reader (workitem.on_behalf).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_put_users', 'admin');
 CREATE FUNCTION @extschema@.workitem_put_users(users jsonb, replace_all boolean DEFAULT false)
@@ -1599,6 +1618,19 @@ BEGIN
                                WHERE jsonb_typeof(g) <> 'string' OR g #>> '{}' = '')) THEN
         PERFORM workitem.raise_invalid('users: capacity must be 0 or more and groups non-empty names');
     END IF;
+    -- Then exactly workitem_put_user's rule for each user (lengths, limits, times).
+    SELECT format('users: user %s: %s', left(u.user_id, 100), r.refusal) INTO bad
+      FROM jsonb_to_recordset(users) AS u(user_id text, groups jsonb, capacity integer,
+                                          available boolean, away_until timestamptz)
+     CROSS JOIN LATERAL (SELECT workitem.directory_user_refusal(
+                u.user_id,
+                ARRAY(SELECT jsonb_array_elements_text(coalesce(u.groups, '[]'))),
+                u.capacity, coalesce(u.available, true), u.away_until) AS refusal) AS r
+     WHERE r.refusal IS NOT NULL
+     LIMIT 1;
+    IF bad IS NOT NULL THEN
+        PERFORM workitem.raise_invalid(bad);
+    END IF;
 
     INSERT INTO workitem.directory_user AS d (tenant_id, user_id, available, capacity, away_until)
     SELECT DISTINCT ON (u.user_id) tenant, u.user_id, coalesce(u.available, true), u.capacity,
@@ -1638,7 +1670,9 @@ $$;
 COMMENT ON FUNCTION @extschema@.workitem_put_users(jsonb, boolean) IS
 $$Syncs many directory users of the current tenant in one call, set-based (thousands at once):
 users is a JSON array of {"user_id", "groups", "capacity", "available", "away_until"}; each named
-user is created or replaced as workitem_put_user would (groups: the full list). replace_all: also
+user is created or replaced as workitem_put_user would (groups: the full list), under the same
+checks (workitem.directory_user_refusal: lengths, at most 1000 groups per user, a finite
+away_until). replace_all: also
 remove the tenant's users not named (their memberships go with them). Returns how many users were
 written, how many memberships they now have, and how many users were removed.
 Errors: WI422 a malformed element (the message shows it), WI403 a service acting on behalf of a

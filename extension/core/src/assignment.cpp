@@ -18,8 +18,9 @@ Error invalid(std::string field, std::string why) {
 }
 
 // Reads a list of names: an array of non-empty strings within the length limit.
+// `users`: the names are user ids, and the timer's reserved actor is not one.
 Status read_names(const json& value, const std::string& field, const Limits& limits,
-                  std::vector<std::string>& out) {
+                  std::vector<std::string>& out, bool users = false) {
     if (!value.is_array()) return invalid(field, "must be an array of strings");
     if (value.size() > limits.max_principals) {
         return invalid(field, fmt::format("names more than {} entries", limits.max_principals));
@@ -32,6 +33,9 @@ Status read_names(const json& value, const std::string& field, const Limits& lim
             return invalid(
                 field, fmt::format("contains a name longer than {} bytes", limits.max_name_length));
         }
+        if (users && name == system_actor) {
+            return invalid(field, "names 'system', which is reserved for the timer");
+        }
         out.push_back(name);
     }
     return ok();
@@ -42,7 +46,7 @@ Status read_principals(const json& value, const std::string& field, const Limits
     if (!value.is_object()) return invalid(field, "must be an object with users and groups");
     for (const auto& [key, names] : value.items()) {
         if (key == "users") {
-            if (auto s = read_names(names, field + ".users", limits, out.users); !s) return s;
+            if (auto s = read_names(names, field + ".users", limits, out.users, true); !s) return s;
         } else if (key == "groups") {
             if (auto s = read_names(names, field + ".groups", limits, out.groups); !s) return s;
         } else {
@@ -98,6 +102,14 @@ People view_people(const AssignmentSpec& spec) {
 
 Result<AssignmentSpec> parse_assignment(std::string_view text, const Limits& limits,
                                         std::span<const std::string_view> custom_strategies) {
+    if (text.size() > limits.max_assignment_bytes) {
+        return invalid("document", fmt::format("is {} bytes, more than the limit of {} bytes",
+                                               text.size(), limits.max_assignment_bytes));
+    }
+    if (nests_deeper_than(text, limits.max_json_depth)) {
+        return invalid("document",
+                       fmt::format("nests deeper than {} levels", limits.max_json_depth));
+    }
     const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded()) return invalid("document", "is not valid JSON");
     if (!document.is_object()) return invalid("document", "must be a JSON object");
@@ -139,6 +151,15 @@ Result<AssignmentSpec> parse_assignment(std::string_view text, const Limits& lim
         if (!status) return status.error();
     }
     return spec;
+}
+
+std::vector<std::string> assignment_keys(std::string_view text) {
+    std::vector<std::string> keys;
+    if (nests_deeper_than(text, Limits{}.max_json_depth)) return keys;
+    const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object()) return keys;
+    for (const auto& [key, value] : document.items()) keys.push_back(key);
+    return keys;
 }
 
 }  // namespace workitem::core

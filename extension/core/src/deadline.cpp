@@ -133,6 +133,9 @@ std::optional<DeadlineAction> parse_deadline_action(std::string_view name) {
 }
 
 Result<std::vector<DeadlineWhen>> read_deadlines(std::string_view text, const Limits& limits) {
+    if (nests_deeper_than(text, limits.max_json_depth)) {
+        return invalid_list(fmt::format("nests deeper than {} levels", limits.max_json_depth));
+    }
     const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded()) return invalid_list("not valid JSON");
     if (!document.is_array()) return invalid_list("must be a JSON array");
@@ -161,13 +164,7 @@ Result<std::vector<DeadlineWhen>> read_deadlines(std::string_view text, const Li
 }
 
 std::string format_stored_time(Timestamp t) {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-    const auto micros = (t - seconds).count();
-    const std::time_t as_time_t = std::chrono::system_clock::to_time_t(seconds);
-    std::tm utc{};
-    gmtime_r(&as_time_t, &utc);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
-                       utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
+    return format_timestamp_micros(t);
 }
 
 Result<std::string> stored_deadlines(std::string_view text, std::span<const Timestamp> at) {
@@ -184,6 +181,11 @@ Result<std::string> stored_deadlines(std::string_view text, std::span<const Time
 }
 
 Result<DeadlineStep> take_deadline(std::string_view stored, std::size_t index, Timestamp now) {
+    // A list stored before depth was bounded must not reach the recursive copies below either.
+    if (nests_deeper_than(stored, Limits{}.max_json_depth)) {
+        return invalid_list(
+            fmt::format("the stored list nests deeper than {} levels", Limits{}.max_json_depth));
+    }
     json document = json::parse(stored, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded() || !document.is_array() || index >= document.size() ||
         !document[index].is_object()) {
@@ -216,6 +218,34 @@ Result<DeadlineStep> take_deadline(std::string_view stored, std::size_t index, T
     entry["fired_at"] = format_stored_time(now);
     step.fired_list = document.dump();
     return step;
+}
+
+Status authorize_deadlines(std::string_view text, const People& people, const Actor& actor,
+                           std::int64_t item_id) {
+    const bool administers = actor.acts_as_service || actor.is_tenant_admin || actor.is_system ||
+                             names(people.administrators, actor);
+    if (administers || nests_deeper_than(text, Limits{}.max_json_depth)) return ok();
+    const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_array()) return ok();  // read_deadlines refuses it
+    for (std::size_t index = 0; index < document.size(); ++index) {
+        const json& entry = document[index];
+        if (!entry.is_object() || !entry.contains("action") || !entry["action"].is_string()) {
+            continue;
+        }
+        const auto action = parse_deadline_action(entry["action"].get_ref<const std::string&>());
+        if (action != DeadlineAction::reoffer && action != DeadlineAction::allocate_admin) {
+            continue;
+        }
+        const std::string item = item_id == 0 ? "the new item" : fmt::format("item {}", item_id);
+        return Error{ErrorCode::not_authorized,
+                     fmt::format("{} may not set deadline {} ({}) on {}: only an administrator "
+                                 "of the item or a service may",
+                                 actor.id, index + 1, to_string(*action), item),
+                     "",
+                     "A deadline's action is done by the timer for whoever set it: reoffer "
+                     "and allocate_admin are an administrator's operations."};
+    }
+    return ok();
 }
 
 Actor timer_actor() {

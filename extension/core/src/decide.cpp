@@ -1,5 +1,6 @@
 #include "workitem/core/decide.hpp"
 
+#include "workitem/core/deadline.hpp"
 #include "workitem/core/distribution.hpp"
 
 namespace workitem::core {
@@ -157,6 +158,7 @@ Result<Change> decide(const Command& command, const Item& item, const Actor& act
     auto rule = check_transition(command, item, actor, now);
     if (!rule) return rule.error();
     if (auto s = check_authorization(**rule, item, actor); !s) return s.error();
+    if (auto s = check_change_rights(command, item, actor); !s) return s.error();
     if (auto s = check_constraints(command, item, actor, facts); !s) return s.error();
     if (auto s = check_temporal(command, item, actor, now); !s) return s.error();
     return apply(command, item, **rule, actor, facts, now);
@@ -172,6 +174,11 @@ Result<CreatePlan> plan_create(const CreateCommand& command, const Actor& actor,
     }
     auto spec = parse_assignment(command.assignment, limits, custom_strategies);
     if (!spec) return spec.error();
+    if (command.deadlines) {
+        // The creator's rights on the item it makes: those the assignment gives it.
+        auto s = authorize_deadlines(*command.deadlines, view_people(*spec), actor, 0);
+        if (!s) return s.error();
+    }
     auto placement = place(spec->strategy, view_people(*spec), facts, custom_strategies);
     if (!placement) return placement.error();
 

@@ -79,7 +79,9 @@ Result<Placement> place(std::string_view strategy_name, const People& people,
             facts.custom_choice &&
             std::any_of(eligible.begin(), eligible.end(),
                         [&](const Candidate& c) { return c.user == *facts.custom_choice; });
-        if (chosen_is_eligible) return Placement{State::allocated, facts.custom_choice};
+        if (chosen_is_eligible && *facts.custom_choice != system_actor) {
+            return Placement{State::allocated, facts.custom_choice};
+        }
         return Placement{State::offered, std::nullopt};
     }
     if (!strategy) {
@@ -91,7 +93,8 @@ Result<Placement> place(std::string_view strategy_name, const People& people,
     if (strategy == Strategy::offer) return Placement{State::offered, std::nullopt};
     if (pushes(*strategy)) {
         const auto owner = choose(*strategy, facts);
-        return owner ? Placement{State::allocated, owner} : Placement{State::offered, std::nullopt};
+        return owner && *owner != system_actor ? Placement{State::allocated, owner}
+                                               : Placement{State::offered, std::nullopt};
     }
 
     const auto& users = people.potential_owners.users;
@@ -102,6 +105,9 @@ Result<Placement> place(std::string_view strategy_name, const People& people,
                      "",
                      R"(Example: {"strategy": "direct", "potential_owners": {"users": ["ann"]}})"};
     }
+    // The timer's reserved actor is never an owner (parse_assignment refuses it; an assignment
+    // stored before that rule is offered instead).
+    if (users.front() == system_actor) return Placement{State::offered, std::nullopt};
     const auto& excluded = people.excluded_owners.users;
     if (std::find(excluded.begin(), excluded.end(), users.front()) != excluded.end()) {
         return Error{ErrorCode::invalid_input,

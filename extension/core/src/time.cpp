@@ -1,18 +1,50 @@
 #include "workitem/core/time.hpp"
 
-#include <ctime>
-
 #include <fmt/format.h>
 
 namespace workitem::core {
 
+namespace {
+// Calendar arithmetic on days, never through system_clock::time_point, whose nanoseconds
+// overflow after 2262 (a date in 2300 came out as 1715).
+struct CivilTime {
+    int year;
+    unsigned month, day;
+    long hours, minutes, seconds, micros;
+};
+
+CivilTime civil(Timestamp t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day date{sys_days{day.time_since_epoch()}};
+    const hh_mm_ss<Microseconds> clock{t - day};
+    return CivilTime{static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()),
+                     static_cast<long>(clock.hours().count()),
+                     static_cast<long>(clock.minutes().count()),
+                     static_cast<long>(clock.seconds().count()),
+                     static_cast<long>(clock.subseconds().count())};
+}
+}  // namespace
+
+Status check_time(std::string_view field, Timestamp t) {
+    if (t >= min_time && t <= max_time) return ok();
+    return Error{ErrorCode::invalid_input,
+                 fmt::format("{} must be a finite time from 0001-01-01 to 9999-12-31 UTC", field),
+                 "", "infinity, -infinity and times beyond year 9999 are not accepted."};
+}
+
 std::string format_timestamp(Timestamp t) {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-    const std::time_t as_time_t = std::chrono::system_clock::to_time_t(seconds);
-    std::tm utc{};
-    gmtime_r(&as_time_t, &utc);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    const CivilTime c = civil(t);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hours,
+                       c.minutes, c.seconds);
+}
+
+std::string format_timestamp_micros(Timestamp t) {
+    const CivilTime c = civil(t);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month, c.day,
+                       c.hours, c.minutes, c.seconds, c.micros);
 }
 
 }  // namespace workitem::core

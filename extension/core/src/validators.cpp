@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "workitem/core/assignment.hpp"
+#include "workitem/core/deadline.hpp"
+
 namespace workitem::core {
 
 namespace {
@@ -155,6 +158,12 @@ Status validate_input(const Command& command, const Actor& actor, const Limits& 
                                    format_timestamp(*command.expires_at)),
                        "To end an item now, cancel or skip it.");
     }
+    for (const auto& [field, time] :
+         {std::pair{"until", command.until}, std::pair{"expires_at", command.expires_at},
+          std::pair{"due_at", command.due_at}, std::pair{"follow_up_at", command.follow_up_at}}) {
+        if (!time) continue;
+        if (auto s = check_time(field, *time); !s) return s;
+    }
     if (command.op == Operation::forward && !command.assignment) {
         return invalid("assignment is required to forward an item");
     }
@@ -173,6 +182,13 @@ Status validate_create_input(const CreateCommand& command, const Actor& actor, c
     if (auto s = check_optional_name("step_ref", command.step_ref, limits); !s) return s;
     if (auto s = check_optional_name("queue", command.queue, limits); !s) return s;
     if (auto s = check_payload("input", command.input_bytes, limits); !s) return s;
+    for (const auto& [field, time] :
+         {std::pair{"due_at", command.due_at}, std::pair{"activate_at", command.activate_at},
+          std::pair{"expires_at", command.expires_at},
+          std::pair{"follow_up_at", command.follow_up_at}}) {
+        if (!time) continue;
+        if (auto s = check_time(field, *time); !s) return s;
+    }
     if (command.expires_at && *command.expires_at <= now) {
         return invalid(fmt::format("expires_at ({}) is not in the future",
                                    format_timestamp(*command.expires_at)));
@@ -257,6 +273,34 @@ Status check_authorization(const TransitionRule& rule, const Item& item, const A
                       fmt::format("{} may not {} item {}: only {} may", actor.id,
                                   to_string(rule.op), item.id, role_list(rule.who)),
                       "Act as a user with that role on the item.");
+}
+
+Status check_change_rights(const Command& command, const Item& item, const Actor& actor) {
+    const Roles roles = roles_of(item, actor);
+    if (roles.any_of({Role::administrator, Role::service, Role::system})) return ok();
+    if (command.assignment) {
+        std::string named;
+        for (const auto& key : assignment_keys(*command.assignment)) {
+            if (key == "potential_owners") continue;
+            named += named.empty() ? key : ", " + key;
+        }
+        if (!named.empty()) {
+            return item_error(
+                ErrorCode::not_authorized, item,
+                fmt::format("{} may not change {} of item {}: only an administrator of the item "
+                            "or a service may; {} by its {} may change only potential_owners",
+                            actor.id, named, item.id,
+                            command.op == Operation::forward ? "a forward" : "an update",
+                            command.op == Operation::forward ? "owner" : "initiator"),
+                "Pass only potential_owners, or ask an administrator of the item.");
+        }
+    }
+    if (command.deadlines) {
+        auto s = authorize_deadlines(*command.deadlines, item.people, actor, item.id);
+        if (!s)
+            return item_error(ErrorCode::not_authorized, item, s.error().message, s.error().hint);
+    }
+    return ok();
 }
 
 Status check_constraints(const Command& command, const Item& item, const Actor& actor,

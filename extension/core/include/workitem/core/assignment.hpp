@@ -34,10 +34,15 @@ struct AssignmentSpec {
 // Views of the spec's names, for the rules that take People.
 People view_people(const AssignmentSpec& spec);
 
-// Parses the JSON text of an assignment spec. Unknown keys, wrong types, empty names and
-// strategy names that are neither built in nor among `custom_strategies` (the registered ones)
-// are WI422, naming the offending field.
+// Parses the JSON text of an assignment spec. Unknown keys, wrong types, empty names, the
+// reserved user 'system', strategy names that are neither built in nor among
+// `custom_strategies` (the registered ones), and documents beyond the limits (names per part,
+// bytes, nesting) are WI422, naming the offending field.
 Result<AssignmentSpec> parse_assignment(std::string_view json, const Limits& limits,
                                         std::span<const std::string_view> custom_strategies = {});
+
+// The top-level keys an assignment document names (the parts a forward or update replaces: the
+// stored assignment keeps the keys it does not name). Empty for a malformed document.
+std::vector<std::string> assignment_keys(std::string_view json);
 
 }  // namespace workitem::core

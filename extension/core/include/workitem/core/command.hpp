@@ -24,6 +24,9 @@ struct Command {
     std::optional<std::string_view> assignment;  // forward (required), update (optional): JSON text
     std::optional<std::string_view> reason;      // cancel
     std::optional<Timestamp> expires_at;         // update
+    std::optional<Timestamp> due_at;             // update: checked for range only
+    std::optional<Timestamp> follow_up_at;       // update: checked for range only
+    std::optional<std::string_view> deadlines;   // update: the new list (JSON text)
     std::int32_t max_lease_expiries = 3;         // lease_expire: after this many, the item errors
 };
 
@@ -39,6 +42,8 @@ struct CreateCommand {
     std::optional<Timestamp> due_at;
     std::optional<Timestamp> activate_at;
     std::optional<Timestamp> expires_at;
+    std::optional<Timestamp> follow_up_at;
+    std::optional<std::string_view> deadlines;  // JSON text of the deadline list
     bool skippable = false;
 };
 

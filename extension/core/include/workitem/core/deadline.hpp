@@ -86,6 +86,17 @@ Result<DeadlineDecision> decide_deadline(const DeadlineStep& step, const Item& i
                                          std::optional<std::string_view> admin,
                                          const ConstraintFacts& facts, Timestamp now);
 
+// Whether `actor` may set the deadline list `json` on an item whose people are `people` (on
+// create: those of the assignment being created). The timer runs an action later, but as if
+// the setter did it then, so the setter must be allowed to do it: reoffer (takes the item from
+// whoever holds it and offers it to others, a forward) and allocate_admin (an allocation) are
+// an administrator's, so they need an administrator of the item, a service or the tenant's
+// administrator (WI403 naming the entry); escalate (as raising the priority), notify and expire
+// (as setting expires_at) are allowed to whoever may create or update the item. `item_id` 0:
+// a create.
+Status authorize_deadlines(std::string_view json, const People& people, const Actor& actor,
+                           std::int64_t item_id);
+
 // The actor every timer action is done by.
 Actor timer_actor();
 

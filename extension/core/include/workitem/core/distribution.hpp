@@ -54,7 +54,8 @@ struct Placement {
 // Decides where an item goes once it is active (not waiting for activate_at). A push strategy
 // with nobody eligible offers the item instead, so it is never lost. A name that is not built
 // in is a custom strategy (the caller checked it is registered): its choice is taken when it is
-// an eligible user, else the item is offered.
+// an eligible user, else the item is offered. No strategy allocates to the timer's reserved
+// actor 'system' (parse_assignment refuses it; an older stored assignment is offered instead).
 Result<Placement> place(std::string_view strategy, const People& people,
                         const DistributionFacts& facts = {},
                         std::span<const std::string_view> custom_strategies = {});

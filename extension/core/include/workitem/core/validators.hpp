@@ -36,6 +36,12 @@ Result<const TransitionRule*> check_transition(const Command& command, const Ite
                                                const Actor& actor, Timestamp now);
 // 4. authorization: the actor holds one of the rule's roles on this item (WI403).
 Status check_authorization(const TransitionRule& rule, const Item& item, const Actor& actor);
+//    And what a change may touch: an assignment given to forward or update may name only
+//    potential_owners unless the actor administers the item (an administrator of it, a
+//    service, the tenant's administrator or the timer): the administrators, excluded owners,
+//    constraints, strategy and lease settings are not its owner's or initiator's to change
+//    (WI403 naming them). A deadline list given to update: authorize_deadlines (deadline.hpp).
+Status check_change_rights(const Command& command, const Item& item, const Actor& actor);
 // 5. constraint: excluded owners, capacity, four eyes, skippable, delegation rules (WI460).
 Status check_constraints(const Command& command, const Item& item, const Actor& actor,
                          const ConstraintFacts& facts);

@@ -78,39 +78,14 @@ log "creating a private PostgreSQL 15 cluster in $DATA (127.0.0.1:$PORT)"
 as_server_user "$SERVER_BIN/initdb" -D "$DATA" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
   --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
 rm -f "$WORK/pwfile"
-# Settings for a 2-core, 24 GiB machine; every commit is durable (synchronous_commit = on unless
-# --synchronous-commit off) and no checkpoint falls inside a measurement (the script checkpoints
-# before each one itself). Documented in bench/README.md.
-as_server_user tee -a "$DATA/postgresql.conf" >/dev/null <<CONF
-# ---- $(basename "$0") ----
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$WORK'
-max_connections = 200
-shared_buffers = 1GB
-effective_cache_size = 16GB
-work_mem = 16MB
-maintenance_work_mem = 512MB
-wal_buffers = 64MB
-max_wal_size = 32GB
-min_wal_size = 2GB
-checkpoint_timeout = 60min
-checkpoint_completion_target = 0.9
-synchronous_commit = $SYNC_COMMIT
-fsync = on
-full_page_writes = on
-random_page_cost = 1.1
-effective_io_concurrency = 200
-jit = off
-shared_preload_libraries = 'pg_stat_statements'
-pg_stat_statements.track = top
-autovacuum = on
-autovacuum_naptime = 10s
-autovacuum_vacuum_cost_limit = 2000
-timezone = 'UTC'
-log_checkpoints = on
-${CLUSTER_SETTINGS:-}
-CONF
+# The settings every benchmark cluster runs with (bench/cluster_conf.sh, shared with bench/ab),
+# then the caller's CLUSTER_SETTINGS (they come last, so they win).
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_conf.sh"
+{
+  echo "# ---- $(basename "$0") ----"
+  bench_cluster_conf "$PORT" "$WORK" "$SYNC_COMMIT"
+  echo "${CLUSTER_SETTINGS:-}"
+} | as_server_user tee -a "$DATA/postgresql.conf" >/dev/null
 as_server_user "$SERVER_BIN/pg_ctl" -D "$DATA" -l "$WORK/server.log" -w -t 60 start >/dev/null
 
 psql_bench() {

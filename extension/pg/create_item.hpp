@@ -27,7 +27,7 @@ struct CreateArgs {
     const char* actor;  // the initiator
     bool creator_is_service;
     const char* capability;  // what the create is authorized with, for its event (caller.hpp)
-    bool creator_is_admin;  // workitem_admin: administers every item of the tenant
+    bool creator_is_admin;   // workitem_admin: administers every item of the tenant
     const char* idempotency_key;
 };
 

@@ -51,7 +51,8 @@ TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
     const auto function = identifier("deny");
     superuser->exec("CREATE FUNCTION " + function +
                     "(item workitem.item, operation text, actor text) RETURNS text "
-                    "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT 'closed for audit'::text $$");
+                    "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT 'closed for "
+                    "audit'::text $$");
     const auto task = unique("Audited");
     const CustomValidator validator =
         client->register_validator(function, {.task_name = task, .operation = "claim"});
@@ -79,7 +80,8 @@ TEST_F(Admin, ARegisteredStrategyChoosesTheOwner) {
     const auto function = identifier("pick_last");
     superuser->exec("CREATE FUNCTION " + function +
                     "(task_name text, workflow_id text, input jsonb, eligible text[]) RETURNS text "
-                    "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT max(u) FROM unnest(eligible) AS u $$");
+                    "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT max(u) FROM "
+                    "unnest(eligible) AS u $$");
     const auto name = identifier("last");
     const CustomStrategy strategy = client->register_strategy(name, function);
     EXPECT_EQ(strategy.name, name);

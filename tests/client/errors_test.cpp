@@ -100,7 +100,8 @@ TEST_F(Errors, DeniedByValidator) {
     const auto task = unique("DeniedTask");
     superuser->exec(
         "CREATE OR REPLACE FUNCTION public.client_test_deny(workitem.item, text, text) "
-        "RETURNS text LANGUAGE sql AS $$ SELECT 'closed for the holidays' $$");
+        "RETURNS text LANGUAGE sql SET search_path = pg_catalog, pg_temp "
+        "AS $$ SELECT 'closed for the holidays' $$");
     superuser->exec("SELECT workitem_register_validator('public.client_test_deny', task_name => '" +
                     task + "', operation => 'claim')");
     const auto ann = unique("ann");

@@ -1,5 +1,7 @@
 #include "workitem/core/time.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace workitem::core {
@@ -15,6 +17,9 @@ struct CivilTime {
 
 CivilTime civil(Timestamp t) {
     using namespace std::chrono;
+    // A time out of range is refused by check_time; a message may still show it first, so it is
+    // shown clamped (flooring the extreme values to days would overflow).
+    t = std::clamp(t, min_time, max_time);
     const auto day = floor<days>(t);
     const year_month_day date{sys_days{day.time_since_epoch()}};
     const hh_mm_ss<Microseconds> clock{t - day};

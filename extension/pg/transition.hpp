@@ -46,6 +46,7 @@ struct TransitionCall {
     // who is calling (set by admit_caller)
     bool caller_is_service;
     bool caller_is_admin;
+    bool caller_reads_only;  // a reader (workitem_reader): sees every item, changes none
 };
 
 // Checks who is calling (caller.hpp): a writer for mutations, acting as an actor it may name.

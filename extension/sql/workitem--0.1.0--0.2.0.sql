@@ -41,3 +41,10 @@ COMMENT ON TABLE workitem.idempotency_key IS
     'Outcomes of mutating calls made with an idempotency key, so a retry replays instead of '
     'acting twice. A key belongs to its caller: the tenant, the calling role (role_name) and the '
     'actor it acted as (a service acts for many). Purged after they expire.';
+
+-- Visibility before everything on every operation (issue 16, finding 8)
+COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
+$$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
+decided by the same transition table and validators that judge an attempt, so the answer never
+disagrees with a call made right after. Errors: WI404 no such item, or one the actor may not see
+(answered alike), WI422 no actor.$$;

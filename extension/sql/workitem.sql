@@ -730,7 +730,8 @@ CREATE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
 COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
 $$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
 decided by the same transition table and validators that judge an attempt, so the answer never
-disagrees with a call made right after. Errors: WI404, WI422 no actor.$$;
+disagrees with a call made right after. Errors: WI404 no such item, or one the actor may not see
+(answered alike), WI422 no actor.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Lifecycle operations (C: validated by the core, one event each). Each operation's single form

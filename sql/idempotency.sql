@@ -15,9 +15,10 @@ SELECT id, state, owner, version FROM workitem_claim(1, 'ann', idempotency_key =
 -- the retry after a lost reply: same answer, no second change, no second event
 SELECT id, state, owner, version FROM workitem_claim(1, 'ann', idempotency_key => 'claim-1');
 SELECT count(*) AS events FROM workitem.event;
--- the same key for another request
+-- another actor's key of the same name is a key of its own: bob's claim runs (and is refused)
 SELECT id FROM workitem_claim(1, 'bob', idempotency_key => 'claim-1');
 \echo :LAST_ERROR_SQLSTATE
+-- the same key for another request
 SELECT id FROM workitem_start(1, 'ann', idempotency_key => 'claim-1');
 \echo :LAST_ERROR_SQLSTATE
 

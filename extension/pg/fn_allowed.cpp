@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "workitem/core/decide.hpp"
+#include "workitem/core/validators.hpp"
 
 #include "boundary.hpp"
 #include "item_row.hpp"
@@ -47,19 +48,30 @@ extern "C" Datum workitem_allowed_operations(PG_FUNCTION_ARGS) {
                      CStringGetTextDatum(call.actor)};
     if (spi::execute(read_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
     const ItemRow row = read_item_row(0);
-    const AllowedOperations allowed = cpp_boundary([&]() -> core::Result<AllowedOperations> {
+    struct Answer {
+        bool visible;
+        AllowedOperations allowed;
+    };
+    const Answer answer = cpp_boundary([&]() -> core::Result<Answer> {
         const core::Item item = to_core_item(row);
-        AllowedOperations out{};
-        // A reader (or a service acting on behalf of one) may do nothing, whatever the item's
-        // roles say: every write of its would be refused.
+        Answer out{};
+        // An item the actor may not see is not found, as in workitem_get (a reader, or a service
+        // acting on behalf of one, sees every item of the tenant).
+        out.visible =
+            !call.caller_may_write || core::may_see(item, to_actor(call, row.actor_groups));
+        if (!out.visible) return out;
+        // A reader may do nothing, whatever the item's roles say: every write of its would be
+        // refused.
         if (!call.caller_may_write) return out;
         for (core::Operation op : core::allowed_operations(item, to_actor(call, row.actor_groups),
                                                            core::ConstraintFacts{}, now)) {
-            out.names[out.count++] = core::to_string(op).data();  // static, NUL-terminated
+            out.allowed.names[out.allowed.count++] = core::to_string(op).data();  // static
         }
         return out;
     });
+    if (!answer.visible) raise_not_found(call.item_id, tenant);
     spi::finish();
+    const AllowedOperations& allowed = answer.allowed;
 
     Datum names[core::all_operations.size()];
     for (int i = 0; i < allowed.count; ++i) names[i] = CStringGetTextDatum(allowed.names[i]);

@@ -241,7 +241,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
     spi::connect();
     IdempotencyClaim claim{};
     if (args.idempotency_key != nullptr) {
-        claim = claim_key(tenant, args.idempotency_key, fcinfo, a_idempotency_key);
+        claim = claim_key(tenant, args.actor, args.idempotency_key, fcinfo, a_idempotency_key);
         if (claim.replay) {
             const Datum item = item_from_jsonb(claim.outcome);
             spi::finish();
@@ -253,7 +253,7 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
         bool is_null = false;
         const int64 id = DatumGetInt64(
             GetAttributeByName(DatumGetHeapTupleHeader(outcome.item), "id", &is_null));
-        remember_outcome(tenant, args.idempotency_key, "create", claim, id,
+        remember_outcome(tenant, args.actor, args.idempotency_key, "create", claim, id,
                          item_to_jsonb(outcome.item), false);
     }
     spi::finish();
@@ -283,7 +283,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
     spi::connect();
     IdempotencyClaim claim{};
     if (idempotency_key != nullptr) {
-        claim = claim_key(tenant, idempotency_key, fcinfo, 2);
+        claim = claim_key(tenant, actor, idempotency_key, fcinfo, 2);
         if (claim.replay) {
             replay_created(result, claim.outcome);
             spi::finish();
@@ -316,7 +316,7 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
     }
     if (idempotency_key != nullptr) {
         appendStringInfoChar(outcome_json, ']');
-        remember_outcome(tenant, idempotency_key, "create_many", claim, 0,
+        remember_outcome(tenant, actor, idempotency_key, "create_many", claim, 0,
                          DirectFunctionCall1(jsonb_in, CStringGetDatum(outcome_json->data)), false);
     }
     spi::finish();

@@ -3,14 +3,36 @@
 #include "spi.hpp"
 
 extern "C" {
-#include "common/hashfn.h"
+#include "catalog/namespace.h"
 #include "common/sha2.h"
 }
 
 namespace workitem::pg {
 
 namespace {
-spi::Statement lock_statement{"SELECT pg_catalog.pg_advisory_xact_lock($1)", 1, {INT8OID}, nullptr};
+// The key: the first 8 bytes of SHA-256(secret || name), the secret being the database's own
+// (workitem.lock_secret, readable by the extension's owner only), so no other role can compute
+// the key of a name and hold it to block our calls. Read in the locking statement itself: no
+// statement more per lock, and a backend never keeps a stale copy.
+spi::Statement lock_statement{
+    "SELECT pg_catalog.pg_advisory_xact_lock(('x' || pg_catalog.encode(pg_catalog.substr("
+    "pg_catalog.sha256(s.secret || pg_catalog.convert_to($1, 'UTF8')), 1, 8), 'hex'))"
+    "::pg_catalog.bit(64)::pg_catalog.int8) FROM workitem.lock_secret s",
+    1,
+    {TEXTOID},
+    nullptr};
+// Release 0.1.0's key, for a database not yet updated (no workitem.lock_secret): the library
+// serves the SQL of every release until ALTER EXTENSION UPDATE.
+spi::Statement lock_statement_0_1_0{
+    "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))",
+    1,
+    {TEXTOID},
+    nullptr};
+
+bool has_lock_secret() {
+    const Oid schema = get_namespace_oid("workitem", true);
+    return OidIsValid(schema) && OidIsValid(get_relname_relid("lock_secret", schema));
+}
 
 void check(int status) {
     if (status < 0) elog(ERROR, "workitem: could not hash the request");
@@ -53,9 +75,14 @@ bool same_digest(bytea* left, bytea* right) {
 }
 
 void lock_name_for_transaction(const char* name) {
-    Datum args[1] = {Int64GetDatum(static_cast<int64>(hash_bytes_extended(
-        reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name)), 0)))};
-    spi::execute(lock_statement, args, nullptr, 1);
+    Datum args[1] = {CStringGetTextDatum(name)};
+    if (!has_lock_secret()) {  // two catalog cache lookups: no statement
+        spi::execute(lock_statement_0_1_0, args, nullptr, 1);
+        return;
+    }
+    if (spi::execute(lock_statement, args, nullptr, 1) != 1) {
+        elog(ERROR, "workitem: the lock secret is missing (workitem.lock_secret has no row)");
+    }
 }
 
 }  // namespace workitem::pg

@@ -24,7 +24,8 @@ class Sha256 {
 
 bool same_digest(bytea* left, bytea* right);
 
-// pg_advisory_xact_lock on a 64-bit hash of `name` (inside SPI).
+// pg_advisory_xact_lock on a 64-bit key of `name` keyed with the database's lock secret, which
+// no other role can read (inside SPI): nobody can take our keys to block our calls.
 void lock_name_for_transaction(const char* name);
 
 }  // namespace workitem::pg

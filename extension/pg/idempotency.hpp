@@ -1,7 +1,9 @@
 // Idempotency keys (domain.md §9). A key is claimed before the item is locked (a transaction
 // advisory lock on the key), so a retry racing its original waits for it and then replays the
 // stored outcome instead of failing on the state the original produced. The same key with a
-// different request is WI428. The key row is written in the caller's transaction, so a call that
+// different request is WI428. A key belongs to its caller - the tenant, the calling role and the
+// actor it acts as - so keys of different callers never collide and nobody learns whether
+// another's key is in use. The key row is written in the caller's transaction, so a call that
 // fails leaves no key behind.
 #pragma once
 
@@ -16,13 +18,13 @@ struct IdempotencyClaim {
     bytea* request_hash;
 };
 
-// Claims `key` for the request made by this function call (its name and every argument but
-// the key). Must run inside SPI.
-IdempotencyClaim claim_key(const char* tenant, const char* key, FunctionCallInfo fcinfo,
-                           int key_argument);
+// Claims `key` of this caller (tenant, calling role, `actor`) for the request made by this
+// function call (its name and every argument but the key). Must run inside SPI.
+IdempotencyClaim claim_key(const char* tenant, const char* actor, const char* key,
+                           FunctionCallInfo fcinfo, int key_argument);
 
 // Stores the outcome (jsonb, or NULL) of a call made with `key`. Must run inside SPI.
-void remember_outcome(const char* tenant, const char* key, const char* operation,
+void remember_outcome(const char* tenant, const char* actor, const char* key, const char* operation,
                       const IdempotencyClaim& claim, int64 item_id, Datum outcome,
                       bool outcome_null);
 

@@ -32,11 +32,12 @@ spi::Statement forget_settled_failures{
     {},
     nullptr};
 
+// By row (ctid, stable while locked): the same statement serves release 0.1.0's key table (keys
+// per tenant) and 0.2.0's (keys per caller) until the database is updated.
 spi::Statement purge_keys{
-    "WITH doomed AS (SELECT k.tenant_id, k.key FROM workitem.idempotency_key k "
+    "WITH doomed AS (SELECT k.ctid AS row_id FROM workitem.idempotency_key k "
     "  WHERE k.expires_at < $1 ORDER BY k.expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-    "DELETE FROM workitem.idempotency_key k USING doomed "
-    "WHERE k.tenant_id = doomed.tenant_id AND k.key = doomed.key",
+    "DELETE FROM workitem.idempotency_key k USING doomed WHERE k.ctid = doomed.row_id",
     2,
     {TIMESTAMPTZOID, INT8OID},
     nullptr};

@@ -20,38 +20,93 @@
 #include "claim_next_query.hpp"
 #include "spi.hpp"
 
+extern "C" {
+#include "storage/itemptr.h"
+#include "utils/tuplestore.h"
+Datum workitem_row_unchanged(PG_FUNCTION_ARGS);
+}
+
 namespace workitem::pg {
 
 namespace {
 
+// The row version a read saw (after the item's columns), to tell whether another transaction
+// has changed the row since, or is changing it now.
+#define WORKITEM_ROW_VERSION ", i.tableoid, i.ctid "
+constexpr int row_version_column = item_select_columns + 1;
+
 // An item by id, as read_item_row() reads it; $3 is the actor.
-#define WORKITEM_ITEM_BY_ID             \
-    "SELECT " WORKITEM_ITEM_SELECT_LIST \
-    "FROM workitem.item i "             \
-    "WHERE i.id = $1 AND i.tenant_id = $2"
+#define WORKITEM_ITEM_BY_ID "FROM workitem.item i WHERE i.id = $1 AND i.tenant_id = $2"
 
-spi::Statement lock_item{
-    WORKITEM_ITEM_BY_ID " FOR UPDATE OF i", 3, {INT8OID, TEXTOID, TEXTOID}, nullptr};
+spi::Statement lock_item{"SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ITEM_BY_ID " FOR UPDATE OF i",
+                         3,
+                         {INT8OID, TEXTOID, TEXTOID},
+                         nullptr};
 
-// The same row, unlocked: what an operation that may decide before locking reads first.
-spi::Statement read_item{WORKITEM_ITEM_BY_ID, 3, {INT8OID, TEXTOID, TEXTOID}, nullptr};
+// The same row, unlocked: what every operation reads first (visibility and authorization are
+// decided on it; a worker's own operations may decide outright).
+spi::Statement read_item{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ROW_VERSION WORKITEM_ITEM_BY_ID,
+    3,
+    {INT8OID, TEXTOID, TEXTOID},
+    nullptr};
 
-spi::Statement lock_items{
-    "SELECT " WORKITEM_ITEM_SELECT_LIST
-    "FROM workitem.item i WHERE i.id = ANY ($1) AND i.tenant_id = $2 ORDER BY i.id "
-    "FOR UPDATE OF i",
+// Items by id, in id order; $3 is the actor.
+#define WORKITEM_ITEMS_BY_ID \
+    "FROM workitem.item i WHERE i.id = ANY ($1) AND i.tenant_id = $2 ORDER BY i.id"
+
+// A batch reads its rows unlocked first and locks only those its actor may act on.
+spi::Statement read_items{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ROW_VERSION WORKITEM_ITEMS_BY_ID,
     3,
     {INT8ARRAYOID, TEXTOID, TEXTOID},
     nullptr};
+spi::Statement lock_items{"SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ITEMS_BY_ID
+                          " FOR UPDATE OF i",
+                          3,
+                          {INT8ARRAYOID, TEXTOID, TEXTOID},
+                          nullptr};
 
-spi::Statement lock_workflow{
-    "SELECT " WORKITEM_ITEM_SELECT_LIST
-    "FROM workitem.item i WHERE i.workflow_id = $1 AND i.tenant_id = $2 "
-    "AND i.state IN ('created', 'offered', 'allocated', 'started', 'suspended') ORDER BY i.id "
-    "FOR UPDATE OF i",
+// The active items of a workflow; $3 is the actor.
+#define WORKITEM_WORKFLOW_ITEMS                                           \
+    "FROM workitem.item i WHERE i.workflow_id = $1 AND i.tenant_id = $2 " \
+    "AND i.state IN ('created', 'offered', 'allocated', 'started', 'suspended') ORDER BY i.id"
+
+spi::Statement read_workflow{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ROW_VERSION WORKITEM_WORKFLOW_ITEMS,
     3,
     {TEXTOID, TEXTOID, TEXTOID},
     nullptr};
+spi::Statement lock_workflow{"SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_WORKFLOW_ITEMS
+                             " FOR UPDATE OF i",
+                             3,
+                             {TEXTOID, TEXTOID, TEXTOID},
+                             nullptr};
+
+// Where row `row` of the last SPI result (a read with WORKITEM_ROW_VERSION) lives.
+struct RowVersion {
+    Oid table;
+    ItemPointerData tid;
+};
+
+RowVersion read_row_version(uint64 row) {
+    HeapTuple tuple = SPI_tuptable->vals[row];
+    bool is_null = false;
+    RowVersion version{};
+    version.table = DatumGetObjectId(spi::column(tuple, row_version_column, &is_null));
+    const Datum tid = spi::column(tuple, row_version_column + 1, &is_null);
+    ItemPointerCopy(reinterpret_cast<ItemPointer>(DatumGetPointer(tid)), &version.tid);
+    return version;
+}
+
+// Whether another transaction has changed the row since it was read, or is changing it now
+// (workitem.row_unchanged's dirty snapshot). A refusal decided on such a row is not final: the
+// call locks the row - waiting for that writer - and decides again, so a call that a commit in
+// flight would let through is not refused for having looked too early.
+bool row_changing(const RowVersion& version) {
+    return !DatumGetBool(DirectFunctionCall2(
+        workitem_row_unchanged, ObjectIdGetDatum(version.table), PointerGetDatum(&version.tid)));
+}
 
 spi::Statement replay_items{
     "SELECT jsonb_populate_record(NULL::workitem.item, e) FROM jsonb_array_elements($1) AS e",
@@ -135,8 +190,49 @@ core::Result<core::Change> decide_in_core(const TransitionCall& call, const Item
     return core::decide(to_command(call), item, to_actor(call, row.actor_groups), facts, now);
 }
 
+// The checks that need no facts (core::authorize: visibility, version, state, authorization) on
+// `row`: whether they let the call through; a refusal is recorded in `failure` (an item the actor
+// may not see: false with no failure, for the caller to answer as it answers a missing id).
+bool authorized_in_core(const TransitionCall& call, const ItemRow& row, core::Timestamp now,
+                        Failure* failure) {
+    struct Outcome {
+        bool authorized;
+        bool hidden;
+    };
+    Failure refusal{};
+    const Outcome outcome = cpp_boundary([&]() -> core::Result<Outcome> {
+        const core::Item item = to_core_item(row);
+        const core::Status status =
+            core::authorize(to_command(call), item, to_actor(call, row.actor_groups), now);
+        if (status) return Outcome{true, false};
+        if (status.error().code == core::ErrorCode::not_found) return Outcome{false, true};
+        refusal = failure_from(status.error());
+        return Outcome{false, false};
+    });
+    if (failure != nullptr) *failure = outcome.hidden ? Failure{} : refusal;
+    return outcome.authorized;
+}
+
+// Raises the refusal of the checks that need no facts, if any: what a call runs on the row read
+// unlocked, before it locks the row or anything a constraint check locks, so that a call refused
+// by visibility or authorization never locks (or waits for) what it may not touch - unless
+// another transaction is changing that row (`read_as`: the version read; the locked path then
+// decides). An item the actor may not see is answered exactly as a missing id.
+void require_authorized(const char* tenant, const TransitionCall& call, const ItemRow& row,
+                        core::Timestamp now, const RowVersion* read_as = nullptr) {
+    Failure refusal{};
+    if (authorized_in_core(call, row, now, &refusal)) return;
+    // On a row read unlocked (`read_as`) that a writer is changing: not final, see row_changing.
+    if (read_as != nullptr && row_changing(*read_as)) return;
+    if (refusal.sqlerrcode == 0) raise_not_found(call.item_id, tenant);
+    raise(refusal);
+}
+
+// On the locked row: the checks that need no facts first (they raise before a constraint check
+// locks a directory row or a workflow), then the facts, then the whole decision.
 core::Change decide_on_row(const char* tenant, const TransitionCall& call, const ItemRow& row,
                            core::Timestamp now) {
+    require_authorized(tenant, call, row, now);
     const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
     return cpp_boundary([&]() { return decide_in_core(call, row, facts, now); });
 }
@@ -149,8 +245,32 @@ struct Verdict {
     const char* message;
 };
 
+Verdict not_found_verdict(int64 item_id) {
+    Verdict verdict{};
+    verdict.sqlerrcode = sqlstate_of(core::ErrorCode::not_found);
+    verdict.message = psprintf("item %ld not found", item_id);  // as for a missing id
+    return verdict;
+}
+
+// The checks that need no facts, as a verdict (allowed: they let the call through).
+Verdict pre_judge(const TransitionCall& call, const ItemRow& row, core::Timestamp now) {
+    Failure refusal{};
+    Verdict verdict{};
+    verdict.allowed = authorized_in_core(call, row, now, &refusal);
+    if (verdict.allowed) return verdict;
+    if (refusal.sqlerrcode == 0) return not_found_verdict(row.id);
+    verdict.sqlerrcode = refusal.sqlerrcode;
+    verdict.message = refusal.message;
+    return verdict;
+}
+
 Verdict judge(const char* tenant, const TransitionCall& call, const ItemRow& row,
               core::Timestamp now) {
+    // A check that locks (a directory row, a workflow) runs only for an authorized actor.
+    if (constraint_checks_lock(call, row)) {
+        const Verdict pre = pre_judge(call, row, now);
+        if (!pre.allowed) return pre;
+    }
     const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
     return cpp_boundary([&]() -> core::Result<Verdict> {
         auto decision = decide_in_core(call, row, facts, now);
@@ -160,7 +280,8 @@ Verdict judge(const char* tenant, const TransitionCall& call, const ItemRow& row
             verdict.change = decision.value();
         } else {
             verdict.sqlerrcode = sqlstate_of(decision.error().code);
-            verdict.message = copy_to_palloc(decision.error().message);
+            verdict.message =
+                copy_to_palloc(decision.error().message);  // WI404: "item N not found"
         }
         return verdict;
     });
@@ -205,11 +326,20 @@ bool locks_nothing_else(const char* tenant, const TransitionCall& call, const It
 // decided on. Datum(0) when anything is not plain: a refusal, a check that would lock, a row
 // changed meanwhile - the caller then locks the row and decides again, so every refusal and
 // every wait is the locked path's own.
+// Before that, a refusal by visibility or authorization on the row as read is final: the call
+// raises it without locking the row.
 Datum write_unless_changed(const char* tenant, const TransitionCall& call, const ItemRow& row,
-                           core::Timestamp now) {
-    if (!locks_nothing_else(tenant, call, row)) return Datum(0);
+                           const RowVersion& read_as, core::Timestamp now) {
+    if (!locks_nothing_else(tenant, call, row)) {
+        require_authorized(tenant, call, row, now, &read_as);
+        return Datum(0);
+    }
     const Verdict verdict = judge(tenant, call, row, now);
-    if (!verdict.allowed) return Datum(0);
+    if (!verdict.allowed) {
+        // Only on a refusal: the hot path is as it was.
+        require_authorized(tenant, call, row, now, &read_as);
+        return Datum(0);
+    }
     return write(call, row.id, verdict.change, &row);
 }
 
@@ -223,14 +353,15 @@ struct KeyedCall {
 
     bool replays() {
         if (call.idempotency_key == nullptr) return false;
-        claim = claim_key(tenant, call.idempotency_key, fcinfo, key_argument);
+        claim = claim_key(tenant, call.actor, call.idempotency_key, fcinfo, key_argument);
         return claim.replay;
     }
     bool keyed() const { return call.idempotency_key != nullptr; }
     void remember(int64 item_id, Datum outcome, bool outcome_null) {
         if (call.idempotency_key == nullptr) return;
-        remember_outcome(tenant, call.idempotency_key, core::to_string(call.operation).data(),
-                         claim, item_id, outcome, outcome_null);
+        remember_outcome(tenant, call.actor, call.idempotency_key,
+                         core::to_string(call.operation).data(), claim, item_id, outcome,
+                         outcome_null);
     }
 };
 
@@ -327,9 +458,14 @@ Datum run_transition(const TransitionCall& requested, FunctionCallInfo fcinfo, i
     Datum args[3] = {Int64GetDatum(call.item_id), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
     Datum item = Datum(0);
+    // The row as read, unlocked: visibility and authorization are decided on it before anything
+    // is locked (a worker's own operations may decide and write on it outright).
+    if (spi::execute(read_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
+    const RowVersion read_as = read_row_version(0);
     if (may_decide_before_locking(call.operation)) {
-        if (spi::execute(read_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
-        item = write_unless_changed(tenant, call, read_item_row(0), now);
+        item = write_unless_changed(tenant, call, read_item_row(0), read_as, now);
+    } else {
+        require_authorized(tenant, call, read_item_row(0), now, &read_as);
     }
     if (item == Datum(0)) {
         if (spi::execute(lock_item, args, nullptr, 1) == 0) raise_not_found(call.item_id, tenant);
@@ -464,30 +600,55 @@ void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expec
         return;
     }
 
-    // Lock every row first, in id order (two batches never deadlock on each other), then decide
-    // and write each item; one refused item only makes its own result row say so.
+    // Read every row unlocked and refuse, without locking them, the items the actor may not see
+    // or act on (visibility, version, state, authorization); lock the others in id order (two
+    // batches never deadlock on each other), then decide and write each item in the order given;
+    // one refused item only makes its own result row say so.
     Datum args[3] = {PointerGetDatum(ids), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
-    const uint64 found = spi::execute(lock_items, args, nullptr, 0);
+    const uint64 read = spi::execute(read_items, args, nullptr, 0);
+    ItemRow* read_rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (read + 1)));
+    RowVersion* read_as = static_cast<RowVersion*>(palloc(sizeof(RowVersion) * (read + 1)));
+    for (uint64 r = 0; r < read; ++r) {
+        read_rows[r] = read_item_row(r);
+        read_as[r] = read_row_version(r);
+    }
+    Verdict* refusals = static_cast<Verdict*>(palloc0(sizeof(Verdict) * (count + 1)));
+    Datum* to_lock = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
+    int lock_count = 0;
+    const auto item_call_of = [&](int i) {
+        TransitionCall item_call = call;
+        item_call.item_id = DatumGetInt64(id_values[i]);
+        item_call.has_expected_version = version_values != nullptr && !version_nulls[i];
+        if (item_call.has_expected_version) {
+            item_call.expected_version = DatumGetInt64(version_values[i]);
+        }
+        return item_call;
+    };
+    for (int i = 0; i < count; ++i) {
+        const TransitionCall item_call = item_call_of(i);
+        const ItemRow* row = find_row(read_rows, read, item_call.item_id);
+        refusals[i] = row ? pre_judge(item_call, *row, now) : not_found_verdict(item_call.item_id);
+        // A row another transaction is changing is decided once locked (see row_changing).
+        if (!refusals[i].allowed && row != nullptr && row_changing(read_as[row - read_rows])) {
+            refusals[i].allowed = true;
+        }
+        if (refusals[i].allowed) to_lock[lock_count++] = id_values[i];
+    }
+    args[0] = PointerGetDatum(construct_array(to_lock, lock_count, INT8OID, sizeof(int64),
+                                              FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+    const uint64 found = lock_count == 0 ? 0 : spi::execute(lock_items, args, nullptr, 0);
     ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
     for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
 
     BatchResults results = begin_batch_results(result, call.idempotency_key != nullptr);
     for (int i = 0; i < count; ++i) {
-        const int64 id = DatumGetInt64(id_values[i]);
+        const TransitionCall item_call = item_call_of(i);
+        const int64 id = item_call.item_id;
         const ItemRow* row = find_row(rows, found, id);
-        if (row == nullptr) {
-            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::not_found),
-                              psprintf("item %ld not found", id));
-            continue;
-        }
-        TransitionCall item_call = call;
-        item_call.item_id = id;
-        item_call.has_expected_version = version_values != nullptr && !version_nulls[i];
-        if (item_call.has_expected_version) {
-            item_call.expected_version = DatumGetInt64(version_values[i]);
-        }
-        const Verdict verdict = judge(tenant, item_call, *row, now);
+        const Verdict verdict = !refusals[i].allowed ? refusals[i]
+                                : row == nullptr     ? not_found_verdict(id)
+                                                     : judge(tenant, item_call, *row, now);
         if (!verdict.allowed) {
             add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
             continue;
@@ -528,6 +689,22 @@ void run_cancel_workflow(const TransitionCall& requested, const char* workflow_i
     }
     Datum args[3] = {CStringGetTextDatum(workflow_id), CStringGetTextDatum(tenant),
                      CStringGetTextDatum(call.actor)};
+    // Authorized on every item as read before any is locked. An item the actor may not see is not
+    // named: the refusal says only that the workflow has items the actor may not cancel.
+    const uint64 read = spi::execute(read_workflow, args, nullptr, 0);
+    for (uint64 r = 0; r < read; ++r) {
+        TransitionCall item_call = call;
+        const ItemRow row = read_item_row(r);
+        item_call.item_id = row.id;
+        Failure refusal{};
+        if (authorized_in_core(item_call, row, now, &refusal)) continue;
+        if (row_changing(read_row_version(r))) continue;  // decided once locked
+        if (refusal.sqlerrcode != 0) raise(refusal);
+        raise(
+            core::ErrorCode::not_authorized,
+            psprintf("%s may not cancel every active item of workflow %s", call.actor, workflow_id),
+            nullptr, "Act as the workflow's initiator or as a service.");
+    }
     const uint64 found = spi::execute(lock_workflow, args, nullptr, 0);
     ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
     for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);

@@ -463,12 +463,29 @@ CREATE TABLE workitem.idempotency_key (
     outcome       jsonb NOT NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
     expires_at    timestamptz NOT NULL,
-    PRIMARY KEY (tenant_id, key)
+    -- Whose key it is: keys of different callers never collide, and one cannot probe another's.
+    role_name     text NOT NULL,
+    actor         text NOT NULL,
+    PRIMARY KEY (tenant_id, role_name, actor, key)
 );
 CREATE INDEX idempotency_key_expiry ON workitem.idempotency_key (expires_at);
 COMMENT ON TABLE workitem.idempotency_key IS
     'Outcomes of mutating calls made with an idempotency key, so a retry replays instead of '
-    'acting twice. Purged after they expire.';
+    'acting twice. A key belongs to its caller: the tenant, the calling role (role_name) and the '
+    'actor it acted as (a service acts for many). Purged after they expire.';
+
+-- The secret mixed into every advisory lock key the extension takes (idempotency keys, four-eyes
+-- workflows, create steps), so no other role can compute a key and hold it to block our calls.
+-- Generated at install from the strong random source; readable by the extension's owner only
+-- (no grant). Not dumped: a restored database installs the extension anew with a new secret.
+CREATE TABLE workitem.lock_secret (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    secret   bytea NOT NULL CHECK (length(secret) = 32)
+);
+COMMENT ON TABLE workitem.lock_secret IS
+    'The per-database secret keying the extension''s advisory locks (one row; nobody may read it).';
+INSERT INTO workitem.lock_secret (secret)
+    SELECT sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'));
 
 -- pg_dump keeps the data of these tables (extension tables are skipped otherwise).
 SELECT pg_catalog.pg_extension_config_dump('workitem.item', '');
@@ -899,7 +916,7 @@ COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
 $$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
 decided by the same transition table and validators that judge an attempt, so the answer never
 disagrees with a call made right after (none for a reader, or a service acting on behalf of one).
-Errors: WI404, WI422 no actor.$$;
+Errors: WI404 no such item, or one the actor may not see (answered alike), WI422 no actor.$$;
 
 --------------------------------------------------------------------------------------------------
 -- Lifecycle operations (C: validated by the core, one event each). Each operation's single form
@@ -1900,6 +1917,9 @@ ALTER TABLE workitem.feature_flag ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.feature_flag FORCE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
+-- No policy: no row for anyone but a superuser (the API functions' owner), even if granted.
+ALTER TABLE workitem.lock_secret ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.lock_secret FORCE ROW LEVEL SECURITY;
 
 --------------------------------------------------------------------------------------------------
 -- Grants: derived from workitem.required_capability by workitem.apply_grants(), run once every

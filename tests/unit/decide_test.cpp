@@ -583,12 +583,43 @@ TEST(Decide, ExpectedVersionThatMatchesPasses) {
 
 // ================================ validator order ============================================
 
+TEST(Visibility, StakeholdersAndThoseWhoSeeAllMaySee) {
+    Item item = held_item(started, "owen");
+    item.delegated_from = "dora";
+    for (const Actor& a :
+         {user("ann"), user("carl", {"approvers"}), user("owen"), user("dora"), user("init"),
+          user("admin"), user("olga", {"ops"}), service(), tenant_admin(), timer()}) {
+        EXPECT_TRUE(may_see(item, a)) << a.id;
+        EXPECT_EQ(code_of(check_visibility(item, a)), "ok") << a.id;
+    }
+    for (const Actor& a : {user("zed"), user("eve"), user("xena", {"blocked"})}) {
+        EXPECT_FALSE(may_see(item, a)) << a.id;
+        EXPECT_EQ(code_of(check_visibility(item, a)), "WI404") << a.id;
+    }
+}
+
+TEST(DecideOrder, InvisibleBeforeEverythingElse) {
+    // zed is no stakeholder: whatever else is wrong, the item is not found, and the answer says
+    // nothing about it (no state, version or owner).
+    Command cmd = command(Op::complete);
+    cmd.expected_version = 6;
+    for (const Item& item : {make_item(offered), make_item(expired), held_item(started, "ann")}) {
+        const auto result = run(cmd, item, user("zed"));
+        EXPECT_EQ(code_of(result), "WI404");
+        EXPECT_EQ(message_of(result), "item 42 not found");
+        EXPECT_EQ(result.error().detail, "");
+        EXPECT_EQ(result.error().hint, "");
+        EXPECT_EQ(code_of(authorize(cmd, item, user("zed"), kNow)), "WI404");
+    }
+}
+
 TEST(DecideOrder, StaleVersionBeforeWrongState) {
     Command cmd = command(Op::complete);
     cmd.expected_version = 6;
-    EXPECT_EQ(code_of(run(cmd, make_item(offered), user("zed"))), "WI412");
-    EXPECT_EQ(code_of(run(cmd, make_item(expired), user("zed"))), "WI412");
-    EXPECT_EQ(code_of(run(cmd, make_item(cancelled), user("zed"))), "WI412");
+    EXPECT_EQ(code_of(run(cmd, make_item(offered), user("init"))), "WI412");
+    EXPECT_EQ(code_of(run(cmd, make_item(expired), user("init"))), "WI412");
+    EXPECT_EQ(code_of(run(cmd, make_item(cancelled), user("init"))), "WI412");
+    EXPECT_EQ(code_of(authorize(cmd, make_item(offered), user("init"), kNow)), "WI412");
 }
 
 TEST(DecideOrder, StaleVersionBeforeEverythingElse) {
@@ -597,24 +628,27 @@ TEST(DecideOrder, StaleVersionBeforeEverythingElse) {
     Command cmd = command(Op::claim);
     cmd.expected_version = 99;
     const ConstraintFacts full{5, 5, true};
-    EXPECT_EQ(code_of(run(cmd, item, user("eve"), full)), "WI412");
+    EXPECT_EQ(code_of(run(cmd, item, user("xavier", {"approvers", "blocked"}), full)), "WI412");
 }
 
 TEST(DecideOrder, WrongStateBeforeWrongActor) {
-    // A stranger completing an offered item learns about the state, not their role.
-    EXPECT_EQ(code_of(run(command(Op::complete), make_item(offered), user("zed"))), "WI409");
-    EXPECT_EQ(code_of(run(command(Op::claim), make_item(cancelled), user("zed"))), "WI409");
-    EXPECT_EQ(code_of(run(command(Op::claim), make_item(expired), user("zed"))), "WI410");
+    // A stakeholder without the role (the initiator completing an offered item) learns about the
+    // state, not their role.
+    EXPECT_EQ(code_of(run(command(Op::complete), make_item(offered), user("init"))), "WI409");
+    EXPECT_EQ(code_of(run(command(Op::claim), make_item(cancelled), user("init"))), "WI409");
+    EXPECT_EQ(code_of(run(command(Op::claim), make_item(expired), user("init"))), "WI410");
+    EXPECT_EQ(code_of(authorize(command(Op::claim), make_item(expired), user("init"), kNow)),
+              "WI410");
 }
 
 TEST(DecideOrder, HeldByAnotherBeforeWrongActor) {
-    EXPECT_EQ(code_of(run(command(Op::claim), held_item(allocated, "ann"), user("zed"))), "WI423");
+    EXPECT_EQ(code_of(run(command(Op::claim), held_item(allocated, "ann"), user("init"))), "WI423");
 }
 
 TEST(DecideOrder, NotActiveYetBeforeWrongActor) {
     Item item = make_item(created);
     item.activate_at = in_seconds(60);
-    EXPECT_EQ(code_of(run(command(Op::claim), item, user("zed"))), "WI425");
+    EXPECT_EQ(code_of(run(command(Op::claim), item, user("init"))), "WI425");
 }
 
 // start and complete are allowed from allocated, so a second user racing for an item someone
@@ -627,8 +661,13 @@ TEST(DecideOrder, StartingAnItemSomeoneElseHoldsIsNotAuthorized) {
 }
 
 TEST(DecideOrder, UnauthorizedBeforeExcluded) {
-    // eve is excluded and no potential owner: the role check speaks first.
-    EXPECT_EQ(code_of(run(command(Op::claim), make_item(offered), user("eve"))), "WI403");
+    // init is excluded and no potential owner: the role check speaks first.
+    Item item = make_item(offered);
+    item.people.excluded_owners.users.push_back("init");
+    EXPECT_EQ(code_of(run(command(Op::claim), item, user("init"))), "WI403");
+    EXPECT_EQ(code_of(authorize(command(Op::claim), item, user("init"), kNow)), "WI403");
+    // eve is excluded and no stakeholder at all: she may not even see it.
+    EXPECT_EQ(code_of(run(command(Op::claim), make_item(offered), user("eve"))), "WI404");
 }
 
 TEST(DecideOrder, AuthorizedButExcludedIsAConstraint) {
@@ -643,8 +682,10 @@ TEST(DecideOrder, AuthorizedButExcludedIsAConstraint) {
 TEST(DecideOrder, UnauthorizedBeforeTemporal) {
     Item item = make_item(offered);
     item.expires_at = seconds_ago(1);
-    EXPECT_EQ(code_of(run(command(Op::claim), item, user("zed"))), "WI403");
+    EXPECT_EQ(code_of(run(command(Op::claim), item, user("init"))), "WI403");
     EXPECT_EQ(code_of(run(command(Op::claim), item, user("ann"))), "WI410");
+    // authorize stops before the temporal check.
+    EXPECT_EQ(code_of(authorize(command(Op::claim), item, user("ann"), kNow)), "ok");
 }
 
 TEST(DecideOrder, ConstraintBeforeTemporal) {
@@ -670,11 +711,12 @@ TEST(DecideOrder, LostLeaseBeatsUnauthorized) {
     Item item = held_item(allocated, "bob");
     item.lease_expired_owner = "ann";
     EXPECT_EQ(code_of(run(command(Op::complete), item, user("ann"))), "WI419");
-    EXPECT_EQ(code_of(run(command(Op::complete), item, user("carl"))), "WI403");
+    EXPECT_EQ(code_of(run(command(Op::complete), item, user("init"))), "WI403");
+    EXPECT_EQ(code_of(run(command(Op::complete), item, user("carl"))), "WI404");
 }
 
 TEST(DecideOrder, SystemImpostorIsRefusedAfterTheTransitionCheck) {
-    const Actor impostor = user("system");
+    const Actor impostor = service("system");  // a service may see the item
     EXPECT_EQ(code_of(run(command(Op::expire), make_item(offered), impostor)), "WI403");
     EXPECT_EQ(code_of(run(command(Op::expire), make_item(completed), impostor)), "WI409");
 }

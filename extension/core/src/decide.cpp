@@ -152,8 +152,17 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
 
 }  // namespace
 
+Status authorize(const Command& command, const Item& item, const Actor& actor, Timestamp now) {
+    if (auto s = check_visibility(item, actor); !s) return s;
+    if (auto s = check_version(command, item); !s) return s;
+    auto rule = check_transition(command, item, actor, now);
+    if (!rule) return rule.error();
+    return check_authorization(**rule, item, actor);
+}
+
 Result<Change> decide(const Command& command, const Item& item, const Actor& actor,
                       const ConstraintFacts& facts, Timestamp now) {
+    if (auto s = check_visibility(item, actor); !s) return s.error();
     if (auto s = check_version(command, item); !s) return s.error();
     auto rule = check_transition(command, item, actor, now);
     if (!rule) return rule.error();

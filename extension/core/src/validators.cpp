@@ -130,6 +130,21 @@ Roles roles_of(const Item& item, const Actor& actor) {
     return roles;
 }
 
+bool may_see(const Item& item, const Actor& actor) {
+    if (actor.acts_as_service || actor.is_tenant_admin || actor.is_system) return true;
+    const auto is_actor = [&](const std::optional<std::string_view>& user) {
+        return user && *user == actor.id;
+    };
+    return is_actor(item.owner) || is_actor(item.created_by) || is_actor(item.delegated_from) ||
+           names(item.people.potential_owners, actor) || names(item.people.administrators, actor);
+}
+
+Status check_visibility(const Item& item, const Actor& actor) {
+    if (may_see(item, actor)) return ok();
+    // Nothing but the id the caller gave: no state, version or owner in a detail.
+    return Error{ErrorCode::not_found, fmt::format("item {} not found", item.id), "", ""};
+}
+
 Status validate_input(const Command& command, const Actor& actor, const Limits& limits,
                       Timestamp now) {
     if (auto s = check_name("actor", actor.id, limits); !s) return s;

@@ -14,10 +14,17 @@
 
 namespace workitem::core {
 
-// Runs validators 2-6 on an item already found, then computes what the operation writes.
-// (Validator 1, validate_input, runs earlier: before the idempotency lookup and the row lock.)
+// Runs the visibility check and validators 2-6 on an item already found, then computes what the
+// operation writes. (Validator 1, validate_input, runs earlier: before the idempotency lookup and
+// the row lock.)
 Result<Change> decide(const Command& command, const Item& item, const Actor& actor,
                       const ConstraintFacts& facts, Timestamp now);
+
+// The checks of decide that need no facts, in decide's order: visibility (WI404), version,
+// transition, authorization. The glue runs them on the row read unlocked before it locks the row
+// or anything a constraint check would lock (a capacity's directory row, a workflow), so a call
+// refused here leaves no lock behind; decide runs them again on the locked row.
+Status authorize(const Command& command, const Item& item, const Actor& actor, Timestamp now);
 
 // Where a new item starts and what it stores besides the caller's arguments.
 struct CreatePlan {

@@ -23,6 +23,12 @@ struct ConstraintFacts {
     const DistributionFacts* distribution = nullptr;  // activate: whom a push strategy may choose
 };
 
+// 0. visibility: the actor may see the item - a stakeholder (potential owner, owner, delegator,
+//    initiator, administrator) or a caller who sees every item of its tenant (a service, a tenant
+//    administrator, the timer) - as workitem.visible says for reads. An item the actor may not see
+//    is WI404 "item <id> not found", exactly as a missing id: nothing about it is told.
+bool may_see(const Item& item, const Actor& actor);
+Status check_visibility(const Item& item, const Actor& actor);
 // 1. input: shape, required fields, lengths, sizes (WI422). Runs before the item is read.
 Status validate_input(const Command& command, const Actor& actor, const Limits& limits,
                       Timestamp now);

@@ -1462,6 +1462,17 @@ decided by the same transition table and validators that judge an attempt, so th
 disagrees with a call made right after. Errors: WI404 no such item, or one the actor may not see
 (answered alike), WI422 no actor.$$;
 
+-- workitem_allowed_operations' documentation as both sections above left it
+CREATE OR REPLACE FUNCTION @extschema@.workitem_allowed_operations(id bigint, actor text)
+    RETURNS text[]
+    AS 'MODULE_PATHNAME', 'workitem_allowed_operations'
+    LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_allowed_operations(bigint, text) IS
+$$The operations actor may perform on the item now (as WS-HumanTask's getTaskOperations),
+decided by the same transition table and validators that judge an attempt, so the answer never
+disagrees with a call made right after (none for a reader, or a service acting on behalf of one).
+Errors: WI404 no such item, or one the actor may not see (answered alike), WI422 no actor.$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

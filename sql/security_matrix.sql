@@ -231,15 +231,20 @@ DECLARE
     results text[];
 BEGIN
     FOR way IN
-        SELECT 'mx_' || capability AS login, s.set_role, 'workitem_' || capability AS acts_as
+        SELECT 'mx_' || capability AS login, s.set_role, NULL::text AS on_behalf,
+               'workitem_' || capability AS acts_as
           FROM (VALUES ('reader'), ('user'), ('admin'), ('service')) AS l(capability),
                LATERAL (VALUES (NULL::text), ('workitem_' || capability)) AS s(set_role)
+        UNION ALL  -- a service on behalf of an end user's capability reads as that capability
+        SELECT 'mx_service', NULL, b.capability, 'workitem_' || b.capability
+          FROM (VALUES ('reader'), ('user'), ('admin')) AS b(capability)
     LOOP
         results := '{}';
         EXECUTE format('SET ROLE %I', way.login);
         RESET workitem.tenant;
         IF way.login = 'mx_service' THEN PERFORM set_config('workitem.tenant', 'acme', true); END IF;
         IF way.set_role IS NOT NULL THEN EXECUTE format('SET ROLE %I', way.set_role); END IF;
+        IF way.on_behalf IS NOT NULL THEN PERFORM set_config('workitem.on_behalf', way.on_behalf, true); END IF;
         FOR rel IN SELECT c.oid::regclass::text AS name, c.oid AS relid,
                           EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id') AS has_tenant
                      FROM pg_class c
@@ -260,10 +265,13 @@ BEGIN
             results := results || ARRAY[rel.name || CASE WHEN rel.has_tenant THEN '' ELSE ' (no tenant)' END, outcome];
         END LOOP;
         RESET ROLE;
+        IF way.on_behalf IS NOT NULL THEN PERFORM set_config('workitem.on_behalf', '', true); END IF;
         INSERT INTO mx_read
-        SELECT concat_ws(' ', way.login, 'SET ROLE ' || way.set_role), results[2 * i - 1],
-               -- A capability role reached by SET ROLE reads nothing of any tenant.
-               CASE WHEN (way.set_role IS NULL OR results[2 * i - 1] LIKE '% (no tenant)')
+        SELECT concat_ws(' ', way.login, 'SET ROLE ' || way.set_role, 'on behalf of ' || way.on_behalf),
+               results[2 * i - 1],
+               -- A capability role reached by SET ROLE reads nothing of any tenant (the
+               -- declarations, which hold no tenant's data, aside).
+               CASE WHEN (way.set_role IS NULL OR results[2 * i - 1] LIKE 'workitem.required_capability%')
                          AND way.acts_as = ANY (workitem.roles_with(
                          (SELECT capability FROM workitem.required_capability
                            WHERE object = split_part(results[2 * i - 1], ' ', 1))))

@@ -162,9 +162,15 @@ RESET ROLE;
 SELECT format('workitem.event_%s', to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month', 'YYYYMM')) AS next_month,
        format('workitem.event_%s', to_char(date_trunc('month', now() AT TIME ZONE 'UTC') + interval '2 month', 'YYYYMM')) AS month_after \gset
 SELECT workitem.drop_event_partition(:'next_month'::regclass), workitem.drop_event_partition(:'month_after'::regclass);
--- A tick (here an administrator's) creates none.
-SET ROLE wi_tm_boss;
+-- A tick creates none.
+SET ROLE wi_tm_svc;
 SELECT count(*) AS rows FROM workitem_tick();
+RESET ROLE;
+-- A tenant's administrator may not tick at all: a tick acts on, and locks until its transaction
+-- ends, every tenant's due items (services only).
+SET ROLE wi_tm_boss;
+SELECT count(*) FROM workitem_tick();
+\echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT to_regclass(:'next_month') IS NULL AS still_missing;
 -- Made under a TimeZone far from UTC, the bounds are UTC months all the same, and the next
@@ -209,7 +215,7 @@ SET LOCAL workitem.tenant = 'acme';
 SELECT id AS acme_later_id FROM workitem_create('wf-t', 'Acme later', activate_at => now() + interval '1 hour', actor => 'engine') \gset
 COMMIT;
 SET workitem.test_clock_offset = '2h';
-SET ROLE wi_tm_boss;
+SET ROLE wi_tm_svc;
 SET workitem.trace_context = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 SELECT action, done FROM workitem_tick() WHERE action = 'activate';
 SELECT current_setting('workitem.trace_context') <> '' AS session_keeps_its_context;

@@ -4,6 +4,7 @@
 #include "spi.hpp"
 
 extern "C" {
+#include "parser/parse_func.h"
 #include "utils/acl.h"
 }
 
@@ -110,6 +111,13 @@ Caller current_caller() {
     if (declared != nullptr) refuse_on_behalf_of_non_service(caller.role_name);
     caller.is_admin = member_of(role, roles.admin);
     caller.may_write = caller.is_admin || member_of(role, roles.user);
+    // A role granted none of the four has no capability at all, not a reader's: it reaches a
+    // function only through someone else's SECURITY DEFINER code, which must not lend it one.
+    if (!caller.may_write && !member_of(role, roles.reader)) {
+        raise(core::ErrorCode::not_authorized,
+              psprintf("role %s has no workitem capability", caller.role_name), nullptr,
+              "Grant it workitem_user, workitem_admin, workitem_reader or workitem_service.");
+    }
     caller.capability = caller.is_admin ? "admin" : (caller.may_write ? "user" : "reader");
     caller.tenant = mapped_tenant(caller.role_name);
     const char* requested = requested_tenant();
@@ -130,6 +138,25 @@ void require_service_or_admin(bool is_service, bool is_admin, const char* capabi
         psprintf("%s needs the service or admin capability; the call has %s", function, capability),
         nullptr,
         "A service acting on behalf of a user or reader (workitem.on_behalf) may not call it.");
+}
+
+namespace {
+spi::Statement authorize_statement{"SELECT workitem.authorize($1)", 1, {TEXTOID}, nullptr};
+}  // namespace
+
+void authorize_declared(const char* function) {
+    // Release 0.1.0 has no declarations (its EXECUTE grants are the gate until ALTER EXTENSION
+    // UPDATE): the library serves the SQL of every release.
+    Oid text_type[1] = {TEXTOID};
+    if (!OidIsValid(LookupFuncName(
+            list_make2(makeString(pstrdup("workitem")), makeString(pstrdup("authorize"))), 1,
+            text_type, true))) {
+        return;
+    }
+    spi::connect();
+    Datum args[1] = {CStringGetTextDatum(function)};
+    spi::execute(authorize_statement, args, nullptr, 1);
+    spi::finish();
 }
 
 const char* actor_for(const Caller& caller, const char* requested) {

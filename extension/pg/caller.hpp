@@ -45,6 +45,10 @@ inline void require_service_or_admin(const Caller& caller, const char* function)
     require_service_or_admin(caller.is_service, caller.is_admin, caller.capability, function);
 }
 
+// WI403 unless the call's capability is one `function` declares in workitem.required_capability
+// (workitem.authorize, the rule the SQL functions use): for C functions off the hot path.
+void authorize_declared(const char* function);
+
 // The actor a call acts as: `requested` if the caller may name it, else WI403. A NULL request
 // means the caller itself (for the functions where the actor is optional).
 const char* actor_for(const Caller& caller, const char* requested);

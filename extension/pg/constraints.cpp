@@ -68,7 +68,9 @@ Datum text_array(const TextList& list) {
 }
 
 void lock_workflow(const char* tenant, const ItemRow& row) {
-    lock_name_for_transaction(psprintf("workflow/%s/%s", tenant, row.workflow_id));
+    // Length-prefixed, so that no tenant and workflow pair spells another's ("a/b" + "c").
+    lock_name_for_transaction(
+        psprintf("workflow/%zu:%s/%s", strlen(tenant), tenant, row.workflow_id));
 }
 
 }  // namespace

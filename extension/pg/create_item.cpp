@@ -172,7 +172,9 @@ CreateOutcome refused(const Placement& p, bool report) {
 // An existing item for the same (workflow_id, step_ref): the same request gets it back.
 bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* fingerprint, bool report,
                         CreateOutcome* outcome) {
-    lock_name_for_transaction(psprintf("step/%s/%s/%s", tenant, args.workflow_id, args.step_ref));
+    // Length-prefixed, so that no tenant, workflow and step spell another's.
+    lock_name_for_transaction(psprintf("step/%zu:%s/%zu:%s/%s", strlen(tenant), tenant,
+                                       strlen(args.workflow_id), args.workflow_id, args.step_ref));
     Datum find_args[3] = {CStringGetTextDatum(tenant), CStringGetTextDatum(args.workflow_id),
                           CStringGetTextDatum(args.step_ref)};
     if (spi::execute(find_step, find_args, nullptr, 1) == 0) return false;

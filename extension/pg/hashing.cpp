@@ -10,17 +10,12 @@ extern "C" {
 namespace workitem::pg {
 
 namespace {
-// The key: the first 8 bytes of SHA-256(secret || name), the secret being the database's own
-// (workitem.lock_secret, readable by the extension's owner only), so no other role can compute
-// the key of a name and hold it to block our calls. Read in the locking statement itself: no
-// statement more per lock, and a backend never keeps a stale copy.
+// The key: workitem.lock_key(name), SHA-256 of the database's own secret (workitem.lock_secret,
+// readable by the extension's owner only) and the name, so no other role can compute the key of
+// a name and hold it to block our calls. Read in the locking statement itself (lock_key is
+// inlined): no statement more per lock, and a backend never keeps a stale copy.
 spi::Statement lock_statement{
-    "SELECT pg_catalog.pg_advisory_xact_lock(('x' || pg_catalog.encode(pg_catalog.substr("
-    "pg_catalog.sha256(s.secret || pg_catalog.convert_to($1, 'UTF8')), 1, 8), 'hex'))"
-    "::pg_catalog.bit(64)::pg_catalog.int8) FROM workitem.lock_secret s",
-    1,
-    {TEXTOID},
-    nullptr};
+    "SELECT pg_catalog.pg_advisory_xact_lock(workitem.lock_key($1))", 1, {TEXTOID}, nullptr};
 // Release 0.1.0's key, for a database not yet updated (no workitem.lock_secret): the library
 // serves the SQL of every release until ALTER EXTENSION UPDATE.
 spi::Statement lock_statement_0_1_0{

@@ -112,9 +112,9 @@ extern "C" Datum workitem_tick(PG_FUNCTION_ARGS) {
         raise(core::ErrorCode::invalid_input, "max_items must be 1 or more", nullptr,
               "It bounds how many items this tick acts on; call again for more.");
     }
-    // Granted to services and administrators; a capability role reached by SET ROLE, or a
-    // service acting on behalf of a user or reader, is refused.
-    require_service_or_admin(current_caller(), "workitem_tick");
+    // A tick acts on (and locks) every tenant's due items in the caller's transaction: services
+    // only (its declared capability), never a tenant's administrator or a service on behalf.
+    authorize_declared("workitem_tick");
     const int max_items = PG_GETARG_INT32(0);
     TimerCounts counts{};
     spi::connect();

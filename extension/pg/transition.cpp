@@ -222,8 +222,10 @@ void require_authorized(const char* tenant, const TransitionCall& call, const It
                         core::Timestamp now, const RowVersion* read_as = nullptr) {
     Failure refusal{};
     if (authorized_in_core(call, row, now, &refusal)) return;
-    // On a row read unlocked (`read_as`) that a writer is changing: not final, see row_changing.
-    if (read_as != nullptr && row_changing(*read_as)) return;
+    // On a row read unlocked (`read_as`) that a writer is changing: not final, see row_changing -
+    // unless the actor may not see it: an invisible row is never waited for nor locked, as last
+    // committed (a change in flight that would show it to the actor shows it to its next call).
+    if (read_as != nullptr && refusal.sqlerrcode != 0 && row_changing(*read_as)) return;
     if (refusal.sqlerrcode == 0) raise_not_found(call.item_id, tenant);
     raise(refusal);
 }
@@ -250,6 +252,11 @@ Verdict not_found_verdict(int64 item_id) {
     verdict.sqlerrcode = sqlstate_of(core::ErrorCode::not_found);
     verdict.message = psprintf("item %ld not found", item_id);  // as for a missing id
     return verdict;
+}
+
+// Whether a batch row's refusal is that the actor may not see the item (answered as missing).
+bool refused_as_hidden(const Verdict& verdict) {
+    return !verdict.allowed && verdict.sqlerrcode == sqlstate_of(core::ErrorCode::not_found);
 }
 
 // The checks that need no facts, as a verdict (allowed: they let the call through).
@@ -629,8 +636,10 @@ void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expec
         const TransitionCall item_call = item_call_of(i);
         const ItemRow* row = find_row(read_rows, read, item_call.item_id);
         refusals[i] = row ? pre_judge(item_call, *row, now) : not_found_verdict(item_call.item_id);
-        // A row another transaction is changing is decided once locked (see row_changing).
-        if (!refusals[i].allowed && row != nullptr && row_changing(read_as[row - read_rows])) {
+        // A row another transaction is changing is decided once locked (see row_changing), unless
+        // the actor may not see it: that refusal is final, and the row is never locked.
+        if (!refusals[i].allowed && row != nullptr && !refused_as_hidden(refusals[i]) &&
+            row_changing(read_as[row - read_rows])) {
             refusals[i].allowed = true;
         }
         if (refusals[i].allowed) to_lock[lock_count++] = id_values[i];
@@ -698,7 +707,8 @@ void run_cancel_workflow(const TransitionCall& requested, const char* workflow_i
         item_call.item_id = row.id;
         Failure refusal{};
         if (authorized_in_core(item_call, row, now, &refusal)) continue;
-        if (row_changing(read_row_version(r))) continue;  // decided once locked
+        // Decided once locked - unless the actor may not see it (never waited for, see above).
+        if (refusal.sqlerrcode != 0 && row_changing(read_row_version(r))) continue;
         if (refusal.sqlerrcode != 0) raise(refusal);
         raise(
             core::ErrorCode::not_authorized,

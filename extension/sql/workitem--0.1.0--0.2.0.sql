@@ -131,7 +131,7 @@ INSERT INTO workitem.required_capability VALUES
     ('workitem.items_by_state', 'reader'),
     ('workitem.oldest_offered', 'reader'),
     ('workitem.overdue_items', 'reader'),
-    ('workitem_tick', 'admin'),
+    ('workitem_tick', 'service'),
     ('workitem.timer_status', 'admin'),
     ('workitem.timer_failures', 'admin'),
     ('workitem_consumer_create', 'admin'),
@@ -175,7 +175,7 @@ REVOKE ALL ON FUNCTION workitem.caller_capability() FROM PUBLIC;
 -- (workitem.required_capability). A service acting on behalf of an end user counts as that
 -- user's capability; a service that declares nothing has every capability.
 CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     capability CONSTANT text := workitem.caller_capability();  -- WI403 for SET ROLE and the like
@@ -1472,6 +1472,309 @@ $$The operations actor may perform on the item now (as WS-HumanTask's getTaskOpe
 decided by the same transition table and validators that judge an attempt, so the answer never
 disagrees with a call made right after (none for a reader, or a service acting on behalf of one).
 Errors: WI404 no such item, or one the actor may not see (answered alike), WI422 no actor.$$;
+
+-- The second attack's findings (issue 16): secret keys for the consumers' locks, the service
+-- capability as caller_capability says it (on_behalf counts), the monitoring views authorized.
+CREATE FUNCTION workitem.lock_key(name text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN (SELECT ('x' || pg_catalog.encode(pg_catalog.substr(pg_catalog.sha256(
+                       s.secret || pg_catalog.convert_to(name, 'UTF8')), 1, 8), 'hex'))
+                   ::pg_catalog.bit(64)::pg_catalog.int8
+              FROM workitem.lock_secret s);
+COMMENT ON FUNCTION workitem.lock_key(text) IS
+    'The advisory-lock key of a name, keyed with the database''s secret (workitem.lock_secret): '
+    'no other role can compute it.';
+CREATE OR REPLACE FUNCTION workitem.caller_is_service() RETURNS boolean
+    LANGUAGE sql STABLE
+    RETURN workitem.caller_capability() = 'service';
+COMMENT ON FUNCTION workitem.caller_is_service() IS
+    'Whether the call has the service capability: a superuser or workitem_service that does not '
+    'act on behalf of an end user (workitem.on_behalf).';
+CREATE OR REPLACE VIEW workitem.timer_failures AS
+    SELECT i.tenant_id, f.item_id, f.action, f.attempts, f.sqlstate, f.message,
+           f.first_failed_at, f.last_failed_at, f.next_attempt_at
+      FROM workitem.timer_failure f JOIN workitem.item i ON i.id = f.item_id
+     WHERE i.tenant_id = (SELECT workitem.current_tenant())
+       AND workitem.authorize('workitem.timer_failures');
+CREATE OR REPLACE VIEW workitem.timer_status AS
+    SELECT current_database() AS database, s.action, s.last_tick_at, s.done, s.failed,
+           s.last_done_at,
+           CASE WHEN e.every_tenant THEN s.last_error ELSE f.message END AS last_error,
+           CASE WHEN e.every_tenant THEN s.last_error_at ELSE f.last_failed_at END AS last_error_at,
+           s.last_tick_by
+      FROM workitem.timer_stats s
+     CROSS JOIN (SELECT workitem.caller_capability() = 'service' AS every_tenant) e
+      LEFT JOIN LATERAL (SELECT t.message, t.last_failed_at FROM workitem.timer_failures t
+                          WHERE NOT e.every_tenant AND t.action = split_part(s.action, '.', 1)
+                          ORDER BY t.last_failed_at DESC LIMIT 1) f ON true
+     WHERE workitem.authorize('workitem.timer_status');
+CREATE OR REPLACE VIEW workitem.event_lag AS
+    SELECT * FROM workitem.event_lag_rows() WHERE workitem.authorize('workitem.event_lag');
+
+-- Reads settle the viewer before reading a row; consumer_create's secret keys; the tick for services only (issue 16, second attack)
+CREATE OR REPLACE FUNCTION @extschema@.workitem_get(id bigint, actor text DEFAULT NULL)
+    RETURNS workitem.item
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found_item workitem.item;
+BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
+    IF id IS NULL THEN
+        PERFORM workitem.raise_invalid('id is required');
+    END IF;
+    SELECT i.* INTO found_item FROM workitem.item i
+     WHERE i.id = workitem_get.id
+       AND workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from, i.candidates,
+                            i.administrators, actor);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'item % not found', id USING ERRCODE = 'WI404',
+            DETAIL = format('tenant %s', workitem.current_tenant()),
+            HINT = 'Check the id and the workitem.tenant setting.';
+    END IF;
+    RETURN found_item;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_get(bigint, text) IS
+$$Returns one item of the current tenant that the reader may see (WI404 otherwise, as if it did
+not exist). actor: a service reads as this user. Errors: WI404, WI422 no id, WI403 a
+non-service naming another actor.$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_list(
+    state           workitem.state DEFAULT NULL,
+    queue           text DEFAULT NULL,
+    task_name       text DEFAULT NULL,
+    workflow_id     text DEFAULT NULL,
+    owner           text DEFAULT NULL,
+    potential_owner text DEFAULT NULL,
+    due_before      timestamptz DEFAULT NULL,
+    due_after       timestamptz DEFAULT NULL,
+    min_priority    integer DEFAULT NULL,
+    after_id        bigint DEFAULT NULL,
+    page_size       integer DEFAULT 100,
+    actor           text DEFAULT NULL)
+    RETURNS SETOF workitem.item
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    owner_principals text[];
+BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
+    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
+        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
+    END IF;
+    IF potential_owner IS NOT NULL THEN
+        owner_principals := workitem.principals_of(tenant, potential_owner);
+    END IF;
+    RETURN QUERY
+        SELECT i.* FROM workitem.item i
+         WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                                i.candidates, i.administrators, workitem_list.actor)
+           AND (workitem_list.state IS NULL OR i.state = workitem_list.state)
+           AND (workitem_list.queue IS NULL OR i.queue = workitem_list.queue)
+           AND (workitem_list.task_name IS NULL OR i.task_name = workitem_list.task_name)
+           AND (workitem_list.workflow_id IS NULL OR i.workflow_id = workitem_list.workflow_id)
+           AND (workitem_list.owner IS NULL OR i.owner = workitem_list.owner)
+           AND (owner_principals IS NULL
+                OR (i.candidates && owner_principals AND NOT i.excluded && owner_principals))
+           AND (due_before IS NULL OR i.due_at < due_before)
+           AND (due_after IS NULL OR i.due_at >= due_after)
+           AND (min_priority IS NULL OR i.priority >= min_priority)
+           AND (after_id IS NULL OR i.id > after_id)
+         ORDER BY i.id
+         LIMIT page_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_list(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, bigint, integer, text) IS
+$$Lists items of the current tenant matching every filter given, in id order, at most page_size
+(1..10000, default 100) rows. Keyset paging: pass the last id of a page as after_id for the next.
+potential_owner: items naming that user or one of their groups as potential owner (and not
+excluding them). due_before is exclusive, due_after inclusive. Errors: WI422 bad page_size.$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_count(
+    state           workitem.state DEFAULT NULL,
+    queue           text DEFAULT NULL,
+    task_name       text DEFAULT NULL,
+    workflow_id     text DEFAULT NULL,
+    owner           text DEFAULT NULL,
+    potential_owner text DEFAULT NULL,
+    due_before      timestamptz DEFAULT NULL,
+    due_after       timestamptz DEFAULT NULL,
+    min_priority    integer DEFAULT NULL,
+    actor           text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    owner_principals text[];
+    total bigint;
+BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
+    IF potential_owner IS NOT NULL THEN
+        owner_principals := workitem.principals_of(tenant, potential_owner);
+    END IF;
+    SELECT count(*) INTO total FROM workitem.item i
+     WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                            i.candidates, i.administrators, workitem_count.actor)
+       AND (workitem_count.state IS NULL OR i.state = workitem_count.state)
+       AND (workitem_count.queue IS NULL OR i.queue = workitem_count.queue)
+       AND (workitem_count.task_name IS NULL OR i.task_name = workitem_count.task_name)
+       AND (workitem_count.workflow_id IS NULL OR i.workflow_id = workitem_count.workflow_id)
+       AND (workitem_count.owner IS NULL OR i.owner = workitem_count.owner)
+       AND (owner_principals IS NULL
+            OR (i.candidates && owner_principals AND NOT i.excluded && owner_principals))
+       AND (due_before IS NULL OR i.due_at < due_before)
+       AND (due_after IS NULL OR i.due_at >= due_after)
+       AND (min_priority IS NULL OR i.priority >= min_priority);
+    RETURN total;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_count(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, text) IS
+$$How many items of the current tenant match every filter given (the filters of workitem_list).$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)
+    RETURNS SETOF workitem.event
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
+    IF id IS NULL THEN
+        PERFORM workitem.raise_invalid('id is required');
+    END IF;
+    -- The item must be visible to the reader (an item purged by retention: readers who see all).
+    IF NOT EXISTS (SELECT FROM workitem.item i
+                    WHERE i.id = workitem_history.id
+                      AND workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
+                                           i.candidates, i.administrators, actor))
+       AND NOT (SELECT workitem.viewer_sees_all(actor)) THEN
+        RAISE EXCEPTION 'item % not found', id USING ERRCODE = 'WI404',
+            DETAIL = format('tenant %s', workitem.current_tenant());
+    END IF;
+    RETURN QUERY
+        SELECT e.* FROM workitem.event e
+         WHERE e.aggregateid = workitem_history.id AND e.tenant_id = workitem.current_tenant()
+         ORDER BY e.aggregate_version, e.seq;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'item % not found', id USING ERRCODE = 'WI404',
+            DETAIL = format('tenant %s', workitem.current_tenant());
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_history(bigint, text) IS
+$$The item's events in version order: who did what (actor; login: the session's login role;
+capability: what the call was authorized with, e.g. service:user for a service acting on behalf of
+the actor), when, and payload->'changes' with the old and new value of every changed field. Only
+for items the reader may see (actor: a service reads as this user). Errors: WI404 no such item
+(or no events left), WI403.$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_consumer_create(consumer text, all_tenants boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- First: nothing is looked up or locked for a caller without the capability.
+    authorized CONSTANT boolean := workitem.authorize('workitem_consumer_create');
+    tenant text := workitem.current_tenant();
+    scope text;
+    taken record := workitem.position_snapshot();
+    created bigint;
+BEGIN
+    PERFORM workitem.check_consumer_name(consumer);
+    IF all_tenants IS NULL THEN
+        PERFORM workitem.raise_invalid('all_tenants must be true or false');
+    END IF;
+    IF all_tenants AND NOT workitem.caller_is_service() THEN
+        RAISE EXCEPTION 'only a workitem_service may create a consumer of every tenant'
+            USING ERRCODE = 'WI403', DETAIL = format('role %s', workitem.viewer()),
+                  HINT = 'Create a consumer of your tenant (all_tenants => false).';
+    END IF;
+    scope := CASE WHEN all_tenants THEN '*' ELSE tenant END;
+    -- Creations of one name in the two scopes take turns (an all-tenants creation holds the name
+    -- alone; tenants creating it share it, so one tenant never waits for another), and so do
+    -- creations in one scope, so that the checks below hold under concurrency. The keys are the
+    -- database's secret ones (workitem.lock_key): no other role can hold them.
+    IF scope = '*' THEN
+        PERFORM pg_advisory_xact_lock(workitem.lock_key('consumer name/' || consumer));
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(workitem.lock_key('consumer name/' || consumer));
+    END IF;
+    PERFORM pg_advisory_xact_lock(workitem.lock_key('consumer scope/' || scope));
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND k.tenant_id = scope) THEN
+        RETURN false;
+    END IF;
+    -- A name is a tenant's consumer or an all-tenants one, never both: lock_consumer would
+    -- otherwise give a service's call in that tenant the tenant's consumer, which the tenant's
+    -- administrator controls.
+    IF EXISTS (SELECT FROM workitem.event_consumer k
+                WHERE k.name = consumer AND (k.tenant_id = '*') <> (scope = '*')) THEN
+        RAISE EXCEPTION 'consumer name % is taken', consumer USING ERRCODE = 'WI409',
+            DETAIL = CASE WHEN scope = '*' THEN 'A tenant has a consumer of this name.'
+                          ELSE 'A consumer of every tenant has this name.' END,
+            HINT = 'Choose another name: a name belongs either to consumers of single tenants '
+                   'or to one consumer of every tenant.';
+    END IF;
+    IF (SELECT count(*) FROM workitem.event_consumer k WHERE k.tenant_id = scope)
+       >= current_setting('workitem.max_consumers_per_tenant')::integer THEN
+        RAISE EXCEPTION 'too many event consumers' USING ERRCODE = 'WI422',
+            DETAIL = format('tenant %s has %s, the most workitem.max_consumers_per_tenant allows',
+                            scope, current_setting('workitem.max_consumers_per_tenant')),
+            HINT = 'Drop consumers nobody reads any more (workitem_consumer_drop).';
+    END IF;
+    INSERT INTO workitem.event_consumer (tenant_id, name, position, position_seq, position_at)
+    VALUES (scope, consumer, taken.snap, taken.floor_seq, clock_timestamp())
+    RETURNING id INTO created;
+    RETURN true;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_consumer_create(text, boolean) IS
+$$Creates a named event consumer in the caller's tenant (all_tenants => true: of every tenant,
+workitem_service only). It receives the events committed from now on; rewind it to replay older
+ones (workitem_consumer_rewind(consumer, to_seq => 0) replays all that retention kept). Returns
+true if created, false if it existed already (so a relay may call it at every start). A name
+belongs either to consumers of single tenants or to one consumer of every tenant, never both, so
+that a service's calls always reach its all-tenants consumer. A tenant (the all-tenants consumers
+counting as one) has at most workitem.max_consumers_per_tenant consumers (default 100).
+Errors: WI422 bad name or too many consumers, WI403 all_tenants without workitem_service,
+WI409 the name is taken by a consumer of the other scope.$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.workitem_tick(max_items integer DEFAULT 1000)
+    RETURNS TABLE (action text, done bigint, failed bigint)
+    AS 'MODULE_PATHNAME', 'workitem_tick'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    SET workitem.trace_context = '';
+COMMENT ON FUNCTION @extschema@.workitem_tick(integer) IS
+$$Does the timer's work once, in the caller's transaction: what the background worker does every
+workitem.tick_interval when workitem is in shared_preload_libraries. Call it from pg_cron or an
+external scheduler where the worker is not loaded. In order: expires items past expires_at;
+activates items whose activate_at has come (created -> offered or allocated, as their strategy
+says); resumes suspended items at suspended_until; returns items whose lease ran out to offered
+(to error after max_lease_expiries expiries: the assignment's, else workitem.max_lease_expiries);
+runs due deadline entries; then purges terminal items past workitem.item_retention and expired
+idempotency keys. It neither drops nor creates event partitions (that locks the event table of
+every tenant): workitem.maintain_event_partitions() does, in a transaction of its own. Every
+action is an ordinary transition by the actor 'system': validated, versioned, one event each,
+without the caller's workitem.trace_context (the tick acts on every tenant's items); the login
+role that called it (and the login role, after a SET ROLE) is recorded in workitem.timer_status
+(last_tick_by). Rows are taken with FOR
+UPDATE SKIP LOCKED, so a tick never waits for users and two ticks never act on one item.
+max_items bounds the items acted on (and the rows purged of each kind). Returns one row per kind
+of action: done, and failed (refused or failing items are logged, listed in
+workitem.timer_failures and retried later). Services only: it acts on, and locks until the
+caller's transaction ends, every tenant's due items. Errors: WI422 max_items below 1, WI403 not a
+service (a tenant's administrator, or a service acting on behalf of an end user).$$;
+INSERT INTO workitem.required_capability VALUES ('workitem.authorize', 'reader'),
+    ('workitem.caller_capability', 'reader');
 
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).

@@ -487,6 +487,19 @@ COMMENT ON TABLE workitem.lock_secret IS
 INSERT INTO workitem.lock_secret (secret)
     SELECT sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'));
 
+-- The advisory-lock key of a name: the first 8 bytes of SHA-256(secret || name). The one place
+-- of the formula (the C glue's locks and the SQL functions' use it). No SET search_path, so it is
+-- inlined; its body was bound when it was created, so a caller's search_path changes nothing.
+CREATE FUNCTION workitem.lock_key(name text) RETURNS bigint
+    LANGUAGE sql STABLE
+    RETURN (SELECT ('x' || pg_catalog.encode(pg_catalog.substr(pg_catalog.sha256(
+                       s.secret || pg_catalog.convert_to(name, 'UTF8')), 1, 8), 'hex'))
+                   ::pg_catalog.bit(64)::pg_catalog.int8
+              FROM workitem.lock_secret s);
+COMMENT ON FUNCTION workitem.lock_key(text) IS
+    'The advisory-lock key of a name, keyed with the database''s secret (workitem.lock_secret): '
+    'no other role can compute it.';
+
 -- pg_dump keeps the data of these tables (extension tables are skipped otherwise).
 SELECT pg_catalog.pg_extension_config_dump('workitem.item', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.item_id_seq', '');
@@ -525,6 +538,8 @@ COMMENT ON FUNCTION workitem.current_tenant() IS
     'no role is mapped, else WI403 unless workitem.unmapped_roles = ''default''). WI403 for a '
     'capability role (workitem_user, _admin, _reader, _service) reached by SET ROLE.';
 
+-- Granted to every capability: it tells a caller its own capability (workitem.timer_status asks).
+INSERT INTO workitem.required_capability VALUES ('workitem.caller_capability', 'reader');
 CREATE FUNCTION workitem.caller_capability() RETURNS text
     AS 'MODULE_PATHNAME', 'workitem_caller_capability'
     LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -535,8 +550,10 @@ COMMENT ON FUNCTION workitem.caller_capability() IS
 -- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's capability is one the function declares
 -- (workitem.required_capability). A service acting on behalf of an end user counts as that
 -- user's capability; a service that declares nothing has every capability.
+-- Granted to every capability: the monitoring views call it as their reader.
+INSERT INTO workitem.required_capability VALUES ('workitem.authorize', 'reader');
 CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     capability CONSTANT text := workitem.caller_capability();  -- WI403 for SET ROLE and the like
@@ -701,6 +718,9 @@ AS $$
 DECLARE
     found_item workitem.item;
 BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
     IF id IS NULL THEN
         PERFORM workitem.raise_invalid('id is required');
     END IF;
@@ -742,6 +762,9 @@ DECLARE
     tenant text := workitem.current_tenant();
     owner_principals text[];
 BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
     IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
         PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
     END IF;
@@ -793,6 +816,9 @@ DECLARE
     owner_principals text[];
     total bigint;
 BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
     IF potential_owner IS NOT NULL THEN
         owner_principals := workitem.principals_of(tenant, potential_owner);
     END IF;
@@ -878,6 +904,9 @@ CREATE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
+    -- someone else) that depended on a row matching would tell which items exist.
+    PERFORM workitem.viewer(actor);
     IF id IS NULL THEN
         PERFORM workitem.raise_invalid('id is required');
     END IF;

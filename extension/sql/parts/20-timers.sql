@@ -117,7 +117,7 @@ workitem.maintain_event_partitions()). A partition that cannot be created (it wo
 made otherwise) is skipped with a warning; its events go to workitem.event_default.
 Superusers only. Returns how many partitions were dropped and created.$$;
 
-INSERT INTO workitem.required_capability VALUES ('workitem_tick', 'admin');
+INSERT INTO workitem.required_capability VALUES ('workitem_tick', 'service');
 CREATE FUNCTION @extschema@.workitem_tick(max_items integer DEFAULT 1000)
     RETURNS TABLE (action text, done bigint, failed bigint)
     AS 'MODULE_PATHNAME', 'workitem_tick'
@@ -140,14 +140,17 @@ role that called it (and the login role, after a SET ROLE) is recorded in workit
 UPDATE SKIP LOCKED, so a tick never waits for users and two ticks never act on one item.
 max_items bounds the items acted on (and the rows purged of each kind). Returns one row per kind
 of action: done, and failed (refused or failing items are logged, listed in
-workitem.timer_failures and retried later). Errors: WI422 max_items below 1.$$;
+workitem.timer_failures and retried later). Services only: it acts on, and locks until the
+caller's transaction ends, every tenant's due items. Errors: WI422 max_items below 1, WI403 not a
+service (a tenant's administrator, or a service acting on behalf of an end user).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem.timer_failures', 'admin');
 CREATE VIEW workitem.timer_failures AS
     SELECT i.tenant_id, f.item_id, f.action, f.attempts, f.sqlstate, f.message,
            f.first_failed_at, f.last_failed_at, f.next_attempt_at
       FROM workitem.timer_failure f JOIN workitem.item i ON i.id = f.item_id
-     WHERE i.tenant_id = (SELECT workitem.current_tenant());
+     WHERE i.tenant_id = (SELECT workitem.current_tenant())
+       AND workitem.authorize('workitem.timer_failures');
 COMMENT ON VIEW workitem.timer_failures IS
     'Items of the current tenant on which a timer action failed and waits to be retried.';
 
@@ -162,11 +165,11 @@ CREATE VIEW workitem.timer_status AS
            CASE WHEN e.every_tenant THEN s.last_error_at ELSE f.last_failed_at END AS last_error_at,
            s.last_tick_by
       FROM workitem.timer_stats s
-     CROSS JOIN (SELECT pg_catalog.pg_has_role(workitem.viewer(), 'workitem_service', 'USAGE')
-                        AS every_tenant) e
+     CROSS JOIN (SELECT workitem.caller_capability() = 'service' AS every_tenant) e
       LEFT JOIN LATERAL (SELECT t.message, t.last_failed_at FROM workitem.timer_failures t
                           WHERE NOT e.every_tenant AND t.action = split_part(s.action, '.', 1)
-                          ORDER BY t.last_failed_at DESC LIMIT 1) f ON true;
+                          ORDER BY t.last_failed_at DESC LIMIT 1) f ON true
+     WHERE workitem.authorize('workitem.timer_status');
 COMMENT ON VIEW workitem.timer_status IS
     'The timer per database and kind of action: when it last ticked and who ran the tick (the '
     'login role of a workitem_tick call, or workitem timer), how many items it acted on and how '

@@ -80,10 +80,10 @@ CREATE SEQUENCE workitem.event_batch_id AS bigint;
 -- caller's search_path cannot change what they call.
 CREATE FUNCTION workitem.caller_is_service() RETURNS boolean
     LANGUAGE sql STABLE
-    RETURN pg_catalog.pg_has_role(workitem.viewer(), 'workitem_service', 'USAGE');
+    RETURN workitem.caller_capability() = 'service';
 COMMENT ON FUNCTION workitem.caller_is_service() IS
-    'Whether the calling role (before the SECURITY DEFINER switch) is a superuser or a '
-    'workitem_service.';
+    'Whether the call has the service capability: a superuser or workitem_service that does not '
+    'act on behalf of an end user (workitem.on_behalf).';
 
 -- The next transaction id the server will assign (SQL can only read it by taking it).
 CREATE FUNCTION workitem.next_xid() RETURNS xid8
@@ -347,10 +347,16 @@ BEGIN
                   HINT = 'Create a consumer of your tenant (all_tenants => false).';
     END IF;
     scope := CASE WHEN all_tenants THEN '*' ELSE tenant END;
-    -- Creations of one name, and of one tenant's consumers, take turns, so that the two checks
-    -- below hold under concurrency.
-    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer name'), hashtext(consumer));
-    PERFORM pg_advisory_xact_lock(hashtext('workitem.event_consumer tenant'), hashtext(scope));
+    -- Creations of one name in the two scopes take turns (an all-tenants creation holds the name
+    -- alone; tenants creating it share it, so one tenant never waits for another), and so do
+    -- creations in one scope, so that the checks below hold under concurrency. The keys are the
+    -- database's secret ones (workitem.lock_key): no other role can hold them.
+    IF scope = '*' THEN
+        PERFORM pg_advisory_xact_lock(workitem.lock_key('consumer name/' || consumer));
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(workitem.lock_key('consumer name/' || consumer));
+    END IF;
+    PERFORM pg_advisory_xact_lock(workitem.lock_key('consumer scope/' || scope));
     IF EXISTS (SELECT FROM workitem.event_consumer k
                 WHERE k.name = consumer AND k.tenant_id = scope) THEN
         RETURN false;
@@ -678,7 +684,8 @@ $$;
 COMMENT ON FUNCTION workitem.event_lag_rows() IS 'The rows of the view workitem.event_lag.';
 
 INSERT INTO workitem.required_capability VALUES ('workitem.event_lag', 'admin');
-CREATE VIEW workitem.event_lag AS SELECT * FROM workitem.event_lag_rows();
+CREATE VIEW workitem.event_lag AS
+    SELECT * FROM workitem.event_lag_rows() WHERE workitem.authorize('workitem.event_lag');
 COMMENT ON VIEW workitem.event_lag IS
 $$How far behind each event consumer of the caller's tenant is (kind 'consumer'): committed
 events not yet finished (counted up to 100000; status 'far behind' then), at most how long the

@@ -1,6 +1,6 @@
 -- workitem: upgrade from release 0.1.0 to 0.2.0 (in development).
 -- Every change to the install script (extension/sql/workitem.sql and parts/) adds its step here in
--- the same commit; scripts/test-upgrade proves that an updated 0.1.0 equals a fresh install
+-- the same commit; tests/upgrade/run proves that an updated 0.1.0 equals a fresh install
 -- (docs/upgrades.md).
 \echo Use "ALTER EXTENSION workitem UPDATE" to load this file. \quit
 
@@ -171,9 +171,10 @@ COMMENT ON FUNCTION workitem.caller_capability() IS
     'a service acting on behalf (workitem.on_behalf). The same refusals as current_tenant().';
 REVOKE ALL ON FUNCTION workitem.caller_capability() FROM PUBLIC;
 
--- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's capability is one the function declares
--- (workitem.required_capability). A service acting on behalf of an end user counts as that
--- user's capability; a service that declares nothing has every capability.
+-- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's
+-- capability is one the function declares (workitem.required_capability). A service acting on
+-- behalf of an end user counts as that user's capability; a service that declares nothing has
+-- every capability.
 CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$

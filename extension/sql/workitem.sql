@@ -547,9 +547,10 @@ COMMENT ON FUNCTION workitem.caller_capability() IS
     'What the call is authorized with: service, admin, user, reader, or service:<capability> for '
     'a service acting on behalf (workitem.on_behalf). The same refusals as current_tenant().';
 
--- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's capability is one the function declares
--- (workitem.required_capability). A service acting on behalf of an end user counts as that
--- user's capability; a service that declares nothing has every capability.
+-- For the SQL functions (PERFORM it, or make it their first DECLARE): WI403 unless the call's
+-- capability is one the function declares (workitem.required_capability). A service acting on
+-- behalf of an end user counts as that user's capability; a service that declares nothing has
+-- every capability.
 -- Granted to every capability: the monitoring views call it as their reader.
 INSERT INTO workitem.required_capability VALUES ('workitem.authorize', 'reader');
 CREATE FUNCTION workitem.authorize(fn text) RETURNS boolean

@@ -131,7 +131,8 @@ class Operations {
     std::vector<EventLag> event_lag();
 
     // Administration. Validators and strategies run with the extension owner's rights, so only
-    // a superuser may register them; flags and ticks are for workitem_service and _admin.
+    // a superuser may register them; flags are for workitem_service and _admin, ticks for
+    // workitem_service only (a tick acts on every tenant's items).
     FeatureFlag set_flag(const std::string& name, bool enabled, const SetFlagOptions& options = {});
     // validator: a function f(item workitem.item, operation text, actor text) RETURNS text.
     CustomValidator register_validator(const std::string& validator,

@@ -130,7 +130,7 @@ class Operations {
     std::int64_t consumer_rewind(const std::string& consumer, const RewindTarget& target);
     std::vector<EventLag> event_lag();
 
-    // Administration. Validators and strategies run with the extension owner's rights, so only
+    // Administration. Validators and strategies run inside other people's calls, so only
     // a superuser may register them; flags are for workitem_service and _admin, ticks for
     // workitem_service only (a tick acts on every tenant's items).
     FeatureFlag set_flag(const std::string& name, bool enabled, const SetFlagOptions& options = {});

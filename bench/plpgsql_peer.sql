@@ -2,7 +2,7 @@
 -- way a competent developer would write them in plain PL/pgSQL, so bench/run can compare the
 -- extension with the obvious alternative on the same server, in the same run.
 --
--- It keeps the extension's contract for these paths (domain.md sections 1, 2 and 8):
+-- It keeps the extension's contract for these paths (domain.md §1, §2, §8):
 --   * one item row with a version that every change bumps (the optimistic-lock token);
 --   * every operation locks the item row (FOR UPDATE) and checks expected_version, the state,
 --     the owner and eligibility before it writes, raising WI4xx errors like the extension;

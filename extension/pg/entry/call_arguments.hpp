@@ -1,0 +1,31 @@
+// Where each operation's arguments sit in its SQL signature. The single form and the batch form
+// of an operation share one layout: `id bigint` / `ids bigint[]` first, `actor text` second,
+// `expected_version bigint` / `expected_versions bigint[]` at the same position.
+#pragma once
+
+#include "workitem/core/operation.hpp"
+
+#include "transition/transition.hpp"
+
+namespace workitem::pg {
+
+struct ArgumentLayout {
+    core::Operation operation;
+    int expected_version = -1;
+    int idempotency_key = -1;
+    int lease_seconds = -1;
+    int to_user = -1;
+    int override_owner = -1;
+    int until = -1;
+    int reason = -1;
+    int body = -1;         // output / fault / assignment
+    int update_from = -1;  // update: priority, due_at, follow_up_at, input, assignment, expires_at
+    int deadlines = -1;    // update: the new deadline list
+};
+
+const ArgumentLayout& layout_of(core::Operation operation);
+
+// Decodes everything but the id(s) and expected version(s).
+TransitionCall decode_call(FunctionCallInfo fcinfo, const ArgumentLayout& layout);
+
+}  // namespace workitem::pg

@@ -20,14 +20,15 @@ struct CreateArgs {
     OptionalTime activate_at;
     OptionalTime expires_at;
     OptionalTime follow_up_at;
-    Jsonb* deadlines;  // as written (deadlines.hpp stores it, "after" counted from now)
+    Jsonb* deadlines;  // as written (item/deadlines.hpp stores it, "after" counted from now)
     bool skippable;
     const char* step_ref;
     const char* run_id;
     const char* actor;  // the initiator
     bool creator_is_service;
-    const char* capability;  // what the create is authorized with, for its event (caller.hpp)
-    bool creator_is_admin;   // workitem_admin: administers every item of the tenant
+    const char*
+        capability;         // what the create is authorized with, for its event (policy/caller.hpp)
+    bool creator_is_admin;  // workitem_admin: administers every item of the tenant
     const char* idempotency_key;
 };
 

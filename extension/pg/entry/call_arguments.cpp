@@ -47,6 +47,16 @@ const char* jsonb_text(Jsonb* document) {
 }
 }  // namespace
 
+const char* optional_text_arg(FunctionCallInfo fcinfo, int arg) {
+    if (arg < 0 || PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
+    return text_to_cstring(PG_GETARG_TEXT_PP(arg));
+}
+
+Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg) {
+    if (arg < 0 || PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
+    return PG_GETARG_JSONB_P(arg);
+}
+
 const ArgumentLayout& layout_of(core::Operation operation) {
     for (const auto& layout : layouts) {
         if (layout.operation == operation) return layout;

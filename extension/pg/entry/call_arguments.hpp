@@ -5,7 +5,7 @@
 
 #include "workitem/core/operation.hpp"
 
-#include "transition/transition.hpp"
+#include "transition/call.hpp"
 
 namespace workitem::pg {
 
@@ -24,6 +24,10 @@ struct ArgumentLayout {
 };
 
 const ArgumentLayout& layout_of(core::Operation operation);
+
+// Helpers for decoding optional arguments (nullptr when SQL NULL or not passed).
+const char* optional_text_arg(FunctionCallInfo fcinfo, int arg);
+Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg);
 
 // Decodes everything but the id(s) and expected version(s).
 TransitionCall decode_call(FunctionCallInfo fcinfo, const ArgumentLayout& layout);

@@ -8,7 +8,8 @@
 #include "policy/idempotency.hpp"
 #include "runtime/settings.hpp"
 #include "runtime/spi.hpp"
-#include "transition/transition.hpp"
+#include "entry/call_arguments.hpp"
+#include "transition/call.hpp"
 
 using namespace workitem;
 using namespace workitem::pg;

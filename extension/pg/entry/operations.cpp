@@ -1,5 +1,6 @@
 // The single-item operations: workitem_<op>(id, actor, ...). Each decodes its arguments by the
-// operation's layout (call_arguments.cpp) and runs the shared transition sandwich.
+// operation's layout (entry/call_arguments.cpp) and runs the single-item transition path
+// (transition/single.cpp).
 #include "runtime/boundary.hpp"
 #include "entry/call_arguments.hpp"
 #include "transition/transition.hpp"

@@ -17,7 +17,7 @@ struct PendingChange {
     const char* idempotency_key;
     bool bumps_version;
     bool writes_event;
-    // What the call was authorized with (caller.hpp: "service", "user", "service:user"...;
+    // What the call was authorized with (policy/caller.hpp: "service", "user", "service:user"...;
     // "system" for the timer), recorded in the event beside the actor. Static or palloc'd.
     const char* capability;
 };

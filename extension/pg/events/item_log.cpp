@@ -1,11 +1,13 @@
 // The item trigger: every insert, update and delete of an item appends exactly one event to
 // workitem.event in the same transaction (domain.md §8) - the audit trail and the outbox.
-// Changes made by workitem functions carry their operation and actor (change_context.hpp);
+// Changes made by workitem functions carry their operation and actor (events/change_context.hpp);
 // anything else is recorded as a 'direct' change by the role that made it, with its version
 // bumped so consumers still see every change in order.
 #include <string_view>
 
 #include "workitem/core/operation.hpp"
+
+#include "events/item_log.hpp"
 
 #include "runtime/boundary.hpp"
 #include "events/change_context.hpp"
@@ -26,7 +28,7 @@ namespace {
 // The payload is built here, in one pass over the row (build_payload), and stored as it comes
 // (stored_payload). The partition is chosen by occurred_at, which defaults to now().
 // login: the session's login role (session_user: SET ROLE does not hide it); capability: what
-// the call was authorized with (caller.hpp; NULL for a direct change).
+// the call was authorized with (policy/caller.hpp; NULL for a direct change).
 spi::Statement insert_event{
     "INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, "
     "actor, reason, payload, idempotency_key, id, trace_context, login, capability) "
@@ -340,16 +342,9 @@ HeapTuple bump_version(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
 
 }  // namespace
 
-extern "C" {
-PG_FUNCTION_INFO_V1(workitem_item_log);
-}
+namespace workitem::pg {
 
-extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
-    if (!CALLED_AS_TRIGGER(fcinfo)) elog(ERROR, "workitem_item_log: not called as a trigger");
-    auto* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
-    if (!TRIGGER_FIRED_BEFORE(trigger->tg_event) || !TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
-        elog(ERROR, "workitem_item_log: must run BEFORE ... FOR EACH ROW");
-    }
+HeapTuple log_item_change(TriggerData* trigger) {
     TupleDesc desc = trigger->tg_relation->rd_att;
     const bool inserting = TRIGGER_FIRED_BY_INSERT(trigger->tg_event);
     const bool deleting = TRIGGER_FIRED_BY_DELETE(trigger->tg_event);
@@ -366,7 +361,7 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     const int64 item_id =
         DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "id"), desc, &is_null));
     const PendingChange* change = pending_change_for(item_id);
-    if (change != nullptr && !change->writes_event) return PointerGetDatum(current);  // heartbeat
+    if (change != nullptr && !change->writes_event) return current;  // heartbeat
     if (change == nullptr && old_row && new_row) {
         new_row = bump_version(desc, old_row, new_row);
         current = new_row;
@@ -419,5 +414,7 @@ extern "C" Datum workitem_item_log(PG_FUNCTION_ARGS) {
     spi::connect();
     spi::execute(event_has_login() ? insert_event : insert_event_0_1, values, nulls);
     spi::finish();
-    return PointerGetDatum(current);
+    return current;
 }
+
+}  // namespace workitem::pg

@@ -4,7 +4,7 @@
 
 #include "item/row.hpp"
 #include "runtime/spi.hpp"
-#include "transition/transition.hpp"
+#include "transition/call.hpp"
 
 namespace workitem::pg {
 

@@ -188,53 +188,8 @@ Datum principals_of(Datum tenant_text, Datum user_text) {
 // --- The viewer of a read: whose eyes the row-level security predicate (workitem.visible)
 // looks through. A service may read as a given actor; everyone else reads as itself.
 
-namespace {
-
-const char* viewer_of(FunctionCallInfo fcinfo, const Caller& caller) {
-    const char* as_actor = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
+const char* viewer_of(const Caller& caller, const char* as_actor) {
     return actor_for(caller, as_actor);
 }
 
-}  // namespace
-
 }  // namespace workitem::pg
-
-using namespace workitem::pg;
-
-extern "C" {
-PG_FUNCTION_INFO_V1(workitem_viewer);
-PG_FUNCTION_INFO_V1(workitem_viewer_sees_all);
-PG_FUNCTION_INFO_V1(workitem_viewer_principals);
-PG_FUNCTION_INFO_V1(workitem_caller_capability);
-}
-
-// workitem.caller_capability(): what the call is authorized with ("service", "admin", "user",
-// "reader", "service:<capability>"), for the SQL functions that decide by it.
-extern "C" Datum workitem_caller_capability(PG_FUNCTION_ARGS) {
-    PG_RETURN_TEXT_P(cstring_to_text(current_caller().capability));
-}
-
-// workitem.viewer(as_actor): the user a read is done as.
-extern "C" Datum workitem_viewer(PG_FUNCTION_ARGS) {
-    PG_RETURN_TEXT_P(cstring_to_text(viewer_of(fcinfo, current_caller())));
-}
-
-// workitem.viewer_sees_all(as_actor): every item of the tenant is visible - to a service reading
-// as itself, an administrator, or a reader that is not also a user (a service acting on behalf
-// sees what its declared capability sees).
-extern "C" Datum workitem_viewer_sees_all(PG_FUNCTION_ARGS) {
-    const Caller caller = current_caller();
-    if (caller.is_service) PG_RETURN_BOOL(PG_ARGISNULL(0));
-    PG_RETURN_BOOL(caller.is_admin || !caller.may_write);
-}
-
-// workitem.viewer_principals(as_actor): 'u:<viewer>' and 'g:<group>' for the viewer's groups.
-extern "C" Datum workitem_viewer_principals(PG_FUNCTION_ARGS) {
-    const Caller caller = current_caller();
-    const char* viewer = viewer_of(fcinfo, caller);
-    spi::connect();
-    const Datum principals =
-        principals_of(CStringGetTextDatum(caller.tenant), CStringGetTextDatum(viewer));
-    spi::finish();
-    PG_RETURN_DATUM(principals);
-}

@@ -53,6 +53,10 @@ void authorize_declared(const char* function);
 // means the caller itself (for the functions where the actor is optional).
 const char* actor_for(const Caller& caller, const char* requested);
 
+// The viewer of a read: whose eyes the row-level security predicate (workitem.visible) looks
+// through. A service may read as `as_actor`; everyone else reads as itself (NULL: the caller).
+const char* viewer_of(const Caller& caller, const char* as_actor);
+
 // Inside SPI: a user's principals, 'u:<user>' and 'g:<group>' for each of their directory groups,
 // as a text[] copied out of SPI's memory (the viewer of a read, the actor of claim_next).
 Datum principals_of(Datum tenant_text, Datum user_text);

@@ -10,7 +10,7 @@
 #include "workitem/core/validators.hpp"
 
 #include "item/row.hpp"
-#include "transition/transition.hpp"
+#include "transition/call.hpp"
 
 namespace workitem::pg {
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "item/row.hpp"
-#include "transition/transition.hpp"
+#include "transition/call.hpp"
 
 namespace workitem::pg {
 

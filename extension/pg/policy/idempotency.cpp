@@ -65,7 +65,7 @@ spi::Statement to_jsonb_statement{
 spi::Statement from_jsonb_statement{
     "SELECT i FROM jsonb_populate_record(NULL::workitem.item, $1) AS i", 1, {JSONBOID}, nullptr};
 
-// The role making the call (before the SECURITY DEFINER switch, as caller.hpp reads it).
+// The role making the call (before the SECURITY DEFINER switch, as policy/caller.hpp reads it).
 const char* calling_role() {
     return GetUserNameFromId(GetOuterUserId(), false);
 }

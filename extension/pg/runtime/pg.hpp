@@ -1,6 +1,7 @@
-// Every PostgreSQL header the glue uses, in one place. Include it after the standard library
-// and core headers: PostgreSQL defines macros (Max, foreach, snprintf...) that would otherwise
-// change them.
+// The PostgreSQL headers most of the glue needs, in one place (a file that needs a rarer one -
+// storage, the heap access method, the syscache... - includes it itself, after this). Include it
+// after the standard library and core headers: PostgreSQL defines macros (Max, foreach,
+// snprintf...) that would otherwise change them.
 #pragma once
 
 extern "C" {

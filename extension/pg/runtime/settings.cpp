@@ -125,7 +125,8 @@ void define_settings() {
     // No check hook for the two below: a value set before the library was loaded is checked by
     // its hook only when the library loads, and a refused one is then dropped with a mere
     // WARNING. For on_behalf that would mean full service rights instead of the capability the
-    // service declared, so both are checked where they are used (caller.cpp, trigger_events.cpp).
+    // service declared, so both are checked where they are used (policy/caller.cpp,
+    // events/item_log.cpp).
     DefineCustomStringVariable(
         "workitem.on_behalf",
         "The capability a workitem_service acts with in this transaction: user, admin or reader.",
@@ -245,13 +246,3 @@ int test_clock_offset_seconds() {
 }
 
 }  // namespace workitem::pg
-
-extern "C" {
-PG_FUNCTION_INFO_V1(workitem_current_tenant);
-}
-
-// workitem.current_tenant(): the tenant of the calling role (caller.hpp), for the SQL read
-// functions and the row-level security policies, same as the C functions use.
-extern "C" Datum workitem_current_tenant(PG_FUNCTION_ARGS) {
-    PG_RETURN_TEXT_P(cstring_to_text(workitem::pg::current_caller().tenant));
-}

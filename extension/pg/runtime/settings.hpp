@@ -39,7 +39,7 @@ const char* trace_context_for_event();
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 
-// The timer (timer_*.cpp, bgworker.cpp): which database the background worker serves, how
+// The timer (timers/): which database the background worker serves, how
 // often it wakes, how many items one batch takes, and what it purges when.
 const char* timer_database();
 int tick_interval_ms();

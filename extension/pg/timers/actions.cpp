@@ -14,7 +14,7 @@
 #include "item/update.hpp"
 #include "runtime/settings.hpp"
 #include "runtime/spi.hpp"
-#include "transition/transition.hpp"
+#include "transition/call.hpp"
 
 namespace workitem::pg {
 

@@ -1,6 +1,6 @@
 // The timer's background worker (domain.md §5), pg_cron's way: registered when the library is
 // preloaded, connected to workitem.database, waking every workitem.tick_interval to run one
-// tick (timer_tick.hpp), each batch in its own transaction. SIGHUP reloads the settings, SIGTERM
+// tick (timers/tick.hpp), each batch in its own transaction. SIGHUP reloads the settings, SIGTERM
 // stops it, postmaster death ends it; the postmaster restarts it after a crash or a
 // pg_terminate_backend. A batch that raises an error is rerun item by item, and the item that
 // fails is logged, recorded in workitem.timer_failure and skipped until its retry time.

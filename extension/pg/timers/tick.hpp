@@ -1,10 +1,11 @@
 // One tick of the timer: every timer action on the items that are due, then retention, then the
 // tick's counts into workitem.timer_stats (the workitem.timer_status view). workitem_tick() runs
-// it in the caller's transaction; the background worker (bgworker.cpp) runs the same steps, each
-// batch in a transaction of its own.
+// it in the caller's transaction; the background worker (timers/bgworker.cpp) runs the same steps,
+// each batch in a transaction of its own.
 #pragma once
 
 #include "timers/actions.hpp"
+#include "timers/retention.hpp"
 
 namespace workitem::pg {
 
@@ -16,6 +17,13 @@ int run_timer_action(TimerAction action, int batch_size, int budget, TimerCounts
 // skipped rather than waited for: monitoring never makes a tick wait.
 // ticked_by: manual_ticker() for a call, or "workitem timer".
 void record_tick(const TimerCounts& counts, const char* ticked_by);
+
+// workitem_tick(max_items): every timer action on up to `max_items` due items, then retention, in
+// the caller's transaction; its counts recorded. Returns them.
+TimerCounts tick_once(int max_items);
+
+// workitem.maintain_event_partitions(): the worker's partition upkeep, once, recorded.
+PartitionUpkeep maintain_event_partitions_once();
 
 // Who called workitem_tick: the acting role, with the login role when they differ.
 const char* manual_ticker();

@@ -1,4 +1,5 @@
-// The module: magic block and load-time setup.
+// The module: magic block and load-time setup (_PG_init, which PostgreSQL calls by name when it
+// loads the library: an entry point like the SQL functions).
 #include "timers/bgworker.hpp"
 #include "events/change_context.hpp"
 #include "policy/custom_validators.hpp"

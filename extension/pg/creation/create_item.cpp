@@ -201,7 +201,7 @@ bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* finge
 }
 
 struct InsertParameters {
-    Datum* values;
+    const Datum* values;
     const char* nulls;
 };
 
@@ -210,10 +210,6 @@ Datum make_would_be_item(const void* context) {
     spi::execute(would_be_item, parameters->values, parameters->nulls, 1);
     bool is_null = false;
     return spi::first_column(0, &is_null);
-}
-
-Datum text_or_null(const char* text) {
-    return text ? CStringGetTextDatum(text) : Datum(0);
 }
 
 }  // namespace
@@ -263,53 +259,30 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
         return existing;
     }
 
-    Datum values[21] = {
-        CStringGetTextDatum(tenant),
-        CStringGetTextDatum(args.workflow_id),
-        text_or_null(args.run_id),
-        text_or_null(args.step_ref),
-        CStringGetTextDatum(args.task_name),
-        text_or_null(args.queue),
-        CStringGetTextDatum(placement.state),
-        Int32GetDatum(args.priority),
-        args.assignment ? JsonbPGetDatum(args.assignment) : Datum(0),
-        text_or_null(placement.owner),
-        args.input ? JsonbPGetDatum(args.input) : Datum(0),
-        TimestampTzGetDatum(args.activate_at.value),
-        TimestampTzGetDatum(args.due_at.value),
-        TimestampTzGetDatum(args.follow_up_at.value),
-        TimestampTzGetDatum(args.expires_at.value),
-        BoolGetDatum(args.skippable),
-        Int32GetDatum(placement.lease_seconds),
-        TimestampTzGetDatum(placement.lease_until),
-        CStringGetTextDatum(args.actor),
-        PointerGetDatum(fingerprint),
-        deadlines ? JsonbPGetDatum(deadlines) : Datum(0),
-    };
-    const char nulls[22] = {' ',
-                            ' ',
-                            args.run_id ? ' ' : 'n',
-                            args.step_ref ? ' ' : 'n',
-                            ' ',
-                            args.queue ? ' ' : 'n',
-                            ' ',
-                            ' ',
-                            args.assignment ? ' ' : 'n',
-                            placement.owner ? ' ' : 'n',
-                            args.input ? ' ' : 'n',
-                            args.activate_at.present ? ' ' : 'n',
-                            args.due_at.present ? ' ' : 'n',
-                            args.follow_up_at.present ? ' ' : 'n',
-                            args.expires_at.present ? ' ' : 'n',
-                            ' ',
-                            placement.has_lease_seconds ? ' ' : 'n',
-                            placement.has_lease_until ? ' ' : 'n',
-                            ' ',
-                            ' ',
-                            deadlines ? ' ' : 'n',
-                            '\0'};
+    spi::Arguments<21> row;
+    row.add_text(tenant)
+        .add_text(args.workflow_id)
+        .add_text(args.run_id)
+        .add_text(args.step_ref)
+        .add_text(args.task_name)
+        .add_text(args.queue)
+        .add_text(placement.state)
+        .add(Int32GetDatum(args.priority))
+        .add_if(args.assignment != nullptr, JsonbPGetDatum(args.assignment))
+        .add_text(placement.owner)
+        .add_if(args.input != nullptr, JsonbPGetDatum(args.input))
+        .add_if(args.activate_at.present, TimestampTzGetDatum(args.activate_at.value))
+        .add_if(args.due_at.present, TimestampTzGetDatum(args.due_at.value))
+        .add_if(args.follow_up_at.present, TimestampTzGetDatum(args.follow_up_at.value))
+        .add_if(args.expires_at.present, TimestampTzGetDatum(args.expires_at.value))
+        .add(BoolGetDatum(args.skippable))
+        .add_if(placement.has_lease_seconds, Int32GetDatum(placement.lease_seconds))
+        .add_if(placement.has_lease_until, TimestampTzGetDatum(placement.lease_until))
+        .add_text(args.actor)
+        .add(PointerGetDatum(fingerprint))
+        .add_if(deadlines != nullptr, JsonbPGetDatum(deadlines));
 
-    const InsertParameters parameters{values, nulls};
+    const InsertParameters parameters{row.values(), row.nulls()};
     const char* denial =
         custom_create_denial(tenant, args.task_name, args.actor, make_would_be_item, &parameters);
     if (denial != nullptr) {
@@ -324,7 +297,7 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
 
     begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,
                                args.idempotency_key, true, true, args.capability});
-    spi::execute(insert_item, values, nulls, 1);
+    spi::execute(insert_item, row, 1);
     end_change();
     bool is_null = false;
     const Datum item = spi::first_column(0, &is_null);

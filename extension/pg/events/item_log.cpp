@@ -382,37 +382,29 @@ HeapTuple log_item_change(TriggerData* trigger) {
     const char* capability = change ? change->capability : nullptr;
     const char* trace_context = trace_context_for_event();  // WI422 when too long
 
-    Datum values[12] = {tenant,
-                        Int64GetDatum(item_id),
-                        Int64GetDatum(version),
-                        CStringGetTextDatum(type),
-                        CStringGetTextDatum(operation),
-                        CStringGetTextDatum(actor),
-                        reason ? CStringGetTextDatum(reason) : Datum(0),
-                        stored_payload(payload),
-                        idempotency_key ? CStringGetTextDatum(idempotency_key) : Datum(0),
-                        new_event_id(),
-                        trace_context ? CStringGetTextDatum(trace_context) : Datum(0),
-                        capability ? CStringGetTextDatum(capability) : Datum(0)};
-    const char nulls[13] = {' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            ' ',
-                            reason ? ' ' : 'n',
-                            ' ',
-                            idempotency_key ? ' ' : 'n',
-                            ' ',
-                            trace_context ? ' ' : 'n',
-                            capability ? ' ' : 'n',
-                            '\0'};
+    spi::Arguments<12> event;
+    event.add(tenant)
+        .add(Int64GetDatum(item_id))
+        .add(Int64GetDatum(version))
+        .add_text(type)
+        .add_text(operation)
+        .add_text(actor)
+        .add_text(reason)
+        .add(stored_payload(payload))
+        .add_text(idempotency_key)
+        .add(new_event_id())
+        .add_text(trace_context)
+        .add_text(capability);
     // The transaction's id before the event's seq: a consumer's position bounds the seqs of the
     // transactions it does not cover by the sequence's value when it was taken, which holds
     // only if no transaction draws a seq before it has an id (30-events.sql, position_snapshot).
     (void)GetTopTransactionId();
     spi::connect();
-    spi::execute(event_has_login() ? insert_event : insert_event_0_1, values, nulls);
+    if (event_has_login()) {
+        spi::execute(insert_event, event);
+    } else {  // an install of 0.1.0 not yet updated: no capability column, $12 unused
+        spi::execute(insert_event_0_1, event.values(), event.nulls());
+    }
     spi::finish();
     return current;
 }

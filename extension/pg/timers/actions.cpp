@@ -22,9 +22,9 @@ namespace {
 
 constexpr const char* timer_actor_id = "system";
 
-// The columns every timer query reads after the item's own (numbered from 27).
+// The columns every timer query reads after the item's own (WORKITEM_TIMER_COLUMNS).
 enum ExtraColumn : int {
-    x_tenant = 27,
+    x_tenant = item_select_columns + 1,
     x_priority,
     x_assignment,
     x_input,

@@ -84,18 +84,17 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         passed[passed_count++] = id;
     };
     for (int round = 0; round < claim_next_rounds; ++round) {
-        Datum claim_args[7] = {
-            PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
-                                            FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
-            tenant_text,
-            actor_text,
-            task_name ? CStringGetTextDatum(task_name) : Datum(0),
-            queue ? CStringGetTextDatum(queue) : Datum(0),
-            Int32GetDatum(candidates_in_round(round)),
-            principals};
-        const char nulls[8] = {' ', ' ', ' ', task_name ? ' ' : 'n', queue ? ' ' : 'n',
-                               ' ', ' ', '\0'};
-        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, nulls, 1);
+        spi::Arguments<7> claim_args;
+        claim_args
+            .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
+                                                 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
+            .add(tenant_text)
+            .add(actor_text)
+            .add_text(task_name)
+            .add_text(queue)
+            .add(Int32GetDatum(candidates_in_round(round)))
+            .add(principals);
+        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, 1);
         HeapTuple found = SPI_tuptable->vals[0];
         const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
         Datum* candidate_ids = nullptr;

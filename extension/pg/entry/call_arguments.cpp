@@ -21,21 +21,41 @@ const ArgumentLayout layouts[] = {
     {.operation = Op::release, .expected_version = 2, .idempotency_key = 3},
     {.operation = Op::delegate, .expected_version = 3, .idempotency_key = 4, .to_user = 2},
     {.operation = Op::resolve, .expected_version = 2, .idempotency_key = 3},
-    {.operation = Op::forward, .expected_version = 3, .idempotency_key = 4, .body = 2},
+    {.operation = Op::forward,
+     .expected_version = 3,
+     .idempotency_key = 4,
+     .body = 2,
+     .body_name = "assignment"},
     {.operation = Op::suspend, .expected_version = 3, .idempotency_key = 4, .until = 2},
     {.operation = Op::resume, .expected_version = 2, .idempotency_key = 3},
-    {.operation = Op::complete, .expected_version = 3, .idempotency_key = 4, .body = 2},
-    {.operation = Op::fail, .expected_version = 3, .idempotency_key = 4, .body = 2},
+    {.operation = Op::complete,
+     .expected_version = 3,
+     .idempotency_key = 4,
+     .body = 2,
+     .body_name = "output"},
+    {.operation = Op::fail,
+     .expected_version = 3,
+     .idempotency_key = 4,
+     .body = 2,
+     .body_name = "fault"},
     {.operation = Op::skip, .expected_version = 2, .idempotency_key = 3},
     {.operation = Op::cancel, .expected_version = 3, .idempotency_key = 4, .reason = 2},
-    {.operation = Op::mark_error, .expected_version = 3, .idempotency_key = 4, .body = 2},
+    {.operation = Op::mark_error,
+     .expected_version = 3,
+     .idempotency_key = 4,
+     .body = 2,
+     .body_name = "fault"},
     {.operation = Op::heartbeat, .lease_seconds = 2},
     {.operation = Op::update,
      .expected_version = 8,
      .idempotency_key = 9,
      .update_from = 2,
      .deadlines = 10},
-    {.operation = Op::save_output, .expected_version = 3, .idempotency_key = 4, .body = 2},
+    {.operation = Op::save_output,
+     .expected_version = 3,
+     .idempotency_key = 4,
+     .body = 2,
+     .body_name = "output"},
 };
 
 bool given(FunctionCallInfo fcinfo, int arg) {
@@ -55,6 +75,11 @@ const char* optional_text_arg(FunctionCallInfo fcinfo, int arg) {
 Jsonb* optional_jsonb_arg(FunctionCallInfo fcinfo, int arg) {
     if (arg < 0 || PG_NARGS() <= arg || PG_ARGISNULL(arg)) return nullptr;
     return PG_GETARG_JSONB_P(arg);
+}
+
+const ArgumentLayout* all_layouts(int* count) {
+    *count = static_cast<int>(sizeof(layouts) / sizeof(layouts[0]));
+    return layouts;
 }
 
 const ArgumentLayout& layout_of(core::Operation operation) {

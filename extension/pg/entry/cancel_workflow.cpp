@@ -14,10 +14,10 @@ PG_FUNCTION_INFO_V1(workitem_cancel_workflow);
 extern "C" Datum workitem_cancel_workflow(PG_FUNCTION_ARGS) {
     TransitionCall call{};
     call.operation = core::Operation::cancel_workflow;
-    const char* workflow_id = optional_text_arg(fcinfo, 0);
-    call.actor = optional_text_arg(fcinfo, 1);
-    call.reason = optional_text_arg(fcinfo, 2);
-    call.idempotency_key = optional_text_arg(fcinfo, 3);
-    run_cancel_workflow(call, workflow_id, fcinfo, 3);
+    const char* workflow_id = optional_text_arg(fcinfo, cw_workflow_id);
+    call.actor = optional_text_arg(fcinfo, cw_actor);
+    call.reason = optional_text_arg(fcinfo, cw_reason);
+    call.idempotency_key = optional_text_arg(fcinfo, cw_idempotency_key);
+    run_cancel_workflow(call, workflow_id, fcinfo, cw_idempotency_key);
     return Datum(0);
 }

@@ -14,14 +14,14 @@ PG_FUNCTION_INFO_V1(workitem_claim_next);
 extern "C" Datum workitem_claim_next(PG_FUNCTION_ARGS) {
     TransitionCall call{};
     call.operation = core::Operation::claim_next;
-    call.actor = optional_text_arg(fcinfo, 0);
-    const char* queue = optional_text_arg(fcinfo, 1);
-    const char* task_name = optional_text_arg(fcinfo, 2);
-    if (!PG_ARGISNULL(3)) {
+    call.actor = optional_text_arg(fcinfo, cn_actor);
+    const char* queue = optional_text_arg(fcinfo, cn_queue);
+    const char* task_name = optional_text_arg(fcinfo, cn_task_name);
+    if (!PG_ARGISNULL(cn_lease_seconds)) {
         call.has_lease_seconds = true;
-        call.lease_seconds = PG_GETARG_INT32(3);
+        call.lease_seconds = PG_GETARG_INT32(cn_lease_seconds);
     }
-    call.idempotency_key = optional_text_arg(fcinfo, 4);
-    run_claim_next(call, queue, task_name, fcinfo, 4);
+    call.idempotency_key = optional_text_arg(fcinfo, cn_idempotency_key);
+    run_claim_next(call, queue, task_name, fcinfo, cn_idempotency_key);
     return Datum(0);
 }

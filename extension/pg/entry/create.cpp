@@ -16,26 +16,6 @@ using namespace workitem::pg;
 
 namespace {
 
-// workitem_create's arguments, in declaration order.
-enum Arg : int {
-    a_workflow_id,
-    a_task_name,
-    a_assignment,
-    a_input,
-    a_priority,
-    a_queue,
-    a_due_at,
-    a_activate_at,
-    a_expires_at,
-    a_skippable,
-    a_step_ref,
-    a_actor,
-    a_idempotency_key,
-    a_run_id,
-    a_follow_up_at,
-    a_deadlines,
-};
-
 OptionalTime time_arg(FunctionCallInfo fcinfo, int arg) {
     if (PG_NARGS() <= arg || PG_ARGISNULL(arg)) return OptionalTime{false, 0};
     return OptionalTime{true, PG_GETARG_TIMESTAMPTZ(arg)};
@@ -265,8 +245,8 @@ extern "C" Datum workitem_create(PG_FUNCTION_ARGS) {
 extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
     const Caller caller = admit_creator("workitem_create_many");
     const char* tenant = caller.tenant;
-    if (PG_ARGISNULL(0)) raise(core::ErrorCode::invalid_input, "items is required");
-    Jsonb* items = PG_GETARG_JSONB_P(0);
+    if (PG_ARGISNULL(cm_items)) raise(core::ErrorCode::invalid_input, "items is required");
+    Jsonb* items = PG_GETARG_JSONB_P(cm_items);
     if (!JB_ROOT_IS_ARRAY(items) || JB_ROOT_IS_SCALAR(items)) {
         raise(core::ErrorCode::invalid_input, "items must be a JSON array of objects");
     }
@@ -276,15 +256,15 @@ extern "C" Datum workitem_create_many(PG_FUNCTION_ARGS) {
               psprintf("items has %d elements, more than workitem.max_batch_size (%d)", count,
                        max_batch_size()));
     }
-    const char* actor = actor_for(caller, optional_text_arg(fcinfo, 1));
-    const char* idempotency_key = optional_text_arg(fcinfo, 2);
+    const char* actor = actor_for(caller, optional_text_arg(fcinfo, cm_actor));
+    const char* idempotency_key = optional_text_arg(fcinfo, cm_idempotency_key);
 
     InitMaterializedSRF(fcinfo, 0);
     auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     spi::connect();
     IdempotencyClaim claim{};
     if (idempotency_key != nullptr) {
-        claim = claim_key(tenant, actor, idempotency_key, fcinfo, 2);
+        claim = claim_key(tenant, actor, idempotency_key, fcinfo, cm_idempotency_key);
         if (claim.replay) {
             replay_created(result, claim.outcome);
             spi::finish();

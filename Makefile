@@ -6,7 +6,7 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION)
 MODULE_big  = workitem
 
 CORE_SRCS  := $(sort $(wildcard extension/core/src/*.cpp))
-GLUE_SRCS  := $(sort $(wildcard extension/pg/*.cpp))
+GLUE_SRCS  := $(sort $(wildcard extension/pg/*/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 # The install script of the version in development is built from the live parts (below); released

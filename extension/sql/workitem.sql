@@ -950,7 +950,7 @@ Errors: WI404 no such item, or one the actor may not see (answered alike), WI422
 
 --------------------------------------------------------------------------------------------------
 -- Lifecycle operations (C: validated by the core, one event each). Each operation's single form
--- and batch form share one argument layout (extension/pg/call_arguments.cpp).
+-- and batch form share one argument layout (extension/pg/entry/call_arguments.cpp).
 --------------------------------------------------------------------------------------------------
 INSERT INTO workitem.required_capability VALUES ('workitem_claim', 'user');
 CREATE FUNCTION @extschema@.workitem_claim(

@@ -31,7 +31,7 @@ struct ErrorCodeInfo {
     int http_status;
 };
 
-// The single SQLSTATE list of the project; the client and gateway mirror it.
+// The single SQLSTATE list of the project; the client (client/src/errors.cpp) mirrors it.
 inline constexpr std::array<ErrorCodeInfo, 13> error_codes{{
     {ErrorCode::not_found, "WI404", "not_found", 404},
     {ErrorCode::invalid_input, "WI422", "invalid_input", 422},

@@ -1,0 +1,20 @@
+// The module: magic block and load-time setup (_PG_init, which PostgreSQL calls by name when it
+// loads the library: an entry point like the SQL functions).
+#include "timers/bgworker.hpp"
+#include "events/change_context.hpp"
+#include "policy/custom_validators.hpp"
+#include "policy/feature_flags.hpp"
+#include "runtime/settings.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+}
+
+void _PG_init(void) {
+    workitem::pg::define_settings();
+    workitem::pg::register_change_context_callbacks();
+    workitem::pg::register_feature_flag_callbacks();
+    workitem::pg::register_custom_validator_callbacks();
+    workitem::pg::register_timer_worker();
+}

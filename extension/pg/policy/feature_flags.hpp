@@ -1,0 +1,22 @@
+// Feature flags (domain.md §9): named switches per database and per tenant, kept in
+// workitem.feature_flag and cached in each backend. A change to the table sends a relcache
+// invalidation (a statement trigger), so every backend reloads at its next transaction - no
+// restart, no reconnect - and the hot path reads memory, never the table.
+#pragma once
+
+#include "runtime/pg.hpp"
+
+namespace workitem::pg {
+
+// Whether `flag` is on for `tenant`: the tenant's row, else the database's ('*'), else on.
+bool flag_enabled(const char* tenant, const char* flag);
+
+// Raises WI501 when `flag` is off for `tenant`.
+void require_flag(const char* tenant, const char* flag);
+
+// The flag names the extension knows (setting another is WI422).
+bool is_known_flag(const char* flag);
+
+void register_feature_flag_callbacks();
+
+}  // namespace workitem::pg

@@ -1,0 +1,173 @@
+// The batch path: workitem_<op>_batch(ids, actor, ...), the single form's call on every id, one
+// result row each. Every row is read unlocked and the items the actor may not see or act on are
+// refused without being locked; the others are locked in id order (two batches never deadlock
+// on each other), then decided and written in the order given. One refused item only makes its
+// own result row say so.
+#include <algorithm>
+
+#include "transition/transition.hpp"
+
+#include "transition/batch_results.hpp"
+#include "transition/decide.hpp"
+#include "transition/keyed_call.hpp"
+#include "transition/row_version.hpp"
+#include "transition/write.hpp"
+
+#include "item/row.hpp"
+#include "policy/custom_validators.hpp"
+#include "runtime/settings.hpp"
+#include "runtime/spi.hpp"
+
+namespace workitem::pg {
+
+namespace {
+
+// Items by id, in id order; $3 is the actor.
+#define WORKITEM_ITEMS_BY_ID \
+    "FROM workitem.item i WHERE i.id = ANY ($1) AND i.tenant_id = $2 ORDER BY i.id"
+
+// A batch reads its rows unlocked first and locks only those its actor may act on.
+spi::Statement read_items{
+    "SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ROW_VERSION WORKITEM_ITEMS_BY_ID,
+    3,
+    {INT8ARRAYOID, TEXTOID, TEXTOID},
+    nullptr};
+spi::Statement lock_items{"SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ITEMS_BY_ID
+                          " FOR UPDATE OF i",
+                          3,
+                          {INT8ARRAYOID, TEXTOID, TEXTOID},
+                          nullptr};
+
+// Batch ids: no NULL, no id twice (each item gets exactly one outcome).
+void require_distinct_ids(const Datum* ids, const bool* nulls, int count) {
+    auto* sorted = static_cast<int64*>(palloc(sizeof(int64) * (count + 1)));
+    for (int i = 0; i < count; ++i) {
+        if (nulls[i]) raise(core::ErrorCode::invalid_input, "ids must not contain NULL");
+        sorted[i] = DatumGetInt64(ids[i]);
+    }
+    std::sort(sorted, sorted + count);
+    for (int i = 1; i < count; ++i) {
+        if (sorted[i] == sorted[i - 1]) {
+            raise(core::ErrorCode::invalid_input, psprintf("ids names item %ld twice", sorted[i]));
+        }
+    }
+}
+
+// The locked row of `id` among rows sorted by id, or nullptr.
+const ItemRow* find_row(const ItemRow* rows, uint64 count, int64 id) {
+    const ItemRow* end = rows + count;
+    const ItemRow* at =
+        std::lower_bound(rows, end, id, [](const ItemRow& row, int64 key) { return row.id < key; });
+    return at != end && at->id == id ? at : nullptr;
+}
+
+}  // namespace
+
+void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expected_versions,
+               FunctionCallInfo fcinfo, int key_argument) {
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
+    const core::Timestamp now = core_now();
+    validate_call(call, now);
+
+    Datum* id_values = nullptr;
+    bool* id_nulls = nullptr;
+    int count = 0;
+    deconstruct_array(ids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &id_values,
+                      &id_nulls, &count);
+    if (count > max_batch_size()) {
+        raise(core::ErrorCode::invalid_input,
+              psprintf("ids names %d items, more than workitem.max_batch_size (%d)", count,
+                       max_batch_size()),
+              nullptr, "Split the batch.");
+    }
+    require_distinct_ids(id_values, id_nulls, count);
+    Datum* version_values = nullptr;
+    bool* version_nulls = nullptr;
+    int version_count = 0;
+    if (expected_versions != nullptr) {
+        deconstruct_array(expected_versions, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+                          TYPALIGN_DOUBLE, &version_values, &version_nulls, &version_count);
+        if (version_count != count) {
+            raise(core::ErrorCode::invalid_input,
+                  "expected_versions must have one entry per id (NULL: no check)");
+        }
+    }
+
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        replay_batch(result, keyed.claim.outcome);
+        spi::finish();
+        return;
+    }
+
+    // Read every row unlocked and refuse, without locking them, the items the actor may not see
+    // or act on (visibility, version, state, authorization); lock the others in id order (two
+    // batches never deadlock on each other), then decide and write each item in the order given;
+    // one refused item only makes its own result row say so.
+    Datum args[3] = {PointerGetDatum(ids), CStringGetTextDatum(tenant),
+                     CStringGetTextDatum(call.actor)};
+    const uint64 read = spi::execute(read_items, args, nullptr, 0);
+    ItemRow* read_rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (read + 1)));
+    RowVersion* read_as = static_cast<RowVersion*>(palloc(sizeof(RowVersion) * (read + 1)));
+    for (uint64 r = 0; r < read; ++r) {
+        read_rows[r] = read_item_row(r);
+        read_as[r] = read_row_version(r);
+    }
+    Verdict* refusals = static_cast<Verdict*>(palloc0(sizeof(Verdict) * (count + 1)));
+    Datum* to_lock = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
+    int lock_count = 0;
+    const auto item_call_of = [&](int i) {
+        TransitionCall item_call = call;
+        item_call.item_id = DatumGetInt64(id_values[i]);
+        item_call.has_expected_version = version_values != nullptr && !version_nulls[i];
+        if (item_call.has_expected_version) {
+            item_call.expected_version = DatumGetInt64(version_values[i]);
+        }
+        return item_call;
+    };
+    for (int i = 0; i < count; ++i) {
+        const TransitionCall item_call = item_call_of(i);
+        const ItemRow* row = find_row(read_rows, read, item_call.item_id);
+        refusals[i] = row ? authorization_verdict(item_call, *row, now)
+                          : not_found_verdict(item_call.item_id);
+        // A row another transaction is changing is decided once locked (see row_changing), unless
+        // the actor may not see it: that refusal is final, and the row is never locked.
+        if (!refusals[i].allowed && row != nullptr && !refused_as_hidden(refusals[i]) &&
+            row_changing(read_as[row - read_rows])) {
+            refusals[i].allowed = true;
+        }
+        if (refusals[i].allowed) to_lock[lock_count++] = id_values[i];
+    }
+    args[0] = PointerGetDatum(construct_array(to_lock, lock_count, INT8OID, sizeof(int64),
+                                              FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+    const uint64 found = lock_count == 0 ? 0 : spi::execute(lock_items, args, nullptr, 0);
+    ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
+    for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
+
+    BatchResults results = begin_batch_results(result, call.idempotency_key != nullptr);
+    for (int i = 0; i < count; ++i) {
+        const TransitionCall item_call = item_call_of(i);
+        const int64 id = item_call.item_id;
+        const ItemRow* row = find_row(rows, found, id);
+        const Verdict verdict = !refusals[i].allowed ? refusals[i]
+                                : row == nullptr     ? not_found_verdict(id)
+                                                     : decide(tenant, item_call, *row, now);
+        if (!verdict.allowed) {
+            add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
+            continue;
+        }
+        if (const char* denial = custom_denial(tenant, item_call, *row)) {
+            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::custom_denied), denial);
+            continue;
+        }
+        add_batch_success(results, id, write(item_call, id, verdict.change));
+    }
+    keyed.remember(0, batch_outcome(results), false);
+    spi::finish();
+}
+
+}  // namespace workitem::pg

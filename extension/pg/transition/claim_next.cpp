@@ -1,0 +1,133 @@
+// The claim_next path: the best offered item the actor may take in a queue (or task), found and
+// locked by one statement (transition/claim_next_query.hpp), decided by the core, claimed.
+#include <algorithm>
+
+#include "transition/transition.hpp"
+
+#include "transition/claim_next_query.hpp"
+#include "transition/decide.hpp"
+#include "transition/keyed_call.hpp"
+#include "transition/write.hpp"
+
+#include "item/row.hpp"
+#include "policy/caller.hpp"
+#include "policy/custom_validators.hpp"
+#include "runtime/spi.hpp"
+
+namespace workitem::pg {
+
+namespace {
+
+// claim_next takes the best few items the actor may take and locks the first one no other worker
+// holds; when every one is held (or the core refuses the one it got), it passes over them and
+// looks again, for more, this many times before it reports nothing. Few at first: each costs an
+// index entry and a row read, and without contention the first is taken.
+constexpr int claim_next_first_candidates = 4;
+constexpr int claim_next_more_candidates = 16;
+constexpr int claim_next_most_candidates = 64;
+constexpr int claim_next_rounds = 16;
+
+// How many candidates this backend's next claim_next looks at first. Among many workers on one
+// queue the best items are held by the others' claims in flight: after a claim that had to pass
+// over k of them, the next one takes 2(k+1) at once (up to the most) instead of looking again
+// round after round; without contention it falls back, halving, to the first few.
+int first_look_candidates = claim_next_first_candidates;
+
+int candidates_in_round(int round) {
+    if (round == 0) return first_look_candidates;
+    return std::min(
+        claim_next_most_candidates,
+        std::max(first_look_candidates, claim_next_more_candidates << std::min(round - 1, 2)));
+}
+
+void learn_contention(int passed_over) {
+    if (passed_over == 0) {
+        first_look_candidates = std::max(claim_next_first_candidates, first_look_candidates / 2);
+    } else {
+        first_look_candidates = std::clamp(2 * (passed_over + 1), claim_next_first_candidates,
+                                           claim_next_most_candidates);
+    }
+}
+
+}  // namespace
+
+void run_claim_next(const TransitionCall& requested, const char* queue, const char* task_name,
+                    FunctionCallInfo fcinfo, int key_argument) {
+    TransitionCall call = requested;
+    const char* tenant = admit_caller(call, true);
+    const core::Timestamp now = core_now();
+    validate_call(call, now);
+    InitMaterializedSRF(fcinfo, 0);
+
+    spi::connect();
+    KeyedCall keyed{tenant, call, fcinfo, key_argument};
+    if (keyed.replays()) {
+        if (!keyed.claim.outcome_null) put_tuple(fcinfo, item_from_jsonb(keyed.claim.outcome));
+        spi::finish();
+        return;
+    }
+    // The actor and its directory groups ('u:<actor>', 'g:<group>'), read once per call.
+    const Datum tenant_text = CStringGetTextDatum(tenant);
+    const Datum actor_text = CStringGetTextDatum(call.actor);
+    const Datum principals = principals_of(tenant_text, actor_text);
+    bool is_null = false;
+
+    // Items passed over: held by other workers when we looked, or refused by the core.
+    int passed_count = 0;
+    int passed_capacity = claim_next_more_candidates;
+    Datum* passed = static_cast<Datum*>(palloc(sizeof(Datum) * passed_capacity));
+    const auto pass_over = [&](Datum id) {
+        if (passed_count == passed_capacity) {
+            passed_capacity *= 2;
+            passed = static_cast<Datum*>(repalloc(passed, sizeof(Datum) * passed_capacity));
+        }
+        passed[passed_count++] = id;
+    };
+    for (int round = 0; round < claim_next_rounds; ++round) {
+        spi::Arguments<7> claim_args;
+        claim_args
+            .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
+                                                 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
+            .add(tenant_text)
+            .add(actor_text)
+            .add_text(task_name)
+            .add_text(queue)
+            .add(Int32GetDatum(candidates_in_round(round)))
+            .add(principals);
+        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, 1);
+        HeapTuple found = SPI_tuptable->vals[0];
+        const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
+        Datum* candidate_ids = nullptr;
+        int candidate_count = 0;
+        deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+                          TYPALIGN_DOUBLE, &candidate_ids, nullptr, &candidate_count);
+        if (candidate_count == 0) break;  // nothing the actor may take
+
+        spi::column(found, 1, &is_null);
+        if (is_null) {  // every candidate held by another worker
+            for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
+            continue;
+        }
+        const ItemRow row = read_item_row(0);
+        TransitionCall claim = call;
+        claim.item_id = row.id;
+        // The query found it eligible; the core has the last word (constraints, time).
+        const Verdict verdict = decide(tenant, claim, row, now);
+        if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
+            pass_over(Int64GetDatum(row.id));
+            continue;
+        }
+        const Datum item = write(claim, row.id, verdict.change);
+        if (keyed.keyed()) keyed.remember(row.id, item_to_jsonb(item), false);
+        int ahead = 0;  // candidates of this round before the one taken: held by others
+        while (ahead < candidate_count && DatumGetInt64(candidate_ids[ahead]) != row.id) ++ahead;
+        learn_contention(passed_count + ahead);
+        put_tuple(fcinfo, item);
+        spi::finish();
+        return;
+    }
+    keyed.remember(0, Datum(0), true);
+    spi::finish();
+}
+
+}  // namespace workitem::pg

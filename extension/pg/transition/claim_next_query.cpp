@@ -1,0 +1,74 @@
+#include "item/row.hpp"
+
+#include "transition/claim_next_query.hpp"
+
+namespace workitem::pg {
+
+namespace {
+
+// The parameters of the claim statement:
+// $1 int8[] ids to pass over, $2 tenant, $3 actor (as WORKITEM_ITEM_SELECT_LIST wants it),
+// $4 task_name or NULL, $5 queue or NULL, $6 int4 how many candidates, $7 the actor's principals.
+#define WORKITEM_BEST_FIRST(ALIAS) \
+    ALIAS ".priority DESC, " ALIAS ".due_at ASC NULLS LAST, " ALIAS ".id"
+
+// What makes an offered item one the actor may take, checked while scanning so that the scan
+// passes over the others (the core judges the locked row again).
+#define WORKITEM_TAKEABLE                                                    \
+    "j.tenant_id = $2 AND j.state = 'offered' AND j.id <> ALL ($1) "         \
+    "AND ($4::text IS NULL OR j.task_name = $4) AND NOT (j.excluded && $7) " \
+    "AND (j.expires_at IS NULL OR j.expires_at > now()) "
+
+// The candidates: the best `how many` items the actor may take, best first, as one int8[].
+// One scan per principal on its own index (with the queue ahead of the principal in a queue),
+// and one over the items offered to several principals, whose queue is a filter written so that
+// the queue's index cannot serve it: in a queue of items offered to one principal each, it would
+// walk the whole queue to find none. A LIMIT inside each arm makes the planner take the index in
+// order and stop early, whatever the statistics say about the size of the backlog.
+#define WORKITEM_BEST_OFFERED(QUEUE_FILTER) \
+    "SELECT coalesce(array_agg(c.id ORDER BY " WORKITEM_BEST_FIRST("c") "), '{}') FROM ("     \
+    "  SELECT h.id, h.priority, h.due_at FROM unnest($7::text[]) AS p(principal) "            \
+    "  CROSS JOIN LATERAL (SELECT j.id, j.priority, j.due_at FROM workitem.item j "           \
+    "    WHERE cardinality(j.candidates) = 1 AND j.candidates[1] = p.principal " QUEUE_FILTER \
+    "      AND " WORKITEM_TAKEABLE "ORDER BY " WORKITEM_BEST_FIRST("j") " LIMIT $6) AS h "    \
+    "  UNION ALL "                                                                            \
+    "  (SELECT j.id, j.priority, j.due_at FROM workitem.item j "                              \
+    "    WHERE cardinality(j.candidates) > 1 AND j.candidates && $7 "                         \
+    "      AND j.queue IS NOT DISTINCT FROM coalesce($5, j.queue) "                           \
+    "      AND " WORKITEM_TAKEABLE "ORDER BY " WORKITEM_BEST_FIRST("j") " LIMIT $6) "         \
+    "  ORDER BY 2 DESC, 3 ASC NULLS LAST, 1 LIMIT $6) AS c"
+
+// Then, in the same statement, the first candidate no other transaction holds, locked: LockRows
+// above the sort locks the candidates in order, skipping those another transaction holds, and
+// the LIMIT stops it at the first one taken, so no other candidate is locked. Its row comes back
+// as every item-locking query returns it (read_item_row), computed on the one row taken, with
+// the candidates after it (all NULL but the candidates when every one was held). A candidate
+// another worker has claimed since the statement's snapshot, or is claiming, is left out before
+// the lock (workitem.row_unchanged): locking it would lock the claimed version in passing and
+// hold it to the end of this transaction, making its owner's complete wait for us.
+#define WORKITEM_CLAIM_FIRST_FREE(QUEUE_FILTER) \
+    "SELECT " WORKITEM_ITEM_SELECT_LIST ", c.ids FROM (" WORKITEM_BEST_OFFERED(QUEUE_FILTER)    \
+    ") AS c(ids) LEFT JOIN LATERAL ("                                                           \
+    "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "          \
+    "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "              \
+    "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
+    "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
+
+constexpr int claim_parameters = 7;
+#define WORKITEM_CLAIM_TYPES \
+    { INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID }
+
+// Generic plans: the plan does not depend on the values, and custom plans would be made anew at
+// every call (their estimated cost is always below the generic plan's).
+spi::Statement claim_anywhere{WORKITEM_CLAIM_FIRST_FREE("AND $5::text IS NULL"), claim_parameters,
+                              WORKITEM_CLAIM_TYPES, nullptr, true};
+spi::Statement claim_in_queue{WORKITEM_CLAIM_FIRST_FREE("AND j.queue = $5"), claim_parameters,
+                              WORKITEM_CLAIM_TYPES, nullptr, true};
+
+}  // namespace
+
+spi::Statement& claim_first_free_statement(bool in_queue) {
+    return in_queue ? claim_in_queue : claim_anywhere;
+}
+
+}  // namespace workitem::pg

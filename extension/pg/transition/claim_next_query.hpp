@@ -1,0 +1,20 @@
+// The statement claim_next finds and locks its item with: the best offered items the actor may
+// take, without scanning past the items offered to others, and the first of them no other worker
+// holds, locked (domain.md §2) - one statement, so a claim without contention is one round trip
+// to the executor.
+#pragma once
+
+#include "runtime/spi.hpp"
+
+namespace workitem::pg {
+
+// ($1 int8[] ids to pass over, $2 tenant, $3 actor, $4 task_name or NULL, $5 queue or NULL,
+// $6 int4 how many candidates, $7 the actor's principals text[] (principals_of)) -> one row:
+// the first candidate no other transaction holds, locked by us, as WORKITEM_ITEM_SELECT_LIST
+// reads it (read_item_row; all NULL when every candidate was held), then the candidates, int8[]
+// best first (column item_select_columns + 1; empty: nothing the actor may take). The candidates
+// are the best `how many` of one index scan per principal (an item offered to exactly one
+// principal is indexed by it) and one over the items offered to several.
+spi::Statement& claim_first_free_statement(bool in_queue);
+
+}  // namespace workitem::pg

@@ -1,0 +1,34 @@
+// The transition paths: every operation on an existing item goes through one of them.
+//   decode (entry/) -> admit the caller and validate the input (call.hpp) -> claim the
+//   idempotency key (keyed_call.hpp) -> read the row unlocked and authorize on it -> lock the
+//   row -> decide in the core (decide.hpp) -> write the change, the item trigger recording its
+//   event (write.hpp) -> return the item as it now is.
+// One file per path: single.cpp (workitem_<op>; a worker's own operations - complete, start,
+// stop, save_output, fail - decide on the row as read and let the write lock it, if the row is
+// still the one they decided on), batch.cpp, claim_next.cpp, cancel_workflow.cpp.
+#pragma once
+
+#include "transition/call.hpp"
+
+#include "runtime/pg.hpp"
+
+namespace workitem::pg {
+
+// Runs the call on its item and returns the item row (a workitem.item composite Datum).
+// `key_argument` is the position of the idempotency key among the function's arguments.
+Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int key_argument);
+
+// claim_next: claims the best offered item the actor may take in `queue` / `task_name` and
+// returns it as the function's only row (no row when there is none).
+void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
+                    FunctionCallInfo fcinfo, int key_argument);
+
+// A batch form: the call on every id, one result row (id, ok, sqlstate, message, item) each.
+void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,
+               FunctionCallInfo fcinfo, int key_argument);
+
+// cancel_workflow: every active item of the workflow, cancelled (all or nothing); returns them.
+void run_cancel_workflow(const TransitionCall& call, const char* workflow_id,
+                         FunctionCallInfo fcinfo, int key_argument);
+
+}  // namespace workitem::pg

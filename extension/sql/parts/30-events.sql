@@ -715,8 +715,8 @@ COMMENT ON FUNCTION workitem.event_consumers_horizon() IS
     'The oldest occurred_at an event consumer may still need (NULL: no consumer): events '
     'older than this were delivered to every consumer. Retention drops only older partitions.';
 
--- The timers' retention (parts/20-timers.sql, timer_retention.cpp) asks this how far it may
--- drop events: the retention period, held back by the consumers.
+-- The timers' retention (parts/20-timers.sql, extension/pg/timers/retention.cpp) asks this how far
+-- it may drop events: the retention period, held back by the consumers.
 CREATE FUNCTION workitem.event_retention_horizon(retention_horizon timestamptz)
     RETURNS timestamptz
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp

@@ -11,7 +11,12 @@
 #     (`docs/security.md`, `bench/README.md`): the file must exist;
 #   - a relative link in a markdown file, outside code (`[text](events.md#retention)`): the file
 #     must exist beside the linking file, and an anchor must name one of its headings (GitHub's
-#     rule: lower case, punctuation dropped, spaces as hyphens).
+#     rule: lower case, punctuation dropped, spaces as hyphens);
+#   - in the docs (docs/*.md, README.md, bench/README.md), code blocks included, a path into the
+#     repository that starts at one of extension/, client/, tests/, sql/, scripts/, bench/,
+#     examples/ (`extension/pg/transition/single.cpp`, `tests/docs/`): the file or folder must
+#     exist. A path with a placeholder or a glob (`<`, `*`, `{`, `$`) names no one file and is
+#     skipped, and so is a markdown file (checked above, everywhere).
 # Usage: tests/docs/check_links.sh [tree]   (default: the tree this script is in)
 # Prints each broken reference as file:line: what, then "docs: N passed, N failed".
 set -euo pipefail
@@ -32,6 +37,13 @@ mapfile -t files < <(printf '%s\n' "${files[@]}" | while IFS= read -r f; do [ -f
 top_dirs=$(find . -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f|' | sed 's/|$//')
 
 awk -v top_dirs="$top_dirs" '
+# Whether a file or a folder exists.
+function exists_any(path,    r) {
+  if (path in exist_any_cache) return exist_any_cache[path]
+  r = (system("test -e \"" path "\"") == 0)
+  exist_any_cache[path] = r
+  return r
+}
 function exists(path,    r) {
   if (path in exist_cache) return exist_cache[path]
   r = (system("test -f \"" path "\"") == 0)
@@ -101,7 +113,11 @@ function has_heading_starting(path, prefix,    i) {
 function broken(what) { failed++; printf "%s:%d: %s\n", FILENAME, FNR, what }
 function ok() { passed++ }
 
-FNR == 1 { in_code = 0; is_markdown = (FILENAME ~ /\.md$/) }
+FNR == 1 {
+  in_code = 0
+  is_markdown = (FILENAME ~ /\.md$/)
+  is_doc = (FILENAME ~ /^docs\/[^\/]*\.md$/ || FILENAME == "README.md" || FILENAME == "bench/README.md")
+}
 FILENAME == "tests/docs/check_links.sh" { next }   # its own examples
 
 {
@@ -150,6 +166,19 @@ FILENAME == "tests/docs/check_links.sh" { next }   # its own examples
     rest = substr(rest, RSTART + RLENGTH)
     sub(/^[^A-Za-z0-9_.]/, "", path)
     if (exists(path)) ok(); else broken("no such file: " path)
+  }
+
+  # Paths into the repository named by the docs: extension/pg/transition/single.cpp, tests/docs/.
+  if (is_doc) {
+    rest = line
+    while (match(rest, "(^|[^A-Za-z0-9_./$<>{}*-])(extension|client|tests|sql|scripts|bench|examples)/[A-Za-z0-9_./$<>{}*+=@-]*")) {
+      path = substr(rest, RSTART, RLENGTH)
+      rest = substr(rest, RSTART + RLENGTH)
+      sub(/^[^A-Za-z0-9_.]/, "", path)
+      sub(/[.,:;-]+$/, "", path)
+      if (path ~ /[<*{$]/ || path ~ /\.md$/) continue
+      if (exists_any(path)) ok(); else broken("no such path: " path)
+    }
   }
 
   # Relative links in markdown, outside code blocks and code spans.

@@ -49,7 +49,7 @@ TEST_F(Admin, SetFlagSwitchesAFeatureForOneTenant) {
 
 TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
     const auto function = identifier("deny");
-    superuser->exec("CREATE FUNCTION " + function +
+    superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +
                     "(item workitem.item, operation text, actor text) RETURNS text "
                     "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT 'closed for "
                     "audit'::text $$");
@@ -78,7 +78,7 @@ TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
 
 TEST_F(Admin, ARegisteredStrategyChoosesTheOwner) {
     const auto function = identifier("pick_last");
-    superuser->exec("CREATE FUNCTION " + function +
+    superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +
                     "(task_name text, workflow_id text, input jsonb, eligible text[]) RETURNS text "
                     "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT max(u) FROM "
                     "unnest(eligible) AS u $$");
@@ -124,7 +124,8 @@ TEST_F(Admin, TickActivatesDueItems) {
 TEST_F(Admin, OnlySuperusersRegisterAndOnlyServicesAndAdministratorsFlagAndTick) {
     auto login_as = [&](const std::string& workitem_role) {
         const auto role = unique(workitem_role);
-        superuser->exec("CREATE ROLE \"" + role + "\" LOGIN IN ROLE " + workitem_role);
+        superuser->exec("CREATE ROLE " + superuser->identifier(role) + " LOGIN IN ROLE " +
+                        superuser->identifier(workitem_role));
         auto options = test_options();
         options.dsn = test_dsn() + "?user=" + role;
         return std::make_unique<Client>(options);

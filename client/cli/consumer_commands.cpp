@@ -104,7 +104,7 @@ void add_rewind(CLI::App& consumer, Registry& registry) {
     flags->time->excludes(flags->seq);
     registry.on(command, [flags](Context& context) {
         if (!flags->seq->count() && !flags->time->count()) {
-            throw Error(ErrorKind::invalid_argument, "give --to-seq or --to-time");
+            throw_error(ErrorKind::invalid_argument, "give --to-seq or --to-time");
         }
         const RewindTarget target{.to_seq = given(flags->seq, flags->to_seq),
                                   .to_time = given_time(flags->time, flags->to_time)};

@@ -17,13 +17,13 @@ json read_json_file(const std::string& path) {
         text << std::cin.rdbuf();
     } else {
         std::ifstream file(path);
-        if (!file) throw Error(ErrorKind::invalid_argument, "cannot read " + path);
+        if (!file) throw_error(ErrorKind::invalid_argument, "cannot read " + path);
         text << file.rdbuf();
     }
     try {
         return json::parse(text.str());
     } catch (const json::parse_error& error) {
-        throw Error(ErrorKind::invalid_argument, path + " is not JSON: " + error.what());
+        throw_error(ErrorKind::invalid_argument, path + " is not JSON: " + error.what());
     }
 }
 
@@ -124,7 +124,7 @@ void add_create_many(CLI::App& app, Registry& registry) {
     registry.on(command, [flags](Context& context) {
         const json elements = read_json_file(flags->path);
         if (!elements.is_array())
-            throw Error(ErrorKind::invalid_argument, "create-many reads a JSON array");
+            throw_error(ErrorKind::invalid_argument, "create-many reads a JSON array");
         std::vector<CreateCommand> commands;
         for (const auto& element : elements) commands.push_back(create_command_from(element));
         const auto rows = context.client().create_many(commands, flags->options);
@@ -185,7 +185,7 @@ void add_put_users(CLI::App& app, Registry& registry) {
     registry.on(command, [flags](Context& context) {
         const json elements = read_json_file(flags->path);
         if (!elements.is_array())
-            throw Error(ErrorKind::invalid_argument, "put-users reads a JSON array");
+            throw_error(ErrorKind::invalid_argument, "put-users reads a JSON array");
         std::vector<PutUserCommand> users;
         for (const auto& element : elements) users.push_back(user_from(element));
         const auto result = context.client().put_users(users, flags->replace_all);

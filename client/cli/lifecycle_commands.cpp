@@ -44,7 +44,7 @@ CLI::App* add_lifecycle(CLI::App& app, Registry& registry, const std::string& na
         if (flags->finish) flags->finish(options);
         const auto& versions = flags->expected_versions;
         if (!versions.empty() && versions.size() != flags->ids.size()) {
-            throw Error(ErrorKind::invalid_argument, "give one --expected-version per id");
+            throw_error(ErrorKind::invalid_argument, "give one --expected-version per id");
         }
         Client& client = context.client();
         if (flags->ids.size() == 1) {

@@ -16,7 +16,7 @@ using detail::Shape;
 
 Row only_row(const ResultSet& result) {
     if (result.rows() != 1) {
-        throw Error(ErrorKind::unexpected_result,
+        throw_error(ErrorKind::unexpected_result,
                     "expected one row, got " + std::to_string(result.rows()));
     }
     return Row(result, 0);

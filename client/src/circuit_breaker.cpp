@@ -17,7 +17,7 @@ CircuitBreaker::Permit CircuitBreaker::admit() {
         log_(LogLevel::info, "circuit breaker half-open: one trial call goes to the database");
     }
     if (position_ == Position::open || (position_ == Position::half_open && trial_in_flight_)) {
-        throw Error(ErrorKind::circuit_open,
+        throw_error(ErrorKind::circuit_open,
                     "the circuit breaker is open after repeated connection failures; calls fail "
                     "at once until a trial call reaches the database");
     }

@@ -70,7 +70,7 @@ ClientState::ClientState(ClientOptions client_options)
                         .health_check_after_idle = options.health_check_after_idle},
            log) {
     if (options.retry.max_attempts < 1) {
-        throw Error(ErrorKind::invalid_argument, "retry.max_attempts must be at least 1");
+        throw_error(ErrorKind::invalid_argument, "retry.max_attempts must be at least 1");
     }
 }
 
@@ -104,7 +104,7 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
         try {
             committed = connection.execute_text("COMMIT", {}, timeout);
         } catch (const SentRequestLost& lost) {
-            throw Error(ErrorKind::in_doubt,
+            throw_error(ErrorKind::in_doubt,
                         "the connection was lost during COMMIT: the transaction may or may not "
                         "have committed (" +
                             lost.message() + ")",
@@ -112,7 +112,7 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
         }
         // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
         if (std::string_view(PQcmdStatus(const_cast<PGresult*>(committed.get()))) != "COMMIT") {
-            throw Error(ErrorKind::database_error,
+            throw_error(ErrorKind::database_error,
                         "the transaction was rolled back: a statement in it had failed");
         }
         return true;
@@ -183,12 +183,23 @@ Tx::~Tx() = default;
 
 detail::ResultSet Tx::run(detail::Statement& statement) {
     // The tenant was set when the transaction began; no retries inside a transaction.
-    return connection_.execute(statement, {}, options_.statement_mode, options_.statement_timeout);
+    try {
+        return connection_.execute(statement, {}, options_.statement_mode,
+                                   options_.statement_timeout);
+    } catch (const detail::SentRequestLost& lost) {
+        // Nothing commits before COMMIT: to fn (and to in_transaction, which runs it again) this
+        // is a lost connection like any other, as its family's class.
+        throw_error(lost);
+    }
 }
 
 QueryResult Tx::exec_parameters(std::string_view sql, const std::vector<Parameter>& parameters) {
-    return detail::query_result(
-        connection_.execute_text(sql, parameters, options_.statement_timeout));
+    try {
+        return detail::query_result(
+            connection_.execute_text(sql, parameters, options_.statement_timeout));
+    } catch (const detail::SentRequestLost& lost) {
+        throw_error(lost);
+    }
 }
 
 }  // namespace workitem

@@ -25,8 +25,9 @@ class ClientState {
             try {
                 return attempt();
             } catch (const SentRequestLost& lost) {
-                if (!replay_safe) throw in_doubt(what, lost);
-                if (!may_retry(what, lost, attempt_number)) throw;
+                // SentRequestLost is the library's own marker: it leaves as its family's class.
+                if (!replay_safe) throw_error(in_doubt(what, lost));
+                if (!may_retry(what, lost, attempt_number)) throw_error(lost);
             } catch (const Error& error) {
                 if (!may_retry(what, error, attempt_number)) throw;
             }

@@ -87,7 +87,7 @@ Connection::Connection(const ConnectSettings& settings)
             connection_
                 ? without_password(trimmed(PQerrorMessage(connection_.get())), connection_string_)
                 : "out of memory";
-        throw Error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
+        throw_error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
     }
     last_used_ = Clock::now();
 }
@@ -122,9 +122,10 @@ void Connection::prepare(const CallText& text, milliseconds timeout) {
         answer = collect_one(deadline);
     } catch (const SentRequestLost& lost) {
         // Only the PREPARE was sent: nothing ran, so the call itself is safe to send again.
-        throw Error(lost.kind(), lost.message(), lost.sqlstate());
+        throw_error(lost.kind(), lost.message(), lost.sqlstate());
     }
-    if (PQresultStatus(answer.get()) == PGRES_FATAL_ERROR) throw error_from_result(answer.get());
+    if (PQresultStatus(answer.get()) == PGRES_FATAL_ERROR)
+        throw_error(error_from_result(answer.get()));
     prepared_.insert(text.name);
 }
 
@@ -168,14 +169,14 @@ ResultSet Connection::send_and_collect(const std::vector<Query>& queries, millis
     if (failure.get()) {
         Error error = error_from_result(failure.get());
         if (deadline.cancelled() && error.kind() == ErrorKind::query_cancelled) {
-            throw Error(ErrorKind::timeout,
+            throw_error(ErrorKind::timeout,
                         "the call took longer than the client's statement_timeout of " +
                             std::to_string(deadline.timeout().count()) + " ms and was cancelled",
                         error.sqlstate());
         }
-        throw error;
+        throw_error(error);
     }
-    if (!answer.get()) throw Error(ErrorKind::unexpected_result, "the database sent no answer");
+    if (!answer.get()) throw_error(ErrorKind::unexpected_result, "the database sent no answer");
     return answer;
 }
 
@@ -265,7 +266,7 @@ void Connection::throw_lost(bool request_sent, const PGresult* result) {
     }
     if (message.empty()) message = "the connection to the database was lost";
     if (request_sent) throw SentRequestLost(ErrorKind::connection_lost, message, sqlstate);
-    throw Error(ErrorKind::connection_lost, message, sqlstate);
+    throw_error(ErrorKind::connection_lost, message, sqlstate);
 }
 
 bool Connection::reusable() const {

@@ -21,7 +21,9 @@
 namespace workitem::detail {
 
 // The connection dropped after the request had left: the statement may have run, and — outside
-// an explicit transaction — committed. Only replay-safe calls may be sent again.
+// an explicit transaction — committed. Only replay-safe calls may be sent again. A marker for
+// the retry loop only: it never leaves the library (ClientState::with_retries and Tx rethrow it
+// as its kind's family with throw_error), so callers catch ConnectionLost or TransientError.
 class SentRequestLost : public Error {
   public:
     using Error::Error;

@@ -38,7 +38,7 @@ bool has_stray_at(std::string_view dsn) {
 }
 
 [[noreturn]] void malformed(std::string_view why) {
-    throw Error(ErrorKind::invalid_argument, "the connection string (dsn) is malformed: " +
+    throw_error(ErrorKind::invalid_argument, "the connection string (dsn) is malformed: " +
                                                  std::string(why) + "; " + std::string(not_shown));
 }
 

@@ -8,7 +8,7 @@ namespace workitem::detail {
 namespace {
 
 [[noreturn]] void unexpected(const std::string& what) {
-    throw Error(ErrorKind::unexpected_result, what);
+    throw_error(ErrorKind::unexpected_result, what);
 }
 
 // The event as history decodes it, with its payload parsed.

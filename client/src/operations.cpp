@@ -87,13 +87,13 @@ std::vector<BatchResult> act_on_batch(Operations& operations, std::string_view o
                                       const std::vector<std::int64_t>& ids, const Options& o,
                                       const ExpectedVersions& expected_versions = {}) {
     if (!expected_versions.empty() && expected_versions.size() != ids.size()) {
-        throw Error(ErrorKind::invalid_argument, "expected_versions must name one version per id");
+        throw_error(ErrorKind::invalid_argument, "expected_versions must name one version per id");
     }
     Arguments arguments{{"ids", detail::bigint_array(ids)}, {"actor", p(o.actor)}};
     for (auto& extra : extras(o)) arguments.push_back(std::move(extra));
     if constexpr (is_versioned<Options>) {
         if (o.expected_version) {
-            throw Error(ErrorKind::invalid_argument,
+            throw_error(ErrorKind::invalid_argument,
                         "a batch takes expected_versions (one per id), not expected_version");
         }
         arguments.push_back(

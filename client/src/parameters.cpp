@@ -80,7 +80,7 @@ json parse_document(const std::string& text, const char* field) {
     try {
         return json::parse(text);
     } catch (const json::parse_error& error) {
-        throw Error(ErrorKind::invalid_argument,
+        throw_error(ErrorKind::invalid_argument,
                     fmt::format("{} is not JSON: {}", field, error.what()));
     }
 }
@@ -123,7 +123,7 @@ Parameter text_array(const std::vector<std::string>& values) {
 std::string assignment_json(const Assignment& a) {
     if (!a.json.empty()) {
         if (has_typed_fields(a)) {
-            throw Error(ErrorKind::invalid_argument,
+            throw_error(ErrorKind::invalid_argument,
                         "an assignment is either a json document or typed fields, not both");
         }
         return a.json;

@@ -13,7 +13,7 @@ thread_local const Connection* last_used_here = nullptr;
 
 Pool::Pool(PoolSettings settings, const Log& log) : settings_(std::move(settings)), log_(log) {
     if (settings_.size < 1)
-        throw Error(ErrorKind::invalid_argument, "pool_size must be at least 1");
+        throw_error(ErrorKind::invalid_argument, "pool_size must be at least 1");
     // A malformed connection string fails here, once, rather than as a retried connect failure.
     inspect_connection_string(settings_.connect.dsn);
 }
@@ -29,7 +29,7 @@ Pool::Lease Pool::acquire() {
                                       [this] { return !idle_.empty() || open_ < settings_.size; });
     --waiting_;
     if (!free) {
-        throw Error(ErrorKind::pool_timeout,
+        throw_error(ErrorKind::pool_timeout,
                     fmt::format("no database connection became free within {} ms (all {} in use)",
                                 settings_.acquire_timeout.count(), settings_.size));
     }

@@ -7,7 +7,7 @@ namespace workitem::detail {
 namespace {
 
 [[noreturn]] void unexpected(const std::string& what) {
-    throw Error(ErrorKind::unexpected_result, what);
+    throw_error(ErrorKind::unexpected_result, what);
 }
 
 template <class Number>

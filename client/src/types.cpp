@@ -15,7 +15,7 @@ constexpr std::array<std::string_view, 11> state_labels{
 constexpr std::array<std::string_view, 3> delegation_labels{"none", "pending", "resolved"};
 
 [[noreturn]] void bad_timestamp(std::string_view text) {
-    throw Error(ErrorKind::invalid_argument,
+    throw_error(ErrorKind::invalid_argument,
                 "not an ISO 8601 timestamp: '" + std::string(text) + "'");
 }
 

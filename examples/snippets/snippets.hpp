@@ -8,6 +8,7 @@
 workitem::Client connect_to(const std::string& dsn);
 void walk_the_lifecycle(workitem::Client& client);
 void branch_on_errors(workitem::Client& client);
+void catch_by_family(workitem::Client& client);
 void co_commit_with_application_sql(workitem::Client& client);
 void work_in_batches(workitem::Client& client);
 void consume_events(workitem::Client& client);

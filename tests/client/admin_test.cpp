@@ -49,7 +49,7 @@ TEST_F(Admin, SetFlagSwitchesAFeatureForOneTenant) {
 
 TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
     const auto function = identifier("deny");
-    superuser->exec("CREATE FUNCTION " + function +
+    superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +
                     "(item workitem.item, operation text, actor text) RETURNS text "
                     "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT 'closed for "
                     "audit'::text $$");
@@ -78,7 +78,7 @@ TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
 
 TEST_F(Admin, ARegisteredStrategyChoosesTheOwner) {
     const auto function = identifier("pick_last");
-    superuser->exec("CREATE FUNCTION " + function +
+    superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +
                     "(task_name text, workflow_id text, input jsonb, eligible text[]) RETURNS text "
                     "LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$ SELECT max(u) FROM "
                     "unnest(eligible) AS u $$");
@@ -121,17 +121,21 @@ TEST_F(Admin, TickActivatesDueItems) {
     expect_error(ErrorKind::invalid_input, [&] { client->tick(0); });
 }
 
-TEST_F(Admin, OnlySuperusersRegisterAndOnlyServicesTick) {
+// docs/security.md: tick needs the service capability (it acts on every tenant's items); an
+// administrator may not tick.
+TEST_F(Admin, OnlySuperusersRegisterOnlyServicesTickAndAdministratorsFlag) {
     auto login_as = [&](const std::string& workitem_role) {
         const auto role = unique(workitem_role);
-        superuser->exec("CREATE ROLE \"" + role + "\" LOGIN IN ROLE " + workitem_role);
+        superuser->exec("CREATE ROLE " + superuser->identifier(role) + " LOGIN IN ROLE " +
+                        superuser->identifier(workitem_role));
         auto options = test_options();
         options.dsn = test_dsn() + "?user=" + role;
         return std::make_unique<Client>(options);
     };
+    auto service = login_as("workitem_service");
     auto admin = login_as("workitem_admin");
     auto user = login_as("workitem_user");
-    // A tick acts on, and locks, every tenant's due items: services only (docs/security.md).
+    EXPECT_NO_THROW(service->tick(1));
     expect_error(ErrorKind::permission_denied, [&] { admin->tick(1); });
     expect_error(ErrorKind::permission_denied,
                  [&] { admin->register_validator("pg_catalog.now"); });

@@ -12,8 +12,11 @@ update=${3:-}
 database="cli_golden_$$"
 admin_dsn="${WORKITEM_TEST_DSN%/*}/postgres"
 export WORKITEM_DSN="${WORKITEM_TEST_DSN%/*}/$database"
-psql "$admin_dsn" -qAt -c "CREATE DATABASE $database" >/dev/null || exit 1
-trap 'psql "$admin_dsn" -qAt -c "DROP DATABASE IF EXISTS $database" >/dev/null' EXIT
+# The name reaches SQL as a psql variable quoted as an identifier (:"name"), never spliced in;
+# psql interpolates variables in what it reads, not in -c.
+on_admin() { printf '%s\n' "$1" | psql "$admin_dsn" -qAt -v ON_ERROR_STOP=1 -v name="$database" >/dev/null; }
+on_admin 'CREATE DATABASE :"name"' || exit 1
+trap 'on_admin "DROP DATABASE IF EXISTS :\"name\""' EXIT
 psql "$WORKITEM_DSN" -qAt -c 'SET client_min_messages = error' -c 'CREATE EXTENSION workitem' >/dev/null || exit 1
 
 actual=$(mktemp)

@@ -129,9 +129,9 @@ TEST_F(Consumers, AFailedHandlerLeavesTheBatchToBeDeliveredAgain) {
 }
 
 TEST_F(Consumers, InATransactionTheHandlersWritesAndTheFinishCommitTogether) {
-    const std::string table =
+    const std::string table = superuser->identifier(
         "consumed_" + std::to_string(::getpid()) + "_" +
-        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     superuser->exec("CREATE TABLE " + table + " (event_id uuid PRIMARY KEY)");
     create_item();
     EventConsumer reader(*tenant_client, consumer);
@@ -262,7 +262,8 @@ class ConsumerRoles : public ServerTest {
   protected:
     std::unique_ptr<Client> as(const std::string& workitem_role) {
         const auto role = unique(workitem_role);
-        superuser->exec("CREATE ROLE \"" + role + "\" LOGIN IN ROLE " + workitem_role);
+        superuser->exec("CREATE ROLE " + superuser->identifier(role) + " LOGIN IN ROLE " +
+                        superuser->identifier(workitem_role));
         auto options = test_options();
         options.dsn = test_dsn() + "?user=" + role;
         return std::make_unique<Client>(options);

@@ -102,8 +102,10 @@ TEST_F(Errors, DeniedByValidator) {
         "CREATE OR REPLACE FUNCTION public.client_test_deny(workitem.item, text, text) "
         "RETURNS text LANGUAGE sql SET search_path = pg_catalog, pg_temp "
         "AS $$ SELECT 'closed for the holidays' $$");
-    superuser->exec("SELECT workitem_register_validator('public.client_test_deny', task_name => '" +
-                    task + "', operation => 'claim')");
+    superuser->exec(
+        "SELECT workitem_register_validator('public.client_test_deny', task_name => $1, "
+        "operation => 'claim')",
+        {task});
     const auto ann = unique("ann");
     const Item item = offered_to({ann}, task);
     const Error error = expect_error(ErrorKind::denied_by_validator,
@@ -114,8 +116,8 @@ TEST_F(Errors, DeniedByValidator) {
 TEST_F(Errors, FeatureDisabled) {
     auto options = test_options();
     options.tenant = unique("tenant");
-    superuser->exec("SELECT workitem_set_flag('strategy.random', false, tenant => '" +
-                    options.tenant + "')");
+    superuser->exec("SELECT workitem_set_flag('strategy.random', false, tenant => $1)",
+                    {options.tenant});
     Client tenant_client(options);
     expect_error(ErrorKind::feature_disabled, [&] {
         tenant_client.create({.workflow_id = unique("wf"),
@@ -135,7 +137,7 @@ TEST_F(Errors, BadValue) {
 
 TEST_F(Errors, PermissionDenied) {
     const auto role = unique("nobody");
-    superuser->exec("CREATE ROLE \"" + role + "\" LOGIN");
+    superuser->exec("CREATE ROLE " + superuser->identifier(role) + " LOGIN");
     auto options = test_options();
     options.dsn = test_dsn() + "?user=" + role;
     Client nobody(options);
@@ -156,13 +158,15 @@ TEST_F(Errors, TransientSqlstatesKeepTheirKindAfterTheLastAttempt) {
         {"57014", ErrorKind::query_cancelled}};
     for (const auto& [sqlstate, kind] : raised) {
         int attempts = 0;
-        const std::string sql =
-            std::string("DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '") + sqlstate +
-            "'; END $$";
         expect_error(kind, [&] {
             client->in_transaction([&](Tx& tx) {
                 ++attempts;
-                tx.exec(sql);
+                // A DO block takes no parameters: the SQLSTATE reaches it as a setting.
+                tx.exec("SELECT pg_catalog.set_config('workitem_test.sqlstate', $1, true)",
+                        sqlstate);
+                tx.exec(
+                    "DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = "
+                    "current_setting('workitem_test.sqlstate'); END $$");
             });
         });
         EXPECT_EQ(attempts, client->options().retry.max_attempts) << sqlstate;

@@ -24,6 +24,12 @@ struct RetryCounter {
     int count() const { return retries->load(); }
 };
 
+// A statement that takes a lock, with its values as parameters.
+struct LockSql {
+    std::string sql;
+    std::vector<Parameter> parameters{};
+};
+
 class Resilience : public ServerTest {
   protected:
     void SetUp() override {
@@ -42,9 +48,10 @@ class Resilience : public ServerTest {
         std::string pid;
         eventually([&] {
             pid = killer
-                      ->exec("SELECT pid FROM pg_stat_activity WHERE application_name = '" +
-                             application + "' AND wait_event_type = 'Lock' AND pid <> " + not_this +
-                             " LIMIT 1")
+                      ->exec(
+                          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND "
+                          "wait_event_type = 'Lock' AND pid <> $2 LIMIT 1",
+                          {application, not_this})
                       .value_or("");
             return !pid.empty();
         });
@@ -54,13 +61,13 @@ class Resilience : public ServerTest {
     // Holds `lock_sql` in a transaction, kills the victim's backend once it waits for it, and
     // (when `release_after_retry`) lets go once the retried call waits again.
     template <class Call>
-    auto kill_mid_call(const std::string& lock_sql, bool release_after_retry, Call call) {
+    auto kill_mid_call(const LockSql& lock, bool release_after_retry, Call call) {
         locker->exec("BEGIN");
-        locker->exec(lock_sql);
+        locker->exec(lock.sql, lock.parameters);
         auto running = std::async(std::launch::async, call);
         const std::string first = waiting_backend();
         EXPECT_FALSE(first.empty()) << "the call never waited for the lock";
-        killer->exec("SELECT pg_terminate_backend(" + first + ")");
+        killer->exec("SELECT pg_terminate_backend($1)", {first});
         if (release_after_retry) {
             EXPECT_FALSE(waiting_backend(first).empty()) << "the call was not retried";
         }
@@ -68,8 +75,8 @@ class Resilience : public ServerTest {
         return running.get();
     }
 
-    static std::string row_lock(const Item& item) {
-        return "SELECT 1 FROM workitem.item WHERE id = " + std::to_string(item.id) + " FOR UPDATE";
+    static LockSql row_lock(const Item& item) {
+        return {"SELECT 1 FROM workitem.item WHERE id = $1 FOR UPDATE", {std::to_string(item.id)}};
     }
 
     std::string application;
@@ -106,7 +113,7 @@ TEST_F(Resilience, AnExhaustedPoolTimesOutInsteadOfHanging) {
 
 TEST_F(Resilience, AReadKilledMidCallIsRetried) {
     const Item item = offered_to({unique("ann")});
-    const Item read = kill_mid_call("LOCK TABLE workitem.item IN ACCESS EXCLUSIVE MODE", true,
+    const Item read = kill_mid_call({"LOCK TABLE workitem.item IN ACCESS EXCLUSIVE MODE"}, true,
                                     [&] { return victim->get(item.id); });
     EXPECT_EQ(read.id, item.id);
     EXPECT_GE(retries.count(), 1);
@@ -152,7 +159,7 @@ TEST_F(Resilience, ClaimNextWithGeneratedKeysIsRetriedAndTakesOneItem) {
                         .queue = queue});
     }
     const auto claimed =
-        kill_mid_call("LOCK TABLE workitem.idempotency_key IN ACCESS EXCLUSIVE MODE", true,
+        kill_mid_call({"LOCK TABLE workitem.idempotency_key IN ACCESS EXCLUSIVE MODE"}, true,
                       [&] { return victim->claim_next({.actor = ann, .queue = queue}); });
     ASSERT_TRUE(claimed);
     EXPECT_GE(retries.count(), 1);
@@ -171,11 +178,11 @@ TEST_F(Resilience, AConnectionKilledWhileIdleIsReplacedBeforeUse) {
     const Item item = offered_to({ann});
     victim->get(item.id);  // a connection is now idle in the pool
     killer->exec(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" +
-        application + "'");
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        {application});
     eventually([&] {
-        return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
-                            application + "'") == "0";
+        return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                            {application}) == "0";
     });
     // Past the window in which a connection that just answered is lent unchecked.
     std::this_thread::sleep_for(victim->options().liveness_check_after_idle);
@@ -191,11 +198,11 @@ TEST_F(Resilience, WithNoBypassWindowAConnectionKilledWhileIdleIsReplacedAtOnce)
     const Item item = offered_to({ann});
     checked.get(item.id);
     killer->exec(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" +
-        options.application_name + "'");
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        {options.application_name});
     eventually([&] {
-        return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
-                            options.application_name + "'") == "0";
+        return killer->exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                            {options.application_name}) == "0";
     });
     EXPECT_EQ(checked.claim(item.id, {.actor = ann}).owner, ann);
 }
@@ -230,8 +237,7 @@ TEST_F(Resilience, ALockTimeoutRetriesTheTransaction) {
     const auto ann = unique("ann");
     const Item item = offered_to({ann});
     locker->exec("BEGIN");
-    locker->exec("SELECT 1 FROM workitem.item WHERE id = " + std::to_string(item.id) +
-                 " FOR UPDATE");
+    locker->exec("SELECT 1 FROM workitem.item WHERE id = $1 FOR UPDATE", {std::to_string(item.id)});
     std::atomic<int> attempts{0};
     const Item claimed = victim->in_transaction([&](Tx& tx) {
         if (++attempts == 2) locker->exec("COMMIT");

@@ -37,9 +37,24 @@ RawConnection::RawConnection(const std::string& dsn)
     }
 }
 
-std::optional<std::string> RawConnection::exec(const std::string& sql) {
-    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection_.get(), sql.c_str()),
-                                                         &PQclear);
+namespace {
+std::vector<const char*> values_of(const std::vector<Parameter>& parameters) {
+    std::vector<const char*> values;
+    for (const auto& parameter : parameters)
+        values.push_back(parameter ? parameter->c_str() : nullptr);
+    return values;
+}
+}  // namespace
+
+std::optional<std::string> RawConnection::exec(const std::string& sql,
+                                               const std::vector<Parameter>& parameters) {
+    const auto values = values_of(parameters);
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(
+        parameters.empty()
+            ? PQexec(connection_.get(), sql.c_str())
+            : PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0),
+        &PQclear);
     const auto status = PQresultStatus(result.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         ADD_FAILURE() << sql << ": " << PQresultErrorMessage(result.get());
@@ -52,9 +67,21 @@ std::optional<std::string> RawConnection::exec(const std::string& sql) {
     return std::nullopt;
 }
 
-void RawConnection::send(const std::string& sql) {
-    if (!PQsendQuery(connection_.get(), sql.c_str()))
+void RawConnection::send(const std::string& sql, const std::vector<Parameter>& parameters) {
+    const auto values = values_of(parameters);
+    if (!PQsendQueryParams(connection_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0))
         ADD_FAILURE() << PQerrorMessage(connection_.get());
+}
+
+std::string RawConnection::identifier(std::string_view name) {
+    std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+        PQescapeIdentifier(connection_.get(), name.data(), name.size()), &PQfreemem);
+    if (!quoted) {
+        ADD_FAILURE() << "cannot quote " << name << ": " << PQerrorMessage(connection_.get());
+        return {};
+    }
+    return quoted.get();
 }
 
 bool eventually(const std::function<bool()>& condition, double seconds) {
@@ -83,11 +110,40 @@ Item ServerTest::claimed_by(const std::string& owner) {
     return client->claim(item.id, {.actor = owner});
 }
 
+// Whether the error is an instance of its family's class (never a bare Error, nor an internal
+// type of the library).
+bool thrown_as_its_family(const Error& error) {
+    switch (error.family()) {
+        case ErrorFamily::transient:
+            return dynamic_cast<const TransientError*>(&error) != nullptr &&
+                   dynamic_cast<const ConnectionLost*>(&error) == nullptr;
+        case ErrorFamily::connection_lost:
+            return dynamic_cast<const ConnectionLost*>(&error) != nullptr;
+        case ErrorFamily::in_doubt:
+            return dynamic_cast<const InDoubt*>(&error) != nullptr;
+        case ErrorFamily::conflict:
+            return dynamic_cast<const Conflict*>(&error) != nullptr;
+        case ErrorFamily::not_found:
+            return dynamic_cast<const NotFound*>(&error) != nullptr;
+        case ErrorFamily::refused:
+            return dynamic_cast<const Refused*>(&error) != nullptr;
+        case ErrorFamily::invalid_request:
+            return dynamic_cast<const InvalidRequest*>(&error) != nullptr;
+        case ErrorFamily::unavailable:
+            return dynamic_cast<const Unavailable*>(&error) != nullptr;
+        case ErrorFamily::database_error:
+            return dynamic_cast<const DatabaseError*>(&error) != nullptr;
+    }
+    return false;
+}
+
 Error expect_error(ErrorKind kind, const std::function<void()>& call) {
     try {
         call();
     } catch (const Error& error) {
         EXPECT_EQ(to_string(error.kind()), to_string(kind)) << error.what();
+        EXPECT_TRUE(thrown_as_its_family(error))
+            << error.what() << " was not thrown as a " << to_string(error.family());
         return error;
     }
     ADD_FAILURE() << "expected an error of kind " << to_string(kind) << ", the call succeeded";

@@ -30,10 +30,17 @@ ClientOptions test_options(std::string_view application_name = "workitem-test");
 class RawConnection {
   public:
     explicit RawConnection(const std::string& dsn);
-    // Runs SQL; fails the test on an error. Returns the first column of the first row, if any.
-    std::optional<std::string> exec(const std::string& sql);
-    // Sends SQL without waiting for its answer (for statements that block).
-    void send(const std::string& sql);
+    // Runs SQL with its values as parameters $1, $2, ... (sent apart from the text, as the
+    // library does: no value is ever spliced into SQL); fails the test on an error. Returns the
+    // first column of the first row, if any. Without parameters the text may hold several
+    // statements.
+    std::optional<std::string> exec(const std::string& sql,
+                                    const std::vector<Parameter>& parameters = {});
+    // Sends SQL with parameters without waiting for its answer (for statements that block).
+    void send(const std::string& sql, const std::vector<Parameter>& parameters = {});
+    // A name quoted as an SQL identifier (libpq's PQescapeIdentifier), for the names a
+    // statement cannot take as parameters: tables, roles, functions.
+    std::string identifier(std::string_view name);
 
   private:
     std::unique_ptr<PGconn, decltype(&PQfinish)> connection_{nullptr, &PQfinish};
@@ -56,7 +63,11 @@ class ServerTest : public ::testing::Test {
     std::unique_ptr<RawConnection> superuser;
 };
 
-// Expects `call` to throw workitem::Error of `kind`; returns it for further checks.
+// Whether `error` is an instance of its family's class (ConnectionLost for connection_lost...).
+bool thrown_as_its_family(const Error& error);
+
+// Expects `call` to throw workitem::Error of `kind`, as the class of the kind's family
+// (ConnectionLost, Conflict, ...); returns it for further checks.
 Error expect_error(ErrorKind kind, const std::function<void()>& call);
 
 }  // namespace workitem::testing

@@ -12,7 +12,7 @@ class Transactions : public ServerTest {
     void SetUp() override {
         ServerTest::SetUp();
         if (IsSkipped()) return;
-        table = "\"" + unique("app_table") + "\"";
+        table = superuser->identifier(unique("app_table"));
         superuser->exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, note text)");
     }
     std::string rows_in_table() {

@@ -5,6 +5,7 @@
 #include "decoding.hpp"
 #include "parameters.hpp"
 
+#include <workitem/core/errors.hpp>
 #include <workitem/workitem.hpp>
 
 #include <gtest/gtest.h>
@@ -61,6 +62,101 @@ TEST(ErrorKinds, PassThroughInputErrorsAndTheRest) {
     EXPECT_EQ(error_kind_for_sqlstate("42501"), ErrorKind::permission_denied);
     EXPECT_EQ(error_kind_for_sqlstate("42P01"), ErrorKind::database_error);
     EXPECT_EQ(error_kind_for_sqlstate("XX000"), ErrorKind::database_error);
+}
+
+// The families, written out here rather than read from the library's table.
+const std::vector<std::pair<ErrorKind, ErrorFamily>> expected_families{
+    {ErrorKind::not_found, ErrorFamily::not_found},
+    {ErrorKind::invalid_input, ErrorFamily::invalid_request},
+    {ErrorKind::state_conflict, ErrorFamily::conflict},
+    {ErrorKind::version_conflict, ErrorFamily::conflict},
+    {ErrorKind::already_claimed, ErrorFamily::conflict},
+    {ErrorKind::not_authorized, ErrorFamily::refused},
+    {ErrorKind::constraint_violated, ErrorFamily::conflict},
+    {ErrorKind::not_active_yet, ErrorFamily::conflict},
+    {ErrorKind::expired, ErrorFamily::conflict},
+    {ErrorKind::lease_lost, ErrorFamily::conflict},
+    {ErrorKind::idempotency_key_reused, ErrorFamily::invalid_request},
+    {ErrorKind::denied_by_validator, ErrorFamily::conflict},
+    {ErrorKind::feature_disabled, ErrorFamily::unavailable},
+    {ErrorKind::bad_value, ErrorFamily::invalid_request},
+    {ErrorKind::permission_denied, ErrorFamily::refused},
+    {ErrorKind::database_error, ErrorFamily::database_error},
+    {ErrorKind::connection_lost, ErrorFamily::connection_lost},
+    {ErrorKind::serialization_failure, ErrorFamily::transient},
+    {ErrorKind::deadlock, ErrorFamily::transient},
+    {ErrorKind::lock_not_available, ErrorFamily::transient},
+    {ErrorKind::query_cancelled, ErrorFamily::transient},
+    {ErrorKind::timeout, ErrorFamily::transient},
+    {ErrorKind::in_doubt, ErrorFamily::in_doubt},
+    {ErrorKind::pool_timeout, ErrorFamily::unavailable},
+    {ErrorKind::circuit_open, ErrorFamily::unavailable},
+    {ErrorKind::invalid_argument, ErrorFamily::invalid_request},
+    {ErrorKind::unexpected_result, ErrorFamily::database_error}};
+
+// Which family's class a thrown error is caught as; the most derived first.
+std::string caught_as(ErrorKind kind) {
+    try {
+        throw_error(kind, "message", "SQLST", "detail", "hint");
+    } catch (const ConnectionLost& error) {
+        EXPECT_TRUE(error.transient());
+        return "connection_lost";
+    } catch (const TransientError& error) {
+        EXPECT_TRUE(error.transient());
+        return "transient";
+    } catch (const InDoubt&) {
+        return "in_doubt";
+    } catch (const Conflict&) {
+        return "conflict";
+    } catch (const NotFound&) {
+        return "not_found";
+    } catch (const Refused&) {
+        return "refused";
+    } catch (const InvalidRequest&) {
+        return "invalid_request";
+    } catch (const Unavailable&) {
+        return "unavailable";
+    } catch (const DatabaseError&) {
+        return "database_error";
+    } catch (const Error&) {
+        return "plain Error";
+    }
+    return "nothing";
+}
+
+TEST(ErrorFamilies, EveryKindIsThrownAsItsFamilysClass) {
+    EXPECT_EQ(expected_families.size(), static_cast<std::size_t>(ErrorKind::unexpected_result) + 1);
+    for (const auto& [kind, family] : expected_families) {
+        EXPECT_EQ(family_of(kind), family) << to_string(kind);
+        EXPECT_EQ(caught_as(kind), to_string(family)) << to_string(kind);
+        // Only the transient families are retried, and only they are a TransientError.
+        EXPECT_EQ(is_transient(kind),
+                  family == ErrorFamily::transient || family == ErrorFamily::connection_lost)
+            << to_string(kind);
+    }
+}
+
+TEST(ErrorFamilies, ThrowErrorKeepsEveryField) {
+    try {
+        throw_error(Error(ErrorKind::version_conflict, "item 7 is at version 3", "WI412", "item 7",
+                          "read it again"));
+    } catch (const Conflict& error) {
+        EXPECT_EQ(error.kind(), ErrorKind::version_conflict);
+        EXPECT_EQ(error.family(), ErrorFamily::conflict);
+        EXPECT_EQ(error.sqlstate(), "WI412");
+        EXPECT_EQ(error.message(), "item 7 is at version 3");
+        EXPECT_EQ(error.detail(), "item 7");
+        EXPECT_EQ(error.hint(), "read it again");
+        EXPECT_STREQ(error.what(), "WI412: item 7 is at version 3");
+    }
+}
+
+// The client reads the extension's SQLSTATEs from the core's table: each code is the client
+// kind of the same name.
+TEST(ErrorKinds, TheExtensionsTableIsTheClients) {
+    for (const auto& code : core::error_codes) {
+        EXPECT_EQ(to_string(error_kind_for_sqlstate(code.sqlstate)), code.name) << code.sqlstate;
+    }
 }
 
 TEST(ErrorKinds, NamesAreStable) {

@@ -508,8 +508,8 @@ constexpr ExpectedError kErrors[] = {
     {ErrorCode::not_active_yet, "WI425", 409},
     {ErrorCode::expired, "WI410", 409},
     {ErrorCode::lease_lost, "WI419", 409},
-    {ErrorCode::idempotency_mismatch, "WI428", 422},
-    {ErrorCode::custom_denied, "WI461", 409},
+    {ErrorCode::idempotency_key_reused, "WI428", 422},
+    {ErrorCode::denied_by_validator, "WI461", 409},
     {ErrorCode::feature_disabled, "WI501", 501},
 };
 

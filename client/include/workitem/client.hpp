@@ -2,6 +2,7 @@
 // together with the application's own SQL.
 #pragma once
 
+#include <workitem/export.hpp>
 #include <workitem/operations.hpp>
 #include <workitem/options.hpp>
 
@@ -23,24 +24,24 @@ class ClientState;
 
 // Parameters of Tx::exec: always sent as parameters, never spliced into the SQL text.
 using Parameter = std::optional<std::string>;
-Parameter to_parameter(std::nullptr_t);
-Parameter to_parameter(std::string_view text);
-Parameter to_parameter(const char* text);
-Parameter to_parameter(const std::string& text);
-Parameter to_parameter(bool value);
-Parameter to_parameter(std::int64_t value);
-Parameter to_parameter(int value);
-Parameter to_parameter(double value);
-Parameter to_parameter(Timestamp value);
+WORKITEM_API Parameter to_parameter(std::nullptr_t);
+WORKITEM_API Parameter to_parameter(std::string_view text);
+WORKITEM_API Parameter to_parameter(const char* text);
+WORKITEM_API Parameter to_parameter(const std::string& text);
+WORKITEM_API Parameter to_parameter(bool value);
+WORKITEM_API Parameter to_parameter(std::int64_t value);
+WORKITEM_API Parameter to_parameter(int value);
+WORKITEM_API Parameter to_parameter(double value);
+WORKITEM_API Parameter to_parameter(Timestamp value);
 template <class T>
-Parameter to_parameter(const std::optional<T>& value) {
+WORKITEM_API Parameter to_parameter(const std::optional<T>& value) {
     return value ? to_parameter(*value) : Parameter{};
 }
 
 // A transaction in progress, handed to the function given to Client::in_transaction. Every
 // operation and exec joins it; it commits when the function returns and rolls back when it
 // throws. Not thread-safe: use it only from the thread running the function.
-class Tx final : public Operations {
+class WORKITEM_API Tx final : public Operations {
   public:
     Tx(detail::Connection& connection, const ClientOptions& options);
     ~Tx() override;
@@ -67,7 +68,7 @@ struct PoolStats {
     int waiting{};  // callers waiting for a connection
 };
 
-class Client final : public Operations {
+class WORKITEM_API Client final : public Operations {
   public:
     explicit Client(ClientOptions options = {});
     ~Client() override;

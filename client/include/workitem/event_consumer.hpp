@@ -6,6 +6,7 @@
 
 #include <workitem/client.hpp>
 #include <workitem/events.hpp>
+#include <workitem/export.hpp>
 
 #include <chrono>
 #include <functional>
@@ -32,7 +33,7 @@ struct EventConsumerOptions {
 using BatchHandler = std::function<void(const EventBatch&)>;
 using TransactionalBatchHandler = std::function<void(Tx&, const EventBatch&)>;
 
-class EventConsumer {
+class WORKITEM_API EventConsumer {
   public:
     // Reads the existing consumer `consumer` (see Operations::consumer_create) through `client`,
     // which must outlive this object. Not thread-safe: one thread per EventConsumer.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <workitem/admin.hpp>
+#include <workitem/export.hpp>
 #include <workitem/commands.hpp>
 #include <workitem/events.hpp>
 #include <workitem/types.hpp>
@@ -20,7 +21,7 @@ class ResultSet;
 struct Dispatch;
 }  // namespace detail
 
-class Operations {
+class WORKITEM_API Operations {
   public:
     // Creating and reading.
     Item create(const CreateCommand& command);

@@ -1,6 +1,8 @@
 // How a Client connects, retries and reports: everything has a default that suits a service.
 #pragma once
 
+#include <workitem/export.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -9,7 +11,7 @@
 namespace workitem {
 
 enum class LogLevel { debug, info, warning, error };
-std::string_view to_string(LogLevel level);
+WORKITEM_API std::string_view to_string(LogLevel level);
 
 // Called from whichever thread made the call; must be thread-safe and must not throw.
 using Logger = std::function<void(LogLevel level, std::string_view message)>;
@@ -71,6 +73,6 @@ struct TransactionOptions {
 };
 
 // A fresh random idempotency key ("wi-" and 32 hex digits).
-std::string generate_idempotency_key();
+WORKITEM_API std::string generate_idempotency_key();
 
 }  // namespace workitem

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <workitem/errors.hpp>
+#include <workitem/export.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -23,10 +24,10 @@ inline Timestamp to_timestamp(std::chrono::system_clock::time_point time) {
 }
 
 // ISO 8601 in UTC, e.g. "2024-05-01T12:34:56.250000Z" (what the client sends as parameters).
-std::string format_timestamp(Timestamp time);
+WORKITEM_API std::string format_timestamp(Timestamp time);
 // Reads PostgreSQL's ISO output ("2024-05-01 14:34:56.25+02") and ISO 8601 ("...T...Z").
 // Throws Error(invalid_argument) on anything else.
-Timestamp parse_timestamp(std::string_view text);
+WORKITEM_API Timestamp parse_timestamp(std::string_view text);
 
 enum class State {
     created,
@@ -41,13 +42,13 @@ enum class State {
     skipped,
     expired
 };
-std::string_view to_string(State state);
+WORKITEM_API std::string_view to_string(State state);
 // The state named by a lowercase label ("offered"); std::nullopt for an unknown one.
-std::optional<State> parse_state(std::string_view label);
-bool is_terminal(State state);
+WORKITEM_API std::optional<State> parse_state(std::string_view label);
+WORKITEM_API bool is_terminal(State state);
 
 enum class DelegationState { none, pending, resolved };
-std::string_view to_string(DelegationState state);
+WORKITEM_API std::string_view to_string(DelegationState state);
 
 struct Item {
     std::int64_t id{};

@@ -7,6 +7,7 @@
 #include <workitem/errors.hpp>
 #include <workitem/event_consumer.hpp>
 #include <workitem/events.hpp>
+#include <workitem/export.hpp>
 #include <workitem/operations.hpp>
 #include <workitem/options.hpp>
 #include <workitem/types.hpp>

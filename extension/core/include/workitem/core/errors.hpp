@@ -9,19 +9,23 @@
 namespace workitem::core {
 
 enum class ErrorCode {
-    not_found,             // WI404
-    invalid_input,         // WI422
-    state_conflict,        // WI409
-    version_conflict,      // WI412
-    already_claimed,       // WI423
-    not_authorized,        // WI403
-    constraint_violated,   // WI460
-    not_active_yet,        // WI425
-    expired,               // WI410
-    lease_lost,            // WI419
-    idempotency_mismatch,  // WI428
-    custom_denied,         // WI461
-    feature_disabled,      // WI501
+    not_found,               // WI404
+    invalid_input,           // WI422
+    state_conflict,          // WI409
+    version_conflict,        // WI412
+    already_claimed,         // WI423
+    not_authorized,          // WI403
+    constraint_violated,     // WI460
+    not_active_yet,          // WI425
+    expired,                 // WI410
+    lease_lost,              // WI419
+    idempotency_key_reused,  // WI428
+    denied_by_validator,     // WI461
+    feature_disabled,        // WI501
+    // Earlier names of WI428 and WI461, kept until the extension's uses are renamed; the names
+    // above are the public ones (the README's table, libworkitem's ErrorKind).
+    idempotency_mismatch = idempotency_key_reused,
+    custom_denied = denied_by_validator,
 };
 
 struct ErrorCodeInfo {
@@ -31,7 +35,8 @@ struct ErrorCodeInfo {
     int http_status;
 };
 
-// The single SQLSTATE list of the project; the client (client/src/errors.cpp) mirrors it.
+// The single SQLSTATE list of the project. libworkitem reads it from this header
+// (client/src/errors.cpp): each name is the name of a client ErrorKind.
 inline constexpr std::array<ErrorCodeInfo, 13> error_codes{{
     {ErrorCode::not_found, "WI404", "not_found", 404},
     {ErrorCode::invalid_input, "WI422", "invalid_input", 422},
@@ -43,8 +48,8 @@ inline constexpr std::array<ErrorCodeInfo, 13> error_codes{{
     {ErrorCode::not_active_yet, "WI425", "not_active_yet", 409},
     {ErrorCode::expired, "WI410", "expired", 409},
     {ErrorCode::lease_lost, "WI419", "lease_lost", 409},
-    {ErrorCode::idempotency_mismatch, "WI428", "idempotency_mismatch", 422},
-    {ErrorCode::custom_denied, "WI461", "custom_denied", 409},
+    {ErrorCode::idempotency_key_reused, "WI428", "idempotency_key_reused", 422},
+    {ErrorCode::denied_by_validator, "WI461", "denied_by_validator", 409},
     {ErrorCode::feature_disabled, "WI501", "feature_disabled", 501},
 }};
 

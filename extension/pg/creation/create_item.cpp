@@ -191,12 +191,12 @@ bool find_existing_step(const char* tenant, const CreateArgs& args, bytea* finge
         psprintf("workflow %s already has a step %s, created with a different request",
                  args.workflow_id, args.step_ref);
     if (!report) {
-        raise(core::ErrorCode::idempotency_mismatch, message,
+        raise(core::ErrorCode::idempotency_key_reused, message,
               "(workflow_id, step_ref) names one item; a retry must repeat the same request.",
               "Use another step_ref for another item.");
     }
-    *outcome =
-        CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::idempotency_mismatch), message};
+    *outcome = CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::idempotency_key_reused),
+                             message};
     return true;
 }
 
@@ -287,12 +287,13 @@ CreateOutcome create_item(const char* tenant, const CreateArgs& args, bool repor
         custom_create_denial(tenant, args.task_name, args.actor, make_would_be_item, &parameters);
     if (denial != nullptr) {
         if (!report_refusals) {
-            raise(core::ErrorCode::custom_denied, denial,
+            raise(core::ErrorCode::denied_by_validator, denial,
                   psprintf("workflow %s, task %s, operation create", args.workflow_id,
                            args.task_name),
                   "A custom validator registered for this task refused the operation.");
         }
-        return CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::custom_denied), denial};
+        return CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::denied_by_validator),
+                             denial};
     }
 
     begin_change(PendingChange{0, core::Operation::create, args.actor, nullptr,

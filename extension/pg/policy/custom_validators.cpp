@@ -228,7 +228,7 @@ const char* custom_create_denial(const char* tenant, const char* task_name, cons
 void check_custom_validators(const char* tenant, const TransitionCall& call, const ItemRow& row) {
     const char* denial = custom_denial(tenant, call, row);
     if (denial == nullptr) return;
-    raise(core::ErrorCode::custom_denied, denial,
+    raise(core::ErrorCode::denied_by_validator, denial,
           psprintf("item %ld, operation %s", row.id, core::to_string(call.operation).data()),
           "A custom validator registered for this task refused the operation.");
 }

@@ -115,7 +115,7 @@ IdempotencyClaim claim_key(const char* tenant, const char* actor, const char* ke
     bool is_null = false;
     HeapTuple row = SPI_tuptable->vals[0];
     if (!same_digest(DatumGetByteaPP(spi::column(row, 1, &is_null)), claim.request_hash)) {
-        raise(core::ErrorCode::idempotency_mismatch,
+        raise(core::ErrorCode::idempotency_key_reused,
               psprintf("idempotency key \"%s\" was used with a different request", key),
               "A key names one request: same function, same arguments.",
               "Use a new key for a new request.");

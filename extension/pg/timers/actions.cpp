@@ -463,7 +463,7 @@ void act_on(TimerAction action, const TimerRow& row, TimerCounts& counts, core::
     if (d.ok) {
         call.operation = d.recorded_as;  // custom validators see the operation the event records
         if (const char* denial = custom_denial(row.tenant, call, row.item)) {
-            d = failure(d.outcome, core::ErrorCode::custom_denied, denial);
+            d = failure(d.outcome, core::ErrorCode::denied_by_validator, denial);
         }
     }
     if (!d.ok) {

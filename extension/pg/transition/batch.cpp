@@ -161,7 +161,8 @@ void run_batch(const TransitionCall& requested, ArrayType* ids, ArrayType* expec
             continue;
         }
         if (const char* denial = custom_denial(tenant, item_call, *row)) {
-            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::custom_denied), denial);
+            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::denied_by_validator),
+                              denial);
             continue;
         }
         add_batch_success(results, id, write(item_call, id, verdict.change));

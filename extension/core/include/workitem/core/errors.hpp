@@ -22,10 +22,6 @@ enum class ErrorCode {
     idempotency_key_reused,  // WI428
     denied_by_validator,     // WI461
     feature_disabled,        // WI501
-    // Earlier names of WI428 and WI461, kept until the extension's uses are renamed; the names
-    // above are the public ones (the README's table, libworkitem's ErrorKind).
-    idempotency_mismatch = idempotency_key_reused,
-    custom_denied = denied_by_validator,
 };
 
 struct ErrorCodeInfo {

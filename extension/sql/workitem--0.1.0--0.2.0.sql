@@ -1777,6 +1777,34 @@ service (a tenant's administrator, or a service acting on behalf of an end user)
 INSERT INTO workitem.required_capability VALUES ('workitem.authorize', 'reader'),
     ('workitem.caller_capability', 'reader');
 
+-- Every batch form is documented by the same paragraph about its single form, written here once.
+DO $$
+DECLARE
+    batch record;
+BEGIN
+    FOR batch IN
+        SELECT p.oid::regprocedure AS signature, substr(p.proname, 1, length(p.proname) - 6) AS single,
+               'expected_versions' = ANY (p.proargnames) AS takes_versions
+          FROM pg_catalog.pg_proc p
+         WHERE p.pronamespace = '@extschema@'::regnamespace AND p.proname ~ '^workitem_[a-z_]+_batch$'
+           AND p.proargnames[1] = 'ids'  -- the batch forms of operations, not the consumers' batches
+    LOOP
+        EXECUTE format('COMMENT ON FUNCTION %s IS %L', batch.signature, format(
+            '%1$s on every item in ids (distinct, at most workitem.max_batch_size), one result row '
+            'per id in the order given: ok with the item as it now is, or the SQLSTATE and message '
+            'that %1$s would have raised. One refused item does not stop the others. Every item is '
+            'read first: one the actor may not see (WI404, as a missing id) or may not act on is '
+            'refused without being locked; the others are locked in id order. %2$s',
+            batch.single,
+            CASE WHEN batch.takes_versions
+                 THEN 'expected_versions, when given, holds one version (or NULL) per id. An '
+                      'idempotency key covers the whole batch and replays every row.'
+                 ELSE 'No expected versions and no idempotency key: a heartbeat only extends a '
+                      'lease, so sending it again is harmless.' END));
+    END LOOP;
+END;
+$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

@@ -34,12 +34,6 @@ CREATE FUNCTION @extschema@.workitem_claim_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_claim_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_claim_batch(bigint[], text, bigint[], text, integer) IS
-$$workitem_claim on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_claim would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_allocate', 'user');
 CREATE FUNCTION @extschema@.workitem_allocate(
@@ -69,12 +63,6 @@ CREATE FUNCTION @extschema@.workitem_allocate_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_allocate_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_allocate_batch(bigint[], text, text, boolean, bigint[], text) IS
-$$workitem_allocate on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_allocate would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_start', 'user');
 CREATE FUNCTION @extschema@.workitem_start(
@@ -99,12 +87,6 @@ CREATE FUNCTION @extschema@.workitem_start_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_start_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_start_batch(bigint[], text, bigint[], text) IS
-$$workitem_start on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_start would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_stop', 'user');
 CREATE FUNCTION @extschema@.workitem_stop(
@@ -128,12 +110,6 @@ CREATE FUNCTION @extschema@.workitem_stop_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_stop_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_stop_batch(bigint[], text, bigint[], text) IS
-$$workitem_stop on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_stop would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_release', 'user');
 CREATE FUNCTION @extschema@.workitem_release(
@@ -158,12 +134,6 @@ CREATE FUNCTION @extschema@.workitem_release_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_release_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_release_batch(bigint[], text, bigint[], text) IS
-$$workitem_release on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_release would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_delegate', 'user');
 CREATE FUNCTION @extschema@.workitem_delegate(
@@ -191,12 +161,6 @@ CREATE FUNCTION @extschema@.workitem_delegate_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_delegate_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_delegate_batch(bigint[], text, text, bigint[], text) IS
-$$workitem_delegate on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_delegate would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_resolve', 'user');
 CREATE FUNCTION @extschema@.workitem_resolve(
@@ -221,12 +185,6 @@ CREATE FUNCTION @extschema@.workitem_resolve_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_resolve_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_resolve_batch(bigint[], text, bigint[], text) IS
-$$workitem_resolve on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_resolve would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_forward', 'user');
 CREATE FUNCTION @extschema@.workitem_forward(
@@ -256,12 +214,6 @@ CREATE FUNCTION @extschema@.workitem_forward_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_forward_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_forward_batch(bigint[], text, jsonb, bigint[], text) IS
-$$workitem_forward on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_forward would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_suspend', 'user');
 CREATE FUNCTION @extschema@.workitem_suspend(
@@ -288,12 +240,6 @@ CREATE FUNCTION @extschema@.workitem_suspend_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_suspend_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_suspend_batch(bigint[], text, timestamptz, bigint[], text) IS
-$$workitem_suspend on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_suspend would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_resume', 'user');
 CREATE FUNCTION @extschema@.workitem_resume(
@@ -317,12 +263,6 @@ CREATE FUNCTION @extschema@.workitem_resume_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_resume_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_resume_batch(bigint[], text, bigint[], text) IS
-$$workitem_resume on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_resume would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_complete', 'user');
 CREATE FUNCTION @extschema@.workitem_complete(
@@ -350,12 +290,6 @@ CREATE FUNCTION @extschema@.workitem_complete_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_complete_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_complete_batch(bigint[], text, jsonb, bigint[], text) IS
-$$workitem_complete on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_complete would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_fail', 'user');
 CREATE FUNCTION @extschema@.workitem_fail(
@@ -382,12 +316,6 @@ CREATE FUNCTION @extschema@.workitem_fail_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_fail_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_fail_batch(bigint[], text, jsonb, bigint[], text) IS
-$$workitem_fail on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_fail would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_skip', 'user');
 CREATE FUNCTION @extschema@.workitem_skip(
@@ -411,12 +339,6 @@ CREATE FUNCTION @extschema@.workitem_skip_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_skip_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_skip_batch(bigint[], text, bigint[], text) IS
-$$workitem_skip on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_skip would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_cancel', 'user');
 CREATE FUNCTION @extschema@.workitem_cancel(
@@ -443,12 +365,6 @@ CREATE FUNCTION @extschema@.workitem_cancel_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_cancel_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_cancel_batch(bigint[], text, text, bigint[], text) IS
-$$workitem_cancel on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_cancel would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_mark_error', 'user');
 CREATE FUNCTION @extschema@.workitem_mark_error(
@@ -475,12 +391,6 @@ CREATE FUNCTION @extschema@.workitem_mark_error_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_mark_error_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_mark_error_batch(bigint[], text, jsonb, bigint[], text) IS
-$$workitem_mark_error on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_mark_error would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_heartbeat', 'user');
 CREATE FUNCTION @extschema@.workitem_heartbeat(
@@ -503,12 +413,6 @@ CREATE FUNCTION @extschema@.workitem_heartbeat_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_heartbeat_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_heartbeat_batch(bigint[], text, integer) IS
-$$workitem_heartbeat on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_heartbeat would have raised. One refused item does not stop the others. Rows are locked
-in id order. No expected versions and no idempotency key: a heartbeat only extends a lease, so
-sending it again is harmless.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_update', 'user');
 CREATE FUNCTION @extschema@.workitem_update(
@@ -552,12 +456,6 @@ CREATE FUNCTION @extschema@.workitem_update_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_update_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_update_batch(bigint[], text, integer, timestamptz, timestamptz, jsonb, jsonb, timestamptz, bigint[], text, jsonb) IS
-$$workitem_update on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_update would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_save_output', 'user');
 CREATE FUNCTION @extschema@.workitem_save_output(
@@ -584,12 +482,6 @@ CREATE FUNCTION @extschema@.workitem_save_output_batch(
     RETURNS TABLE (id bigint, ok boolean, sqlstate text, message text, item workitem.item)
     AS 'MODULE_PATHNAME', 'workitem_save_output_batch'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.workitem_save_output_batch(bigint[], text, jsonb, bigint[], text) IS
-$$workitem_save_output on every item in ids (distinct, at most workitem.max_batch_size), one result row
-per id in the order given: ok with the item as it now is, or the SQLSTATE and message that
-workitem_save_output would have raised. One refused item does not stop the others. Rows are locked
-in id order. expected_versions, when given, holds one version (or NULL) per id. An
-idempotency key covers the whole batch and replays every row.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_claim_next', 'user');
 CREATE FUNCTION @extschema@.workitem_claim_next(
@@ -617,3 +509,30 @@ cancelled and that item's error is raised. A retry with the same idempotency_key
 same items. Errors: WI422 no workflow_id or actor, WI403 (also a service acting on behalf of a
 user or reader: workitem.on_behalf), WI428.$$;
 
+-- Every batch form is documented by the same paragraph about its single form, written here once.
+DO $$
+DECLARE
+    batch record;
+BEGIN
+    FOR batch IN
+        SELECT p.oid::regprocedure AS signature, substr(p.proname, 1, length(p.proname) - 6) AS single,
+               'expected_versions' = ANY (p.proargnames) AS takes_versions
+          FROM pg_catalog.pg_proc p
+         WHERE p.pronamespace = '@extschema@'::regnamespace AND p.proname ~ '^workitem_[a-z_]+_batch$'
+           AND p.proargnames[1] = 'ids'  -- the batch forms of operations, not the consumers' batches
+    LOOP
+        EXECUTE format('COMMENT ON FUNCTION %s IS %L', batch.signature, format(
+            '%1$s on every item in ids (distinct, at most workitem.max_batch_size), one result row '
+            'per id in the order given: ok with the item as it now is, or the SQLSTATE and message '
+            'that %1$s would have raised. One refused item does not stop the others. Every item is '
+            'read first: one the actor may not see (WI404, as a missing id) or may not act on is '
+            'refused without being locked; the others are locked in id order. %2$s',
+            batch.single,
+            CASE WHEN batch.takes_versions
+                 THEN 'expected_versions, when given, holds one version (or NULL) per id. An '
+                      'idempotency key covers the whole batch and replays every row.'
+                 ELSE 'No expected versions and no idempotency key: a heartbeat only extends a '
+                      'lease, so sending it again is harmless.' END));
+    END LOOP;
+END;
+$$;

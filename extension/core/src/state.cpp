@@ -6,10 +6,6 @@
 namespace workitem::core {
 
 namespace {
-constexpr std::array<std::string_view, 11> state_labels{
-    "created", "offered", "allocated", "started", "suspended", "completed",
-    "failed",  "error",   "cancelled", "skipped", "expired",
-};
 constexpr std::array<std::string_view, 3> delegation_labels{"none", "pending", "resolved"};
 }  // namespace
 

@@ -53,7 +53,6 @@ enum ExtraColumn : int {
     "ORDER BY " ORDER " LIMIT $2 FOR UPDATE OF i SKIP LOCKED"
 
 #define WORKITEM_NO_DEADLINE_COLUMNS "NULL::text, NULL::int4"
-#define WORKITEM_ACTIVE_STATES "('created', 'offered', 'allocated', 'started', 'suspended')"
 
 // The due entry of a deadline list: the earliest not yet fired (the first of equals).
 #define WORKITEM_DUE_DEADLINE_COLUMNS                                                    \
@@ -68,8 +67,9 @@ enum ExtraColumn : int {
 
 spi::Statement due_items[static_cast<int>(TimerAction::count)] = {
     WORKITEM_TIMER_STATEMENT(
-        WORKITEM_TIMER_COLUMNS(WORKITEM_NO_DEADLINE_COLUMNS) WORKITEM_TIMER_QUERY(
-            "i.state IN " WORKITEM_ACTIVE_STATES " AND i.expires_at <= $1", "i.expires_at, i.id")),
+        WORKITEM_TIMER_COLUMNS(WORKITEM_NO_DEADLINE_COLUMNS)
+            WORKITEM_TIMER_QUERY("i.state IN " WORKITEM_ACTIVE_STATES_SQL " AND i.expires_at <= $1",
+                                 "i.expires_at, i.id")),
     WORKITEM_TIMER_STATEMENT(WORKITEM_TIMER_COLUMNS(WORKITEM_NO_DEADLINE_COLUMNS)
                                  WORKITEM_TIMER_QUERY("i.state = 'created' AND i.activate_at <= $1",
                                                       "i.activate_at, i.id")),
@@ -81,7 +81,7 @@ spi::Statement due_items[static_cast<int>(TimerAction::count)] = {
             "i.state IN ('allocated', 'started') AND i.lease_until <= $1", "i.lease_until, i.id")),
     WORKITEM_TIMER_STATEMENT(
         WORKITEM_TIMER_COLUMNS(WORKITEM_DUE_DEADLINE_COLUMNS) WORKITEM_TIMER_QUERY(
-            "i.state IN " WORKITEM_ACTIVE_STATES
+            "i.state IN " WORKITEM_ACTIVE_STATES_SQL
             " AND i.deadlines <> '[]'::jsonb AND workitem.next_deadline_at(i.deadlines) <= $1",
             "workitem.next_deadline_at(i.deadlines), i.id")),
 };

@@ -1,3 +1,5 @@
+#include "workitem/core/state.hpp"  // WORKITEM_ACTIVE_STATES_SQL, before any PostgreSQL header
+
 #include "events/change_context.hpp"
 
 #include "timers/retention.hpp"
@@ -26,8 +28,7 @@ spi::Statement purge_items{
 // Failures of items that are gone or finished: nothing is left to retry.
 spi::Statement forget_settled_failures{
     "DELETE FROM workitem.timer_failure f WHERE NOT EXISTS (SELECT FROM workitem.item i "
-    "  WHERE i.id = f.item_id AND i.state IN ('created', 'offered', 'allocated', 'started', "
-    "  'suspended'))",
+    "  WHERE i.id = f.item_id AND i.state IN " WORKITEM_ACTIVE_STATES_SQL ")",
     0,
     {},
     nullptr};

@@ -1,5 +1,7 @@
 // The cancel_workflow path: every active item of a workflow cancelled, all or nothing. Every item
 // is authorized as read, before any is locked; then all are locked, decided and written.
+#include "workitem/core/state.hpp"  // WORKITEM_ACTIVE_STATES_SQL, before any PostgreSQL header
+
 #include "transition/transition.hpp"
 
 #include "transition/decide.hpp"
@@ -19,7 +21,7 @@ namespace {
 // The active items of a workflow; $3 is the actor.
 #define WORKITEM_WORKFLOW_ITEMS                                           \
     "FROM workitem.item i WHERE i.workflow_id = $1 AND i.tenant_id = $2 " \
-    "AND i.state IN ('created', 'offered', 'allocated', 'started', 'suspended') ORDER BY i.id"
+    "AND i.state IN " WORKITEM_ACTIVE_STATES_SQL " ORDER BY i.id"
 
 spi::Statement read_workflow{
     "SELECT " WORKITEM_ITEM_SELECT_LIST WORKITEM_ROW_VERSION WORKITEM_WORKFLOW_ITEMS,

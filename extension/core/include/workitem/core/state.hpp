@@ -29,6 +29,12 @@ inline constexpr std::array<State, 11> all_states{
     State::cancelled, State::skipped,   State::expired,
 };
 
+// The labels of the states, in enum order: the SQL type workitem.state has the same.
+inline constexpr std::array<std::string_view, 11> state_labels{
+    "created", "offered", "allocated", "started", "suspended", "completed",
+    "failed",  "error",   "cancelled", "skipped", "expired",
+};
+
 std::string_view to_string(State state);
 std::optional<State> parse_state(std::string_view label);
 
@@ -46,6 +52,7 @@ class StateSet {
     constexpr StateSet(std::initializer_list<State> states) {
         for (State s : states) bits_ |= bit(s);
     }
+    constexpr void add(State s) { bits_ |= bit(s); }
     constexpr bool contains(State s) const { return (bits_ & bit(s)) != 0; }
     constexpr bool empty() const { return bits_ == 0; }
 
@@ -56,7 +63,42 @@ class StateSet {
     std::uint16_t bits_ = 0;
 };
 
-inline constexpr StateSet active_states{State::created, State::offered, State::allocated,
-                                        State::started, State::suspended};
+// The active states, derived from is_active (its one definition).
+inline constexpr StateSet active_states = [] {
+    StateSet set;
+    for (State state : all_states) {
+        if (is_active(state)) set.add(state);
+    }
+    return set;
+}();
 
+}  // namespace workitem::core
+
+// The active states as an SQL list, for the statements of the glue: a macro, so that a statement
+// can splice it into its literal text. Derived and checked here, so it cannot drift from
+// is_active (the SQL side is compared by sql/facts.sql).
+#define WORKITEM_ACTIVE_STATES_SQL "('created', 'offered', 'allocated', 'started', 'suspended')"
+
+namespace workitem::core {
+// Whether `sql` is "('a', 'b', ...)" listing exactly the active states' labels in enum order.
+constexpr bool is_active_states_sql(std::string_view sql) {
+    std::size_t at = 0;
+    const auto take = [&](std::string_view part) {
+        if (sql.substr(at, part.size()) != part) return false;
+        at += part.size();
+        return true;
+    };
+    if (!take("(")) return false;
+    bool first = true;
+    for (State state : all_states) {
+        if (!is_active(state)) continue;
+        if (!first && !take(", ")) return false;
+        first = false;
+        if (!take("'") || !take(state_labels[static_cast<std::size_t>(state)]) || !take("'")) {
+            return false;
+        }
+    }
+    return take(")") && at == sql.size();
+}
+static_assert(is_active_states_sql(WORKITEM_ACTIVE_STATES_SQL));
 }  // namespace workitem::core

@@ -1,3 +1,5 @@
+#include "workitem/core/command.hpp"  // default_max_lease_expiries
+
 #include "runtime/settings.hpp"
 
 #include "runtime/boundary.hpp"
@@ -26,7 +28,7 @@ char* timer_database_setting = nullptr;
 int tick_interval_setting = 1000;
 int timer_batch_size_setting = 100;
 int timer_batch_delay_setting = 100;
-int max_lease_expiries_setting = 3;
+int max_lease_expiries_setting = core::default_max_lease_expiries;
 int item_retention_setting = 90 * 24 * 3600;
 int event_retention_setting = 365 * 24 * 3600;
 int event_consumer_max_hold_setting = 30 * 24 * 3600;
@@ -64,7 +66,8 @@ void define_timer_settings() {
         "workitem.max_lease_expiries",
         "Lease expiries after which an item goes to error instead of back to offered.",
         "A poison item keeps losing its holders; an assignment's max_lease_expiries overrides it.",
-        &max_lease_expiries_setting, 3, 1, 1000000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+        &max_lease_expiries_setting, core::default_max_lease_expiries, 1, 1000000, PGC_SUSET, 0,
+        nullptr, nullptr, nullptr);
     DefineCustomIntVariable("workitem.item_retention",
                             "How long terminal items are kept after they finished (0: forever).",
                             "The timer purges older ones in batches; their events stay until "

@@ -12,6 +12,9 @@
 
 namespace workitem::core {
 
+// Lease expiries before an item goes to error: the default of workitem.max_lease_expiries.
+inline constexpr std::int32_t default_max_lease_expiries = 3;
+
 // An operation on an existing item. Only the fields the operation uses are read.
 struct Command {
     Operation op = Operation::claim;
@@ -27,7 +30,9 @@ struct Command {
     std::optional<Timestamp> due_at;             // update: checked for range only
     std::optional<Timestamp> follow_up_at;       // update: checked for range only
     std::optional<std::string_view> deadlines;   // update: the new list (JSON text)
-    std::int32_t max_lease_expiries = 3;         // lease_expire: after this many, the item errors
+    // lease_expire: after this many, the item errors (the glue passes the assignment's or the
+    // setting's; the setting's default is this one)
+    std::int32_t max_lease_expiries = default_max_lease_expiries;
 };
 
 struct CreateCommand {

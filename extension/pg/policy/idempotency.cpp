@@ -136,25 +136,20 @@ IdempotencyClaim claim_key(const char* tenant, const char* actor, const char* ke
 void remember_outcome(const char* tenant, const char* actor, const char* key, const char* operation,
                       const IdempotencyClaim& claim, int64 item_id, Datum outcome,
                       bool outcome_null) {
-    Datum args[9] = {CStringGetTextDatum(tenant),
-                     CStringGetTextDatum(calling_role()),
-                     CStringGetTextDatum(actor),
-                     CStringGetTextDatum(key),
-                     CStringGetTextDatum(operation),
-                     PointerGetDatum(claim.request_hash),
-                     Int64GetDatum(item_id),
-                     outcome,
-                     Float8GetDatum(idempotency_retention_seconds())};
-    const char nulls[10] = {
-        ' ', ' ', ' ', ' ', ' ', ' ', item_id == 0 ? 'n' : ' ', outcome_null ? 'n' : ' ',
-        ' ', '\0'};
+    const Datum request_hash = PointerGetDatum(claim.request_hash);
+    const Datum retention = Float8GetDatum(idempotency_retention_seconds());
     if (!keys_have_scope()) {  // release 0.1.0's table: the same values without the scope
-        Datum args_0_1_0[7] = {args[0], args[3], args[4], args[5], args[6], args[7], args[8]};
-        const char nulls_0_1_0[8] = {' ', ' ', ' ', ' ', nulls[6], nulls[7], ' ', '\0'};
-        spi::execute(save_key_0_1_0, args_0_1_0, nulls_0_1_0, 0);
+        spi::Arguments<7> args;
+        args.add_text(tenant).add_text(key).add_text(operation).add(request_hash);
+        args.add_if(item_id != 0, Int64GetDatum(item_id)).add_if(!outcome_null, outcome);
+        spi::execute(save_key_0_1_0, args.add(retention));
         return;
     }
-    spi::execute(save_key, args, nulls, 0);
+    spi::Arguments<9> args;
+    args.add_text(tenant).add_text(calling_role()).add_text(actor).add_text(key);
+    args.add_text(operation).add(request_hash);
+    args.add_if(item_id != 0, Int64GetDatum(item_id)).add_if(!outcome_null, outcome);
+    spi::execute(save_key, args.add(retention));
 }
 
 Datum item_to_jsonb(Datum item) {

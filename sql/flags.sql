@@ -38,3 +38,26 @@ SELECT workitem_set_flag('strategy.telepathy', false);
 SELECT workitem_set_flag('idempotency', NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT tenant_id, name, enabled FROM workitem.feature_flag ORDER BY tenant_id, name;
+
+-- The timer's flags follow the same rule for every tenant at once: a tenant's own row wins over
+-- the database's. Two items due to activate, one per tenant; timer.activate off for acme only,
+-- then off for the database but on for acme.
+SET workitem.test_clock_offset = '2h';
+SELECT count(*) AS due FROM (
+    SELECT workitem_create('wf-t', 'Later', activate_at => now() + interval '1 hour', actor => 'engine')) AS c;
+BEGIN;
+SET LOCAL workitem.tenant = 'acme';
+SELECT count(*) AS due FROM (
+    SELECT workitem_create('wf-t', 'Later', activate_at => now() + interval '1 hour', actor => 'engine')) AS c;
+COMMIT;
+SELECT enabled FROM workitem_set_flag('timer.activate', false, tenant => 'acme');
+SELECT action, done FROM workitem_tick() WHERE action = 'activate';
+SELECT tenant_id, task_name, state FROM workitem.item WHERE workflow_id = 'wf-t' ORDER BY tenant_id, task_name;
+SELECT enabled FROM workitem_set_flag('timer.activate', false);
+SELECT enabled FROM workitem_set_flag('timer.activate', true, tenant => 'acme');
+SELECT count(*) AS due FROM (
+    SELECT workitem_create('wf-t', 'Later again', activate_at => now() + interval '1 hour', actor => 'engine')) AS c;
+SELECT action, done FROM workitem_tick() WHERE action = 'activate';
+SELECT tenant_id, task_name, state FROM workitem.item WHERE workflow_id = 'wf-t' ORDER BY tenant_id, task_name;
+SELECT enabled FROM workitem_set_flag('timer.activate', true);
+RESET workitem.test_clock_offset;

@@ -89,6 +89,21 @@ bool flag_enabled(const char* tenant, const char* flag) {
     return enabled;
 }
 
+FlagForAllTenants flag_for_all_tenants(const char* flag) {
+    FlagForAllTenants resolved{flag_enabled("*", flag), Datum(0)};
+    Datum* tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (row_count + 1)));
+    int count = 0;
+    for (int i = 0; i < row_count; ++i) {  // flag_enabled("*") loaded the cache
+        if (strcmp(rows[i].name, flag) != 0 || strcmp(rows[i].tenant, "*") == 0) continue;
+        if (rows[i].enabled != resolved.database_value) {
+            tenants[count++] = CStringGetTextDatum(rows[i].tenant);
+        }
+    }
+    resolved.differing_tenants =
+        PointerGetDatum(construct_array(tenants, count, TEXTOID, -1, false, TYPALIGN_INT));
+    return resolved;
+}
+
 void require_flag(const char* tenant, const char* flag) {
     if (flag_enabled(tenant, flag)) return;
     raise(core::ErrorCode::feature_disabled,

@@ -9,6 +9,7 @@
 #include "events/change_context.hpp"
 #include "policy/constraints.hpp"
 #include "policy/custom_validators.hpp"
+#include "policy/feature_flags.hpp"
 #include "creation/distribution_facts.hpp"
 #include "item/row.hpp"
 #include "item/update.hpp"
@@ -38,18 +39,17 @@ enum ExtraColumn : int {
     "SELECT " WORKITEM_ITEM_SELECT_LIST                                                         \
     ", i.tenant_id, i.priority, i.assignment, i.input, "                                        \
     "(i.assignment->>'max_lease_expiries')::int4, " DEADLINE_COLUMNS                            \
-    ", EXISTS (SELECT FROM workitem.timer_failure f WHERE f.item_id = i.id AND f.action = $5) " \
+    ", EXISTS (SELECT FROM workitem.timer_failure f WHERE f.item_id = i.id AND f.action = $3) " \
     "FROM workitem.item i "
 
 // Due items, oldest first, skipping rows someone holds locked and items waiting for a retry;
-// a timer.<action> feature flag switched off for the item's tenant (or the database) skips it.
+// a timer.<action> feature flag switched off for the item's tenant (or the database) skips it:
+// $4 and $5 are the flag as flag_for_all_tenants resolves it (feature_flags.hpp, the one rule).
 #define WORKITEM_TIMER_QUERY(CONDITION, ORDER)                                      \
     "WHERE " CONDITION                                                              \
     " AND NOT EXISTS (SELECT FROM workitem.timer_failure f WHERE f.item_id = i.id " \
-    "  AND f.action = $5 AND f.next_attempt_at > $1) "                              \
-    " AND coalesce((SELECT f.enabled FROM workitem.feature_flag f "                 \
-    "  WHERE f.name = $4 AND f.tenant_id = i.tenant_id), (SELECT f.enabled FROM "   \
-    "  workitem.feature_flag f WHERE f.name = $4 AND f.tenant_id = '*'), true) "    \
+    "  AND f.action = $3 AND f.next_attempt_at > $1) "                              \
+    " AND $5 <> (i.tenant_id = ANY ($4)) "                                          \
     "ORDER BY " ORDER " LIMIT $2 FOR UPDATE OF i SKIP LOCKED"
 
 #define WORKITEM_NO_DEADLINE_COLUMNS "NULL::text, NULL::int4"
@@ -60,9 +60,9 @@ enum ExtraColumn : int {
     "WITH ORDINALITY AS d(e, n) WHERE NOT d.e ? 'fired_at' "                             \
     "ORDER BY (d.e->>'at')::timestamptz, d.n LIMIT 1)"
 
-#define WORKITEM_TIMER_STATEMENT(SQL)                                         \
-    spi::Statement {                                                          \
-        SQL, 5, {TIMESTAMPTZOID, INT8OID, TEXTOID, TEXTOID, TEXTOID}, nullptr \
+#define WORKITEM_TIMER_STATEMENT(SQL)                                              \
+    spi::Statement {                                                               \
+        SQL, 5, {TIMESTAMPTZOID, INT8OID, TEXTOID, TEXTARRAYOID, BOOLOID}, nullptr \
     }
 
 spi::Statement due_items[static_cast<int>(TimerAction::count)] = {
@@ -520,9 +520,10 @@ int run_timer_batch(TimerAction action, int limit, TimerCounts& counts) {
     current_item = 0;
     const TimestampTz pg_now = timer_now();
     const int a = static_cast<int>(action);
+    const FlagForAllTenants flag = flag_for_all_tenants(action_flags[a]);
     Datum args[5] = {TimestampTzGetDatum(pg_now), Int64GetDatum(limit),
-                     CStringGetTextDatum(timer_actor_id), CStringGetTextDatum(action_flags[a]),
-                     CStringGetTextDatum(action_keys[a])};
+                     CStringGetTextDatum(action_keys[a]), flag.differing_tenants,
+                     BoolGetDatum(flag.database_value)};
     const uint64 found = spi::execute(due_items[a], args, nullptr, 0);
     // Every row is read before acting: acting runs statements that replace SPI_tuptable.
     auto* rows = static_cast<TimerRow*>(palloc(sizeof(TimerRow) * (found + 1)));

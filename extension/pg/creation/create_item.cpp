@@ -34,6 +34,15 @@ struct Placement {
     TimestampTz lease_until;
 };
 
+// The 21 parameters of a new item ($1 tenant ... $21 deadlines), the same for the row a custom
+// validator judges before the insert and for the insert itself.
+#define WORKITEM_NEW_ITEM_PARAMETER_TYPES                                                          \
+    {                                                                                              \
+        TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, JSONBOID, TEXTOID, \
+            JSONBOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID,     \
+            INT4OID, TIMESTAMPTZOID, TEXTOID, BYTEAOID, JSONBOID                                   \
+    }
+
 // The item a create would insert, for the custom validators registered for 'create' (the same
 // parameters as insert_item; the columns the item_log trigger derives are derived the same way).
 spi::Statement would_be_item{
@@ -47,12 +56,7 @@ spi::Statement would_be_item{
     "'candidates', workitem.assignment_principals(coalesce($9, '{}'), 'potential_owners'), "
     "'excluded', workitem.assignment_principals(coalesce($9, '{}'), 'excluded_owners'), "
     "'administrators', workitem.assignment_principals(coalesce($9, '{}'), 'administrators')))",
-    21,
-    {TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,
-     TEXTOID,        INT4OID,        JSONBOID,       TEXTOID, JSONBOID, TIMESTAMPTZOID,
-     TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT4OID,  TIMESTAMPTZOID,
-     TEXTOID,        BYTEAOID,       JSONBOID},
-    nullptr};
+    21, WORKITEM_NEW_ITEM_PARAMETER_TYPES, nullptr};
 
 spi::Statement insert_item{
     "INSERT INTO workitem.item AS i (tenant_id, workflow_id, run_id, step_ref, task_name, queue, "
@@ -60,12 +64,7 @@ spi::Statement insert_item{
     "skippable, lease_seconds, lease_until, created_by, create_request_hash, deadlines) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::workitem.state, $8, coalesce($9, '{}'), $10, $11, $12, "
     "$13, $14, $15, $16, $17, $18, $19, $20, coalesce($21, '[]')) RETURNING i",
-    21,
-    {TEXTOID,        TEXTOID,        TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,
-     TEXTOID,        INT4OID,        JSONBOID,       TEXTOID, JSONBOID, TIMESTAMPTZOID,
-     TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT4OID,  TIMESTAMPTZOID,
-     TEXTOID,        BYTEAOID,       JSONBOID},
-    nullptr};
+    21, WORKITEM_NEW_ITEM_PARAMETER_TYPES, nullptr};
 
 spi::Statement find_step{
     "SELECT i, i.create_request_hash FROM workitem.item i "

@@ -3,7 +3,6 @@
 #include "runtime/settings.hpp"
 
 #include "runtime/boundary.hpp"
-#include "policy/caller.hpp"
 
 extern "C" {
 #include "mb/pg_wchar.h"

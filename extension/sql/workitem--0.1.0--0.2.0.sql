@@ -1805,6 +1805,120 @@ BEGIN
 END;
 $$;
 
+-- Items nobody can take are not created silently (issue 18, finding 8)
+CREATE OR REPLACE FUNCTION @extschema@.workitem_worklist(
+    actor     text,
+    queue     text DEFAULT NULL,
+    page_size integer DEFAULT 100)
+    RETURNS SETOF workitem.item
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    principals text[];
+BEGIN
+    IF actor IS NULL OR actor = '' THEN
+        PERFORM workitem.raise_invalid('actor is required');
+    END IF;
+    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
+        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
+    END IF;
+    principals := workitem.principals_of(tenant, actor);
+    PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
+    -- An actor the directory does not know (in a tenant that keeps one) has no groups: say so
+    -- rather than answer with an empty page that looks like "nothing to do".
+    IF NOT EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant AND d.user_id = actor)
+       AND EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant) THEN
+        RAISE WARNING 'user % is not in the directory of tenant %: only items offered to them by name are listed',
+            actor, tenant
+            USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
+    END IF;
+    -- Like claim_next: the best page of each principal's own offers, of the offers to several
+    -- principals, and of what the actor holds, merged; never a scan past offers to others.
+    RETURN QUERY
+        SELECT w.* FROM (
+            SELECT o.* FROM unnest(principals) AS p(principal)
+            CROSS JOIN LATERAL (
+                SELECT i.* FROM workitem.item i
+                 WHERE i.tenant_id = tenant AND i.state = 'offered'
+                   AND cardinality(i.candidates) = 1 AND i.candidates[1] = p.principal
+                   AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
+                   AND NOT i.excluded && principals
+                   AND (i.expires_at IS NULL OR i.expires_at > now())
+                 ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
+                 LIMIT page_size) AS o
+            UNION ALL
+            (SELECT i.* FROM workitem.item i
+              WHERE i.tenant_id = tenant AND i.state = 'offered'
+                AND cardinality(i.candidates) > 1 AND i.candidates && principals
+                AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
+                AND NOT i.excluded && principals
+                AND (i.expires_at IS NULL OR i.expires_at > now())
+              ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
+              LIMIT page_size)
+            UNION ALL
+            SELECT i.* FROM workitem.item i
+             WHERE i.tenant_id = tenant AND i.owner = actor
+               AND i.state IN ('allocated', 'started', 'suspended')
+               AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)) AS w
+         ORDER BY w.priority DESC, w.due_at ASC NULLS LAST, w.id
+         LIMIT page_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer) IS
+$$The actor's worklist: items offered to them (directly or through a group, not excluded, not
+expired) and items they hold (allocated, started, suspended), best first: priority, then due
+date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
+know the actor. Errors: WI422 no actor or bad page_size.$$;
+
+COMMENT ON FUNCTION @extschema@.workitem_create(text, text, jsonb, jsonb, integer, text, timestamptz, timestamptz, timestamptz, boolean, text, text, text, text, timestamptz, jsonb) IS
+$$Creates a work item and places it by its distribution strategy; returns the new item.
+One `workitem.created` event records the final state.
+assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_owners": {...},
+  "administrators": {...}, "strategy": "offer" | "direct" | "round_robin" | "shortest_queue" |
+  "random" | "retain_familiar", "constraints": {"four_eyes_with": [...], "retain_familiar": "step"},
+  "lease_seconds": n, "max_lease_expiries": n}. Unknown keys are refused, and so is the user
+  'system' (reserved for the timer). At most 1000 users and groups per part, 64 KiB in all.
+  offer (default): offered to all potential owners, who claim it. direct: allocated to the single
+  user in potential_owners.users. round_robin: allocated to the next eligible potential owner
+  after the last one chosen for this task and set of people. shortest_queue: to the eligible one
+  holding the fewest active items. random: to a random eligible one. retain_familiar: to whoever
+  completed the step named by constraints.retain_familiar (step_ref or task name) in the same
+  workflow, if eligible. Eligible: a directory user named or in a named group, not excluded,
+  available, not away, below capacity; with nobody eligible the item is offered.
+An item offered to nobody who can claim it (no potential owners, or only groups without members
+and users a tenant's directory does not know) is created with a WARNING saying so.
+activate_at in the future: the item waits in state created until then (the timer activates it).
+deadlines: what the timer does when, a JSON array of {"at": timestamp | "after": interval or
+  seconds (from now), "action": ..., "message": text (optional, recorded in the event)}:
+  "escalate" raises the priority by "raise_priority" (default 1); "reoffer" offers the item to
+  "to": {"users": [...], "groups": [...]} instead (whoever held it loses it); "allocate_admin"
+  allocates it to "to_user" or else its first available administrator; "notify" only records the
+  workitem.escalated event; "expire" expires it. Each entry fires once, in time order, as an
+  ordinary transition by 'system' that raises escalation_level by one (workitem.escalated, or
+  workitem.expired); the stored list has every time as "at" (UTC) and "fired_at" once fired. An
+  action that cannot be done (nobody in the new group, no administrator) is retried later and
+  listed in workitem.timer_failures. The timer acts for whoever set the list, so reoffer and
+  allocate_admin (an administrator's operations) may be set only by an administrator of the item
+  (on create: one the assignment names), a service or workitem_admin; escalate, notify and
+  expire by whoever may create or update the item (WI403 naming the entry). "after": at most
+  10000 years.
+Times (due_at, activate_at, expires_at, follow_up_at, deadlines): finite, in the years 0001 to
+  9999 UTC; infinity is WI422 naming the field.
+actor: the initiator (default: the calling role). input: at most workitem.max_payload_bytes.
+Errors: WI422 invalid input (which field, why), WI501 strategy not available, WI403 actor 'system'
+or a service acting on behalf of a user or reader (workitem.on_behalf),
+or a deadline action the creator may not set.$$;
+COMMENT ON FUNCTION @extschema@.workitem_create_many(jsonb, text, text) IS
+$$Creates many items in one call: items is a JSON array of objects whose keys are
+workitem_create's parameters (workflow_id and task_name required; times as ISO 8601 strings).
+Returns one row per element (numbered from 1), in order: ok with the new (or, for a repeated step_ref, existing)
+item, or the SQLSTATE and message that refused that element; one bad element does not stop the
+others, and so does an element that cannot be read (a malformed timestamp, a priority out of
+range: WI422 naming the field). At most workitem.max_batch_size elements. An idempotency key
+covers the whole call. One WARNING lists the new items some or all of their potential owners
+cannot claim (workitem_create).$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

@@ -1,5 +1,6 @@
 #include "creation/create_calls.hpp"
 
+#include "creation/reachability.hpp"
 #include "policy/idempotency.hpp"
 #include "runtime/boundary.hpp"
 #include "runtime/spi.hpp"
@@ -56,6 +57,7 @@ Datum create_one(const char* tenant, const CreateArgs& args, FunctionCallInfo fc
         }
     }
     const CreateOutcome outcome = create_item(tenant, args, false);
+    const char* unreachable = unreachable_reason(tenant, outcome.item);
     if (args.idempotency_key != nullptr) {
         bool is_null = false;
         const int64 id = DatumGetInt64(
@@ -63,6 +65,8 @@ Datum create_one(const char* tenant, const CreateArgs& args, FunctionCallInfo fc
         remember_outcome(tenant, args.actor, args.idempotency_key, "create", claim, id,
                          item_to_jsonb(outcome.item), false);
     }
+    // Inside SPI: the reason lives in its memory.
+    if (unreachable != nullptr) warn_unreachable(unreachable);
     spi::finish();
     return outcome.item;
 }
@@ -82,6 +86,9 @@ void create_each(const char* tenant, const CreateElement* elements, int count, c
     }
     StringInfo outcome_json = makeStringInfo();
     appendStringInfoChar(outcome_json, '[');
+    auto* unreachable = static_cast<const char**>(palloc0(sizeof(const char*) * (count + 1)));
+    int unreachable_count = 0;
+    int created = 0;
     for (int i = 0; i < count; ++i) {
         const CreateElement& element = elements[i];
         const CreateOutcome outcome =
@@ -89,6 +96,11 @@ void create_each(const char* tenant, const CreateElement* elements, int count, c
                 ? create_item(tenant, element.args, true)
                 : CreateOutcome{false, Datum(0), sqlstate_of(core::ErrorCode::invalid_input),
                                 element.error};
+        if (outcome.ok) {
+            ++created;
+            if (const char* reason = unreachable_reason(tenant, outcome.item))
+                unreachable[unreachable_count++] = reason;
+        }
         put_create_row(result, i + 1, outcome);
         if (idempotency_key != nullptr) append_created(outcome_json, i + 1, outcome);
     }
@@ -97,6 +109,7 @@ void create_each(const char* tenant, const CreateElement* elements, int count, c
         remember_outcome(tenant, actor, idempotency_key, "create_many", claim, 0,
                          DirectFunctionCall1(jsonb_in, CStringGetDatum(outcome_json->data)), false);
     }
+    warn_unreachable_batch(created, unreachable, unreachable_count);  // inside SPI, as its reasons
     spi::finish();
 }
 

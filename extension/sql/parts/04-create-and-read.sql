@@ -41,6 +41,8 @@ assignment: {"potential_owners": {"users": [...], "groups": [...]}, "excluded_ow
   completed the step named by constraints.retain_familiar (step_ref or task name) in the same
   workflow, if eligible. Eligible: a directory user named or in a named group, not excluded,
   available, not away, below capacity; with nobody eligible the item is offered.
+An item offered to nobody who can claim it (no potential owners, or only groups without members
+and users a tenant's directory does not know) is created with a WARNING saying so.
 activate_at in the future: the item waits in state created until then (the timer activates it).
 deadlines: what the timer does when, a JSON array of {"at": timestamp | "after": interval or
   seconds (from now), "action": ..., "message": text (optional, recorded in the event)}:
@@ -79,7 +81,8 @@ Returns one row per element (numbered from 1), in order: ok with the new (or, fo
 item, or the SQLSTATE and message that refused that element; one bad element does not stop the
 others, and so does an element that cannot be read (a malformed timestamp, a priority out of
 range: WI422 naming the field). At most workitem.max_batch_size elements. An idempotency key
-covers the whole call.$$;
+covers the whole call. One WARNING lists the new items some or all of their potential owners
+cannot claim (workitem_create).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_get', 'reader');
 CREATE FUNCTION @extschema@.workitem_get(id bigint, actor text DEFAULT NULL)
@@ -232,6 +235,14 @@ BEGIN
     END IF;
     principals := workitem.principals_of(tenant, actor);
     PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
+    -- An actor the directory does not know (in a tenant that keeps one) has no groups: say so
+    -- rather than answer with an empty page that looks like "nothing to do".
+    IF NOT EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant AND d.user_id = actor)
+       AND EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant) THEN
+        RAISE WARNING 'user % is not in the directory of tenant %: only items offered to them by name are listed',
+            actor, tenant
+            USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
+    END IF;
     -- Like claim_next: the best page of each principal's own offers, of the offers to several
     -- principals, and of what the actor holds, merged; never a scan past offers to others.
     RETURN QUERY
@@ -267,7 +278,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer) IS
 $$The actor's worklist: items offered to them (directly or through a group, not excluded, not
 expired) and items they hold (allocated, started, suspended), best first: priority, then due
-date, then age. At most page_size rows. Errors: WI422 no actor or bad page_size.$$;
+date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
+know the actor. Errors: WI422 no actor or bad page_size.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_history', 'reader');
 CREATE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)

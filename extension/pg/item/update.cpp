@@ -219,26 +219,19 @@ Datum update_item(int64 id, const core::Change& change, const TransitionCall& ca
         return spi::first_column(0, &is_null);
     }
     spi::Statement& statement = statement_for(v, decided_on != nullptr);
-    Datum values[column_count + 3];
-    char nulls[column_count + 4];
-    values[0] = Int64GetDatum(id);
-    nulls[0] = ' ';
-    int parameter = 1;
+    // $1 the id, then the changed columns in column order, then (on the row decided on) its
+    // version and lease: the order statement_for wrote them in.
+    spi::Arguments<column_count + 3> arguments;
+    arguments.add(Int64GetDatum(id));
     for (int c = 0; c < column_count; ++c) {
-        if ((v.mask & (1u << c)) == 0) continue;
-        values[parameter] = v.values[c];
-        nulls[parameter] = v.nulls[c] ? 'n' : ' ';
-        ++parameter;
+        if ((v.mask & (1u << c)) != 0) arguments.add_if(!v.nulls[c], v.values[c]);
     }
     if (decided_on != nullptr) {
-        values[parameter] = Int64GetDatum(decided_on->version);
-        nulls[parameter] = ' ';
-        values[parameter + 1] = TimestampTzGetDatum(decided_on->lease_until.value);
-        nulls[parameter + 1] = decided_on->lease_until.present ? ' ' : 'n';
-        parameter += 2;
+        arguments.add(Int64GetDatum(decided_on->version))
+            .add_if(decided_on->lease_until.present,
+                    TimestampTzGetDatum(decided_on->lease_until.value));
     }
-    nulls[parameter] = '\0';
-    if (spi::execute(statement, values, nulls, 1) != 1) {
+    if (spi::execute(statement, arguments, 1) != 1) {
         if (decided_on != nullptr) return Datum(0);  // changed since it was read
         elog(ERROR, "workitem: item %ld vanished while locked", id);
     }

@@ -46,6 +46,7 @@ struct Served {
     TimestampTz next_try;            // when to start a timer again
     bool warned;                     // the WARNING about worker slots is logged
     bool seen;                       // in pg_database at the last scan
+    bool stopped;                    // its timer was seen stopped (handle kept until next_try)
 };
 
 Served* served = nullptr;
@@ -141,6 +142,14 @@ void start_timer(Served& entry) {
     entry.warned = false;
 }
 
+// When the launcher exits, its timers go too (the next launcher starts them again): a timer
+// left behind, once its database is dropped, would be restarted by the postmaster for ever.
+void stop_timers(int, Datum) {
+    for (int i = 0; i < served_count; ++i) {
+        if (served[i].handle != nullptr) TerminateBackgroundWorker(served[i].handle);
+    }
+}
+
 void serve_databases() {
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
@@ -163,11 +172,24 @@ void serve_databases() {
             pid_t pid = 0;
             const BgwHandleStatus status = GetBackgroundWorkerPid(entry.handle, &pid);
             if (status == BGWH_POSTMASTER_DIED) proc_exit(1);
-            if (status != BGWH_STOPPED) continue;  // running, or to be restarted by the postmaster
+            if (status != BGWH_STOPPED) {  // running, or about to start
+                entry.stopped = false;
+                continue;
+            }
+            // Stopped: gone for good (no extension, exit 0) or waiting for the postmaster to
+            // restart it (a crash, pg_terminate_backend) - the handle does not say which. It is
+            // given until the next try; then the handle is let go only once terminated, so no
+            // registration is left behind to be restarted for a database dropped later.
+            if (!entry.stopped) {
+                entry.stopped = true;
+                entry.next_try = retry_at;
+                continue;
+            }
+            if (now < entry.next_try) continue;
+            TerminateBackgroundWorker(entry.handle);
             pfree(entry.handle);
             entry.handle = nullptr;
-            entry.next_try = retry_at;
-            continue;
+            entry.stopped = false;
         }
         if (now < entry.next_try) continue;
         entry.next_try = retry_at;
@@ -201,6 +223,7 @@ void workitem_timer_launcher_main(Datum) {
     BackgroundWorkerUnblockSignals();
     BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);  // pg_database is shared
     pgstat_report_appname(launcher_name);
+    before_shmem_exit(stop_timers, 0);
     if (timer_database()[0] == '\0') {
         ereport(LOG, (errmsg("workitem timer launcher started: a timer for every database with "
                              "the extension workitem")));

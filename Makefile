@@ -23,7 +23,7 @@ ISOLATION      = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tes
 ISOLATION_OPTS = --inputdir=tests/isolation --temp-instance=tmp_check_iso \
                  --temp-config=tests/regress.conf --load-extension=$(EXTENSION)
 # The timer suite: tests/timers/sql/NAME.sql against tests/timers/expected/NAME.out, on a server
-# with the library preloaded (the background worker runs, serving database workitem_timers).
+# with the library preloaded (the timer launcher runs: a timer in every database with the extension).
 TIMERS      = $(patsubst tests/timers/sql/%.sql,%,$(sort $(wildcard tests/timers/sql/*.sql)))
 TIMERS_OPTS = --inputdir=tests/timers --outputdir=tests/timers --temp-instance=tmp_check_timers \
               --temp-config=tests/timers.conf --load-extension=$(EXTENSION) --dbname=workitem_timers

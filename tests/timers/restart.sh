@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The timer's background worker comes back after a server restart and picks up where it left:
-# an item due while the server was down is activated once it is up again.
+# an item due while the server was down is activated once it is up again. Then, restarted with a
+# single worker slot for timers: the launcher warns once per database it cannot serve (no
+# spinning), and a dropped database's slot goes to the other database with the extension.
 # Usage (as the server user): tests/timers/restart.sh <pg bindir> <scratch dir>
 # Prints "restart: ok" or "restart: FAILED <why>"; exits non-zero on failure.
 set -euo pipefail
@@ -10,9 +12,11 @@ PORT=${WORKITEM_RESTART_PORT:-55871}
 CONF="$(cd "$(dirname "$0")/.." && pwd)/timers.conf"
 rm -rf "$DIR" && mkdir -p "$DIR"
 fail() { echo "restart: FAILED $*"; "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true; exit 1; }
-sql() { "$BIN/psql" -X -q -At -h "$DIR" -p "$PORT" -d workitem_timers -v ON_ERROR_STOP=1 -c "$1"; }
-# Polls (at most 30 s) until a query answers t.
-eventually() { for _ in $(seq 300); do [ "$(sql "$1" 2>/dev/null)" = t ] && return 0; sleep 0.1; done; return 1; }
+sql_in() { "$BIN/psql" -X -q -At -h "$DIR" -p "$PORT" -d "$1" -v ON_ERROR_STOP=1 -c "$2"; }
+sql() { sql_in workitem_timers "$1"; }
+# Polls (at most 30 s) until a query answers t (in database $2, default workitem_timers).
+eventually() { for _ in $(seq 300); do [ "$(sql_in "${2:-workitem_timers}" "$1" 2>/dev/null)" = t ] && return 0; sleep 0.1; done; return 1; }
+TIMER_HERE="SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database())"
 
 "$BIN/initdb" -D "$DIR/data" -A trust >/dev/null
 cat "$CONF" >>"$DIR/data/postgresql.conf"
@@ -21,17 +25,47 @@ printf "port = %s\nlisten_addresses = ''\nunix_socket_directories = '%s'\n" "$PO
 "$BIN/psql" -X -q -h "$DIR" -p "$PORT" -d postgres -c 'CREATE DATABASE workitem_timers' >/dev/null
 sql 'CREATE EXTENSION workitem' >/dev/null
 sql "SELECT workitem_put_user('ann', '{team}')" >/dev/null
-eventually "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer')" ||
-  fail "the worker did not start"
+eventually "$TIMER_HERE" || fail "the worker did not start"
 id=$(sql "SELECT id FROM workitem_create('wf', 'T', '{\"potential_owners\": {\"groups\": [\"team\"]}}', activate_at => clock_timestamp() + interval '3 seconds', actor => 'init')")
 
 "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
 sleep 4  # the item falls due while the server is down
 "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null
 eventually "SELECT state = 'offered' FROM workitem.item WHERE id = $id" || fail "item $id was not activated after the restart"
-eventually "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer')" ||
-  fail "the worker is not running after the restart"
+eventually "$TIMER_HERE" || fail "the worker is not running after the restart"
 [ "$(sql "SELECT count(*) FROM workitem.event WHERE aggregateid = $id AND operation = 'activate'")" = 1 ] ||
   fail "item $id was not activated exactly once"
+
+# One slot for timers: the launcher's aside (and no logical replication launcher).
+"$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
+printf "max_worker_processes = 2\nmax_logical_replication_workers = 0\n" >>"$DIR/data/postgresql.conf"
+: >"$DIR/server.log"
+"$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null
+sql 'CREATE DATABASE workitem_timers_more' >/dev/null
+sql_in workitem_timers_more 'CREATE EXTENSION workitem' >/dev/null
+due="activate_at => clock_timestamp() + interval '1 second', actor => 'init'"
+for db in workitem_timers workitem_timers_more; do
+  sql_in $db "SELECT workitem_put_user('ann', '{team}')" >/dev/null
+  sql_in $db "SELECT id FROM workitem_create('wf', 'T', '{\"potential_owners\": {\"groups\": [\"team\"]}}', $due)" >/dev/null
+done
+slot_warning='no background worker slot left for the timer of database'
+for _ in $(seq 300); do grep -q "WARNING: .*$slot_warning \"workitem_timers" "$DIR/server.log" && break; sleep 0.1; done
+grep -q "WARNING: .*$slot_warning \"workitem_timers" "$DIR/server.log" || fail "no WARNING naming the database left without a timer"
+sleep 3  # three probe intervals: tried again, warned no more
+for db in workitem_timers workitem_timers_more postgres; do
+  [ "$(grep -c "$slot_warning \"$db\"" "$DIR/server.log")" -le 1 ] || fail "the slot WARNING for $db repeats"
+done
+served=$(sql "SELECT datname FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname LIKE 'workitem_timers%'")
+case $served in
+  workitem_timers) other=workitem_timers_more ;;
+  workitem_timers_more) other=workitem_timers ;;
+  *) fail "not exactly one timer with one slot: '$served'" ;;
+esac
+# Its slot goes to the other database once the launcher sees the database gone.
+sql_in postgres "DROP DATABASE $served WITH (FORCE)" >/dev/null
+eventually "SELECT bool_and(state = 'offered') FROM workitem.item" $other ||
+  fail "$other got no timer after $served was dropped"
+sleep 2
+[ "$(grep -c "database .* does not exist" "$DIR/server.log")" -le 1 ] || fail "a timer keeps starting for the dropped database"
 "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
 echo "restart: ok"

@@ -33,13 +33,15 @@ int event_retention_setting = 365 * 24 * 3600;
 int event_consumer_max_hold_setting = 30 * 24 * 3600;
 int max_consumers_per_tenant_setting = 100;
 int timer_retry_setting = 60;
+int timer_probe_interval_setting = 60;
 int test_clock_offset_setting = 0;
 
 void define_timer_settings() {
     DefineCustomStringVariable(
-        "workitem.database", "Database whose work items the timer background worker serves.",
+        "workitem.database",
+        "The one database the timer serves; empty: every database with the extension.",
         "Needs workitem in shared_preload_libraries; elsewhere call workitem_tick() instead.",
-        &timer_database_setting, "postgres",
+        &timer_database_setting, "",
         // Only a preloaded library may define a postmaster setting; loaded later (no worker),
         // the setting is only informative.
         process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP, 0, nullptr,
@@ -92,6 +94,13 @@ void define_timer_settings() {
                             "consumers count as one tenant's.",
                             &max_consumers_per_tenant_setting, 100, 1, 1000000, PGC_SUSET, 0,
                             nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.timer_probe_interval",
+        "How often the timer launcher looks again at a database without a running timer.",
+        "A CREATE EXTENSION workitem gets its timer within this time; a new database at the "
+        "launcher's next wake-up.",
+        &timer_probe_interval_setting, 60, 1, 3600, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr,
+        nullptr);
     DefineCustomIntVariable("workitem.timer_retry_interval",
                             "First wait before a failed timer action on an item is retried.",
                             "The wait doubles with each failure, up to a day; "
@@ -239,6 +248,9 @@ int event_retention_seconds() {
 }
 int event_consumer_max_hold_seconds() {
     return event_consumer_max_hold_setting;
+}
+int timer_probe_interval_seconds() {
+    return timer_probe_interval_setting;
 }
 int timer_retry_seconds() {
     return timer_retry_setting;

@@ -39,9 +39,10 @@ const char* trace_context_for_event();
 // Input limits, with workitem.max_payload_bytes applied.
 core::Limits current_limits();
 
-// The timer (timers/): which database the background worker serves, how
-// often it wakes, how many items one batch takes, and what it purges when.
+// The timer (timers/): which database the background worker serves (empty: every one with the
+// extension), how often it wakes, how many items one batch takes, and what it purges when.
 const char* timer_database();
+int timer_probe_interval_seconds();  // the launcher's wait before it tries a database again
 int tick_interval_ms();
 int timer_batch_size();
 int timer_batch_delay_ms();     // the worker's rest between two full batches

@@ -12,6 +12,7 @@ extern "C" {
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "commands/dbcommands.h"
 #include "tcop/tcopprot.h"
 #include "utils/snapmgr.h"
 #include "utils/wait_event.h"
@@ -28,6 +29,14 @@ namespace {
 constexpr const char* worker_name = "workitem timer";
 // A tick returns to its latch (signals, reloads) after this many batches of one action.
 constexpr int max_batches_per_action = 50;
+
+// Held by a database's timer for its whole life (a session lock): a second one started for the
+// same database (a launcher restarted while its timers ran on) sees it taken and leaves.
+spi::Statement take_database{
+    "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('workitem timer', 0))",
+    0,
+    {},
+    nullptr};
 
 spi::Statement extension_installed{
     "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'workitem')",
@@ -66,6 +75,25 @@ bool installed() {
     spi::execute(extension_installed, nullptr, nullptr, 1);
     bool is_null = false;
     return DatumGetBool(spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null));
+}
+
+// Whether this timer serves its database: the extension is there and no other timer holds it.
+// Sets the database's name for the log.
+bool take_database_if_installed(const char** database_name) {
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    spi::connect();
+    bool taken = installed();
+    if (taken) {
+        spi::execute(take_database, nullptr, nullptr, 1);
+        bool is_null = false;
+        taken = DatumGetBool(spi::first_column_of(SPI_tuptable->vals[0], 1, &is_null));
+    }
+    *database_name = MemoryContextStrdup(TopMemoryContext, get_database_name(MyDatabaseId));
+    spi::finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    return taken;
 }
 
 void run_step_body(Step& step) {
@@ -218,44 +246,53 @@ bool worker_tick(MemoryContext loop) {
 
 }  // namespace
 
-void register_timer_worker() {
-    if (!process_shared_preload_libraries_in_progress) return;
-    BackgroundWorker worker{};
+// What the launcher starts for one database (timers/launcher.cpp): restarted by the postmaster
+// after a crash or a pg_terminate_backend; an exit(0) (no extension, or another timer holds the
+// database) ends it for good, and the launcher tries again later.
+void describe_database_timer(BackgroundWorker& worker, Oid database, const char* name) {
+    static_assert(std::is_same_v<Oid, unsigned int>);
+    worker = BackgroundWorker{};
     worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
     worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-    worker.bgw_restart_time = 2;  // seconds: after a crash or pg_terminate_backend
+    worker.bgw_restart_time = 2;  // seconds
     snprintf(worker.bgw_library_name, BGW_MAXLEN, "workitem");
     snprintf(worker.bgw_function_name, BGW_MAXLEN, "workitem_timer_main");
-    snprintf(worker.bgw_name, BGW_MAXLEN, "%s", worker_name);
+    snprintf(worker.bgw_name, BGW_MAXLEN, "%s for database %s", worker_name, name);
     snprintf(worker.bgw_type, BGW_MAXLEN, "%s", worker_name);
-    RegisterBackgroundWorker(&worker);
+    worker.bgw_main_arg = ObjectIdGetDatum(database);
+    worker.bgw_notify_pid = MyProcPid;
 }
 
 }  // namespace workitem::pg
 
-void workitem_timer_main(Datum) {
+// One database's timer: its OID is the argument (timers/launcher.cpp).
+void workitem_timer_main(Datum argument) {
     using namespace workitem::pg;
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
     pqsignal(SIGTERM, die);
     BackgroundWorkerUnblockSignals();
-    BackgroundWorkerInitializeConnection(timer_database(), nullptr, 0);
+    BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(argument), InvalidOid, 0);
     pgstat_report_appname(worker_name);
-    ereport(LOG, (errmsg("workitem timer started for database \"%s\"", timer_database())));
+    const char* database = nullptr;
+    if (!take_database_if_installed(&database)) {
+        // The launcher looks again after workitem.timer_probe_interval.
+        ereport(DEBUG1, (errmsg("workitem timer: nothing to serve in database \"%s\"", database)));
+        proc_exit(0);
+    }
+    ereport(LOG, (errmsg("workitem timer started for database \"%s\"", database)));
 
     MemoryContext loop =
         AllocSetContextCreate(TopMemoryContext, "workitem timer loop", ALLOCSET_DEFAULT_SIZES);
-    bool reported_missing = false;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         apply_pending_reload();
         MemoryContextSwitchTo(loop);
-        const bool ticked = worker_tick(loop);
-        if (!ticked && !reported_missing) {
-            ereport(LOG, (errmsg("workitem timer: extension workitem is not installed in "
-                                 "database \"%s\"; waiting for CREATE EXTENSION",
-                                 timer_database())));
+        if (!worker_tick(loop)) {
+            ereport(LOG, (errmsg("workitem timer: extension workitem was dropped from database "
+                                 "\"%s\"; the timer stops",
+                                 database)));
+            proc_exit(0);
         }
-        reported_missing = !ticked;
         MemoryContextReset(loop);
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
                         tick_interval_ms(), PG_WAIT_EXTENSION);

@@ -1,5 +1,6 @@
 -- The background worker (the library is preloaded): it runs, under a clear name, in this
--- database, and acts on due items on the real clock without anyone calling workitem_tick.
+-- database (each database has its own: databases.sql), and acts on due items on the real clock
+-- without anyone calling workitem_tick.
 -- It survives a failing item, pg_terminate_backend and a configuration reload.
 SET client_min_messages = warning;
 SELECT count(*) FROM (SELECT workitem_put_user(u, '{crew}') FROM unnest(ARRAY['wendy', 'walt']) AS u) AS users;
@@ -23,8 +24,8 @@ BEGIN
 END;
 $$;
 
-SELECT pg_temp.eventually($$SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer')$$) AS running;
-SELECT backend_type, application_name, datname FROM pg_stat_activity WHERE backend_type = 'workitem timer';
+SELECT pg_temp.eventually($$SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database())$$) AS running;
+SELECT backend_type, application_name, datname FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database();
 SELECT pid AS first_pid FROM pg_stat_activity WHERE backend_type = 'workitem timer' \gset
 
 -- An item activates and a lease runs out with nobody calling workitem_tick.
@@ -51,7 +52,7 @@ SELECT action, sqlstate, message = format('boom on item %s', :bomb_id) AS its_er
        attempts >= 1 AS attempted, next_attempt_at > now() AS retried_later
   FROM workitem.timer_failures WHERE item_id = :bomb_id;
 SELECT state FROM workitem_get(:bomb_id);
-SELECT pid = :first_pid AS same_worker FROM pg_stat_activity WHERE backend_type = 'workitem timer';
+SELECT pid = :first_pid AS same_worker FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database();
 
 -- Once the validator is gone, the retry succeeds (its time brought forward for the test).
 SELECT count(*) FROM (SELECT workitem_unregister_validator(id) FROM workitem.custom_validator) AS gone;
@@ -60,8 +61,8 @@ SELECT pg_temp.eventually(format('SELECT state = %L FROM workitem.item WHERE id 
 SELECT pg_temp.eventually(format('SELECT NOT EXISTS (SELECT FROM workitem.timer_failures WHERE item_id = %s)', :bomb_id)) AS failure_forgotten;
 
 -- Terminated, the postmaster starts it again.
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'workitem timer';
-SELECT pg_temp.eventually(format('SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = %L AND pid <> %s)', 'workitem timer', :first_pid)) AS restarted;
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database();
+SELECT pg_temp.eventually(format('SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = %L AND datname = current_database() AND pid <> %s)', 'workitem timer', :first_pid)) AS restarted;
 SELECT id AS second_id FROM workitem_create('wf-w', 'Leased', '{"potential_owners": {"groups": ["crew"]}}', actor => 'init') \gset
 SELECT state FROM workitem_claim(:second_id, 'walt', lease_seconds => 1);
 SELECT pg_temp.eventually(format('SELECT state = %L FROM workitem.item WHERE id = %s', 'offered', :second_id)) AS still_expiring;

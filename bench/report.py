@@ -33,9 +33,14 @@ UNITS = {
     "ceiling": "tx/s",
     "pgbench_N": "tx/s",
     "claim_next": "claims/s",
+    "loop_mix": "loops/s",
+    "loop_group": "loops/s",
 }
 IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "floor": "floor (writes only)",
-              "base": "baseline"}
+              "base": "baseline", "lean": "lean peer"}
+# The worker loop's eligibility shapes (bench/shapes.sql).
+SHAPE_NAMES = {"loop_mix": "realistic: a user and a group per item, 1 in 5 eligible",
+               "loop_group": "one group of ten per item"}
 WORKLOAD_NAMES = {
     "loop": "worker loop (claim_next + complete)",
     "create": "create",
@@ -301,6 +306,41 @@ def report(args):
         out.extend(loop_lines)
         out.append("")
 
+    # Eligibility shapes ----------------------------------------------------------------------------
+    shapes = cells(rows, "shapes")
+    if shapes:
+        out.append("### Worker loop by eligibility shape\n")
+        out.append("1,000 directory users in ten groups, each user in two; the worker of client k is "
+                   "user uk (bench/shapes.sql). *realistic*: every item offered to one random user and "
+                   "one random group; *one group*: to one random group. Every claim carries a lease "
+                   "(the PL/pgSQL peer has none). The lean peer (bench/lean_peer.sql) is the seed's "
+                   "model written plainly: two indexes, the worker's groups passed in, an audit row and "
+                   "an outbox row per change. Median of repeats (min–max in brackets); *server ms*: per "
+                   "loop (pg_stat_statements); *vs lean*, *vs PL/pgSQL*: workitem ÷ the peer.\n")
+        out.append("| shape | impl | clients | loops/s | p99 ms | server ms | claim_next server ms | complete server ms | vs lean | vs PL/pgSQL |")
+        out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+        for workload in SHAPE_NAMES:
+            for c in sorted({k[2] for k in shapes}):
+                for impl in ("ext", "lean", "peer"):
+                    cell = shapes.get((workload, impl, c, 0))
+                    if cell is None:
+                        continue
+                    vs = {}
+                    for peer in ("lean", "peer"):
+                        other = shapes.get((workload, peer, c, 0))
+                        vs[peer] = (fmt_ratio(ratio(cell.median("tps"), other.median("tps")))
+                                    if impl == "ext" and other else "–")
+                    flags = cell.flags()
+                    note = f" ⚠ {', '.join(flags)}" if flags else ""
+                    out.append(f"| {SHAPE_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | "
+                               f"{fmt_rate(cell.median('tps'))} ({fmt_rate(cell.low('tps'))}–"
+                               f"{fmt_rate(cell.high('tps'))}){note} | {fmt_ms(cell.median('p99_ms'))} | "
+                               f"{fmt_server(cell.median('server_ms'))} | "
+                               f"{fmt_server(cell.median('server_claim_next_ms'))} | "
+                               f"{fmt_server(cell.median('server_complete_ms'))} | "
+                               f"{vs['lean']} | {vs['peer']} |")
+        out.append("")
+
     # Scale ---------------------------------------------------------------------------------------
     sizes = sorted({k[3] for k in scale})
     if sizes:
@@ -374,6 +414,29 @@ def report(args):
                    f"{fmt_ratio(r)} (target ≤ 2.00×; {fmt_ms(b.median('p99_ms'))} ms vs "
                    f"{fmt_ms(a.median('p99_ms'))} ms; per repeat {per}; server time per claim "
                    f"{fmt_server(b.median('server_ms'))} vs {fmt_server(a.median('server_ms'))} ms)")
+    for workload in SHAPE_NAMES:
+        for c in (8, 64):
+            ext, lean, peer = (shapes.get((workload, impl, c, 0)) for impl in ("ext", "lean", "peer"))
+            if not (ext and lean):
+                continue
+            r = ratio(ext.median("tps"), lean.median("tps"))
+            per = ", ".join(f"{x:.2f}" for x in paired(ext, lean, "tps", "tps"))
+            target(f"worker loop vs the lean peer, {SHAPE_NAMES[workload]}, {c} clients", r, r >= 1.0,
+                   f"{fmt_ratio(r)} (target ≥ 1.00×; {fmt_rate(ext.median('tps'))} vs "
+                   f"{fmt_rate(lean.median('tps'))} loops/s; per repeat {per})")
+            if c != 8:
+                continue
+            r = ratio(ext.median("server_ms"), lean.median("server_ms"))
+            per = ", ".join(f"{x:.2f}" for x in paired(ext, lean, "server_ms", "server_ms"))
+            target(f"server time per loop vs the lean peer, {SHAPE_NAMES[workload]}, 8 clients", r,
+                   r <= 1.0, f"{fmt_ratio(r)} (target ≤ 1.00×; {fmt_server(ext.median('server_ms'))} "
+                   f"vs {fmt_server(lean.median('server_ms'))} ms; per repeat {per})")
+            if peer:
+                r = ratio(ext.median("tps"), peer.median("tps"))
+                per = ", ".join(f"{x:.2f}" for x in paired(ext, peer, "tps", "tps"))
+                target(f"worker loop vs the PL/pgSQL peer, {SHAPE_NAMES[workload]}, 8 clients", r,
+                       r >= 1.5, f"{fmt_ratio(r)} (target ≥ 1.50×; {fmt_rate(ext.median('tps'))} vs "
+                       f"{fmt_rate(peer.median('tps'))} loops/s; per repeat {per})")
     out.append("### Targets\n")
     out.append("```")
     out.extend(targets)

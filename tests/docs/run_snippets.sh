@@ -113,7 +113,7 @@ for file in "${files[@]}"; do
   admin_psql "CREATE DATABASE $db" >/dev/null
   admin_psql "SET client_min_messages = error; CREATE EXTENSION workitem" "$db" >/dev/null
   scratch="$WORK/scratch-$n"
-  rm -rf "$scratch"
+  rm -rf "$scratch" "$WORK/blocks-$n"
   mkdir -p "$scratch/.local" "$WORK/blocks-$n"
   dsn="postgresql://postgres@$PGHOST:$PGPORT/$db"
   echo "$dsn" >"$scratch/.local/connection"

@@ -44,10 +44,15 @@ if [ ${#files[@]} -eq 0 ]; then
   files=("$SRC/README.md")
   for f in "$SRC"/docs/*.md; do files+=("$f"); done
 fi
-[ -z "${WORKITEM_CLI_BIN:-}" ] || PATH="$WORKITEM_CLI_BIN:$PATH"
-if ! command -v workitem >/dev/null; then
-  # A block that calls the CLI then fails with this, not with "command not found".
-  workitem() { echo "workitem: the CLI is not built (set WORKITEM_CLI_BIN to its bin directory)" >&2; return 127; }
+# The CLI named by WORKITEM_CLI_BIN, never an older one found elsewhere on PATH. Without it, a
+# block that calls the CLI fails with this message rather than "command not found".
+if [ -n "${WORKITEM_CLI_BIN:-}" ] && [ -x "$WORKITEM_CLI_BIN/workitem" ]; then
+  PATH="$WORKITEM_CLI_BIN:$PATH"
+elif [ -n "${WORKITEM_CLI_BIN:-}" ] || ! command -v workitem >/dev/null; then
+  workitem() {
+    echo "workitem: the CLI is not built (no workitem in WORKITEM_CLI_BIN=${WORKITEM_CLI_BIN:-})" >&2
+    return 127
+  }
   export -f workitem
 fi
 

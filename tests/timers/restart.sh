@@ -2,7 +2,8 @@
 # The timer's background worker comes back after a server restart and picks up where it left:
 # an item due while the server was down is activated once it is up again. Then, restarted with a
 # single worker slot for timers: the launcher warns once per database it cannot serve (no
-# spinning), and a dropped database's slot goes to the other database with the extension.
+# spinning), a dropped database's slot goes to the other database with the extension, and a
+# plain DROP DATABASE stops the timer of the database it drops (but no other session).
 # Usage (as the server user): tests/timers/restart.sh <pg bindir> <scratch dir>
 # Prints "restart: ok" or "restart: FAILED <why>"; exits non-zero on failure.
 set -euo pipefail
@@ -67,5 +68,30 @@ eventually "SELECT bool_and(state = 'offered') FROM workitem.item" $other ||
   fail "$other got no timer after $served was dropped"
 sleep 2
 [ "$(grep -c "database .* does not exist" "$DIR/server.log")" -le 1 ] || fail "a timer keeps starting for the dropped database"
+
+# A plain DROP DATABASE stops the database's timer (extension/pg/timers/drop_database.cpp) but no
+# other session: one connected still makes it fail, and the timer comes back.
+"$BIN/psql" -X -q -h "$DIR" -p "$PORT" -d "$other" -c 'SELECT pg_sleep(60) AS beside_the_timer' >/dev/null 2>&1 &
+session=$!
+BESIDE="SELECT pid FROM pg_stat_activity WHERE query LIKE '%AS beside_the_timer' AND datname = '$other' AND pid <> pg_backend_pid()"
+eventually "SELECT EXISTS ($BESIDE)" postgres || fail "the session beside the timer did not start"
+if refused=$(sql_in postgres "DROP DATABASE $other" 2>&1); then fail "DROP DATABASE $other succeeded beside another session"; fi
+case $refused in *"is being accessed by other users"*"1 other session"*) ;; *) fail "DROP DATABASE beside a session: $refused" ;; esac
+sql_in postgres "SELECT pg_terminate_backend(pid) FROM ($BESIDE) AS s" >/dev/null
+wait "$session" || true
+eventually "$TIMER_HERE" "$other" || fail "the timer of $other did not come back after a refused DROP DATABASE"
+
+# A session that leaves while DROP DATABASE waits for it: the drop succeeds; the timer the
+# postmaster restarts meanwhile waits for the database's lock, then finds the database gone and
+# the launcher lets it go - the "does not exist" is logged once at most, not at every restart.
+"$BIN/psql" -X -q -h "$DIR" -p "$PORT" -d "$other" -c 'SELECT pg_sleep(3) AS beside_the_timer' >/dev/null 2>&1 &
+session=$!
+eventually "SELECT EXISTS ($BESIDE)" postgres || fail "the session beside the timer did not start"
+missing_before=$(grep -c "database .* does not exist" "$DIR/server.log" || true)
+sql_in postgres "DROP DATABASE $other" >/dev/null || fail "a plain DROP DATABASE of $other with its timer running failed"
+wait "$session" || true
+sleep 5  # two of the postmaster's restart delays, and more
+[ "$(grep -c "database .* does not exist" "$DIR/server.log" || true)" -le $((missing_before + 1)) ] ||
+  fail "a timer keeps starting for $other, dropped"
 "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
 echo "restart: ok"

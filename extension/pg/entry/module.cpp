@@ -1,6 +1,7 @@
 // The module: magic block and load-time setup (_PG_init, which PostgreSQL calls by name when it
 // loads the library: an entry point like the SQL functions).
 #include "timers/bgworker.hpp"
+#include "timers/drop_database.hpp"
 #include "events/change_context.hpp"
 #include "policy/custom_validators.hpp"
 #include "policy/feature_flags.hpp"
@@ -17,4 +18,5 @@ void _PG_init(void) {
     workitem::pg::register_feature_flag_callbacks();
     workitem::pg::register_custom_validator_callbacks();
     workitem::pg::register_timer_worker();
+    workitem::pg::register_drop_database_hook();
 }

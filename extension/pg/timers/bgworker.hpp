@@ -22,4 +22,8 @@ void register_timer_worker();
 // told when it starts and stops).
 void describe_database_timer(BackgroundWorker& worker, unsigned int database_oid, const char* name);
 
+// The pid of the timer connected to a database, or 0 (timers/launcher.cpp: read from the
+// backends' status entries, anew - it clears the caller's statistics snapshot).
+int timer_pid_in(unsigned int database_oid);
+
 }  // namespace workitem::pg

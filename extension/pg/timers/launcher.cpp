@@ -100,22 +100,6 @@ void scan_databases() {
     reported_missing = only[0] != '\0' && !found_only;
 }
 
-// Whether a timer not started by this launcher runs in the database (one started before this
-// launcher was restarted).
-bool timer_running_in(Oid database) {
-    pgstat_clear_snapshot();
-    const int backends = pgstat_fetch_stat_numbackends();
-    for (int i = 1; i <= backends; ++i) {
-        const LocalPgBackendStatus* local = pgstat_fetch_stat_local_beentry(i);
-        if (local == nullptr) continue;
-        const PgBackendStatus& backend = local->backendStatus;
-        if (backend.st_backendType != B_BG_WORKER || backend.st_databaseid != database) continue;
-        const char* type = GetBackgroundWorkerTypeByPid(backend.st_procpid);
-        if (type != nullptr && strcmp(type, timer_type) == 0) return true;
-    }
-    return false;
-}
-
 void start_timer(Served& entry) {
     BackgroundWorker worker;
     describe_database_timer(worker, entry.database, NameStr(entry.name));
@@ -193,13 +177,27 @@ void serve_databases() {
         }
         if (now < entry.next_try) continue;
         entry.next_try = retry_at;
-        if (timer_running_in(entry.database)) continue;
+        if (timer_pid_in(entry.database) != 0) continue;  // one started before this launcher
         start_timer(entry);
     }
     CommitTransactionCommand();
 }
 
 }  // namespace
+
+int timer_pid_in(unsigned int database) {
+    pgstat_clear_snapshot();
+    const int backends = pgstat_fetch_stat_numbackends();
+    for (int i = 1; i <= backends; ++i) {
+        const LocalPgBackendStatus* local = pgstat_fetch_stat_local_beentry(i);
+        if (local == nullptr) continue;
+        const PgBackendStatus& backend = local->backendStatus;
+        if (backend.st_backendType != B_BG_WORKER || backend.st_databaseid != database) continue;
+        const char* type = GetBackgroundWorkerTypeByPid(backend.st_procpid);
+        if (type != nullptr && strcmp(type, timer_type) == 0) return backend.st_procpid;
+    }
+    return 0;
+}
 
 void register_timer_worker() {
     if (!process_shared_preload_libraries_in_progress) return;

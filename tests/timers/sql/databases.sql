@@ -1,7 +1,8 @@
 -- Every database with the extension has its timer (workitem.database empty, tests/timers.conf):
 -- the launcher, connected to no database, starts one per database; a database created now gets
 -- its items activated and its leases expired, with nobody calling workitem_tick. A database
--- whose extension is dropped loses its timer, and can then be dropped.
+-- whose extension is dropped loses its timer; a plain DROP DATABASE stops only the timer of the
+-- database it drops.
 SELECT count(*) AS launchers FROM pg_stat_activity
  WHERE backend_type = 'workitem timer launcher' AND datname IS NULL;
 CREATE DATABASE workitem_timers_other;
@@ -43,13 +44,37 @@ SELECT datname, application_name, count(*) FROM pg_stat_activity
  GROUP BY 1, 2 ORDER BY 1;
 
 -- Without the extension the timer leaves (the launcher looks again after
--- workitem.timer_probe_interval, and its probe leaves at once); the database can be dropped.
+-- workitem.timer_probe_interval, and its probe leaves at once); with it again, it comes back.
 SET client_min_messages = warning;
 DROP EXTENSION workitem;
 RESET client_min_messages;
 SELECT pg_temp.eventually($$SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database())$$) AS timer_gone;
+SET client_min_messages = warning;
+CREATE EXTENSION workitem;
+RESET client_min_messages;
+SELECT pg_temp.eventually($$SELECT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'workitem timer' AND datname = current_database())$$) AS timer_back;
+
+-- A plain DROP DATABASE of a database with its timer running succeeds: the timer is stopped
+-- for it (extension/pg/timers/drop_database.cpp), and only that database's timer. One that
+-- cannot go on (in a transaction block, of the current database) stops none.
 \c workitem_timers
+SELECT pid AS own_timer FROM pg_stat_activity
+ WHERE backend_type = 'workitem timer' AND datname = current_database() \gset
+SELECT pid AS other_timer FROM pg_stat_activity
+ WHERE backend_type = 'workitem timer' AND datname = 'workitem_timers_other' \gset
+BEGIN;
 DROP DATABASE workitem_timers_other;
+ROLLBACK;
+DROP DATABASE workitem_timers;
+SELECT pg_sleep(0.5);  -- a timer wrongly signalled would be gone by now
+SELECT datname, pid IN (:own_timer, :other_timer) AS same_timer FROM pg_stat_activity
+ WHERE backend_type = 'workitem timer' AND datname IN ('workitem_timers', 'workitem_timers_other')
+ ORDER BY 1;
+DROP DATABASE workitem_timers_other;
+SELECT count(*) AS left_in_dropped FROM pg_stat_activity WHERE datname = 'workitem_timers_other';
+SELECT pg_sleep(0.5);
+SELECT count(*) AS own_timer_untouched FROM pg_stat_activity
+ WHERE backend_type = 'workitem timer' AND datname = current_database() AND pid = :own_timer;
 
 -- The suite's own timer and the launcher run on.
 CREATE FUNCTION pg_temp.eventually(query text) RETURNS boolean LANGUAGE plpgsql AS $$

@@ -19,17 +19,18 @@ TEST_F(Operations, CreateSendsEveryFieldAndGetReadsItBack) {
     const auto workflow = unique("wf");
     const auto due =
         std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()) + 48h;
-    const Item created = client->create({.actor = "initiator",
-                                         .workflow_id = workflow,
-                                         .task_name = "ApproveInvoice",
-                                         .assignment = {.users = {"ann"}, .groups = {"approvers"}},
-                                         .input = R"({"invoice": 1017})",
-                                         .priority = 7,
-                                         .queue = "invoices",
-                                         .due_at = due,
-                                         .step_ref = "approve",
-                                         .run_id = "run-1",
-                                         .deadlines = R"([{"after": "2 days", "action": "notify"}])"});
+    const Item created =
+        client->create({.actor = "initiator",
+                        .workflow_id = workflow,
+                        .task_name = "ApproveInvoice",
+                        .assignment = {.users = {"ann"}, .groups = {"approvers"}},
+                        .input = R"({"invoice": 1017})",
+                        .priority = 7,
+                        .queue = "invoices",
+                        .due_at = due,
+                        .step_ref = "approve",
+                        .run_id = "run-1",
+                        .deadlines = R"([{"after": "2 days", "action": "notify"}])"});
     EXPECT_EQ(created.state, State::offered);
     EXPECT_EQ(created.version, 1);
     const Item read = client->get(created.id);

@@ -2,8 +2,11 @@
 // rows, every integer type as a parameter, server warnings in the log, on_behalf.
 #include "test_support.hpp"
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <sys/wait.h>
 
 namespace workitem::testing {
 namespace {
@@ -226,6 +229,37 @@ TEST_F(Usability, OnBehalfMakesAServiceAnswerAsTheEndUser) {
     EXPECT_EQ(allowed(full, bob), full_rights);
     expect_error(ErrorKind::invalid_input,
                  [&] { service->on_behalf("root").allowed_operations(item.id, bob); });
+}
+
+// What the CLI prints and its exit status, run with `environment` before it (no shell quoting:
+// the arguments here are plain words).
+std::pair<std::string, int> run_cli(const std::string& environment, const std::string& arguments) {
+    const std::string command = environment + " " + WORKITEM_CLI + " " + arguments + " 2>/dev/null";
+    FILE* raw = popen(command.c_str(), "r");
+    std::string output;
+    std::array<char, 256> buffer{};
+    while (raw && fgets(buffer.data(), static_cast<int>(buffer.size()), raw))
+        output += buffer.data();
+    const int status = raw ? pclose(raw) : -1;
+    return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+TEST_F(Usability, TheCliDeclaresOnBehalfByOptionOrEnvironment) {
+    const auto zed = unique("zed");
+    const Item item = offered_to({zed});
+    const std::string dsn = "WORKITEM_DSN=" + test_dsn();
+    const std::string ask =
+        "--json allowed-operations " + std::to_string(item.id) + " --actor " + zed;
+    auto as_user = client->on_behalf("user");
+    std::string expected = "[";
+    for (const auto& operation : as_user.allowed_operations(item.id, zed))
+        expected += (expected.size() > 1 ? ",\"" : "\"") + operation + "\"";
+    expected += "]\n";
+
+    EXPECT_EQ(run_cli(dsn, "--on-behalf user " + ask), std::pair(expected, 0));
+    EXPECT_EQ(run_cli(dsn + " WORKITEM_ON_BEHALF=user", ask), std::pair(expected, 0));
+    EXPECT_NE(run_cli(dsn, ask).first, expected);  // the service's (here: superuser's) rights
+    EXPECT_EQ(run_cli(dsn, "--on-behalf root " + ask).second, 2);
 }
 
 }  // namespace

@@ -149,8 +149,8 @@ class WORKITEM_API Client final : public Operations {
     }
 
     // Runs the application's own SQL on a pooled connection outside any transaction of yours
-    // (autocommit), in the client's tenant; parameters are $1, $2, ... An error answer that is
-    // transient is retried; a connection lost after the statement was sent is in_doubt.
+    // (autocommit), with the client's tenant and on_behalf; parameters are $1, $2, ... An error
+    // answer that is transient is retried; a connection lost after it was sent is in_doubt.
     template <class... Args>
     QueryResult exec(std::string_view sql, const Args&... args) {
         return exec_parameters(sql, {to_parameter(args)...});

@@ -9,6 +9,7 @@ Client& Context::client() {
         ClientOptions options;
         options.dsn = dsn;
         options.tenant = tenant;
+        options.on_behalf = on_behalf;
         options.pool_size = 1;
         options.statement_timeout = std::chrono::milliseconds(timeout_ms);
         options.generate_idempotency_keys = generate_keys;

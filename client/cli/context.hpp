@@ -33,6 +33,7 @@ class Context {
   public:
     std::string dsn;
     std::string tenant;
+    std::string on_behalf;  // the end user's capability a service declares (docs/security.md)
     bool json{false};
     int timeout_ms{30000};
     bool generate_keys{false};

@@ -104,6 +104,11 @@ int main(int argc, char** argv) {
         app.add_option("--dsn", context.dsn,
                        "libpq connection string or URI (without the password: see the footer)");
     app.add_option("--tenant", context.tenant, "The tenant to act in (default: the role's)");
+    app.add_option("--on-behalf", context.on_behalf,
+                   "A service acting for an end user: their capability (user, admin, reader); "
+                   "default: $WORKITEM_ON_BEHALF, else the service's full rights")
+        ->envname("WORKITEM_ON_BEHALF")
+        ->check(CLI::IsMember({"user", "admin", "reader"}));
     app.add_flag("--json", context.json, "Print JSON instead of a table");
     app.add_option("--timeout", context.timeout_ms, "Per-call timeout in milliseconds")
         ->default_val(30000);

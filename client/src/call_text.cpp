@@ -71,12 +71,13 @@ const CallText& call_text(std::string_view function,
     for (std::size_t i = 0; i < parameter_names.size(); ++i) {
         if (parameter_names[i] == "idempotency_key") key_parameter = static_cast<int>(i);
     }
-    auto text =
-        std::make_unique<CallText>(CallText{.function = std::string(function),
-                                            .name = fmt::format("wi_{}_{}", function, texts.size()),
-                                            .sql = sql_for(function, args, shape),
-                                            .replay = replay,
-                                            .key_parameter = key_parameter});
+    auto text = std::make_unique<CallText>(
+        CallText{.function = std::string(function),
+                 .name = fmt::format("wi_{}_{}", function, texts.size()),
+                 .sql = sql_for(function, args, shape),
+                 .replay = replay,
+                 .key_parameter = key_parameter,
+                 .parameter_names = {parameter_names.begin(), parameter_names.end()}});
     return *texts.emplace(key, std::move(text)).first->second;
 }
 

@@ -4,6 +4,7 @@
 #include "decoding.hpp"
 #include "statement.hpp"
 
+#include <cstdlib>
 #include <thread>
 
 namespace workitem::detail {
@@ -55,15 +56,24 @@ auto under_permit(CircuitBreaker& breaker, Attempt&& attempt) {
     }
 }
 
+// An empty dsn is WORKITEM_DSN, as for the CLI; libpq's environment when that is empty too.
+ClientOptions resolved(ClientOptions options) {
+    if (options.dsn.empty()) {
+        if (const char* dsn = std::getenv("WORKITEM_DSN")) options.dsn = dsn;
+    }
+    return options;
+}
+
 }  // namespace
 
 ClientState::ClientState(ClientOptions client_options)
-    : options(std::move(client_options)),
+    : options(resolved(std::move(client_options))),
       log(options.logger),
       breaker(options.circuit_breaker, log),
       pool(PoolSettings{.connect = {.dsn = options.dsn,
                                     .application_name = options.application_name,
-                                    .connect_timeout = options.connect_timeout},
+                                    .connect_timeout = options.connect_timeout,
+                                    .log = Log(options.logger)},
                         .size = options.pool_size,
                         .acquire_timeout = options.acquire_timeout,
                         .liveness_check_after_idle = options.liveness_check_after_idle,
@@ -74,11 +84,27 @@ ClientState::ClientState(ClientOptions client_options)
     }
 }
 
-ResultSet ClientState::send_once(const Statement& statement) {
+ResultSet ClientState::send_once(const Statement& statement, const std::string& on_behalf) {
     return under_permit(breaker, [&] {
         auto connection = pool.acquire();
-        return connection->execute(statement, options.tenant, options.statement_mode,
+        return connection->execute(statement, {options.tenant, on_behalf}, options.statement_mode,
                                    options.statement_timeout);
+    });
+}
+
+ResultSet ClientState::send_text_once(std::string_view sql,
+                                      const std::vector<Parameter>& parameters) {
+    // Its own CallText: never prepared, since every text may differ.
+    const CallText text{.function = "exec",
+                        .name = {},
+                        .sql = std::string(sql),
+                        .replay = Replay::with_key_only,
+                        .key_parameter = -1};
+    const Statement statement{text, parameters};
+    return under_permit(breaker, [&] {
+        auto connection = pool.acquire();
+        return connection->execute(statement, {options.tenant, options.on_behalf},
+                                   StatementMode::unnamed, options.statement_timeout);
     });
 }
 
@@ -90,10 +116,10 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
         const auto timeout = options.statement_timeout;
         try {
             connection.execute_text(begin_statement(transaction.isolation), {}, timeout);
-            if (!options.tenant.empty()) {
-                connection.execute_text("SELECT pg_catalog.set_config('workitem.tenant', $1, true)",
-                                        {options.tenant}, timeout);
-            }
+            std::vector<Parameter> parameters;
+            const std::string_view set_sql = Connection::settings_sql(
+                {options.tenant, transaction.on_behalf.value_or(options.on_behalf)}, parameters);
+            if (!set_sql.empty()) connection.execute_text(set_sql, parameters, timeout);
             Tx tx(connection, options);
             fn(tx);
         } catch (...) {
@@ -148,6 +174,10 @@ Client::Client(ClientOptions options)
 Client::~Client() = default;
 
 detail::ResultSet Client::run(detail::Statement& statement) {
+    return send(statement, state_->options.on_behalf);
+}
+
+detail::ResultSet Client::send(detail::Statement& statement, const std::string& on_behalf) {
     auto& state = *state_;
     const auto key = statement.text.key_parameter;
     if (key >= 0 && !statement.has_key() && state.options.generate_idempotency_keys) {
@@ -155,7 +185,26 @@ detail::ResultSet Client::run(detail::Statement& statement) {
         statement.parameters[static_cast<std::size_t>(key)] = generate_idempotency_key();
     }
     return state.with_retries(statement.text.function, statement.replay_safe(),
-                              [&] { return state.send_once(statement); });
+                              [&] { return state.send_once(statement, on_behalf); });
+}
+
+QueryResult Client::exec_parameters(std::string_view sql,
+                                    const std::vector<Parameter>& parameters) {
+    auto& state = *state_;
+    // The SQL may change data: after a lost connection it is in doubt, never sent again.
+    return detail::query_result(
+        state.with_retries("exec", false, [&] { return state.send_text_once(sql, parameters); }));
+}
+
+OnBehalf Client::on_behalf(std::string capability) {
+    return OnBehalf(*this, std::move(capability));
+}
+
+OnBehalf::OnBehalf(Client& client, std::string capability)
+    : client_(client), capability_(std::move(capability)) {}
+
+detail::ResultSet OnBehalf::run(detail::Statement& statement) {
+    return client_.send(statement, capability_);
 }
 
 void Client::run_transaction(const TransactionOptions& options,
@@ -184,7 +233,8 @@ Tx::~Tx() = default;
 detail::ResultSet Tx::run(detail::Statement& statement) {
     // The tenant was set when the transaction began; no retries inside a transaction.
     try {
-        return connection_.execute(statement, {}, options_.statement_mode,
+        static const std::string none;
+        return connection_.execute(statement, {none, none}, options_.statement_mode,
                                    options_.statement_timeout);
     } catch (const detail::SentRequestLost& lost) {
         // Nothing commits before COMMIT: to fn (and to in_transaction, which runs it again) this
@@ -199,6 +249,25 @@ QueryResult Tx::exec_parameters(std::string_view sql, const std::vector<Paramete
             connection_.execute_text(sql, parameters, options_.statement_timeout));
     } catch (const detail::SentRequestLost& lost) {
         throw_error(lost);
+    }
+}
+
+std::string Tx::enter_savepoint() {
+    // Numbered per transaction: nested and successive savepoints never share a name.
+    std::string name = "workitem_savepoint_" + std::to_string(++savepoints_);
+    exec_parameters("SAVEPOINT " + name, {});
+    return name;
+}
+
+void Tx::leave_savepoint(const std::string& name, bool keep) {
+    if (keep) {
+        exec_parameters("RELEASE SAVEPOINT " + name, {});
+        return;
+    }
+    try {
+        exec_parameters("ROLLBACK TO SAVEPOINT " + name, {});
+    } catch (const Error&) {
+        // The error fn threw says what went wrong; the transaction stays aborted and rolls back.
     }
 }
 

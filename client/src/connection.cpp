@@ -65,8 +65,24 @@ Error error_from_result(const PGresult* result) {
                  field_or_empty(result, PG_DIAG_MESSAGE_HINT));
 }
 
+namespace {
+
+// The server's NOTICE, WARNING, INFO ... messages go to the logger, not to libpq's stderr.
+void receive_notice(void* argument, const PGresult* result) {
+    const auto& log = *static_cast<const Log*>(argument);
+    const char* severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const std::string_view level = severity ? severity : "NOTICE";
+    const LogLevel mapped = level == "WARNING"                             ? LogLevel::warning
+                            : level.starts_with("DEBUG") || level == "LOG" ? LogLevel::debug
+                                                                           : LogLevel::info;
+    log(mapped, "database {} ({}): {}", level, field_or_empty(result, PG_DIAG_SQLSTATE),
+        trimmed(field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY)));
+}
+
+}  // namespace
+
 Connection::Connection(const ConnectSettings& settings)
-    : connection_string_(inspect_connection_string(settings.dsn)) {
+    : connection_string_(inspect_connection_string(settings.dsn)), log_(settings.log) {
     const std::string connect_seconds =
         std::to_string(std::max<long>(1, (settings.connect_timeout.count() + 999) / 1000));
     std::vector<const char*> keywords{"application_name", "connect_timeout", "client_encoding"};
@@ -89,10 +105,24 @@ Connection::Connection(const ConnectSettings& settings)
                 : "out of memory";
         throw_error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
     }
+    PQsetNoticeReceiver(connection_.get(), &receive_notice, &log_);
     last_used_ = Clock::now();
 }
 
-ResultSet Connection::execute(const Statement& statement, const std::string& tenant,
+std::string_view Connection::settings_sql(const CallSettings& settings,
+                                          std::vector<Parameter>& parameters) {
+    if (!settings.tenant.empty()) parameters.emplace_back(settings.tenant);
+    if (!settings.on_behalf.empty()) parameters.emplace_back(settings.on_behalf);
+    if (settings.tenant.empty() && settings.on_behalf.empty()) return {};
+    if (settings.on_behalf.empty())
+        return "SELECT pg_catalog.set_config('workitem.tenant', $1, true)";
+    if (settings.tenant.empty())
+        return "SELECT pg_catalog.set_config('workitem.on_behalf', $1, true)";
+    return "SELECT pg_catalog.set_config('workitem.tenant', $1, true), "
+           "pg_catalog.set_config('workitem.on_behalf', $2, true)";
+}
+
+ResultSet Connection::execute(const Statement& statement, const CallSettings& settings,
                               StatementMode mode, milliseconds timeout) {
     const char* prepared_name = nullptr;
     if (mode == StatementMode::prepared) {
@@ -100,11 +130,11 @@ ResultSet Connection::execute(const Statement& statement, const std::string& ten
         prepared_name = statement.text.name.c_str();
     }
     const Query call{prepared_name, statement.text.sql, &statement.parameters};
-    if (tenant.empty()) return send_and_collect({call}, timeout);
-    const std::vector<Parameter> tenant_parameter{tenant};
-    const Query set_tenant{nullptr, "SELECT pg_catalog.set_config('workitem.tenant', $1, true)",
-                           &tenant_parameter};
-    return send_and_collect({set_tenant, call}, timeout);
+    std::vector<Parameter> setting_parameters;
+    const std::string_view set_sql = settings_sql(settings, setting_parameters);
+    if (set_sql.empty()) return send_and_collect({call}, timeout);
+    const Query set{nullptr, set_sql, &setting_parameters};
+    return send_and_collect({set, call}, timeout);
 }
 
 ResultSet Connection::execute_text(std::string_view sql, const std::vector<Parameter>& parameters,

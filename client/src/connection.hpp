@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connection_string.hpp"
+#include "log.hpp"
 #include "result_set.hpp"
 #include "statement.hpp"
 
@@ -35,6 +36,14 @@ struct ConnectSettings {
     std::string dsn;
     std::string application_name;
     std::chrono::milliseconds connect_timeout;
+    // Receives the server's notices and warnings (RAISE NOTICE/WARNING of the extension).
+    Log log{Logger{}};
+};
+
+// What a call sets for its own transaction (set_config(..., true)); empty: left as it is.
+struct CallSettings {
+    const std::string& tenant;
+    const std::string& on_behalf;
 };
 
 class Connection {
@@ -42,11 +51,19 @@ class Connection {
     // Opens a connection; throws Error(connection_lost) when it cannot, Error(invalid_argument)
     // when the connection string is malformed. Neither message quotes the connection string.
     explicit Connection(const ConnectSettings& settings);
+    // libpq keeps a pointer to log_ for the notices: the connection stays where it was made.
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 
-    // Sends a statement and waits for its answer. With a tenant, the tenant is set for the
-    // statement's own transaction, in the same round trip (a pipeline of two statements).
-    ResultSet execute(const Statement& statement, const std::string& tenant, StatementMode mode,
+    // Sends a statement and waits for its answer. With a tenant or an on_behalf capability, they
+    // are set for the statement's own transaction, in the same round trip (a pipeline of two
+    // statements).
+    ResultSet execute(const Statement& statement, const CallSettings& settings, StatementMode mode,
                       std::chrono::milliseconds timeout);
+    // The statement that sets the tenant and on_behalf for the current transaction, with its
+    // parameters; none when both are empty.
+    static std::string_view settings_sql(const CallSettings& settings,
+                                         std::vector<Parameter>& parameters);
     // Sends SQL text with parameters as an unnamed statement.
     ResultSet execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
                            std::chrono::milliseconds timeout);
@@ -88,6 +105,7 @@ class Connection {
     std::set<std::string, std::less<>> prepared_;
     std::chrono::steady_clock::time_point last_used_{};
     bool broken_{false};
+    Log log_;
 };
 
 // The error the database answered in a result, as an Error.

@@ -51,6 +51,12 @@ std::int64_t Operations::consumer_rewind(const std::string& consumer, const Rewi
     return std::stoll(value);
 }
 
+bool Operations::event_notify(bool enabled) {
+    // A switch: setting it twice leaves it as once.
+    return detail::single_value(call(*this, "workitem_event_notify", Shape::value, Replay::safe,
+                                     {{"enabled", p(enabled)}})) == "t";
+}
+
 std::vector<EventLag> Operations::event_lag() {
     return detail::event_lag_rows(call(*this, "workitem.event_lag", Shape::view, Replay::safe, {}));
 }

@@ -79,6 +79,7 @@ Item decode_item(const Row& row) {
     item.lease_until = row.optional_timestamp("lease_until");
     item.updated_at = row.timestamp("updated_at");
     item.completed_at = row.optional_timestamp("completed_at");
+    item.deadlines = row.text("deadlines");
     item.output = row.optional_text("output");
     return item;
 }
@@ -200,7 +201,7 @@ QueryResult query_result(const ResultSet& result) {
     const int columns = PQnfields(raw);
     for (int c = 0; c < columns; ++c) answer.columns.emplace_back(PQfname(raw, c));
     for (int r = 0; r < PQntuples(raw); ++r) {
-        std::vector<std::optional<std::string>> row;
+        QueryRow row;
         for (int c = 0; c < columns; ++c) {
             if (PQgetisnull(raw, r, c)) {
                 row.emplace_back();

@@ -11,7 +11,8 @@ EventConsumer::EventConsumer(Client& client, std::string consumer, EventConsumer
         listener_ = std::make_unique<detail::Listener>(
             detail::ConnectSettings{.dsn = settings.dsn,
                                     .application_name = settings.application_name + " (listen)",
-                                    .connect_timeout = settings.connect_timeout},
+                                    .connect_timeout = settings.connect_timeout,
+                                    .log = detail::Log(settings.logger)},
             detail::Log(settings.logger));
     }
 }

@@ -4,6 +4,19 @@
 
 #include <string>
 
+namespace workitem {
+
+nlohmann::json parsed_payload(const Event& event) {
+    try {
+        return nlohmann::json::parse(event.payload);
+    } catch (const nlohmann::json::exception& error) {
+        throw_error(ErrorKind::unexpected_result,
+                    std::string("an event payload is not JSON: ") + error.what());
+    }
+}
+
+}  // namespace workitem
+
 namespace workitem::detail {
 namespace {
 
@@ -14,12 +27,7 @@ namespace {
 // The event as history decodes it, with its payload parsed.
 ConsumedEvent decode_consumed_event(const Row& row) {
     Event event = decode_event(row);
-    nlohmann::json payload;
-    try {
-        payload = nlohmann::json::parse(event.payload);
-    } catch (const nlohmann::json::exception& error) {
-        unexpected(std::string("an event payload is not JSON: ") + error.what());
-    }
+    nlohmann::json payload = parsed_payload(event);
     return ConsumedEvent{.seq = event.seq,
                          .id = std::move(event.id),
                          .tenant_id = std::move(event.tenant_id),

@@ -58,7 +58,8 @@ Arguments extras(const UpdateOptions& o) {
         o.assignment ? Parameter(detail::assignment_json(*o.assignment)) : std::nullopt;
     return {{"priority", p(o.priority)},         {"due_at", p(o.due_at)},
             {"follow_up_at", p(o.follow_up_at)}, {"input", p(o.input)},
-            {"assignment", assignment},          {"expires_at", p(o.expires_at)}};
+            {"assignment", assignment},          {"expires_at", p(o.expires_at)},
+            {"deadlines", p(o.deadlines)}};
 }
 
 template <class Options>
@@ -136,7 +137,8 @@ Item Operations::create(const CreateCommand& c) {
                               {"actor", p(c.actor)},
                               {"idempotency_key", p(c.idempotency_key)},
                               {"run_id", p(c.run_id)},
-                              {"follow_up_at", p(c.follow_up_at)}};
+                              {"follow_up_at", p(c.follow_up_at)},
+                              {"deadlines", p(c.deadlines)}};
     // (workflow_id, step_ref) names one item for ever: a repeated create returns it.
     const bool names_its_step = c.step_ref.has_value();
     return detail::one_item(call(*this, "workitem_create", Shape::item, Replay::with_key_only,

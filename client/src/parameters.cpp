@@ -164,6 +164,7 @@ std::string create_commands_json(const std::vector<CreateCommand>& commands) {
         put_optional(item, "idempotency_key", c.idempotency_key);
         put_optional(item, "run_id", c.run_id);
         put_time(item, "follow_up_at", c.follow_up_at);
+        if (c.deadlines) item["deadlines"] = parse_document(*c.deadlines, "deadlines");
         items.push_back(std::move(item));
     }
     return items.dump();

@@ -20,6 +20,9 @@ struct CallText {
     std::string sql;
     Replay replay;
     int key_parameter;  // index of the idempotency_key parameter, -1 without one
+    // The function's parameters it names, in order ($1, $2, ...): what the SQL coverage test
+    // compares with pg_proc.
+    std::vector<std::string> parameter_names{};
 };
 
 struct Statement {

@@ -6,7 +6,7 @@
 workitem::Client connect_to(const std::string& dsn) {
     using namespace std::chrono_literals;
     return workitem::Client({
-        .dsn = dsn,  // empty: PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD ...
+        .dsn = dsn,  // empty: WORKITEM_DSN, else PGHOST, PGPORT, PGUSER, PGDATABASE ...
         .pool_size = 8,
         .acquire_timeout = 2s,     // waiting for a free connection longer is pool_timeout
         .statement_timeout = 10s,  // a call running longer is cancelled: timeout

@@ -13,3 +13,5 @@ void co_commit_with_application_sql(workitem::Client& client);
 void work_in_batches(workitem::Client& client);
 void consume_events(workitem::Client& client);
 void administer(workitem::Client& client);
+void recover_inside_a_transaction(workitem::Client& client);
+void act_for_end_users(workitem::Client& client, const std::string& dsn);

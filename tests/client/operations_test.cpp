@@ -19,16 +19,18 @@ TEST_F(Operations, CreateSendsEveryFieldAndGetReadsItBack) {
     const auto workflow = unique("wf");
     const auto due =
         std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()) + 48h;
-    const Item created = client->create({.workflow_id = workflow,
-                                         .task_name = "ApproveInvoice",
-                                         .assignment = {.users = {"ann"}, .groups = {"approvers"}},
-                                         .input = R"({"invoice": 1017})",
-                                         .priority = 7,
-                                         .queue = "invoices",
-                                         .due_at = due,
-                                         .step_ref = "approve",
-                                         .actor = "initiator",
-                                         .run_id = "run-1"});
+    const Item created =
+        client->create({.actor = "initiator",
+                        .workflow_id = workflow,
+                        .task_name = "ApproveInvoice",
+                        .assignment = {.users = {"ann"}, .groups = {"approvers"}},
+                        .input = R"({"invoice": 1017})",
+                        .priority = 7,
+                        .queue = "invoices",
+                        .due_at = due,
+                        .step_ref = "approve",
+                        .run_id = "run-1",
+                        .deadlines = R"([{"after": "2 days", "action": "notify"}])"});
     EXPECT_EQ(created.state, State::offered);
     EXPECT_EQ(created.version, 1);
     const Item read = client->get(created.id);
@@ -40,6 +42,7 @@ TEST_F(Operations, CreateSendsEveryFieldAndGetReadsItBack) {
     EXPECT_EQ(read.due_at, due);
     EXPECT_EQ(read.step_ref, "approve");
     EXPECT_EQ(read.run_id, "run-1");
+    EXPECT_NE(read.deadlines.find(R"("action": "notify")"), std::string::npos) << read.deadlines;
     EXPECT_EQ(read.created_by, "initiator");
     EXPECT_NE(read.assignment.find("approvers"), std::string::npos);
     EXPECT_LE(read.created_at, read.updated_at);
@@ -56,7 +59,10 @@ TEST_F(Operations, CreateManyAnswersOneRowPerElement) {
     const auto rows =
         client->create_many({{.workflow_id = workflow, .task_name = "A"},
                              {.workflow_id = workflow, .task_name = ""},
-                             {.workflow_id = workflow, .task_name = "C", .priority = 3}});
+                             {.workflow_id = workflow,
+                              .task_name = "C",
+                              .priority = 3,
+                              .deadlines = R"([{"after": 3600, "action": "escalate"}])"}});
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_TRUE(rows[0].ok);
     EXPECT_EQ(rows[0].element, 1);
@@ -68,6 +74,7 @@ TEST_F(Operations, CreateManyAnswersOneRowPerElement) {
     EXPECT_FALSE(rows[1].item);
     ASSERT_TRUE(rows[2].item);
     EXPECT_EQ(rows[2].item->priority, 3);
+    EXPECT_NE(rows[2].item->deadlines.find("escalate"), std::string::npos);
 }
 
 TEST_F(Operations, ListFiltersAndPagesAndCountAgrees) {
@@ -217,11 +224,11 @@ TEST_F(Operations, FailMarkErrorSkipCancelEndAnItem) {
               State::error);
 
     const Item skippable = client->create(
-        {.workflow_id = unique("wf"), .task_name = "T", .skippable = true, .actor = "initiator"});
+        {.actor = "initiator", .workflow_id = unique("wf"), .task_name = "T", .skippable = true});
     EXPECT_EQ(client->skip(skippable.id, {.actor = "initiator"}).state, State::skipped);
 
     const Item cancelled =
-        client->create({.workflow_id = unique("wf"), .task_name = "T", .actor = "initiator"});
+        client->create({.actor = "initiator", .workflow_id = unique("wf"), .task_name = "T"});
     EXPECT_EQ(client->cancel(cancelled.id, {.actor = "initiator", .reason = "not needed"}).state,
               State::cancelled);
     EXPECT_EQ(client->history(cancelled.id).back().reason, "not needed");
@@ -229,8 +236,8 @@ TEST_F(Operations, FailMarkErrorSkipCancelEndAnItem) {
 
 TEST_F(Operations, CancelWorkflowCancelsEveryActiveItem) {
     const auto workflow = unique("wf");
-    client->create({.workflow_id = workflow, .task_name = "A", .actor = "engine"});
-    client->create({.workflow_id = workflow, .task_name = "B", .actor = "engine"});
+    client->create({.actor = "engine", .workflow_id = workflow, .task_name = "A"});
+    client->create({.actor = "engine", .workflow_id = workflow, .task_name = "B"});
     const auto cancelled =
         client->cancel_workflow(workflow, {.actor = "engine", .reason = "aborted"});
     ASSERT_EQ(cancelled.size(), 2u);
@@ -249,12 +256,21 @@ TEST_F(Operations, HeartbeatExtendsTheLeaseWithoutANewVersion) {
 
 TEST_F(Operations, UpdateChangesOnlyWhatIsGiven) {
     const Item item = client->create(
-        {.workflow_id = unique("wf"), .task_name = "T", .priority = 1, .actor = "initiator"});
+        {.actor = "initiator", .workflow_id = unique("wf"), .task_name = "T", .priority = 1});
     const Item updated =
         client->update(item.id, {.actor = "initiator", .priority = 9, .input = R"({"a": 1})"});
     EXPECT_EQ(updated.priority, 9);
     EXPECT_EQ(updated.input, R"({"a": 1})");
     EXPECT_EQ(updated.task_name, "T");
+    EXPECT_EQ(updated.deadlines, "[]");
+    const Item with_deadline = client->update(
+        item.id, {.actor = "initiator", .deadlines = R"([{"after": 60, "action": "notify"}])"});
+    EXPECT_NE(with_deadline.deadlines.find("notify"), std::string::npos);
+    EXPECT_EQ(with_deadline.priority, 9);
+    const auto batch = client->update_batch({item.id}, {.actor = "initiator", .deadlines = "[]"});
+    ASSERT_EQ(batch.size(), 1u);
+    ASSERT_TRUE(batch[0].item) << batch[0].message;
+    EXPECT_EQ(batch[0].item->deadlines, "[]");
 }
 
 TEST_F(Operations, SavedOutputIsKeptByACompleteWithoutOutput) {
@@ -273,11 +289,11 @@ TEST_F(Operations, BatchFormsAnswerOneRowPerId) {
     auto create_items = [&](int count) {
         std::vector<std::int64_t> created;
         for (int i = 0; i < count; ++i) {
-            const CreateCommand command{.workflow_id = workflow,
+            const CreateCommand command{.actor = admin,
+                                        .workflow_id = workflow,
                                         .task_name = "T",
                                         .assignment = people,
-                                        .skippable = true,
-                                        .actor = admin};
+                                        .skippable = true};
             created.push_back(client->create(command).id);
         }
         return created;

@@ -6,6 +6,7 @@
 #include <workitem/operations.hpp>
 #include <workitem/options.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,6 +34,14 @@ WORKITEM_API Parameter to_parameter(std::int64_t value);
 WORKITEM_API Parameter to_parameter(int value);
 WORKITEM_API Parameter to_parameter(double value);
 WORKITEM_API Parameter to_parameter(Timestamp value);
+// Every other integer type (std::size_t, long long, unsigned, std::int16_t ...): without it,
+// they would be ambiguous between int, std::int64_t and double. Characters are not numbers here.
+template <std::integral T>
+requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, char8_t> &&
+         !std::same_as<T, char16_t> && !std::same_as<T, char32_t> &&
+         !std::same_as<T, wchar_t>) Parameter to_parameter(T value) {
+    return std::to_string(value);
+}
 template <class T>
 WORKITEM_API Parameter to_parameter(const std::optional<T>& value) {
     return value ? to_parameter(*value) : Parameter{};
@@ -53,12 +62,57 @@ class WORKITEM_API Tx final : public Operations {
     }
     QueryResult exec_parameters(std::string_view sql, const std::vector<Parameter>& parameters);
 
+    // Runs fn(tx) inside a savepoint, as libpqxx's subtransaction: if fn throws, the transaction
+    // rolls back to the savepoint — undoing fn's work only, so the transaction stays usable —
+    // and the exception propagates; else the savepoint is released and fn's result returned.
+    // Catch an error of a call inside fn, outside it: a caught error anywhere else leaves the
+    // transaction aborted (25P02 on the next statement). Savepoints nest.
+    template <class Fn>
+    auto savepoint(Fn&& fn) -> std::invoke_result_t<Fn&, Tx&> {
+        const std::string name = enter_savepoint();
+        try {
+            if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Tx&>>) {
+                fn(*this);
+                leave_savepoint(name, true);
+            } else {
+                auto result = fn(*this);
+                leave_savepoint(name, true);
+                return result;
+            }
+        } catch (...) {
+            leave_savepoint(name, false);
+            throw;
+        }
+    }
+
   protected:
     detail::ResultSet run(detail::Statement& statement) override;
 
   private:
+    std::string enter_savepoint();
+    // Releases it (kept) or rolls back to it; a failed rollback leaves the transaction aborted.
+    void leave_savepoint(const std::string& name, bool keep);
+
     detail::Connection& connection_;
     const ClientOptions& options_;
+    int savepoints_{0};
+};
+
+class Client;
+
+// A Client's calls with another on_behalf capability than ClientOptions::on_behalf, from
+// client.on_behalf("user"). It only borrows the client (which must outlive it); cheap to make
+// per request.
+class WORKITEM_API OnBehalf final : public Operations {
+  public:
+    OnBehalf(Client& client, std::string capability);
+
+  protected:
+    detail::ResultSet run(detail::Statement& statement) override;
+
+  private:
+    Client& client_;
+    std::string capability_;
 };
 
 struct PoolStats {
@@ -94,13 +148,29 @@ class WORKITEM_API Client final : public Operations {
         return in_transaction(TransactionOptions{}, std::forward<Fn>(fn));
     }
 
+    // Runs the application's own SQL on a pooled connection outside any transaction of yours
+    // (autocommit), with the client's tenant and on_behalf; parameters are $1, $2, ... An error
+    // answer that is transient is retried; a connection lost after it was sent is in_doubt.
+    template <class... Args>
+    QueryResult exec(std::string_view sql, const Args&... args) {
+        return exec_parameters(sql, {to_parameter(args)...});
+    }
+    QueryResult exec_parameters(std::string_view sql, const std::vector<Parameter>& parameters);
+
+    // The operations as a service acting for an end user of this capability ("user", "admin",
+    // "reader"; "" : the service's full rights), whatever ClientOptions::on_behalf says.
+    OnBehalf on_behalf(std::string capability);
+
     PoolStats pool_stats() const;
+    // The options as given, with dsn resolved (WORKITEM_DSN when it was empty).
     const ClientOptions& options() const;
 
   protected:
     detail::ResultSet run(detail::Statement& statement) override;
 
   private:
+    friend class OnBehalf;
+    detail::ResultSet send(detail::Statement& statement, const std::string& on_behalf);
     void run_transaction(const TransactionOptions& options, const std::function<void(Tx&)>& fn);
     std::unique_ptr<detail::ClientState> state_;
 };

@@ -2,6 +2,9 @@
 // designated initializers: client.claim(id, {.actor = "ann", .expected_version = 3}).
 // Every mutation takes an actor, an optional expected_version (the optimistic lock) and an
 // optional idempotency_key (a retry with the same key replays the first outcome).
+// Every struct orders its fields the same way, which designated initializers must follow:
+// actor first, then the operation's own fields, then expected_version, idempotency_key and
+// lease_seconds (tests/client/designated_order_test.cpp keeps it so).
 #pragma once
 
 #include <workitem/types.hpp>
@@ -31,6 +34,7 @@ struct Assignment {
 };
 
 struct CreateCommand {
+    std::optional<std::string> actor{};  // the initiator; default: the login role
     std::string workflow_id{};
     std::string task_name{};
     Assignment assignment{};
@@ -42,10 +46,12 @@ struct CreateCommand {
     std::optional<Timestamp> expires_at{};
     bool skippable{false};
     std::optional<std::string> step_ref{};  // (workflow_id, step_ref) names one item for ever
-    std::optional<std::string> actor{};     // the initiator; default: the login role
-    std::optional<std::string> idempotency_key{};
     std::optional<std::string> run_id{};
     std::optional<Timestamp> follow_up_at{};
+    // What the timer does when (docs/domain.md §5): a JSON array of deadlines {"at" or "after",
+    // "action", ...}.
+    std::optional<std::string> deadlines{};
+    std::optional<std::string> idempotency_key{};
 };
 
 struct CreateManyOptions {
@@ -60,6 +66,7 @@ struct ReadOptions {
 
 // Filters of list and count (count ignores after_id and page_size).
 struct ListFilter {
+    std::optional<std::string> actor{};  // read as this user
     std::optional<State> state{};
     std::optional<std::string> queue{};
     std::optional<std::string> task_name{};
@@ -71,7 +78,6 @@ struct ListFilter {
     std::optional<int> min_priority{};
     std::optional<std::int64_t> after_id{};  // keyset paging: the last id of the previous page
     int page_size{100};
-    std::optional<std::string> actor{};
 };
 
 struct WorklistOptions {
@@ -97,8 +103,8 @@ struct ClaimNextOptions {
     std::string actor{};
     std::optional<std::string> queue{};
     std::optional<std::string> task_name{};
-    std::optional<int> lease_seconds{};
     std::optional<std::string> idempotency_key{};
+    std::optional<int> lease_seconds{};
 };
 
 struct AllocateOptions {
@@ -166,6 +172,7 @@ struct UpdateOptions {
     std::optional<std::string> input{};  // JSON
     std::optional<Assignment> assignment{};
     std::optional<Timestamp> expires_at{};
+    std::optional<std::string> deadlines{};  // JSON; replaces the whole list ("[]" clears it)
     std::optional<std::int64_t> expected_version{};
     std::optional<std::string> idempotency_key{};
 };

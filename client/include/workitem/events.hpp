@@ -3,6 +3,7 @@
 // deduplicate on the event id.
 #pragma once
 
+#include <workitem/export.hpp>
 #include <workitem/types.hpp>
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,8 @@ struct RewindTarget {
     std::optional<Timestamp> to_time{};    // replay from the first event at or after this time
 };
 
-// One event of a batch. The payload is parsed, since a consumer forwards or acts on it.
+// One event of a batch. The payload is parsed, since a consumer forwards or acts on it (an
+// Event of history() keeps it as text, like every other JSON document: parsed_payload reads it).
 struct ConsumedEvent {
     std::int64_t seq{};
     std::string id{};  // uuid: the key to deduplicate on
@@ -47,6 +49,10 @@ struct ConsumedEvent {
     Timestamp occurred_at{};
 };
 
+// An event of history() with its payload parsed, as a ConsumedEvent carries it. Throws
+// Error(unexpected_result) if the payload is not JSON (the database only stores JSON).
+WORKITEM_API nlohmann::json parsed_payload(const Event& event);
+
 // A batch handed out by next_batch: the same id and events until finish_batch(id).
 struct EventBatch {
     std::int64_t id{};
@@ -59,13 +65,13 @@ struct EventLag {
     std::string kind{};
     std::string name{};
     std::string tenant_id{};                      // "*": every tenant
-    std::optional<std::int64_t> events_behind{};  // consumers; counted up to a million
+    std::optional<std::int64_t> events_behind{};  // consumers; counted up to 100000
     std::optional<double> seconds_behind{};
     std::optional<std::int64_t> wal_bytes_behind{};  // slots
     std::optional<std::int64_t> open_batch{};        // consumers: the batch not yet finished
     std::optional<Timestamp> last_finished_at{};
     std::optional<bool> active{};
-    std::optional<std::string> status{};  // consumers: "ok" or "over a million behind";
+    std::optional<std::string> status{};  // consumers: "ok" or "far behind" (100000 or more);
                                           // slots: wal_status ("lost": re-create it)
 };
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,12 +39,17 @@ enum class StatementMode {
 };
 
 struct ClientOptions {
-    // A libpq connection string or URI; empty: libpq's environment (PGHOST, PGPORT, PGUSER,
-    // PGDATABASE, PGPASSWORD, PGSERVICE, ...).
+    // A libpq connection string or URI. Empty: the environment variable WORKITEM_DSN (as the
+    // CLI reads it), and when that is unset or empty, libpq's environment (PGHOST, PGPORT,
+    // PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE, ...).
     std::string dsn{};
     int pool_size{4};
     // The tenant every call acts in (set per transaction); empty: the role's default.
     std::string tenant{};
+    // The capability of the end user a service acts for (docs/security.md): "user", "admin" or
+    // "reader", set per transaction as workitem.on_behalf. Empty: the service's full rights.
+    // Client::on_behalf(capability) overrides it for some calls.
+    std::string on_behalf{};
     std::chrono::milliseconds acquire_timeout{5000};
     std::chrono::milliseconds connect_timeout{5000};
     // Per call: past it the client cancels the statement (error kind timeout). 0: no limit.
@@ -70,6 +76,8 @@ enum class IsolationLevel { read_committed, repeatable_read, serializable };
 
 struct TransactionOptions {
     IsolationLevel isolation{IsolationLevel::read_committed};
+    // Overrides ClientOptions::on_behalf for this transaction ("" : the service's full rights).
+    std::optional<std::string> on_behalf{};
 };
 
 // A fresh random idempotency key ("wi-" and 32 hex digits).

@@ -6,11 +6,14 @@
 #include <workitem/errors.hpp>
 #include <workitem/export.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <type_traits>
 #include <vector>
 
 namespace workitem {
@@ -83,6 +86,7 @@ struct Item {
     Timestamp created_at{};
     Timestamp updated_at{};
     std::optional<Timestamp> completed_at{};
+    std::string deadlines{};  // JSON: the deadline list, every time as "at", "fired_at" once fired
 };
 
 // One change of an item, from its history (the event log is the audit trail).
@@ -138,10 +142,67 @@ struct PutUsersResult {
     int users_removed{};
 };
 
-// The answer to Tx::exec: the columns and rows as text (NULL as std::nullopt).
+// One row of a QueryResult: each column's value as text (NULL as std::nullopt), and typed by
+// get<T>(column): std::string, bool, any integer type, double, Timestamp, or std::optional of
+// one of them (std::nullopt for NULL). A NULL read as a non-optional T, or text that T cannot
+// hold, is Error(unexpected_result) naming the column. JSON stays text: parse it with your
+// library, as every other JSON document of the API.
+class QueryRow : public std::vector<std::optional<std::string>> {
+  public:
+    using std::vector<std::optional<std::string>>::vector;
+
+    template <class T>
+    T get(std::size_t column) const {
+        if constexpr (is_optional<T>::value) {
+            const auto& value = at(column);
+            if (!value) return std::nullopt;
+            return convert<typename T::value_type>(*value, column);
+        } else {
+            const auto& value = at(column);
+            if (!value) fail(column, "is NULL");
+            return convert<T>(*value, column);
+        }
+    }
+
+  private:
+    template <class T>
+    struct is_optional : std::false_type {};
+    template <class T>
+    struct is_optional<std::optional<T>> : std::true_type {};
+
+    [[noreturn]] static void fail(std::size_t column, const std::string& what) {
+        throw_error(ErrorKind::unexpected_result, "column " + std::to_string(column) + " " + what);
+    }
+
+    template <class T>
+    static T convert(const std::string& text, std::size_t column) {
+        if constexpr (std::is_same_v<T, std::string>) {
+            return text;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            if (text == "t" || text == "true") return true;
+            if (text == "f" || text == "false") return false;
+            fail(column, "is not a boolean: " + text);
+        } else if constexpr (std::is_same_v<T, Timestamp>) {
+            return parse_timestamp(text);
+        } else if constexpr (std::is_integral_v<T> || std::is_floating_point_v<T>) {
+            T value{};
+            const auto end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            if (error != std::errc{} || stop != end) {
+                fail(column, "does not hold this number type: " + text);
+            }
+            return value;
+        } else {
+            static_assert(std::is_same_v<T, std::string>,
+                          "get<T>: T is std::string, bool, an integer, double or Timestamp");
+        }
+    }
+};
+
+// The answer to Tx::exec and Client::exec: the columns and rows (see QueryRow).
 struct QueryResult {
     std::vector<std::string> columns{};
-    std::vector<std::vector<std::optional<std::string>>> rows{};
+    std::vector<QueryRow> rows{};
     std::int64_t affected_rows{};
 };
 

@@ -130,6 +130,14 @@ struct DirectoryUser {
     std::optional<int> capacity{};
     Timestamp created_at{};
     Timestamp updated_at{};
+    // Their groups, sorted: filled by get_user and list_users (put_user answers without them).
+    std::vector<std::string> groups{};
+};
+
+// A group of the directory (it exists while it has members).
+struct DirectoryGroup {
+    std::string group_id{};
+    std::int64_t members{};
 };
 
 struct PutUsersResult {

@@ -60,6 +60,7 @@ int Context::print(const std::vector<BatchResult>& rows) {
 void note_more(std::size_t rows, int page_size, const std::string& option,
                const std::string& cursor) {
     if (page_size > 0 && rows == static_cast<std::size_t>(page_size)) {
+        std::cout.flush();  // after the page, also where both streams go to one file
         std::cerr << "more: " << option << ' ' << cursor << '\n';
     }
 }

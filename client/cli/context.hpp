@@ -81,6 +81,20 @@ std::optional<T> given(const CLI::Option* option, const T& value) {
 }
 std::optional<Timestamp> given_time(const CLI::Option* option, const std::string& value);
 
+// --deadlines (and create-many's "deadlines"): a JSON array the timer acts on.
+// TODO(issue 18): CreateCommand::deadlines and UpdateOptions::deadlines come with the SDK's
+// part of the issue (branch i18-sdk); once it is merged, assign the field directly and drop the
+// check, which only keeps this branch building without it.
+template <class Command>
+void set_deadlines(Command& command, const std::optional<std::string>& deadlines) {
+    if constexpr (requires { command.deadlines = deadlines; }) {
+        command.deadlines = deadlines;
+    } else if (deadlines) {
+        throw_error(ErrorKind::invalid_argument,
+                    "deadlines need a libworkitem that sends them (CreateCommand::deadlines)");
+    }
+}
+
 // --user, --group and --assignment: the people of an assignment.
 struct AssignmentFlags {
     std::vector<std::string> users;

@@ -47,8 +47,8 @@ std::optional<Timestamp> time_field(const json& object, const char* key) {
 // The keys an element of create-many's or put-users' file may have: anything else is a typo (say,
 // "workflow" for "workflow_id") that would otherwise be dropped without a word.
 const std::vector<std::string> create_keys{
-    "workflow_id", "task_name",  "assignment", "input",    "priority", "queue",       "due_at",
-    "activate_at", "expires_at", "skippable",  "step_ref", "run_id",   "follow_up_at"};
+    "workflow_id", "task_name",  "assignment", "input",    "priority", "queue",        "due_at",
+    "activate_at", "expires_at", "skippable",  "step_ref", "run_id",   "follow_up_at", "deadlines"};
 const std::vector<std::string> user_keys{"user_id", "groups", "capacity", "available",
                                          "away_until"};
 
@@ -92,7 +92,7 @@ std::vector<Command> elements_of(const json& elements, const std::string& what,
 }
 
 CreateCommand create_command_from(const json& element) {
-    return CreateCommand{
+    CreateCommand command{
         .workflow_id = element.value("workflow_id", ""),
         .task_name = element.value("task_name", ""),
         .assignment = {.json = element.contains("assignment") ? element["assignment"].dump() : ""},
@@ -106,6 +106,8 @@ CreateCommand create_command_from(const json& element) {
         .step_ref = optional_field<std::string>(element, "step_ref"),
         .run_id = optional_field<std::string>(element, "run_id"),
         .follow_up_at = time_field(element, "follow_up_at")};
+    set_deadlines(command, document_field(element, "deadlines"));
+    return command;
 }
 
 PutUserCommand user_from(const json& element) {
@@ -120,8 +122,8 @@ void add_create(CLI::App& app, Registry& registry) {
     struct Flags {
         CreateCommand command;
         AssignmentFlags people;
-        std::string due_at, activate_at, expires_at, follow_up_at;
-        CLI::Option *due{}, *activate{}, *expires{}, *follow_up{};
+        std::string due_at, activate_at, expires_at, follow_up_at, deadlines;
+        CLI::Option *due{}, *activate{}, *expires{}, *follow_up{}, *deadlines_option{};
     };
     auto flags = std::make_shared<Flags>();
     auto& c = flags->command;
@@ -143,6 +145,9 @@ void add_create(CLI::App& app, Registry& registry) {
     command->add_option("--step-ref", c.step_ref,
                         "The workflow's step: a repeated create returns the same item");
     command->add_option("--run-id", c.run_id, "The workflow run");
+    flags->deadlines_option = command->add_option(
+        "--deadlines", flags->deadlines,
+        "What the timer does when: a JSON array of {\"at\" or \"after\", \"action\", ...}");
     command->add_option("--actor", c.actor, "The initiator (default: the login role)");
     command->add_option("--key", c.idempotency_key, "Idempotency key");
     registry.on(command, [flags](Context& context) {
@@ -152,6 +157,7 @@ void add_create(CLI::App& app, Registry& registry) {
         create.activate_at = given_time(flags->activate, flags->activate_at);
         create.expires_at = given_time(flags->expires, flags->expires_at);
         create.follow_up_at = given_time(flags->follow_up, flags->follow_up_at);
+        set_deadlines(create, given(flags->deadlines_option, flags->deadlines));
         return context.print(context.client().create(create));
     });
 }

@@ -51,8 +51,6 @@ declare -A renamed=(
 declare -A not_exposed=(
   [workitem_batch_events]="consumer next takes a batch's events in the same statement (the SDK's next_batch)"
   [workitem_event_notify]="a service's switch of the NOTIFY wake-ups, set once in SQL (docs/events.md)"
-  [workitem_create.deadlines]="TODO(issue 18): --deadlines waits for CreateCommand::deadlines in the SDK"
-  [workitem_update.deadlines]="TODO(issue 18): --deadlines waits for UpdateOptions::deadlines in the SDK"
 )
 
 status=0

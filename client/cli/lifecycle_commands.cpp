@@ -203,7 +203,9 @@ void add_heartbeat(CLI::App& app, Registry& registry) {
 void add_claim_next(CLI::App& app, Registry& registry) {
     auto options = std::make_shared<ClaimNextOptions>();
     auto* command =
-        app.add_subcommand("claim-next", "Claim the best offered item the actor may take");
+        app.add_subcommand("claim-next",
+                           "Claim the best offered item the actor may take (none: nothing on "
+                           "stdout, null with --json, exit 0)");
     command->add_option("--actor", options->actor, "Who claims")->required();
     command->add_option("--queue", options->queue, "Only from this queue");
     command->add_option("--task", options->task_name, "Only items of this task name");

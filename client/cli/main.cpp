@@ -77,9 +77,31 @@ bool json_requested(int argc, char** argv) {
     return false;
 }
 
-std::string version_text() {
-    return std::string("workitem ") + WORKITEM_CLI_VERSION + " (libworkitem " +
-           std::string(workitem::library_version()) + ")";
+// The CLI's and libworkitem's versions; with a database named (--dsn before --version, or
+// $WORKITEM_DSN), also the extension's installed version, asked once without retries.
+std::string version_text(const std::string& dsn) {
+    std::string text = std::string("workitem ") + WORKITEM_CLI_VERSION + " (libworkitem " +
+                       std::string(workitem::library_version()) + ")";
+    if (dsn.empty()) return text;
+    try {
+        workitem::ClientOptions options;
+        options.dsn = dsn;
+        options.pool_size = 1;
+        options.connect_timeout = std::chrono::seconds(2);
+        options.retry.max_attempts = 1;
+        options.application_name = "workitem-cli";
+        workitem::Client client(options);
+        const auto installed = client.in_transaction([](workitem::Tx& tx) {
+            const auto result = tx.exec(
+                "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'workitem'");
+            return result.rows.empty() || !result.rows[0][0] ? std::string("not installed")
+                                                             : *result.rows[0][0];
+        });
+        text += "\nextension " + installed;
+    } catch (const workitem::Error& error) {
+        text += "\nextension: unknown (" + std::string(to_string(error.kind())) + ")";
+    }
+    return text;
 }
 
 }  // namespace
@@ -92,7 +114,9 @@ int main(int argc, char** argv) {
     app.fallthrough();  // global options may also follow the subcommand
 
     Context context;
-    app.set_version_flag("--version", version_text(), "Print the CLI's and libworkitem's versions");
+    app.set_version_flag(
+        "--version", [&context] { return version_text(context.dsn); },
+        "Print the CLI's, libworkitem's and the database's extension's versions");
     if (const char* dsn = std::getenv("WORKITEM_DSN")) context.dsn = dsn;
     const CLI::Option* dsn_option =
         app.add_option("--dsn", context.dsn,

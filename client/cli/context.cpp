@@ -14,6 +14,14 @@ Client& Context::client() {
         options.statement_timeout = std::chrono::milliseconds(timeout_ms);
         options.generate_idempotency_keys = generate_keys;
         options.application_name = "workitem-cli";
+        // The database's NOTICE and WARNING messages (an unknown user, say) reach the SDK's
+        // logger as "database <LEVEL> (<SQLSTATE>): <message>"; the CLI shows those on standard
+        // error. The SDK's own messages (retries) are left out: the outcome is reported anyway.
+        options.logger = [](LogLevel level, std::string_view message) {
+            if (level != LogLevel::debug && message.starts_with("database ")) {
+                std::cerr << "workitem: " << message << '\n';
+            }
+        };
         client_ = std::make_unique<Client>(options);
     }
     return *client_;
@@ -48,6 +56,14 @@ int Context::print(const std::vector<BatchResult>& rows) {
         if (!row.ok) return exit_partly_refused;
     }
     return exit_ok;
+}
+
+void note_more(std::size_t rows, int page_size, const std::string& option,
+               const std::string& cursor) {
+    if (page_size > 0 && rows == static_cast<std::size_t>(page_size)) {
+        std::cout.flush();  // after the page, also where both streams go to one file
+        std::cerr << "more: " << option << ' ' << cursor << '\n';
+    }
 }
 
 const Action* Registry::find(CLI::App* subcommand) const {

@@ -23,7 +23,7 @@ namespace workitem::cli {
 enum ExitCode : int {
     exit_ok = 0,
     exit_refused = 1,        // the database refused the operation (the SQLSTATE is printed)
-    exit_usage = 2,          // the command line is wrong
+    exit_usage = 2,          // the request is wrong (command line, timestamp, JSON, WI422, 22xxx)
     exit_unavailable = 3,    // the database could not be reached or stayed busy (after retries)
     exit_in_doubt = 4,       // the connection dropped while a change may have committed
     exit_partly_refused = 5  // a batch: some ids were refused (see their rows)
@@ -91,6 +91,18 @@ struct AssignmentFlags {
     Assignment assignment() const;
     bool given() const { return !users.empty() || !groups.empty() || !json.empty(); }
 };
+
+// Failures (report.cpp): the exit code of an error, and its report on standard error (a JSON
+// object with --json); hints name CLI subcommands instead of the SQL functions behind them.
+int exit_code_for(ErrorKind kind);
+void report(const Error& error, bool json);
+void report_usage(const std::string& message, bool json);
+std::string with_cli_commands(const std::string& text);
+
+// A full page may have more after it: says so on standard error (so standard output stays the
+// page), naming the option that continues it.
+void note_more(std::size_t rows, int page_size, const std::string& option,
+               const std::string& cursor);
 
 void add_read_commands(CLI::App& app, Registry& registry);
 void add_lifecycle_commands(CLI::App& app, Registry& registry);

@@ -1,6 +1,7 @@
-// create, create-many, put-user, put-users.
+// create, create-many, put-user, put-users, users, user show|remove, groups.
 #include "context.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -43,8 +44,55 @@ std::optional<Timestamp> time_field(const json& object, const char* key) {
     return text ? std::optional(parse_timestamp(*text)) : std::nullopt;
 }
 
+// The keys an element of create-many's or put-users' file may have: anything else is a typo (say,
+// "workflow" for "workflow_id") that would otherwise be dropped without a word.
+const std::vector<std::string> create_keys{
+    "workflow_id", "task_name",  "assignment", "input",    "priority", "queue",        "due_at",
+    "activate_at", "expires_at", "skippable",  "step_ref", "run_id",   "follow_up_at", "deadlines"};
+const std::vector<std::string> user_keys{"user_id", "groups", "capacity", "available",
+                                         "away_until"};
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+// Reads each element of a JSON array with `read`, refusing elements that are not objects, have
+// a key not in `keys`, or a value of the wrong type (exit code 2, the element's index named).
+template <class Command, class Read>
+std::vector<Command> elements_of(const json& elements, const std::string& what,
+                                 const std::vector<std::string>& keys, Read read) {
+    if (!elements.is_array())
+        throw_error(ErrorKind::invalid_argument, what + " reads a JSON array");
+    std::vector<Command> commands;
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        const json& element = elements[i];
+        const std::string where = what + ": element " + std::to_string(i);
+        if (!element.is_object())
+            throw_error(ErrorKind::invalid_argument, where + " is not an object");
+        for (const auto& [key, value] : element.items()) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+                throw_error(ErrorKind::invalid_argument, where + " has the unknown key \"" + key +
+                                                             "\"; allowed: " + joined(keys));
+            }
+        }
+        try {
+            commands.push_back(read(element));
+        } catch (const json::exception& error) {
+            // Without nlohmann's "[json.exception.type_error.302] " prefix.
+            const std::string_view text = error.what();
+            const auto prefix = text.find("] ");
+            throw_error(
+                ErrorKind::invalid_argument,
+                where + ": " + std::string(prefix == text.npos ? text : text.substr(prefix + 2)));
+        }
+    }
+    return commands;
+}
+
 CreateCommand create_command_from(const json& element) {
-    return CreateCommand{
+    CreateCommand command{
         .workflow_id = element.value("workflow_id", ""),
         .task_name = element.value("task_name", ""),
         .assignment = {.json = element.contains("assignment") ? element["assignment"].dump() : ""},
@@ -58,6 +106,8 @@ CreateCommand create_command_from(const json& element) {
         .step_ref = optional_field<std::string>(element, "step_ref"),
         .run_id = optional_field<std::string>(element, "run_id"),
         .follow_up_at = time_field(element, "follow_up_at")};
+    command.deadlines = document_field(element, "deadlines");
+    return command;
 }
 
 PutUserCommand user_from(const json& element) {
@@ -72,8 +122,8 @@ void add_create(CLI::App& app, Registry& registry) {
     struct Flags {
         CreateCommand command;
         AssignmentFlags people;
-        std::string due_at, activate_at, expires_at, follow_up_at;
-        CLI::Option *due{}, *activate{}, *expires{}, *follow_up{};
+        std::string due_at, activate_at, expires_at, follow_up_at, deadlines;
+        CLI::Option *due{}, *activate{}, *expires{}, *follow_up{}, *deadlines_option{};
     };
     auto flags = std::make_shared<Flags>();
     auto& c = flags->command;
@@ -95,6 +145,9 @@ void add_create(CLI::App& app, Registry& registry) {
     command->add_option("--step-ref", c.step_ref,
                         "The workflow's step: a repeated create returns the same item");
     command->add_option("--run-id", c.run_id, "The workflow run");
+    flags->deadlines_option = command->add_option(
+        "--deadlines", flags->deadlines,
+        "What the timer does when: a JSON array of {\"at\" or \"after\", \"action\", ...}");
     command->add_option("--actor", c.actor, "The initiator (default: the login role)");
     command->add_option("--key", c.idempotency_key, "Idempotency key");
     registry.on(command, [flags](Context& context) {
@@ -104,6 +157,7 @@ void add_create(CLI::App& app, Registry& registry) {
         create.activate_at = given_time(flags->activate, flags->activate_at);
         create.expires_at = given_time(flags->expires, flags->expires_at);
         create.follow_up_at = given_time(flags->follow_up, flags->follow_up_at);
+        create.deadlines = given(flags->deadlines_option, flags->deadlines);
         return context.print(context.client().create(create));
     });
 }
@@ -122,11 +176,8 @@ void add_create_many(CLI::App& app, Registry& registry) {
     command->add_option("--key", flags->options.idempotency_key,
                         "Idempotency key (covers the whole call)");
     registry.on(command, [flags](Context& context) {
-        const json elements = read_json_file(flags->path);
-        if (!elements.is_array())
-            throw_error(ErrorKind::invalid_argument, "create-many reads a JSON array");
-        std::vector<CreateCommand> commands;
-        for (const auto& element : elements) commands.push_back(create_command_from(element));
+        const auto commands = elements_of<CreateCommand>(read_json_file(flags->path), "create-many",
+                                                         create_keys, create_command_from);
         const auto rows = context.client().create_many(commands, flags->options);
         context.print_list(rows, create_many_table(rows));
         for (const auto& row : rows) {
@@ -139,11 +190,9 @@ void add_create_many(CLI::App& app, Registry& registry) {
 void print_user(Context& context, const DirectoryUser& user) {
     if (context.as_json()) {
         std::cout << to_json(user).dump(2) << '\n';
-        return;
+    } else {
+        print(std::cout, user_table({user}));
     }
-    print(std::cout, Table{{"user", "available", "capacity"},
-                           {{user.user_id, user.available ? "yes" : "no",
-                             user.capacity ? std::to_string(*user.capacity) : ""}}});
 }
 
 void add_put_user(CLI::App& app, Registry& registry) {
@@ -165,7 +214,13 @@ void add_put_user(CLI::App& app, Registry& registry) {
         PutUserCommand user = flags->user;
         user.available = !flags->unavailable;
         user.away_until = given_time(flags->away, flags->away_until);
-        print_user(context, context.client().put_user(user));
+        DirectoryUser saved = context.client().put_user(user);
+        // put_user answers without the groups; they are the ones just written.
+        saved.groups = user.groups;
+        std::sort(saved.groups.begin(), saved.groups.end());
+        saved.groups.erase(std::unique(saved.groups.begin(), saved.groups.end()),
+                           saved.groups.end());
+        print_user(context, saved);
         return static_cast<int>(exit_ok);
     });
 }
@@ -183,17 +238,14 @@ void add_put_users(CLI::App& app, Registry& registry) {
     command->add_flag("--replace-all", flags->replace_all,
                       "Also remove the tenant's users not named");
     registry.on(command, [flags](Context& context) {
-        const json elements = read_json_file(flags->path);
-        if (!elements.is_array())
-            throw_error(ErrorKind::invalid_argument, "put-users reads a JSON array");
-        std::vector<PutUserCommand> users;
-        for (const auto& element : elements) users.push_back(user_from(element));
+        const auto users = elements_of<PutUserCommand>(read_json_file(flags->path), "put-users",
+                                                       user_keys, user_from);
         const auto result = context.client().put_users(users, flags->replace_all);
         if (context.as_json()) {
             std::cout << json{{"users_written", result.users_written},
                               {"memberships", result.memberships},
                               {"users_removed", result.users_removed}}
-                             .dump()
+                             .dump(2)
                       << '\n';
         } else {
             print(std::cout,
@@ -205,6 +257,66 @@ void add_put_users(CLI::App& app, Registry& registry) {
     });
 }
 
+void add_users(CLI::App& app, Registry& registry) {
+    auto options = std::make_shared<UserListOptions>();
+    auto* command =
+        app.add_subcommand("users", "List the tenant's directory users with their groups, by id");
+    command->add_option("--group", options->group_id, "Only this group's members");
+    command->add_option("--after", options->after,
+                        "Keyset paging: the last user of the previous page");
+    command->add_option("--page-size", options->page_size, "At most this many users (1-10000)")
+        ->default_val(100);
+    registry.on(command, [options](Context& context) {
+        const auto users = context.client().list_users(*options);
+        context.print_list(users, user_table(users));
+        if (!users.empty())
+            note_more(users.size(), options->page_size, "--after", users.back().user_id);
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_user(CLI::App& app, Registry& registry) {
+    auto* user = app.add_subcommand("user", "One directory user: show or remove");
+    user->require_subcommand(1);
+
+    auto shown = std::make_shared<std::string>();
+    auto* show = user->add_subcommand("show", "Show a directory user with their groups");
+    show->add_option("user", *shown, "The user's id")->required();
+    registry.on(show, [shown](Context& context) {
+        print_user(context, context.client().get_user(*shown));
+        return static_cast<int>(exit_ok);
+    });
+
+    auto removed = std::make_shared<std::string>();
+    auto* remove = user->add_subcommand(
+        "remove",
+        "Remove a user and their group memberships from the directory (their items stay as they "
+        "are: reallocate or cancel them)");
+    remove->add_option("user", *removed, "The user's id")->required();
+    registry.on(remove, [removed](Context& context) {
+        const bool existed = context.client().delete_user(*removed);
+        print_fields(std::cout, {{"user", *removed}, {"removed", existed}}, context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_groups(CLI::App& app, Registry& registry) {
+    auto options = std::make_shared<GroupListOptions>();
+    auto* command =
+        app.add_subcommand("groups", "List the tenant's groups with their member counts, by id");
+    command->add_option("--after", options->after,
+                        "Keyset paging: the last group of the previous page");
+    command->add_option("--page-size", options->page_size, "At most this many groups (1-10000)")
+        ->default_val(100);
+    registry.on(command, [options](Context& context) {
+        const auto groups = context.client().list_groups(*options);
+        context.print_list(groups, group_table(groups));
+        if (!groups.empty())
+            note_more(groups.size(), options->page_size, "--after", groups.back().group_id);
+        return static_cast<int>(exit_ok);
+    });
+}
+
 }  // namespace
 
 void add_create_and_directory_commands(CLI::App& app, Registry& registry) {
@@ -212,6 +324,9 @@ void add_create_and_directory_commands(CLI::App& app, Registry& registry) {
     add_create_many(app, registry);
     add_put_user(app, registry);
     add_put_users(app, registry);
+    add_users(app, registry);
+    add_user(app, registry);
+    add_groups(app, registry);
 }
 
 }  // namespace workitem::cli

@@ -91,7 +91,7 @@ void print_fields(std::ostream& out, const Fields& fields, Format format) {
     if (format == Format::json) {
         json object = json::object();
         for (const auto& [name, value] : fields) object[name] = value;
-        out << object.dump() << '\n';
+        out << object.dump(2) << '\n';
         return;
     }
     Table table;

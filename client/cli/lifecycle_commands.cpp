@@ -153,8 +153,8 @@ void add_operations_with_arguments(CLI::App& app, Registry& registry) {
 
 void add_update(CLI::App& app, Registry& registry) {
     struct Times {
-        std::string due_at, follow_up_at, expires_at;
-        CLI::Option *due{}, *follow_up{}, *expires{};
+        std::string due_at, follow_up_at, expires_at, deadlines;
+        CLI::Option *due{}, *follow_up{}, *expires{}, *deadlines_option{};
     };
     auto update = flags_for<UpdateOptions>();
     auto times = std::make_shared<Times>();
@@ -168,11 +168,15 @@ void add_update(CLI::App& app, Registry& registry) {
         command->add_option("--follow-up-at", times->follow_up_at, "New follow-up date");
     times->expires =
         command->add_option("--expires-at", times->expires_at, "New expiry (ISO 8601)");
+    times->deadlines_option = command->add_option(
+        "--deadlines", times->deadlines,
+        "Replace the deadlines: a JSON array (\"after\" counts from now; [] clears them)");
     people->add_to(*command);
     update->finish = [times, people](UpdateOptions& options) {
         options.due_at = given_time(times->due, times->due_at);
         options.follow_up_at = given_time(times->follow_up, times->follow_up_at);
         options.expires_at = given_time(times->expires, times->expires_at);
+        options.deadlines = given(times->deadlines_option, times->deadlines);
         if (people->given()) options.assignment = people->assignment();
     };
 }
@@ -199,7 +203,9 @@ void add_heartbeat(CLI::App& app, Registry& registry) {
 void add_claim_next(CLI::App& app, Registry& registry) {
     auto options = std::make_shared<ClaimNextOptions>();
     auto* command =
-        app.add_subcommand("claim-next", "Claim the best offered item the actor may take");
+        app.add_subcommand("claim-next",
+                           "Claim the best offered item the actor may take (none: nothing on "
+                           "stdout, null with --json, exit 0)");
     command->add_option("--actor", options->actor, "Who claims")->required();
     command->add_option("--queue", options->queue, "Only from this queue");
     command->add_option("--task", options->task_name, "Only items of this task name");

@@ -16,31 +16,16 @@ PGUSER, PGDATABASE, PGSERVICE ...). Keep the password out of the command line, w
 every local user can read in the process list: put it in ~/.pgpass (or the file
 $PGPASSFILE names) and the rest in $WORKITEM_DSN. --dsn with a password warns.
 
-Exit codes:
-  0  done
+Exit codes (errors go to standard error; with --json as a JSON object {"error": {...}}):
+  0  done (also: claim-next found nothing, consumer next found nothing new)
   1  the database refused it: the SQLSTATE and message are printed (WI404 not found,
      WI409 state conflict, WI412 version conflict, WI423 already claimed, WI403 ...)
-  2  wrong command line (or a value that cannot be sent, such as a bad timestamp)
+  2  the request is wrong: a bad command line, or a value the CLI or the database
+     rejects as invalid (a malformed timestamp or JSON, WI422, a bad value, class 22)
   3  the database could not be reached or stayed busy after retries
   4  in doubt: the connection dropped while a change may have committed
   5  a batch (several ids) in which some ids were refused: see their rows
 )";
-
-int exit_code_for(workitem::ErrorKind kind) {
-    using workitem::ErrorKind;
-    switch (kind) {
-        case ErrorKind::in_doubt:
-            return workitem::cli::exit_in_doubt;
-        case ErrorKind::invalid_argument:
-            return workitem::cli::exit_usage;
-        case ErrorKind::pool_timeout:
-        case ErrorKind::circuit_open:
-            return workitem::cli::exit_unavailable;
-        default:
-            return workitem::is_transient(kind) ? workitem::cli::exit_unavailable
-                                                : workitem::cli::exit_refused;
-    }
-}
 
 // Whether a connection string holds a password, or may (libworkitem refuses one it cannot parse
 // as malformed, and a password with an unencoded '@' or '/' is not read as one by libpq).
@@ -82,11 +67,41 @@ void warn_about_password_in_arguments(Password password) {
                  " $WORKITEM_DSN instead\n";
 }
 
-void report(const workitem::Error& error) {
-    std::cerr << "workitem: " << (error.sqlstate().empty() ? "" : error.sqlstate() + " ") << "("
-              << to_string(error.kind()) << ") " << error.message() << '\n';
-    if (!error.detail().empty()) std::cerr << "detail: " << error.detail() << '\n';
-    if (!error.hint().empty()) std::cerr << "hint: " << error.hint() << '\n';
+// Whether --json was given, read before (or when) the command line fails to parse.
+bool json_requested(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view argument = argv[i];
+        if (argument == "--") break;
+        if (argument == "--json") return true;
+    }
+    return false;
+}
+
+// The CLI's and libworkitem's versions; with a database named (--dsn before --version, or
+// $WORKITEM_DSN), also the extension's installed version, asked once without retries.
+std::string version_text(const std::string& dsn) {
+    std::string text = std::string("workitem ") + WORKITEM_CLI_VERSION + " (libworkitem " +
+                       std::string(workitem::library_version()) + ")";
+    if (dsn.empty()) return text;
+    try {
+        workitem::ClientOptions options;
+        options.dsn = dsn;
+        options.pool_size = 1;
+        options.connect_timeout = std::chrono::seconds(2);
+        options.retry.max_attempts = 1;
+        options.application_name = "workitem-cli";
+        workitem::Client client(options);
+        const auto installed = client.in_transaction([](workitem::Tx& tx) {
+            const auto result = tx.exec(
+                "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'workitem'");
+            return result.rows.empty() || !result.rows[0][0] ? std::string("not installed")
+                                                             : *result.rows[0][0];
+        });
+        text += "\nextension " + installed;
+    } catch (const workitem::Error& error) {
+        text += "\nextension: unknown (" + std::string(to_string(error.kind())) + ")";
+    }
+    return text;
 }
 
 }  // namespace
@@ -99,6 +114,9 @@ int main(int argc, char** argv) {
     app.fallthrough();  // global options may also follow the subcommand
 
     Context context;
+    app.set_version_flag(
+        "--version", [&context] { return version_text(context.dsn); },
+        "Print the CLI's, libworkitem's and the database's extension's versions");
     if (const char* dsn = std::getenv("WORKITEM_DSN")) context.dsn = dsn;
     const CLI::Option* dsn_option =
         app.add_option("--dsn", context.dsn,
@@ -125,8 +143,13 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-        const int code = app.exit(error);
-        return code == 0 ? exit_ok : exit_usage;
+        // --help and --version end the parse too, with code 0.
+        if (error.get_exit_code() == 0 || !json_requested(argc, argv)) {
+            const int code = app.exit(error);
+            return code == 0 ? exit_ok : exit_usage;
+        }
+        report_usage(error.what(), true);
+        return exit_usage;
     }
     if (dsn_option->count() > 0) {
         if (const Password password = password_in(context.dsn); password != Password::none) {
@@ -143,10 +166,11 @@ int main(int argc, char** argv) {
         }
         return exit_usage;
     } catch (const workitem::Error& error) {
-        report(error);
+        report(error, context.as_json());
         return exit_code_for(error.kind());
     } catch (const std::exception& error) {
-        std::cerr << "workitem: " << error.what() << '\n';
+        report(workitem::Error(workitem::ErrorKind::unexpected_result, error.what()),
+               context.as_json());
         return exit_refused;
     }
 }

@@ -140,7 +140,32 @@ json to_json(const DirectoryUser& user) {
                 {"tenant_id", user.tenant_id},
                 {"available", user.available},
                 {"capacity", value_or_null(user.capacity)},
-                {"away_until", time_or_null(user.away_until)}};
+                {"away_until", time_or_null(user.away_until)},
+                {"groups", user.groups}};
+}
+
+json to_json(const DirectoryGroup& group) {
+    return json{{"group_id", group.group_id}, {"members", group.members}};
+}
+
+Table user_table(const std::vector<DirectoryUser>& users) {
+    Table table{{"user", "available", "capacity", "away_until", "groups"}, {}};
+    for (const auto& user : users) {
+        std::string groups;
+        for (const auto& group : user.groups) groups += (groups.empty() ? "" : ",") + group;
+        table.rows.push_back({user.user_id, user.available ? "yes" : "no",
+                              user.capacity ? std::to_string(*user.capacity) : "",
+                              user.away_until ? format_timestamp(*user.away_until) : "", groups});
+    }
+    return table;
+}
+
+Table group_table(const std::vector<DirectoryGroup>& groups) {
+    Table table{{"group", "members"}, {}};
+    for (const auto& group : groups) {
+        table.rows.push_back({group.group_id, std::to_string(group.members)});
+    }
+    return table;
 }
 
 Table item_table(const std::vector<Item>& items) {
@@ -154,11 +179,36 @@ Table item_table(const std::vector<Item>& items) {
     return table;
 }
 
+// What an update changed, from the payload's "changes": "field: old → new" per field (a body,
+// whose value the event does not repeat: "field: changed"), in the payload's order.
+std::string changes_cell(const std::string& payload) {
+    const json document = json::parse(payload, nullptr, false);
+    if (!document.is_object() || !document.contains("changes") ||
+        !document["changes"].is_object()) {
+        return "";
+    }
+    auto shown = [](const json& value) {
+        return value.is_string() ? value.get<std::string>() : value.dump();
+    };
+    std::string cell;
+    for (const auto& [field, change] : document["changes"].items()) {
+        if (!cell.empty()) cell += ", ";
+        cell += field + ": ";
+        if (change.is_object() && change.contains("old") && change.contains("new")) {
+            cell += shown(change["old"]) + " → " + shown(change["new"]);
+        } else {
+            cell += "changed";
+        }
+    }
+    return cell;
+}
+
 Table event_table(const std::vector<Event>& events) {
-    Table table{{"version", "type", "actor", "reason", "occurred_at"}, {}};
+    Table table{{"version", "type", "actor", "reason", "occurred_at", "changes"}, {}};
     for (const auto& event : events) {
         table.rows.push_back({std::to_string(event.item_version), event.type, event.actor,
-                              text_or_empty(event.reason), format_timestamp(event.occurred_at)});
+                              text_or_empty(event.reason), format_timestamp(event.occurred_at),
+                              changes_cell(event.payload)});
     }
     return table;
 }

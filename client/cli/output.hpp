@@ -27,6 +27,7 @@ nlohmann::json to_json(const Event& event);
 nlohmann::json to_json(const BatchResult& row);
 nlohmann::json to_json(const CreateManyResult& row);
 nlohmann::json to_json(const DirectoryUser& user);
+nlohmann::json to_json(const DirectoryGroup& group);
 nlohmann::json to_json(const ConsumedEvent& event);
 nlohmann::json to_json(const EventLag& lag);
 nlohmann::json to_json(const TickResult& row);
@@ -38,6 +39,8 @@ Table create_many_table(const std::vector<CreateManyResult>& rows);
 Table consumed_event_table(const std::vector<ConsumedEvent>& events);
 Table lag_table(const std::vector<EventLag>& rows);
 Table tick_table(const std::vector<TickResult>& rows);
+Table user_table(const std::vector<DirectoryUser>& users);
+Table group_table(const std::vector<DirectoryGroup>& groups);
 
 // A few named values in this order: a one-row table, or a JSON object.
 using Fields = std::vector<std::pair<std::string, nlohmann::json>>;

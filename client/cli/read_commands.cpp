@@ -20,7 +20,8 @@ struct FilterFlags {
         *due_before_option{}, *due_after_option{}, *min_priority{}, *actor{};
 
     void add_to(CLI::App& command) {
-        state_option = command.add_option("--state", state, "Only items in this state")
+        // One state: workitem_list and workitem_count filter on one (run once per state).
+        state_option = command.add_option("--state", state, "Only items in this state (one)")
                            ->transform(CLI::IsMember(state_names, CLI::ignore_case));
         queue = command.add_option("--queue", filter.queue, "Only items of this queue");
         task = command.add_option("--task", filter.task_name, "Only items of this task name");
@@ -75,7 +76,13 @@ void add_list_and_count(CLI::App& app, Registry& registry) {
                      "At most this many items (1-10000)")
         ->default_val(100);
     registry.on(list, [list_flags](Context& context) {
-        return context.print(context.client().list(list_flags->resolved()));
+        const auto items = context.client().list(list_flags->resolved());
+        context.print(items);
+        if (!items.empty()) {
+            note_more(items.size(), list_flags->filter.page_size, "--after-id",
+                      std::to_string(items.back().id));
+        }
+        return static_cast<int>(exit_ok);
     });
 
     auto count_flags = std::make_shared<FilterFlags>();
@@ -84,7 +91,7 @@ void add_list_and_count(CLI::App& app, Registry& registry) {
     registry.on(count, [count_flags](Context& context) {
         const auto total = context.client().count(count_flags->resolved());
         if (context.as_json())
-            std::cout << nlohmann::json{{"count", total}}.dump() << '\n';
+            std::cout << nlohmann::json{{"count", total}}.dump(2) << '\n';
         else
             std::cout << total << '\n';
         return static_cast<int>(exit_ok);
@@ -137,7 +144,7 @@ void add_allowed_operations(CLI::App& app, Registry& registry) {
     registry.on(command, [flags](Context& context) {
         const auto operations = context.client().allowed_operations(flags->id, flags->actor);
         if (context.as_json()) {
-            std::cout << nlohmann::json(operations).dump() << '\n';
+            std::cout << nlohmann::json(operations).dump(2) << '\n';
         } else {
             for (const auto& operation : operations) std::cout << operation << '\n';
         }

@@ -159,6 +159,32 @@ DirectoryUser directory_user(const ResultSet& result) {
                          .updated_at = row.timestamp("updated_at")};
 }
 
+std::vector<DirectoryUser> directory_users(const ResultSet& result) {
+    std::vector<DirectoryUser> users;
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        users.push_back(DirectoryUser{.tenant_id = row.text("tenant_id"),
+                                      .user_id = row.text("user_id"),
+                                      .available = row.boolean("available"),
+                                      .away_until = row.optional_timestamp("away_until"),
+                                      .capacity = row.optional_int32("capacity"),
+                                      .created_at = row.timestamp("created_at"),
+                                      .updated_at = row.timestamp("updated_at"),
+                                      .groups = text_array_elements(row.text("groups"))});
+    }
+    return users;
+}
+
+std::vector<DirectoryGroup> directory_groups(const ResultSet& result) {
+    std::vector<DirectoryGroup> groups;
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        groups.push_back(
+            DirectoryGroup{.group_id = row.text("group_id"), .members = row.int64("members")});
+    }
+    return groups;
+}
+
 PutUsersResult put_users_result(const ResultSet& result) {
     expect_one_row(result);
     const Row row(result, 0);

@@ -22,6 +22,9 @@ std::vector<BatchResult> batch_results(const ResultSet& result);
 std::vector<CreateManyResult> create_many_results(const ResultSet& result);
 DirectoryUser directory_user(const ResultSet& result);
 PutUsersResult put_users_result(const ResultSet& result);
+// get_user and list_users: users with their groups.
+std::vector<DirectoryUser> directory_users(const ResultSet& result);
+std::vector<DirectoryGroup> directory_groups(const ResultSet& result);
 // A one-dimensional text[] in PostgreSQL's output syntax: {claim,start,"with space"}.
 std::vector<std::string> text_array_elements(std::string_view literal);
 QueryResult query_result(const ResultSet& result);

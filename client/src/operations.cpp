@@ -359,4 +359,30 @@ PutUsersResult Operations::put_users(const std::vector<PutUserCommand>& users, b
         call(*this, "workitem_put_users", Shape::rows, Replay::safe, arguments));
 }
 
+DirectoryUser Operations::get_user(const std::string& user_id) {
+    auto users = detail::directory_users(
+        call(*this, "workitem_get_user", Shape::rows, Replay::safe, {{"user_id", p(user_id)}}));
+    if (users.size() != 1) throw_error(ErrorKind::unexpected_result, "expected one user");
+    return std::move(users.front());
+}
+
+std::vector<DirectoryUser> Operations::list_users(const UserListOptions& o) {
+    const Arguments arguments{
+        {"group_id", p(o.group_id)}, {"after", p(o.after)}, {"page_size", p(o.page_size)}};
+    return detail::directory_users(
+        call(*this, "workitem_list_users", Shape::rows, Replay::safe, arguments));
+}
+
+std::vector<DirectoryGroup> Operations::list_groups(const GroupListOptions& o) {
+    const Arguments arguments{{"after", p(o.after)}, {"page_size", p(o.page_size)}};
+    return detail::directory_groups(
+        call(*this, "workitem_list_groups", Shape::rows, Replay::safe, arguments));
+}
+
+bool Operations::delete_user(const std::string& user_id) {
+    // Removing a user twice leaves the same directory (the second answer is false).
+    return single_value(call(*this, "workitem_delete_user", Shape::value, Replay::safe,
+                             {{"user_id", p(user_id)}})) == "t";
+}
+
 }  // namespace workitem

@@ -122,4 +122,8 @@ std::string_view to_string(DelegationState state) {
     return delegation_labels.at(static_cast<std::size_t>(state));
 }
 
+std::string_view library_version() noexcept {
+    return WORKITEM_LIBRARY_VERSION;
+}
+
 }  // namespace workitem

@@ -101,6 +101,10 @@ void call_every_method(Recorder& r) {
     r.record([&](Operations& o) { o.save_output_batch(ids, {}); });
     r.record([](Operations& o) { o.put_user({.user_id = "u"}); });
     r.record([](Operations& o) { o.put_users({}); });
+    r.record([](Operations& o) { o.get_user("u"); });
+    r.record([](Operations& o) { o.list_users({}); });
+    r.record([](Operations& o) { o.list_groups({}); });
+    r.record([](Operations& o) { o.delete_user("u"); });
     r.record([](Operations& o) { o.consumer_create("c"); });
     r.record([](Operations& o) { o.consumer_drop("c"); });
     r.record([](Operations& o) { o.next_batch("c"); });

@@ -199,6 +199,19 @@ struct PutUserCommand {
     std::optional<Timestamp> away_until{};
 };
 
+// list_users: keyset-paged in user_id order; group_id: only its members.
+struct UserListOptions {
+    std::optional<std::string> group_id{};
+    std::optional<std::string> after{};  // the last user_id of the previous page
+    int page_size{100};
+};
+
+// list_groups: keyset-paged in group_id order.
+struct GroupListOptions {
+    std::optional<std::string> after{};  // the last group_id of the previous page
+    int page_size{100};
+};
+
 // The expected version of each id of a batch, in the order of the ids (none: unchecked).
 using ExpectedVersions = std::vector<std::optional<std::int64_t>>;
 

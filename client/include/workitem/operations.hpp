@@ -116,6 +116,13 @@ class WORKITEM_API Operations {
     // The directory.
     DirectoryUser put_user(const PutUserCommand& user);
     PutUsersResult put_users(const std::vector<PutUserCommand>& users, bool replace_all = false);
+    // One user with their groups (WI404 when not in the tenant's directory).
+    DirectoryUser get_user(const std::string& user_id);
+    std::vector<DirectoryUser> list_users(const UserListOptions& options = {});
+    std::vector<DirectoryGroup> list_groups(const GroupListOptions& options = {});
+    // Removes the user and their memberships from the directory, nothing else (their items stay
+    // as they are); returns whether they were there.
+    bool delete_user(const std::string& user_id);
 
     // Event consumers (workitem_service, workitem_admin). EventConsumer (event_consumer.hpp)
     // loops over batches; these are the single steps. Returns whether it was created (false: it

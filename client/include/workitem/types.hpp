@@ -28,6 +28,8 @@ inline Timestamp to_timestamp(std::chrono::system_clock::time_point time) {
 
 // ISO 8601 in UTC, e.g. "2024-05-01T12:34:56.250000Z" (what the client sends as parameters).
 WORKITEM_API std::string format_timestamp(Timestamp time);
+// The version of this libworkitem ("0.2.0"), as built: the shared library a program runs with.
+WORKITEM_API std::string_view library_version() noexcept;
 // Reads PostgreSQL's ISO output ("2024-05-01 14:34:56.25+02") and ISO 8601 ("...T...Z").
 // Throws Error(invalid_argument) on anything else.
 WORKITEM_API Timestamp parse_timestamp(std::string_view text);
@@ -134,6 +136,14 @@ struct DirectoryUser {
     std::optional<int> capacity{};
     Timestamp created_at{};
     Timestamp updated_at{};
+    // Their groups, sorted: filled by get_user and list_users (put_user answers without them).
+    std::vector<std::string> groups{};
+};
+
+// A group of the directory (it exists while it has members).
+struct DirectoryGroup {
+    std::string group_id{};
+    std::int64_t members{};
 };
 
 struct PutUsersResult {

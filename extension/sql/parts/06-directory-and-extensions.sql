@@ -162,6 +162,152 @@ written, how many memberships they now have, and how many users were removed.
 Errors: WI422 a malformed element (the message shows it), WI403 a service acting on behalf of a
 user or reader (workitem.on_behalf).$$;
 
+-- The directory's reads and the removal of one user (issue 18). The reads are keyset-paged and
+-- bounded like workitem_list; they show only the current tenant's directory.
+CREATE TYPE workitem.directory_entry AS (
+    tenant_id  text,
+    user_id    text,
+    available  boolean,
+    capacity   integer,
+    away_until timestamptz,
+    created_at timestamptz,
+    updated_at timestamptz,
+    groups     text[]);
+COMMENT ON TYPE workitem.directory_entry IS
+    'A directory user with their groups (sorted), as workitem_get_user and workitem_list_users answer.';
+
+INSERT INTO workitem.required_capability VALUES ('workitem_get_user', 'reader');
+CREATE FUNCTION @extschema@.workitem_get_user(user_id text)
+    RETURNS SETOF workitem.directory_entry
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+BEGIN
+    PERFORM workitem.authorize('workitem_get_user');
+    IF workitem_get_user.user_id IS NULL OR octet_length(workitem_get_user.user_id) > 1000 THEN
+        PERFORM workitem.raise_invalid('user_id is required (at most 1000 bytes)');
+    END IF;
+    RETURN QUERY
+        SELECT d.tenant_id, d.user_id, d.available, d.capacity, d.away_until, d.created_at,
+               d.updated_at,
+               ARRAY(SELECT m.group_id FROM workitem.group_member m
+                      WHERE m.tenant_id = d.tenant_id AND m.user_id = d.user_id
+                      ORDER BY m.group_id)
+          FROM workitem.directory_user d
+         WHERE d.tenant_id = tenant AND d.user_id = workitem_get_user.user_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'user % is not in the directory', left(workitem_get_user.user_id, 100)
+            USING ERRCODE = 'WI404',
+                  HINT = 'workitem_put_user adds a user; workitem_list_users lists them.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_get_user(text) IS
+$$Returns one directory user of the current tenant with their groups (sorted). Errors: WI404 not
+in this tenant's directory, WI422 no user_id or one longer than 1000 bytes.$$;
+
+INSERT INTO workitem.required_capability VALUES ('workitem_list_users', 'reader');
+CREATE FUNCTION @extschema@.workitem_list_users(
+    group_id  text DEFAULT NULL,
+    after     text DEFAULT NULL,
+    page_size integer DEFAULT 100)
+    RETURNS SETOF workitem.directory_entry
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+BEGIN
+    PERFORM workitem.authorize('workitem_list_users');
+    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
+        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
+    END IF;
+    IF octet_length(workitem_list_users.group_id) > 1000 OR octet_length(after) > 1000 THEN
+        PERFORM workitem.raise_invalid('group_id and after are at most 1000 bytes');
+    END IF;
+    RETURN QUERY
+        SELECT d.tenant_id, d.user_id, d.available, d.capacity, d.away_until, d.created_at,
+               d.updated_at,
+               ARRAY(SELECT m.group_id FROM workitem.group_member m
+                      WHERE m.tenant_id = d.tenant_id AND m.user_id = d.user_id
+                      ORDER BY m.group_id)
+          FROM workitem.directory_user d
+         WHERE d.tenant_id = tenant
+           AND (after IS NULL OR d.user_id > after)
+           AND (workitem_list_users.group_id IS NULL
+                OR EXISTS (SELECT FROM workitem.group_member g
+                            WHERE g.tenant_id = d.tenant_id AND g.user_id = d.user_id
+                              AND g.group_id = workitem_list_users.group_id))
+         ORDER BY d.user_id
+         LIMIT page_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_list_users(text, text, integer) IS
+$$Lists the current tenant's directory users (with their groups) in user_id order, at most
+page_size (1..10000, default 100). group_id: only that group's members. Keyset paging: pass the
+last user_id of a page as after for the next. Errors: WI422 bad page_size, a group_id or after
+longer than 1000 bytes.$$;
+
+INSERT INTO workitem.required_capability VALUES ('workitem_list_groups', 'reader');
+CREATE FUNCTION @extschema@.workitem_list_groups(after text DEFAULT NULL, page_size integer DEFAULT 100)
+    RETURNS TABLE (group_id text, members bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    tenant text := workitem.current_tenant();
+BEGIN
+    PERFORM workitem.authorize('workitem_list_groups');
+    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
+        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
+    END IF;
+    IF octet_length(after) > 1000 THEN
+        PERFORM workitem.raise_invalid('after is at most 1000 bytes');
+    END IF;
+    RETURN QUERY
+        SELECT m.group_id, count(*)
+          FROM workitem.group_member m
+         WHERE m.tenant_id = tenant AND (after IS NULL OR m.group_id > after)
+         GROUP BY m.group_id
+         ORDER BY m.group_id
+         LIMIT page_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_list_groups(text, integer) IS
+$$Lists the current tenant's groups (a group exists while it has a member) with their member
+counts, in group_id order, at most page_size (1..10000, default 100). Keyset paging: pass the
+last group_id of a page as after for the next. Errors: WI422 bad page_size, an after longer than
+1000 bytes.$$;
+
+-- Removing a user changes only the directory: items offered to them stay offered (to the others
+-- named), items they hold stay theirs until an administrator reallocates or cancels them, so no
+-- item changes without an event. A user put again later is the same principal.
+INSERT INTO workitem.required_capability VALUES ('workitem_delete_user', 'admin');
+CREATE FUNCTION @extschema@.workitem_delete_user(user_id text)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+BEGIN
+    PERFORM workitem.authorize('workitem_delete_user');
+    IF user_id IS NULL OR octet_length(user_id) > 1000 THEN
+        PERFORM workitem.raise_invalid('user_id is required (at most 1000 bytes)');
+    END IF;
+    -- The memberships go with the user (ON DELETE CASCADE).
+    DELETE FROM workitem.directory_user d
+     WHERE d.tenant_id = tenant AND d.user_id = workitem_delete_user.user_id;
+    RETURN FOUND;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_delete_user(text) IS
+$$Removes a user (and their group memberships) from the current tenant's directory; returns
+whether they were there. Only the directory changes: items naming them as potential owner stay
+offered, items they hold stay theirs (an administrator reallocates or cancels them), their events
+stay. Push strategies no longer choose them and group assignments no longer reach them. Errors:
+WI422 no user_id or one longer than 1000 bytes, WI403 a service acting on behalf of a user or
+reader (workitem.on_behalf).$$;
+
 INSERT INTO workitem.required_capability VALUES ('workitem_register_validator', 'superuser');
 CREATE FUNCTION @extschema@.workitem_register_validator(
     validator regproc, task_name text DEFAULT NULL, operation text DEFAULT NULL,

@@ -1,6 +1,6 @@
 -- claim_next across queues: one index scan per principal of the actor (the user and each group)
--- merged with one over items offered to several principals, best first. Every kind of offer is
--- found, in priority / due date / age order, and nothing offered to others is taken.
+-- over the offer entries (workitem.offer), merged best first. Every kind of offer is found, in
+-- priority / due date / age order, and nothing offered to others is taken.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS workitem CASCADE;
 \i sql/include/create_extension.sql

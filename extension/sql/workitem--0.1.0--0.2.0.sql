@@ -2064,6 +2064,99 @@ stay. Push strategies no longer choose them and group assignments no longer reac
 WI422 no user_id or one longer than 1000 bytes, WI403 a service acting on behalf of a user or
 reader (workitem.on_behalf).$$;
 
+-- The offer entries: claim_next and the worklist read the offered items by principal from a
+-- narrow table the item trigger keeps, instead of the item table's per-principal indexes
+-- (issue 19). Existing offered items get their entries here.
+CREATE TABLE workitem.offer (
+    item_id    bigint NOT NULL,
+    principal  text NOT NULL,
+    tenant_id  text NOT NULL,
+    queue      text,
+    task_name  text NOT NULL,
+    priority   integer NOT NULL,
+    due_at     timestamptz,
+    expires_at timestamptz,
+    excluded   text[] NOT NULL,
+    PRIMARY KEY (item_id, principal)
+);
+COMMENT ON TABLE workitem.offer IS
+    'The offered items by potential owner (one row per principal of each offered item), kept by the '
+    'item_log trigger for claim_next and the worklist. Internal: no role reads it.';
+CREATE INDEX offer_best_first ON workitem.offer
+    (tenant_id, principal, priority DESC, due_at ASC NULLS LAST, item_id);
+CREATE INDEX offer_best_first_in_queue ON workitem.offer
+    (tenant_id, queue, principal, priority DESC, due_at ASC NULLS LAST, item_id);
+ALTER TABLE workitem.offer ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.offer FORCE ROW LEVEL SECURITY;
+INSERT INTO workitem.offer (item_id, principal, tenant_id, queue, task_name, priority, due_at,
+                            expires_at, excluded)
+SELECT i.id, p.principal, i.tenant_id, i.queue, i.task_name, i.priority, i.due_at, i.expires_at,
+       i.excluded
+  FROM workitem.item i, LATERAL (SELECT DISTINCT unnest(i.candidates)) AS p(principal)
+ WHERE i.state = 'offered';
+DROP INDEX workitem.item_offered_to_one;
+DROP INDEX workitem.item_offered_to_one_in_queue;
+DROP INDEX workitem.item_offered_to_several;
+
+-- The worklist reads the offer entries (issue 19)
+CREATE OR REPLACE FUNCTION @extschema@.workitem_worklist(
+    actor     text,
+    queue     text DEFAULT NULL,
+    page_size integer DEFAULT 100)
+    RETURNS SETOF workitem.item
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    principals text[];
+BEGIN
+    IF actor IS NULL OR actor = '' THEN
+        PERFORM workitem.raise_invalid('actor is required');
+    END IF;
+    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
+        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
+    END IF;
+    principals := workitem.principals_of(tenant, actor);
+    PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
+    -- An actor the directory does not know (in a tenant that keeps one) has no groups: say so
+    -- rather than answer with an empty page that looks like "nothing to do".
+    IF NOT EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant AND d.user_id = actor)
+       AND EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant) THEN
+        RAISE WARNING 'user % is not in the directory of tenant %: only items offered to them by name are listed',
+            actor, tenant
+            USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
+    END IF;
+    -- Like claim_next: the best page of the offer entries of each principal of the actor, and
+    -- what the actor holds, merged; never a walk past the items offered to others.
+    RETURN QUERY
+        SELECT w.* FROM (
+            SELECT i.* FROM workitem.item i
+             WHERE i.id IN (
+                SELECT o.item_id FROM unnest(principals) AS p(principal)
+                CROSS JOIN LATERAL (
+                    SELECT e.item_id FROM workitem.offer e
+                     WHERE e.tenant_id = tenant AND e.principal = p.principal
+                       AND (workitem_worklist.queue IS NULL OR e.queue = workitem_worklist.queue)
+                       AND NOT e.excluded && principals
+                       AND (e.expires_at IS NULL OR e.expires_at > now())
+                     ORDER BY e.priority DESC, e.due_at ASC NULLS LAST, e.item_id
+                     LIMIT page_size) AS o)
+               AND i.tenant_id = tenant AND i.state = 'offered'
+            UNION ALL
+            SELECT i.* FROM workitem.item i
+             WHERE i.tenant_id = tenant AND i.owner = actor
+               AND i.state IN ('allocated', 'started', 'suspended')
+               AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)) AS w
+         ORDER BY w.priority DESC, w.due_at ASC NULLS LAST, w.id
+         LIMIT page_size;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer) IS
+$$The actor's worklist: items offered to them (directly or through a group, not excluded, not
+expired) and items they hold (allocated, started, suspended), best first: priority, then due
+date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
+know the actor. Errors: WI422 no actor or bad page_size.$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

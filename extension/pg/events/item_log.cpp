@@ -12,6 +12,7 @@
 #include "runtime/boundary.hpp"
 #include "events/change_context.hpp"
 #include "runtime/settings.hpp"
+#include "item/offers.hpp"
 #include "runtime/spi.hpp"
 
 extern "C" {
@@ -400,6 +401,7 @@ HeapTuple log_item_change(TriggerData* trigger) {
     // only if no transaction draws a seq before it has an id (30-events.sql, position_snapshot).
     (void)GetTopTransactionId();
     spi::connect();
+    keep_offers(desc, old_row, deleting ? nullptr : current);
     if (event_has_login()) {
         spi::execute(insert_event, event);
     } else {  // an install of 0.1.0 not yet updated: no capability column, $12 unused

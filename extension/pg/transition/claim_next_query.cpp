@@ -1,5 +1,7 @@
 #include "item/row.hpp"
 
+#include "item/offers.hpp"
+
 #include "transition/claim_next_query.hpp"
 
 namespace workitem::pg {
@@ -19,7 +21,8 @@ namespace {
     "AND ($4::text IS NULL OR j.task_name = $4) AND NOT (j.excluded && $7) " \
     "AND (j.expires_at IS NULL OR j.expires_at > now()) "
 
-// The candidates: the best `how many` items the actor may take, best first, as one int8[].
+// Release 0.1.0's schema (no offer entries): the candidates, the best `how many` items the actor
+// may take, best first, as one int8[].
 // One scan per principal on its own index (with the queue ahead of the principal in a queue),
 // and one over the items offered to several principals, whose queue is a filter written so that
 // the queue's index cannot serve it: in a queue of items offered to one principal each, it would
@@ -54,21 +57,49 @@ namespace {
     "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
     "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
 
+// Release 0.2.0 on: the candidates from the offer entries (workitem.offer), one index scan per
+// principal of the actor on entries as narrow as an index row - whatever the item is offered
+// to, never a walk past the items offered to others. An item offered to two of the actor's
+// principals comes twice; the lock below takes it once.
+#define WORKITEM_TAKEABLE_ENTRY                                                              \
+    "o.tenant_id = $2 AND o.item_id <> ALL ($1) AND ($4::text IS NULL OR o.task_name = $4) " \
+    "AND NOT (o.excluded && $7) AND (o.expires_at IS NULL OR o.expires_at > now()) "
+#define WORKITEM_BEST_ENTRIES(QUEUE_FILTER) \
+    "SELECT coalesce(array_agg(c.id ORDER BY " WORKITEM_BEST_FIRST("c") "), '{}') FROM ("     \
+    "  SELECT h.item_id, h.priority, h.due_at FROM unnest($7::text[]) AS p(principal) "            \
+    "  CROSS JOIN LATERAL (SELECT o.item_id, o.priority, o.due_at FROM workitem.offer o "          \
+    "    WHERE o.principal = p.principal " QUEUE_FILTER " AND " WORKITEM_TAKEABLE_ENTRY            \
+    "    ORDER BY o.priority DESC, o.due_at ASC NULLS LAST, o.item_id LIMIT $6) AS h "             \
+    "  ORDER BY 2 DESC, 3 ASC NULLS LAST, 1 LIMIT $6) AS c(id, priority, due_at)"
+#define WORKITEM_CLAIM_FIRST_ENTRY(QUEUE_FILTER) \
+    "SELECT " WORKITEM_ITEM_SELECT_LIST ", c.ids FROM (" WORKITEM_BEST_ENTRIES(QUEUE_FILTER)    \
+    ") AS c(ids) LEFT JOIN LATERAL ("                                                           \
+    "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "          \
+    "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "              \
+    "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
+    "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
+
 constexpr int claim_parameters = 7;
 #define WORKITEM_CLAIM_TYPES \
     { INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID }
 
 // Generic plans: the plan does not depend on the values, and custom plans would be made anew at
 // every call (their estimated cost is always below the generic plan's).
-spi::Statement claim_anywhere{WORKITEM_CLAIM_FIRST_FREE("AND $5::text IS NULL"), claim_parameters,
+spi::Statement claim_anywhere{WORKITEM_CLAIM_FIRST_ENTRY("AND $5::text IS NULL"), claim_parameters,
                               WORKITEM_CLAIM_TYPES, nullptr, true};
-spi::Statement claim_in_queue{WORKITEM_CLAIM_FIRST_FREE("AND j.queue = $5"), claim_parameters,
+spi::Statement claim_in_queue{WORKITEM_CLAIM_FIRST_ENTRY("AND o.queue = $5"), claim_parameters,
                               WORKITEM_CLAIM_TYPES, nullptr, true};
+// Release 0.1.0's schema, served until ALTER EXTENSION UPDATE: its per-principal indexes.
+spi::Statement claim_anywhere_0_1{WORKITEM_CLAIM_FIRST_FREE("AND $5::text IS NULL"),
+                                  claim_parameters, WORKITEM_CLAIM_TYPES, nullptr, true};
+spi::Statement claim_in_queue_0_1{WORKITEM_CLAIM_FIRST_FREE("AND j.queue = $5"), claim_parameters,
+                                  WORKITEM_CLAIM_TYPES, nullptr, true};
 
 }  // namespace
 
 spi::Statement& claim_first_free_statement(bool in_queue) {
-    return in_queue ? claim_in_queue : claim_anywhere;
+    if (has_offer_entries()) return in_queue ? claim_in_queue : claim_anywhere;
+    return in_queue ? claim_in_queue_0_1 : claim_anywhere_0_1;
 }
 
 }  // namespace workitem::pg

@@ -13,8 +13,9 @@ namespace workitem::pg {
 // the first candidate no other transaction holds, locked by us, as WORKITEM_ITEM_SELECT_LIST
 // reads it (read_item_row; all NULL when every candidate was held), then the candidates, int8[]
 // best first (column item_select_columns + 1; empty: nothing the actor may take). The candidates
-// are the best `how many` of one index scan per principal (an item offered to exactly one
-// principal is indexed by it) and one over the items offered to several.
+// are the best `how many` of one index scan per principal over the offer entries
+// (workitem.offer, item/offers.hpp); on a 0.1.0 schema, of the item table's per-principal
+// indexes and one scan over the items offered to several principals.
 spi::Statement& claim_first_free_statement(bool in_queue);
 
 }  // namespace workitem::pg

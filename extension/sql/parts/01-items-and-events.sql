@@ -91,19 +91,32 @@ CREATE UNIQUE INDEX item_workflow_step_key ON workitem.item (tenant_id, workflow
 -- Offered items of a queue, best first (lists and worklists of a queue).
 CREATE INDEX item_offered_by_queue ON workitem.item
     (tenant_id, queue, priority DESC, due_at ASC NULLS LAST, id) WHERE state = 'offered';
--- claim_next takes the best items of each principal of the actor (the user and each of their
--- groups), across queues or in one, and of the items offered to several principals, so a user
--- eligible for few items of a large backlog never passes over the items offered to others. Only
--- entering 'offered' (create, release, re-offer) inserts into these; claim and complete never do.
-CREATE INDEX item_offered_to_one ON workitem.item
-    (tenant_id, (candidates[1]), priority DESC, due_at ASC NULLS LAST, id)
-    WHERE state = 'offered' AND cardinality(candidates) = 1;
-CREATE INDEX item_offered_to_one_in_queue ON workitem.item
-    (tenant_id, queue, (candidates[1]), priority DESC, due_at ASC NULLS LAST, id)
-    WHERE state = 'offered' AND cardinality(candidates) = 1;
-CREATE INDEX item_offered_to_several ON workitem.item
-    (tenant_id, priority DESC, due_at ASC NULLS LAST, id)
-    WHERE state = 'offered' AND cardinality(candidates) > 1;
+-- Who may take an offered item, one row per potential owner ('u:<user>' / 'g:<group>') of each
+-- offered item, kept by the item_log trigger whenever an item enters or leaves 'offered' or an
+-- offered item's people, queue, task, priority, due date or expiry change (docs/architecture.md,
+-- the offer entries). claim_next and the worklist read the best entries of each principal of
+-- the actor from these narrow rows, then lock the item: whatever the mix of offers, they never
+-- walk the items offered to others. Claim and complete never insert here; a claim deletes the
+-- item's entries.
+CREATE TABLE workitem.offer (
+    item_id    bigint NOT NULL,
+    principal  text NOT NULL,
+    tenant_id  text NOT NULL,
+    queue      text,
+    task_name  text NOT NULL,
+    priority   integer NOT NULL,
+    due_at     timestamptz,
+    expires_at timestamptz,
+    excluded   text[] NOT NULL,
+    PRIMARY KEY (item_id, principal)
+);
+COMMENT ON TABLE workitem.offer IS
+    'The offered items by potential owner (one row per principal of each offered item), kept by the '
+    'item_log trigger for claim_next and the worklist. Internal: no role reads it.';
+CREATE INDEX offer_best_first ON workitem.offer
+    (tenant_id, principal, priority DESC, due_at ASC NULLS LAST, item_id);
+CREATE INDEX offer_best_first_in_queue ON workitem.offer
+    (tenant_id, queue, principal, priority DESC, due_at ASC NULLS LAST, item_id);
 -- What a user holds (worklists, capacity).
 CREATE INDEX item_held_by_owner ON workitem.item (tenant_id, owner)
     WHERE owner IS NOT NULL AND state IN ('allocated', 'started', 'suspended');

@@ -243,29 +243,22 @@ BEGIN
             actor, tenant
             USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
     END IF;
-    -- Like claim_next: the best page of each principal's own offers, of the offers to several
-    -- principals, and of what the actor holds, merged; never a scan past offers to others.
+    -- Like claim_next: the best page of the offer entries of each principal of the actor, and
+    -- what the actor holds, merged; never a walk past the items offered to others.
     RETURN QUERY
         SELECT w.* FROM (
-            SELECT o.* FROM unnest(principals) AS p(principal)
-            CROSS JOIN LATERAL (
-                SELECT i.* FROM workitem.item i
-                 WHERE i.tenant_id = tenant AND i.state = 'offered'
-                   AND cardinality(i.candidates) = 1 AND i.candidates[1] = p.principal
-                   AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
-                   AND NOT i.excluded && principals
-                   AND (i.expires_at IS NULL OR i.expires_at > now())
-                 ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
-                 LIMIT page_size) AS o
-            UNION ALL
-            (SELECT i.* FROM workitem.item i
-              WHERE i.tenant_id = tenant AND i.state = 'offered'
-                AND cardinality(i.candidates) > 1 AND i.candidates && principals
-                AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
-                AND NOT i.excluded && principals
-                AND (i.expires_at IS NULL OR i.expires_at > now())
-              ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
-              LIMIT page_size)
+            SELECT i.* FROM workitem.item i
+             WHERE i.id IN (
+                SELECT o.item_id FROM unnest(principals) AS p(principal)
+                CROSS JOIN LATERAL (
+                    SELECT e.item_id FROM workitem.offer e
+                     WHERE e.tenant_id = tenant AND e.principal = p.principal
+                       AND (workitem_worklist.queue IS NULL OR e.queue = workitem_worklist.queue)
+                       AND NOT e.excluded && principals
+                       AND (e.expires_at IS NULL OR e.expires_at > now())
+                     ORDER BY e.priority DESC, e.due_at ASC NULLS LAST, e.item_id
+                     LIMIT page_size) AS o)
+               AND i.tenant_id = tenant AND i.state = 'offered'
             UNION ALL
             SELECT i.* FROM workitem.item i
              WHERE i.tenant_id = tenant AND i.owner = actor

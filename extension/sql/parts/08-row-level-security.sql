@@ -42,4 +42,6 @@ ALTER TABLE workitem.role_tenant FORCE ROW LEVEL SECURITY;
 -- No policy: no row for anyone but a superuser (the API functions' owner), even if granted.
 ALTER TABLE workitem.lock_secret ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workitem.lock_secret FORCE ROW LEVEL SECURITY;
+ALTER TABLE workitem.offer ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.offer FORCE ROW LEVEL SECURITY;
 

@@ -14,8 +14,8 @@ struct Limits {
         1024 * 1024;                     // input, output, fault (workitem.max_payload_bytes)
     std::size_t max_name_length = 1000;  // ids and names: workflow, task, queue, users...
     // Users + groups named in one assignment part, and the JSON text of a whole assignment.
-    // Every claim_next may read the candidates of items offered to several principals (other
-    // people's items among them), so what one item may make it read is bounded.
+    // An offered item has one offer entry per potential owner (docs/architecture.md), so what one
+    // item may make the trigger write, and a claim delete, is bounded.
     std::size_t max_principals = 1000;
     std::size_t max_assignment_bytes = 64 * 1024;
     std::int32_t max_lease_seconds = 366 * 24 * 3600;

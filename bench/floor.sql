@@ -37,7 +37,7 @@ BEGIN
     WITH picked AS (
         SELECT j.id FROM workitem.item j
          WHERE j.tenant_id = 'default' AND j.queue = claim_next.queue AND j.state = 'offered'
-           AND cardinality(j.candidates) = 1 AND j.candidates[1] = 'g:bench'
+           AND j.candidates = '{g:bench}'
          ORDER BY j.priority DESC, j.due_at ASC NULLS LAST, j.id
          LIMIT 1 FOR UPDATE SKIP LOCKED),
     taken AS (
@@ -46,6 +46,9 @@ BEGIN
                version = i.version + 1, updated_at = now()
           FROM picked WHERE i.id = picked.id
         RETURNING i.*),
+    -- The claimed item's offer entries go, as the item trigger removes them.
+    unoffered AS (
+        DELETE FROM workitem.offer o USING picked WHERE o.item_id = picked.id),
     logged AS (
         INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation,
                                     actor, payload)

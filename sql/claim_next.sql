@@ -73,3 +73,27 @@ DELETE FROM version_probe;
 SELECT workitem.row_unchanged('version_probe'::regclass, :'second_version') AS after_a_delete;
 SELECT workitem.row_unchanged('workitem.event'::regclass, '(0,1)') AS not_judged_on_a_partitioned_table;
 DROP TABLE version_probe;
+
+-- Several at once (max_items): the best items, best first, each claimed as if by its own call -
+-- one event and one version each, capacity counting the ones taken before it - and an
+-- idempotency key covering the whole call.
+SELECT user_id FROM workitem_put_user('dee', '{many}', capacity => 3);
+CREATE TEMP TABLE batch_offer AS
+SELECT n, (SELECT id FROM workitem_create('wf-many', 'T', '{"potential_owners": {"groups": ["many"]}}', priority => n, queue => 'many')) AS id
+  FROM generate_series(1, 5) AS n;
+SELECT b.n AS priority, c.state, c.owner, c.version, c.lease_until IS NOT NULL AS leased
+  FROM workitem_claim_next('dee', 'many', lease_seconds => 60, max_items => 4, idempotency_key => 'dee-1') AS c
+  JOIN batch_offer b ON b.id = c.id ORDER BY b.n DESC;
+-- One event per item claimed.
+SELECT count(*) AS claimed_events FROM workitem.event e JOIN batch_offer b ON b.id = e.aggregateid
+ WHERE e.operation = 'claim_next';
+-- The retry returns the same items, claims nothing more.
+SELECT array_agg(b.n ORDER BY b.n DESC) AS replayed
+  FROM workitem_claim_next('dee', 'many', lease_seconds => 60, max_items => 4, idempotency_key => 'dee-1') AS c
+  JOIN batch_offer b ON b.id = c.id;
+SELECT count(*) AS still_offered FROM workitem.item i JOIN batch_offer b ON b.id = i.id WHERE i.state = 'offered';
+-- Capacity is full: nothing more, however many are asked for.
+SELECT count(*) AS over_capacity FROM workitem_claim_next('dee', 'many', max_items => 2);
+-- max_items outside 1 .. workitem.max_batch_size.
+SELECT count(*) FROM workitem_claim_next('dee', 'many', max_items => 0);
+SELECT count(*) FROM workitem_claim_next('dee', 'many', max_items => 100000);

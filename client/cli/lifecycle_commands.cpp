@@ -211,7 +211,14 @@ void add_claim_next(CLI::App& app, Registry& registry) {
     command->add_option("--task", options->task_name, "Only items of this task name");
     command->add_option("--lease-seconds", options->lease_seconds, "Lease length");
     command->add_option("--key", options->idempotency_key, "Idempotency key");
-    registry.on(command, [options](Context& context) {
+    auto max_items = std::make_shared<int>(0);
+    command
+        ->add_option("--max-items", *max_items,
+                     "Claim up to this many at once, best first (a table of them)")
+        ->check(CLI::PositiveNumber);
+    registry.on(command, [options, max_items](Context& context) {
+        if (*max_items > 0)
+            return context.print(context.client().claim_next_many(*options, *max_items));
         return context.print(context.client().claim_next(*options));
     });
 }

@@ -193,16 +193,28 @@ Item Operations::claim(std::int64_t id, const ClaimOptions& o) {
     return act(*this, "claim", id, o);
 }
 
+namespace {
+Arguments claim_next_arguments(const ClaimNextOptions& o) {
+    return {{"actor", p(o.actor)},
+            {"queue", p(o.queue)},
+            {"task_name", p(o.task_name)},
+            {"lease_seconds", p(o.lease_seconds)},
+            {"idempotency_key", p(o.idempotency_key)}};
+}
+}  // namespace
+
 std::optional<Item> Operations::claim_next(const ClaimNextOptions& o) {
-    const Arguments arguments{{"actor", p(o.actor)},
-                              {"queue", p(o.queue)},
-                              {"task_name", p(o.task_name)},
-                              {"lease_seconds", p(o.lease_seconds)},
-                              {"idempotency_key", p(o.idempotency_key)}};
-    auto claimed = detail::items(
-        call(*this, "workitem_claim_next", Shape::item, Replay::with_key_only, arguments));
+    auto claimed = detail::items(call(*this, "workitem_claim_next", Shape::item,
+                                      Replay::with_key_only, claim_next_arguments(o)));
     if (claimed.empty()) return std::nullopt;
     return std::move(claimed.front());
+}
+
+std::vector<Item> Operations::claim_next_many(const ClaimNextOptions& o, int max_items) {
+    Arguments arguments = claim_next_arguments(o);
+    arguments.push_back({"max_items", p(max_items)});
+    return detail::items(
+        call(*this, "workitem_claim_next", Shape::item, Replay::with_key_only, arguments));
 }
 
 Item Operations::allocate(std::int64_t id, const AllocateOptions& o) {

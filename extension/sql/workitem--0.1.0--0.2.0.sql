@@ -2157,6 +2157,24 @@ expired) and items they hold (allocated, started, suspended), best first: priori
 date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
 know the actor. Errors: WI422 no actor or bad page_size.$$;
 
+-- claim_next takes several items in one call (max_items; issue 19, batch activation).
+DROP FUNCTION @extschema@.workitem_claim_next(text, text, text, integer, text);
+CREATE FUNCTION @extschema@.workitem_claim_next(
+    actor text, queue text DEFAULT NULL, task_name text DEFAULT NULL,
+    lease_seconds integer DEFAULT NULL, idempotency_key text DEFAULT NULL,
+    max_items integer DEFAULT 1)
+    RETURNS SETOF workitem.item
+    AS 'MODULE_PATHNAME', 'workitem_claim_next'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ROWS 1;
+COMMENT ON FUNCTION @extschema@.workitem_claim_next(text, text, text, integer, text, integer) IS
+$$Claims the best offered item the actor may take (in queue / of task_name when given):
+highest priority, then earliest due, then oldest. Returns 0 or 1 row; with max_items, up to
+that many, best first, each claimed as if by its own call (eligibility and capacity judged after
+the claims before it, one event and one version each). Items locked by other workers are
+skipped, never waited for, so concurrent workers never get the same item. An idempotency key
+covers the whole call: a retry returns the same items. Errors: WI422 bad input (max_items from
+1 to workitem.max_batch_size).$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

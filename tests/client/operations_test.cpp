@@ -171,6 +171,34 @@ TEST_F(Operations, ClaimNextTakesTheBestItemThenNothing) {
     EXPECT_FALSE(client->claim_next({.actor = ann, .queue = queue}));
 }
 
+TEST_F(Operations, ClaimNextManyTakesSeveralBestFirstWithLeases) {
+    const auto ann = unique("ann");
+    const auto queue = unique("queue");
+    const auto workflow = unique("wf");
+    const Assignment to_ann{.users = {ann}};
+    std::vector<std::int64_t> ids;
+    for (int priority : {1, 3, 2}) {
+        ids.push_back(client
+                          ->create({.workflow_id = workflow,
+                                    .task_name = "T",
+                                    .assignment = to_ann,
+                                    .priority = priority,
+                                    .queue = queue})
+                          .id);
+    }
+    const auto taken =
+        client->claim_next_many({.actor = ann, .queue = queue, .lease_seconds = 60}, 2);
+    ASSERT_EQ(taken.size(), 2u);
+    EXPECT_EQ(taken[0].id, ids[1]);  // priority 3
+    EXPECT_EQ(taken[1].id, ids[2]);  // priority 2
+    for (const Item& item : taken) {
+        EXPECT_EQ(item.state, State::allocated);
+        EXPECT_TRUE(item.lease_until.has_value());
+    }
+    EXPECT_EQ(client->claim_next_many({.actor = ann, .queue = queue}, 5).size(), 1u);
+    EXPECT_TRUE(client->claim_next_many({.actor = ann, .queue = queue}, 5).empty());
+}
+
 TEST_F(Operations, AllocateDelegateResolveForward) {
     const auto admin = unique("admin");
     const auto ann = unique("ann");

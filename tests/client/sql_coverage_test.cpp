@@ -63,6 +63,7 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.allowed_operations(1, "a"); });
     r.record([](Operations& o) { o.claim(1, {}); });
     r.record([](Operations& o) { o.claim_next({}); });
+    r.record([](Operations& o) { o.claim_next_many({}, 2); });
     r.record([](Operations& o) { o.allocate(1, {}); });
     r.record([](Operations& o) { o.start(1, {}); });
     r.record([](Operations& o) { o.stop(1, {}); });

@@ -37,6 +37,9 @@ class WORKITEM_API Operations {
     // The lifecycle. Each returns the item as it now is.
     Item claim(std::int64_t id, const ClaimOptions& options);
     std::optional<Item> claim_next(const ClaimNextOptions& options);  // none: nothing to claim
+    // Up to max_items (1 to workitem.max_batch_size) in one call, best first, each claimed as if
+    // by its own claim_next; an idempotency key covers the whole call.
+    std::vector<Item> claim_next_many(const ClaimNextOptions& options, int max_items);
     Item allocate(std::int64_t id, const AllocateOptions& options);
     Item start(std::int64_t id, const ActOptions& options);
     Item stop(std::int64_t id, const ActOptions& options);

@@ -70,6 +70,7 @@ extern "C" Datum workitem_argument_layouts(PG_FUNCTION_ARGS) {
     rows.add("workitem_claim_next", cn_task_name, "task_name");
     rows.add("workitem_claim_next", cn_lease_seconds, "lease_seconds");
     rows.add("workitem_claim_next", cn_idempotency_key, "idempotency_key");
+    rows.add("workitem_claim_next", cn_max_items, "max_items");
     rows.add("workitem_cancel_workflow", cw_workflow_id, "workflow_id");
     rows.add("workitem_cancel_workflow", cw_actor, "actor");
     rows.add("workitem_cancel_workflow", cw_reason, "reason");

@@ -31,7 +31,14 @@ const ArgumentLayout& layout_of(core::Operation operation);
 const ArgumentLayout* all_layouts(int* count);
 
 // The functions that choose their items themselves, and creation: their argument positions.
-enum ClaimNextArg : int { cn_actor, cn_queue, cn_task_name, cn_lease_seconds, cn_idempotency_key };
+enum ClaimNextArg : int {
+    cn_actor,
+    cn_queue,
+    cn_task_name,
+    cn_lease_seconds,
+    cn_idempotency_key,
+    cn_max_items  // from release 0.2.0
+};
 enum CancelWorkflowArg : int { cw_workflow_id, cw_actor, cw_reason, cw_idempotency_key };
 enum CreateManyArg : int { cm_items, cm_actor, cm_idempotency_key };
 enum CreateArg : int {

@@ -18,10 +18,11 @@ namespace workitem::pg {
 // `key_argument` is the position of the idempotency key among the function's arguments.
 Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int key_argument);
 
-// claim_next: claims the best offered item the actor may take in `queue` / `task_name` and
-// returns it as the function's only row (no row when there is none).
+// claim_next: claims the best offered items the actor may take in `queue` / `task_name`, up
+// to `max_items`, each as if by its own call, and returns them best first (no row when there
+// is none).
 void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
-                    FunctionCallInfo fcinfo, int key_argument);
+                    int max_items, FunctionCallInfo fcinfo, int key_argument);
 
 // A batch form: the call on every id, one result row (id, ok, sqlstate, message, item) each.
 void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,

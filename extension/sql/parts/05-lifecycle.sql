@@ -486,15 +486,19 @@ CREATE FUNCTION @extschema@.workitem_save_output_batch(
 INSERT INTO workitem.required_capability VALUES ('workitem_claim_next', 'user');
 CREATE FUNCTION @extschema@.workitem_claim_next(
     actor text, queue text DEFAULT NULL, task_name text DEFAULT NULL,
-    lease_seconds integer DEFAULT NULL, idempotency_key text DEFAULT NULL)
+    lease_seconds integer DEFAULT NULL, idempotency_key text DEFAULT NULL,
+    max_items integer DEFAULT 1)
     RETURNS SETOF workitem.item
     AS 'MODULE_PATHNAME', 'workitem_claim_next'
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ROWS 1;
-COMMENT ON FUNCTION @extschema@.workitem_claim_next(text, text, text, integer, text) IS
+COMMENT ON FUNCTION @extschema@.workitem_claim_next(text, text, text, integer, text, integer) IS
 $$Claims the best offered item the actor may take (in queue / of task_name when given):
-highest priority, then earliest due, then oldest. Returns 0 or 1 row. Items locked by other
-workers are skipped, never waited for, so concurrent workers never get the same item.
-Errors: WI422 bad input.$$;
+highest priority, then earliest due, then oldest. Returns 0 or 1 row; with max_items, up to
+that many, best first, each claimed as if by its own call (eligibility and capacity judged after
+the claims before it, one event and one version each). Items locked by other workers are
+skipped, never waited for, so concurrent workers never get the same item. An idempotency key
+covers the whole call: a retry returns the same items. Errors: WI422 bad input (max_items from
+1 to workitem.max_batch_size).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_cancel_workflow', 'admin');
 CREATE FUNCTION @extschema@.workitem_cancel_workflow(

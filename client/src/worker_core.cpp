@@ -72,7 +72,7 @@ WorkerCore::WorkerCore(Client& client_, WorkerOptions options_, Handler handler_
                             .application_name = settings.application_name + " (worker listen)",
                             .connect_timeout = settings.connect_timeout,
                             .log = log},
-            log);
+            log, "worker");
     }
 }
 

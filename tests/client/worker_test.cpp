@@ -104,6 +104,12 @@ TEST_F(Workers, FourHandlersDoEveryItem) {
         EXPECT_EQ(output, expected) << id;
         EXPECT_EQ(item.owner, actor);
     }
+    // The claim and the completion carried idempotency keys.
+    for (const Event& event : client->history(ids.front())) {
+        if (event.type != "workitem.created") {
+            EXPECT_TRUE(event.idempotency_key) << event.type;
+        }
+    }
 }
 
 TEST_F(Workers, AThrowingHandlerFailsTheItemWithAFault) {

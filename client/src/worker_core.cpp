@@ -187,12 +187,16 @@ void WorkerCore::claim_loop() {
 
 std::vector<Item> WorkerCore::claim(int room) {
     (void)room;
+    // A claim that failed without an answer may have claimed an item: the next attempt sends
+    // the same key, and gets that item instead of a second one (docs/worker.md, Retries).
+    if (!claim_key) claim_key = key();
     std::vector<Item> items;
     auto item = client.claim_next({.actor = options.actor,
                                    .queue = options.queue,
                                    .task_name = options.task_name,
-                                   .idempotency_key = key(),
+                                   .idempotency_key = claim_key,
                                    .lease_seconds = options.lease_seconds});
+    claim_key.reset();
     if (item) items.push_back(std::move(*item));
     return items;
 }

@@ -49,8 +49,10 @@ struct WorkerCore {
     // The claimer.
     void claim_loop();
     // Claims up to `room` items. One claim_next today: a batch claim can fill the room in one
-    // round trip later without anything else changing.
+    // round trip later without anything else changing (and an acknowledge-and-take call can
+    // replace flush() plus claim(), feeding `queue` from the housekeeper).
     std::vector<Item> claim(int room);
+    std::optional<std::string> claim_key;  // the claimer's; kept until a claim was answered
     void idle_wait(std::chrono::milliseconds wait);
 
     // A handler thread.

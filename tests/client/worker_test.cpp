@@ -284,6 +284,17 @@ TEST_F(Workers, HeartbeatsKeepALongHandlersLeaseAlive) {
     EXPECT_EQ(worker.stats().completed, 1);
 }
 
+TEST_F(Workers, AnErrorRetryingCannotFixEndsRun) {
+    // Keys while the idempotency flag is off (in a tenant of its own): WI501 at the first claim.
+    const std::string tenant = unique("tenant");
+    client->set_flag("idempotency", false, {.tenant = tenant});
+    auto options = test_options("workitem-worker-test");
+    options.tenant = tenant;
+    Worker worker(options, this->options(), [](const Item&, WorkerContext&) { return "{}"; });
+    const Error error = expect_error(ErrorKind::feature_disabled, [&] { worker.run(); });
+    EXPECT_EQ(error.sqlstate(), "WI501");
+}
+
 TEST_F(Workers, BadOptionsAreRefusedAtOnce) {
     const auto handler = [](const Item&, WorkerContext&) { return HandlerResult{}; };
     expect_error(ErrorKind::invalid_argument,

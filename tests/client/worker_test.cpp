@@ -284,6 +284,27 @@ TEST_F(Workers, HeartbeatsKeepALongHandlersLeaseAlive) {
     EXPECT_EQ(worker.stats().completed, 1);
 }
 
+TEST_F(Workers, AWorkerGoesOnWhenItsConnectionsAreDropped) {
+    for (int i = 0; i < 10; ++i) offer();
+    auto client_options = test_options(unique("worker-dropped"));
+    const std::string application = client_options.application_name;
+    auto options = this->options();
+    options.concurrency = 2;
+    options.wake_on_notify = true;  // its LISTEN connection is dropped too
+    Worker worker(client_options, options, [](const Item&, WorkerContext&) {
+        std::this_thread::sleep_for(50ms);
+        return "{}";
+    });
+    start(worker);
+    ASSERT_TRUE(eventually([&] { return count(State::completed) >= 3; }, 10));
+    superuser->exec(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE application_name LIKE $1 || '%'",
+        {application});
+    EXPECT_TRUE(eventually([&] { return count(State::completed) == 10; }, 15));
+    finish(worker);
+}
+
 TEST_F(Workers, AnErrorRetryingCannotFixEndsRun) {
     // Keys while the idempotency flag is off (in a tenant of its own): WI501 at the first claim.
     const std::string tenant = unique("tenant");

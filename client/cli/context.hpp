@@ -109,5 +109,6 @@ void add_lifecycle_commands(CLI::App& app, Registry& registry);
 void add_create_and_directory_commands(CLI::App& app, Registry& registry);
 void add_consumer_commands(CLI::App& app, Registry& registry);
 void add_admin_commands(CLI::App& app, Registry& registry);
+void add_work_command(CLI::App& app, Registry& registry);
 
 }  // namespace workitem::cli

@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
     add_lifecycle_commands(app, registry);
     add_consumer_commands(app, registry);
     add_admin_commands(app, registry);
+    add_work_command(app, registry);
 
     try {
         app.parse(argc, argv);

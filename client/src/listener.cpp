@@ -24,8 +24,8 @@ void sleep_unless_stopped(milliseconds timeout, const std::stop_token& stop) {
     }
 }
 
-Listener::Listener(ConnectSettings settings, Log log)
-    : settings_(std::move(settings)), log_(std::move(log)) {
+Listener::Listener(ConnectSettings settings, Log log, std::string who)
+    : settings_(std::move(settings)), log_(std::move(log)), who_(std::move(who)) {
     connected();  // LISTEN before the first poll, so no commit after it goes unnoticed
 }
 
@@ -40,7 +40,7 @@ bool Listener::connected() {
         connection_ = std::move(connection);
         return true;
     } catch (const Error& error) {
-        log_(LogLevel::warning, "event consumer: cannot LISTEN workitem_events ({}); polling",
+        log_(LogLevel::warning, "{}: cannot LISTEN workitem_events ({}); polling", who_,
              error.what());
         return false;
     }
@@ -59,8 +59,7 @@ void Listener::wait(milliseconds timeout, const std::stop_token& stop) {
         try {
             if (connection_->wait_for_notification(slice)) return;
         } catch (const Error& error) {
-            log_(LogLevel::warning, "event consumer: the LISTEN connection dropped ({})",
-                 error.what());
+            log_(LogLevel::warning, "{}: the LISTEN connection dropped ({})", who_, error.what());
             connection_.reset();
             std::this_thread::sleep_for(slice);
             return;  // poll now: events may have committed while it was down

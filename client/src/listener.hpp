@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <stop_token>
+#include <string>
 
 namespace workitem::detail {
 
@@ -17,7 +18,8 @@ void sleep_unless_stopped(std::chrono::milliseconds timeout, const std::stop_tok
 
 class Listener {
   public:
-    Listener(ConnectSettings settings, Log log);
+    // `who` names the listener in log lines ("event consumer", "worker").
+    Listener(ConnectSettings settings, Log log, std::string who = "event consumer");
     ~Listener();
 
     // Waits up to `timeout` for a notification, in slices so that a stop request ends it soon.
@@ -28,6 +30,7 @@ class Listener {
 
     ConnectSettings settings_;
     Log log_;
+    std::string who_;
     std::unique_ptr<Connection> connection_;
 };
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     recover_inside_a_transaction(client);
     work_in_batches(client);
     consume_events(client);
+    run_a_worker(client);
     administer(client);
     act_for_end_users(client, dsn);
     std::cout << "every snippet ran\n";

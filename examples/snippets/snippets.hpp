@@ -15,3 +15,4 @@ void consume_events(workitem::Client& client);
 void administer(workitem::Client& client);
 void recover_inside_a_transaction(workitem::Client& client);
 void act_for_end_users(workitem::Client& client, const std::string& dsn);
+void run_a_worker(workitem::Client& client);

@@ -11,3 +11,4 @@
 #include <workitem/operations.hpp>
 #include <workitem/options.hpp>
 #include <workitem/types.hpp>
+#include <workitem/worker.hpp>

@@ -186,18 +186,21 @@ void WorkerCore::claim_loop() {
 }
 
 std::vector<Item> WorkerCore::claim(int room) {
-    (void)room;
-    // A claim that failed without an answer may have claimed an item: the next attempt sends
-    // the same key, and gets that item instead of a second one (docs/worker.md, Retries).
-    if (!claim_key) claim_key = key();
-    std::vector<Item> items;
-    auto item = client.claim_next({.actor = options.actor,
-                                   .queue = options.queue,
-                                   .task_name = options.task_name,
-                                   .idempotency_key = claim_key,
-                                   .lease_seconds = options.lease_seconds});
+    // A claim that failed without an answer may have claimed items: the next attempt sends the
+    // same key, and gets those items instead of more (docs/worker.md, Retries). Room for several
+    // takes them in one call (claim_next's max_items), each claimed as if by its own call.
+    // The retry asks for as many as the lost call did: the key stands for that request.
+    if (!claim_key) {
+        claim_key = key();
+        claim_room = std::max(room, 1);
+    }
+    auto items = client.claim_next_many({.actor = options.actor,
+                                         .queue = options.queue,
+                                         .task_name = options.task_name,
+                                         .idempotency_key = claim_key,
+                                         .lease_seconds = options.lease_seconds},
+                                        claim_room);
     claim_key.reset();
-    if (item) items.push_back(std::move(*item));
     return items;
 }
 

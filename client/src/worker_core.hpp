@@ -53,6 +53,7 @@ struct WorkerCore {
     // replace flush() plus claim(), feeding `queue` from the housekeeper).
     std::vector<Item> claim(int room);
     std::optional<std::string> claim_key;  // the claimer's; kept until a claim was answered
+    int claim_room = 1;                    // how many the call with claim_key asked for
     void idle_wait(std::chrono::milliseconds wait);
 
     // A handler thread.

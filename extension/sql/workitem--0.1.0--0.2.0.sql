@@ -1806,71 +1806,7 @@ END;
 $$;
 
 -- Items nobody can take are not created silently (issue 18, finding 8)
-CREATE OR REPLACE FUNCTION @extschema@.workitem_worklist(
-    actor     text,
-    queue     text DEFAULT NULL,
-    page_size integer DEFAULT 100)
-    RETURNS SETOF workitem.item
-    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    tenant text := workitem.current_tenant();
-    principals text[];
-BEGIN
-    IF actor IS NULL OR actor = '' THEN
-        PERFORM workitem.raise_invalid('actor is required');
-    END IF;
-    IF page_size IS NULL OR page_size < 1 OR page_size > 10000 THEN
-        PERFORM workitem.raise_invalid('page_size must be between 1 and 10000');
-    END IF;
-    principals := workitem.principals_of(tenant, actor);
-    PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
-    -- An actor the directory does not know (in a tenant that keeps one) has no groups: say so
-    -- rather than answer with an empty page that looks like "nothing to do".
-    IF NOT EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant AND d.user_id = actor)
-       AND EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant) THEN
-        RAISE WARNING 'user % is not in the directory of tenant %: only items offered to them by name are listed',
-            actor, tenant
-            USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
-    END IF;
-    -- Like claim_next: the best page of each principal's own offers, of the offers to several
-    -- principals, and of what the actor holds, merged; never a scan past offers to others.
-    RETURN QUERY
-        SELECT w.* FROM (
-            SELECT o.* FROM unnest(principals) AS p(principal)
-            CROSS JOIN LATERAL (
-                SELECT i.* FROM workitem.item i
-                 WHERE i.tenant_id = tenant AND i.state = 'offered'
-                   AND cardinality(i.candidates) = 1 AND i.candidates[1] = p.principal
-                   AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
-                   AND NOT i.excluded && principals
-                   AND (i.expires_at IS NULL OR i.expires_at > now())
-                 ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
-                 LIMIT page_size) AS o
-            UNION ALL
-            (SELECT i.* FROM workitem.item i
-              WHERE i.tenant_id = tenant AND i.state = 'offered'
-                AND cardinality(i.candidates) > 1 AND i.candidates && principals
-                AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)
-                AND NOT i.excluded && principals
-                AND (i.expires_at IS NULL OR i.expires_at > now())
-              ORDER BY i.priority DESC, i.due_at ASC NULLS LAST, i.id
-              LIMIT page_size)
-            UNION ALL
-            SELECT i.* FROM workitem.item i
-             WHERE i.tenant_id = tenant AND i.owner = actor
-               AND i.state IN ('allocated', 'started', 'suspended')
-               AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)) AS w
-         ORDER BY w.priority DESC, w.due_at ASC NULLS LAST, w.id
-         LIMIT page_size;
-END;
-$$;
-COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer) IS
-$$The actor's worklist: items offered to them (directly or through a group, not excluded, not
-expired) and items they hold (allocated, started, suspended), best first: priority, then due
-date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
-know the actor. Errors: WI422 no actor or bad page_size.$$;
-
+-- (the worklist's warning for an actor the directory does not know: with its offer entries below)
 COMMENT ON FUNCTION @extschema@.workitem_create(text, text, jsonb, jsonb, integer, text, timestamptz, timestamptz, timestamptz, boolean, text, text, text, text, timestamptz, jsonb) IS
 $$Creates a work item and places it by its distribution strategy; returns the new item.
 One `workitem.created` event records the final state.
@@ -2098,7 +2034,8 @@ DROP INDEX workitem.item_offered_to_one;
 DROP INDEX workitem.item_offered_to_one_in_queue;
 DROP INDEX workitem.item_offered_to_several;
 
--- The worklist reads the offer entries (issue 19)
+-- The worklist reads the offer entries (issue 19), and warns for an actor the directory does not
+-- know (issue 18, finding 8)
 CREATE OR REPLACE FUNCTION @extschema@.workitem_worklist(
     actor     text,
     queue     text DEFAULT NULL,

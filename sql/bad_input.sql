@@ -33,6 +33,7 @@ CREATE FUNCTION pg_temp.good_value(name text, type text) RETURNS text LANGUAGE s
         WHEN name = 'assignment' THEN '''{"potential_owners": {"users": ["ann"]}}''::jsonb'
         WHEN name = 'deadlines' THEN '''[]''::jsonb'
         WHEN name = 'items' THEN '''[{"workflow_id": "w", "task_name": "t"}]''::jsonb'
+        WHEN name = 'outcomes' THEN '''[]''::jsonb'
         WHEN name = 'groups' THEN '''{team}''::text[]'
         WHEN name = 'expected_versions' THEN 'NULL'
         WHEN name = 'name' THEN '''idempotency'''

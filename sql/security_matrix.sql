@@ -113,6 +113,7 @@ INSERT INTO mx_call VALUES
   ('workitem_consumer_rewind', 'SELECT workitem_consumer_rewind(''mx_none'', to_seq => 0)'),
   ('workitem_claim', 'SELECT workitem_claim($1, $2)'),
   ('workitem_claim_next', 'SELECT count(*) FROM workitem_claim_next($2)'),
+  ('workitem_acknowledge_and_claim_next', 'SELECT sqlstate FROM workitem_acknowledge_and_claim_next($2, jsonb_build_array(jsonb_build_object(''id'', $1)), max_items => 0)'),
   ('workitem_allocate', 'SELECT workitem_allocate($1, $2, $2)'),
   ('workitem_start', 'SELECT workitem_start($1, $2)'),
   ('workitem_stop', 'SELECT workitem_stop($1, $2)'),

@@ -58,6 +58,22 @@ int Context::print(const std::vector<BatchResult>& rows) {
     return exit_ok;
 }
 
+int Context::print(const AcknowledgeResult& answer) {
+    if (json) {
+        nlohmann::json outcomes = nlohmann::json::array(), claimed = nlohmann::json::array();
+        for (const auto& row : answer.outcomes) outcomes.push_back(to_json(row));
+        for (const auto& item : answer.claimed) claimed.push_back(to_json(item));
+        std::cout << nlohmann::json{{"outcomes", outcomes}, {"claimed", claimed}}.dump(2) << '\n';
+    } else {
+        if (!answer.outcomes.empty()) cli::print(std::cout, batch_table(answer.outcomes));
+        if (!answer.claimed.empty()) cli::print(std::cout, item_table(answer.claimed));
+    }
+    for (const auto& row : answer.outcomes) {
+        if (!row.ok) return exit_partly_refused;
+    }
+    return exit_ok;
+}
+
 void note_more(std::size_t rows, int page_size, const std::string& option,
                const std::string& cursor) {
     if (page_size > 0 && rows == static_cast<std::size_t>(page_size)) {

@@ -46,6 +46,7 @@ class Context {
     int print(const std::optional<Item>& item);
     int print(const std::vector<Item>& items);
     int print(const std::vector<BatchResult>& rows);
+    int print(const AcknowledgeResult& answer);  // the outcomes' rows, then the items claimed
 
     // A JSON array of the values, or the table.
     template <class Value>

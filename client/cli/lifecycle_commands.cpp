@@ -2,6 +2,8 @@
 // the batch form (one row per id).
 #include "context.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <iostream>
 
 namespace workitem::cli {
@@ -223,6 +225,69 @@ void add_claim_next(CLI::App& app, Registry& registry) {
     });
 }
 
+// --outcomes: the SQL function's array, read into the SDK's outcomes (unknown keys refused here:
+// the SDK would not send them).
+std::vector<Outcome> read_outcomes(const std::string& text) {
+    nlohmann::json list;
+    try {
+        list = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& error) {
+        throw_error(ErrorKind::invalid_argument,
+                    std::string("--outcomes is not JSON: ") + error.what());
+    }
+    if (!list.is_array()) throw_error(ErrorKind::invalid_argument, "--outcomes reads a JSON array");
+    std::vector<Outcome> outcomes;
+    for (const auto& entry : list) {
+        if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_number_integer()) {
+            throw_error(ErrorKind::invalid_argument,
+                        "each outcome is an object with an integer id: " + entry.dump());
+        }
+        Outcome outcome{.id = entry["id"].get<std::int64_t>()};
+        for (const auto& [key, value] : entry.items()) {
+            if (key == "output") {
+                outcome.output = value.dump();
+            } else if (key == "fault") {
+                outcome.fault = value.dump();
+            } else if (key == "expected_version" && value.is_number_integer()) {
+                outcome.expected_version = value.get<std::int64_t>();
+            } else if (key != "id") {
+                throw_error(ErrorKind::invalid_argument,
+                            "an outcome has id, output or fault, and expected_version; not " + key);
+            }
+        }
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+}
+
+void add_acknowledge(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string outcomes;
+        ClaimNextOptions options;
+        int max_items{0};
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* command = app.add_subcommand(
+        "acknowledge",
+        "Report the outcomes of held items and claim more, in one call and one commit");
+    command->add_option("--actor", flags->options.actor, "Who reports and claims")->required();
+    command
+        ->add_option("--outcomes", flags->outcomes,
+                     R"(JSON array: {"id": N, "output": ...} completes, {"id": N, "fault": ...} )"
+                     R"(fails, "expected_version" optional)")
+        ->required();
+    command->add_option("--queue", flags->options.queue, "Claim only from this queue");
+    command->add_option("--task", flags->options.task_name, "Claim only items of this task name");
+    command->add_option("--lease-seconds", flags->options.lease_seconds, "Lease of each claim");
+    command->add_option("--max-items", flags->max_items, "Claim up to this many (default 0)")
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("--key", flags->options.idempotency_key, "Idempotency key");
+    registry.on(command, [flags](Context& context) {
+        return context.print(context.client().acknowledge_and_claim_next(
+            read_outcomes(flags->outcomes), flags->options, flags->max_items));
+    });
+}
+
 void add_cancel_workflow(CLI::App& app, Registry& registry) {
     struct Flags {
         std::string workflow_id;
@@ -244,6 +309,7 @@ void add_cancel_workflow(CLI::App& app, Registry& registry) {
 void add_lifecycle_commands(CLI::App& app, Registry& registry) {
     add_operations_with_arguments(app, registry);
     add_claim_next(app, registry);
+    add_acknowledge(app, registry);
     add_plain_operations(app, registry);
     add_heartbeat(app, registry);
     add_update(app, registry);

@@ -30,6 +30,11 @@ std::string sql_for(std::string_view function, const std::string& args, Shape sh
                 "SELECT b.element, b.id AS batch_id, b.ok, b.sqlstate, b.message, (b.item).* FROM "
                 "{}({}) AS b",
                 function, args);
+        case Shape::acknowledged:
+            return fmt::format(
+                "SELECT b.kind, b.id AS batch_id, b.ok, b.sqlstate, b.message, (b.item).* FROM "
+                "{}({}) AS b",
+                function, args);
         case Shape::item:
         case Shape::rows:
             return fmt::format("SELECT * FROM {}({})", function, args);

@@ -11,13 +11,14 @@
 namespace workitem::detail {
 
 enum class Shape {
-    item,         // SELECT * FROM f(...): one item or a set of them
-    batch,        // one row per id: batch_id, ok, sqlstate, message and the item's columns
-    create_many,  // as batch, with the element number
-    rows,         // SELECT * FROM f(...)
-    value,        // SELECT f(...) AS value
-    event_batch,  // the batch id f(...) returns, with its events (none: one row of NULLs)
-    view          // SELECT * FROM the view named (no arguments)
+    item,          // SELECT * FROM f(...): one item or a set of them
+    batch,         // one row per id: batch_id, ok, sqlstate, message and the item's columns
+    create_many,   // as batch, with the element number
+    acknowledged,  // as batch, with the row's kind (complete, fail, claim)
+    rows,          // SELECT * FROM f(...)
+    value,         // SELECT f(...) AS value
+    event_batch,   // the batch id f(...) returns, with its events (none: one row of NULLs)
+    view           // SELECT * FROM the view named (no arguments)
 };
 
 const CallText& call_text(std::string_view function,

@@ -147,6 +147,19 @@ std::vector<CreateManyResult> create_many_results(const ResultSet& result) {
     return list;
 }
 
+AcknowledgeResult acknowledged(const ResultSet& result) {
+    AcknowledgeResult answer;
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        if (row.text("kind") == "claim") {
+            answer.claimed.push_back(decode_item(row));
+        } else {
+            answer.outcomes.push_back(batch_row(row, BatchResult{.id = row.int64("batch_id")}));
+        }
+    }
+    return answer;
+}
+
 DirectoryUser directory_user(const ResultSet& result) {
     expect_one_row(result);
     const Row row(result, 0);

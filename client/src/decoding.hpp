@@ -20,6 +20,7 @@ Event decode_event(const Row& row);
 std::vector<Event> events(const ResultSet& result);
 std::vector<BatchResult> batch_results(const ResultSet& result);
 std::vector<CreateManyResult> create_many_results(const ResultSet& result);
+AcknowledgeResult acknowledged(const ResultSet& result);
 DirectoryUser directory_user(const ResultSet& result);
 PutUsersResult put_users_result(const ResultSet& result);
 // get_user and list_users: users with their groups.

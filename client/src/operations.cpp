@@ -217,6 +217,19 @@ std::vector<Item> Operations::claim_next_many(const ClaimNextOptions& o, int max
         call(*this, "workitem_claim_next", Shape::item, Replay::with_key_only, arguments));
 }
 
+AcknowledgeResult Operations::acknowledge_and_claim_next(const std::vector<Outcome>& outcomes,
+                                                         const ClaimNextOptions& o, int max_items) {
+    const Arguments arguments{{"actor", p(o.actor)},
+                              {"outcomes", detail::outcomes_json(outcomes)},
+                              {"queue", p(o.queue)},
+                              {"task_name", p(o.task_name)},
+                              {"lease_seconds", p(o.lease_seconds)},
+                              {"max_items", p(max_items)},
+                              {"idempotency_key", p(o.idempotency_key)}};
+    return detail::acknowledged(call(*this, "workitem_acknowledge_and_claim_next",
+                                     Shape::acknowledged, Replay::with_key_only, arguments));
+}
+
 Item Operations::allocate(std::int64_t id, const AllocateOptions& o) {
     return act(*this, "allocate", id, o);
 }

@@ -170,6 +170,24 @@ std::string create_commands_json(const std::vector<CreateCommand>& commands) {
     return items.dump();
 }
 
+std::string outcomes_json(const std::vector<Outcome>& outcomes) {
+    json list = json::array();
+    for (const auto& o : outcomes) {
+        json entry = {{"id", o.id}};
+        if (o.fault) {
+            entry["fault"] = parse_document(*o.fault, "fault");
+            if (o.output)
+                throw_error(ErrorKind::invalid_argument,
+                            "an outcome has an output or a fault, not both");
+        } else if (o.output) {
+            entry["output"] = parse_document(*o.output, "output");
+        }
+        if (o.expected_version) entry["expected_version"] = *o.expected_version;
+        list.push_back(std::move(entry));
+    }
+    return list.dump();
+}
+
 std::string users_json(const std::vector<PutUserCommand>& users) {
     json list = json::array();
     for (const auto& u : users) {

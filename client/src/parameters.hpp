@@ -22,6 +22,8 @@ std::string assignment_json(const Assignment& assignment);
 // create_many's items: a JSON array of objects keyed by workitem_create's parameter names.
 std::string create_commands_json(const std::vector<CreateCommand>& commands);
 // put_users' users: a JSON array of {"user_id", "groups", "capacity", "available", "away_until"}.
+// acknowledge_and_claim_next's outcomes array; each output and fault must be JSON.
+std::string outcomes_json(const std::vector<Outcome>& outcomes);
 std::string users_json(const std::vector<PutUserCommand>& users);
 
 }  // namespace workitem::detail

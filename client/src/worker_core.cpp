@@ -140,22 +140,44 @@ void WorkerCore::run() {
     if (fatal) std::rethrow_exception(fatal);
 }
 
+int WorkerCore::room() const {
+    return options.concurrency + options.prefetch - static_cast<int>(queue.size()) - running -
+           reserved;
+}
+
+void WorkerCore::enqueue(std::vector<Item> items) {
+    claimed += static_cast<std::int64_t>(items.size());
+    for (Item& item : items) {
+        auto entry = std::make_unique<HeldItem>();
+        entry->item = std::move(item);
+        queue.push_back(entry.get());
+        held[entry->item.id] = std::move(entry);
+    }
+    changed.notify_all();
+}
+
 void WorkerCore::claim_loop() {
-    const int capacity = options.concurrency + options.prefetch;
     while (!stopping()) {
-        int room = 0;
+        int room_now = 0;
         {
             std::unique_lock lock(mutex);
+            // Outcomes waiting to be reported will take items with them (flush): the claimer
+            // claims on its own only when a handler would otherwise wait for work.
             changed.wait(lock, [&] {
-                return stopping() || static_cast<int>(queue.size()) + running < capacity;
+                return stopping() || (room() > 0 && (acks.empty() || queue.empty()));
             });
             if (stopping()) return;
-            room = capacity - static_cast<int>(queue.size()) - running;
+            room_now = room();
+            reserved += room_now;
         }
         std::vector<Item> items;
         try {
-            items = claim(room);
+            items = claim(room_now);
         } catch (const Error& error) {
+            {
+                const std::lock_guard lock(mutex);
+                reserved -= room_now;
+            }
             if (permanent(error)) {
                 log(LogLevel::error, "worker: claiming failed ({}); stopping", error.what());
                 {
@@ -169,19 +191,13 @@ void WorkerCore::claim_loop() {
             idle_wait(options.idle_poll);
             continue;
         }
-        if (items.empty()) {
-            idle_wait(options.idle_poll);
-            continue;
+        const bool none = items.empty();
+        {
+            const std::lock_guard lock(mutex);
+            reserved -= room_now;
+            enqueue(std::move(items));
         }
-        claimed += static_cast<std::int64_t>(items.size());
-        const std::lock_guard lock(mutex);
-        for (Item& item : items) {
-            auto entry = std::make_unique<HeldItem>();
-            entry->item = std::move(item);
-            queue.push_back(entry.get());
-            held[entry->item.id] = std::move(entry);
-        }
-        changed.notify_all();
+        if (none) idle_wait(options.idle_poll);
     }
 }
 
@@ -310,45 +326,50 @@ void WorkerCore::housekeeping_loop() {
 }
 
 void WorkerCore::flush(std::vector<Ack> batch) {
-    // complete_batch and fail_batch take one output (fault) for all their ids: one statement per
-    // distinct document, all in one transaction. Most workers complete with few distinct outputs
-    // (null, {"ok": true}); one output per item costs a statement per item, still one commit.
-    struct Group {
-        bool complete;
-        std::optional<std::string> json;
-        std::vector<std::int64_t> ids;
-        std::optional<std::string> key;
-    };
-    std::vector<Group> groups;
+    // One call reports every outcome (each answered in its own row) and takes as many items as
+    // there is room for, in one commit: a busy worker's round trip per batch.
+    std::vector<Outcome> outcomes;
     for (const Ack& ack : batch) {
-        auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-            return g.complete == ack.complete && g.json == ack.json;
-        });
-        if (group == groups.end()) {
-            groups.push_back({.complete = ack.complete, .json = ack.json, .ids = {}, .key = key()});
-            group = groups.end() - 1;
-        }
-        group->ids.push_back(ack.id);
+        outcomes.push_back(ack.complete ? Outcome{.id = ack.id, .output = ack.json}
+                                        : Outcome{.id = ack.id, .fault = ack.json});
     }
+    int take = 0;
+    if (!stopping()) {
+        const std::lock_guard lock(mutex);
+        take = std::max(0, room());
+        reserved += take;
+    }
+    const auto unreserve = [&] {
+        const std::lock_guard lock(mutex);
+        reserved -= take;
+        changed.notify_all();
+    };
+    // Sent again after a commit in doubt with the same key (and the same request): a committed
+    // call replays its first answer instead of reporting or claiming anything a second time.
+    const std::optional<std::string> call_key = key();
     for (int attempt = 1;; ++attempt) {
         try {
-            // Sent again after a commit in doubt with the same keys: a committed batch replays
-            // its first answer instead of completing (or refusing) anything a second time.
-            const auto rows = client.in_transaction([&](Tx& tx) {
-                std::vector<BatchResult> all;
-                for (const Group& group : groups) {
-                    auto part = group.complete
-                                    ? tx.complete_batch(group.ids, {.actor = options.actor,
-                                                                    .output = group.json,
-                                                                    .idempotency_key = group.key})
-                                    : tx.fail_batch(group.ids, {.actor = options.actor,
-                                                                .fault = group.json,
-                                                                .idempotency_key = group.key});
-                    all.insert(all.end(), part.begin(), part.end());
+            AcknowledgeResult answer =
+                client.acknowledge_and_claim_next(outcomes,
+                                                  {.actor = options.actor,
+                                                   .queue = options.queue,
+                                                   .task_name = options.task_name,
+                                                   .idempotency_key = call_key,
+                                                   .lease_seconds = options.lease_seconds},
+                                                  take);
+            report(batch, answer);
+            std::vector<std::int64_t> give_back;  // claimed while a stop began: run() is past
+            {                                     // releasing the queue, so release them here
+                const std::lock_guard lock(mutex);
+                reserved -= take;
+                if (stopping()) {
+                    claimed += static_cast<std::int64_t>(answer.claimed.size());
+                    for (const Item& item : answer.claimed) give_back.push_back(item.id);
+                } else {
+                    enqueue(std::move(answer.claimed));
                 }
-                return all;
-            });
-            report(batch, rows);
+            }
+            release(give_back);
             return;
         } catch (const Error& error) {
             const bool again = error.kind() == ErrorKind::in_doubt || error.transient() ||
@@ -363,6 +384,7 @@ void WorkerCore::flush(std::vector<Ack> batch) {
                 "worker: could not report {} outcome(s) ({}); their leases will run out",
                 batch.size(), error.what());
             refused += static_cast<std::int64_t>(batch.size());
+            unreserve();
             const std::lock_guard lock(mutex);
             for (const Ack& ack : batch) held.erase(ack.id);
             return;
@@ -370,10 +392,10 @@ void WorkerCore::flush(std::vector<Ack> batch) {
     }
 }
 
-void WorkerCore::report(const std::vector<Ack>& batch, const std::vector<BatchResult>& rows) {
+void WorkerCore::report(const std::vector<Ack>& batch, const AcknowledgeResult& answer) {
     std::map<std::int64_t, bool> completes;
     for (const Ack& ack : batch) completes[ack.id] = ack.complete;
-    for (const BatchResult& row : rows) {
+    for (const BatchResult& row : answer.outcomes) {
         if (row.ok) {
             ++(completes[row.id] ? completed : failed);
         } else {

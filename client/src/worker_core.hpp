@@ -48,10 +48,13 @@ struct WorkerCore {
 
     // The claimer.
     void claim_loop();
-    // Claims up to `room` items. One claim_next today: a batch claim can fill the room in one
-    // round trip later without anything else changing (and an acknowledge-and-take call can
-    // replace flush() plus claim(), feeding `queue` from the housekeeper).
+    // Claims up to `room` items in one claim_next call (max_items). The housekeeper also claims:
+    // it reports outcomes and takes items in one call (flush).
     std::vector<Item> claim(int room);
+    // Room for more items (capacity less the queued, running and being claimed), under mutex.
+    int room() const;
+    // Queues claimed items for the handlers, under mutex.
+    void enqueue(std::vector<Item> items);
     std::optional<std::string> claim_key;  // the claimer's; kept until a claim was answered
     int claim_room = 1;                    // how many the call with claim_key asked for
     void idle_wait(std::chrono::milliseconds wait);
@@ -63,7 +66,7 @@ struct WorkerCore {
     // The housekeeper.
     void housekeeping_loop();
     void flush(std::vector<Ack> acks);
-    void report(const std::vector<Ack>& acks, const std::vector<BatchResult>& rows);
+    void report(const std::vector<Ack>& acks, const AcknowledgeResult& answer);
     void heartbeat_held();
 
     // Gives items back to the queue (workitem_release), best effort.
@@ -87,6 +90,7 @@ struct WorkerCore {
     std::map<std::int64_t, std::unique_ptr<HeldItem>> held;
     std::deque<HeldItem*> queue;  // claimed, not started
     int running{0};
+    int reserved{0};  // room taken by a claim in flight (the claimer's or the housekeeper's)
     std::vector<Ack> acks;
     WorkerClock::time_point oldest_ack{};
     bool handlers_finished{false};  // the housekeeper flushes what is left and ends

@@ -27,5 +27,15 @@ void work_in_batches(workitem::Client& client) {
     for (const workitem::BatchResult& row : client.claim_batch(ids, {.actor = "ann"})) {
         if (!row.ok) std::cout << row.id << ": " << row.sqlstate << " " << row.message << '\n';
     }
+
+    // Several at a time: report the outcomes of the items held and take up to 10 more, in one
+    // call and one commit (docs/worker.md, Several items per round trip).
+    std::vector<workitem::Outcome> outcomes;
+    for (const std::int64_t id : ids) outcomes.push_back({.id = id, .output = R"({"done": true})"});
+    const auto answer = client.acknowledge_and_claim_next(
+        outcomes, {.actor = "ann", .queue = queue, .lease_seconds = 60}, 10);
+    // answer.outcomes: one row per outcome, in order (the first item was completed above: its
+    // row says WI409); answer.claimed: the items taken, best first.
+    std::cout << answer.outcomes.size() << " outcomes, " << answer.claimed.size() << " taken\n";
     // snippet-end
 }

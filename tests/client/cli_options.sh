@@ -21,7 +21,7 @@ declare -A command=(
   [workitem_create]=create [workitem_create_many]=create-many [workitem_get]=get
   [workitem_list]=list [workitem_count]=count [workitem_worklist]=worklist
   [workitem_history]=history [workitem_allowed_operations]=allowed-operations
-  [workitem_claim]=claim [workitem_claim_next]=claim-next [workitem_allocate]=allocate
+  [workitem_claim]=claim [workitem_claim_next]=claim-next [workitem_acknowledge_and_claim_next]=acknowledge [workitem_allocate]=allocate
   [workitem_start]=start [workitem_stop]=stop [workitem_release]=release
   [workitem_delegate]=delegate [workitem_resolve]=resolve [workitem_forward]=forward
   [workitem_suspend]=suspend [workitem_resume]=resume [workitem_complete]=complete

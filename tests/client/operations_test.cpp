@@ -199,6 +199,46 @@ TEST_F(Operations, ClaimNextManyTakesSeveralBestFirstWithLeases) {
     EXPECT_TRUE(client->claim_next_many({.actor = ann, .queue = queue}, 5).empty());
 }
 
+TEST_F(Operations, AcknowledgeAndClaimNextSettlesThenTakesMore) {
+    const auto ann = unique("ann");
+    const auto queue = unique("queue");
+    const auto workflow = unique("wf");
+    std::vector<std::int64_t> ids;
+    for (int priority : {5, 4, 3, 2}) {
+        ids.push_back(client
+                          ->create({.workflow_id = workflow,
+                                    .task_name = "T",
+                                    .assignment = {.users = {ann}},
+                                    .priority = priority,
+                                    .queue = queue})
+                          .id);
+    }
+    const ClaimNextOptions next{.actor = ann, .queue = queue, .lease_seconds = 60};
+    const auto held = client->claim_next_many(next, 2);
+    ASSERT_EQ(held.size(), 2u);
+    const auto answer = client->acknowledge_and_claim_next(
+        {{.id = ids[0], .output = R"({"done": true})"},
+         {.id = ids[1], .fault = R"({"why": "no"})", .expected_version = held[1].version},
+         {.id = ids[3], .output = "{}"}},  // not held: refused in its own row
+        next, 5);
+    ASSERT_EQ(answer.outcomes.size(), 3u);
+    EXPECT_TRUE(answer.outcomes[0].ok);
+    EXPECT_EQ(answer.outcomes[0].item->state, State::completed);
+    EXPECT_EQ(answer.outcomes[0].item->output, R"({"done": true})");
+    EXPECT_TRUE(answer.outcomes[1].ok);
+    EXPECT_EQ(answer.outcomes[1].item->state, State::failed);
+    EXPECT_FALSE(answer.outcomes[2].ok);
+    EXPECT_EQ(answer.outcomes[2].error, ErrorKind::state_conflict);
+    EXPECT_FALSE(answer.outcomes[2].item.has_value());
+    ASSERT_EQ(answer.claimed.size(), 2u);  // the two left, best first, leased
+    EXPECT_EQ(answer.claimed[0].id, ids[2]);
+    EXPECT_EQ(answer.claimed[1].id, ids[3]);
+    EXPECT_TRUE(answer.claimed[1].lease_until.has_value());
+    // An output that is not JSON is refused before anything is sent.
+    EXPECT_THROW(
+        client->acknowledge_and_claim_next({{.id = ids[2], .output = "not json"}}, next, 0), Error);
+}
+
 TEST_F(Operations, AllocateDelegateResolveForward) {
     const auto admin = unique("admin");
     const auto ann = unique("ann");

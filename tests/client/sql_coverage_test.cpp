@@ -58,6 +58,9 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.get(1); });
     r.record([](Operations& o) { o.list(); });
     r.record([](Operations& o) { o.count(); });
+    r.record([](Operations& o) {
+        o.acknowledge_and_claim_next({{.id = 1, .output = "{}"}}, {.actor = "a"}, 2);
+    });
     r.record([](Operations& o) { o.worklist("a"); });
     r.record([](Operations& o) { o.history(1); });
     r.record([](Operations& o) { o.allowed_operations(1, "a"); });

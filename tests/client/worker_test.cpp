@@ -112,6 +112,31 @@ TEST_F(Workers, FourHandlersDoEveryItem) {
     }
 }
 
+TEST_F(Workers, OutcomesAndTheNextClaimsShareOneCommit) {
+    for (int i = 0; i < 30; ++i) offer();
+    auto options = this->options();
+    options.concurrency = 2;
+    options.prefetch = 4;
+    options.ack_batch_size = 3;
+    Worker worker(*worker_client, options, [](const Item&, WorkerContext&) {
+        std::this_thread::sleep_for(5ms);
+        return std::string(R"({"ok": true})");
+    });
+    start(worker);
+    EXPECT_TRUE(eventually([&] { return count(State::completed) == 30; }, 20));
+    finish(worker);
+    EXPECT_EQ(worker.stats().completed, 30);
+    // acknowledge_and_claim_next: some claims were committed by the transaction that completed
+    // the items before them (one round trip for both).
+    RawConnection observer(test_dsn());
+    const auto shared = observer.exec(
+        "SELECT count(*) FROM workitem.event a JOIN workitem.item i ON i.id = a.aggregateid "
+        "WHERE i.queue = $1 AND a.type = 'workitem.allocated' AND EXISTS (SELECT FROM "
+        "workitem.event c WHERE c.txid = a.txid AND c.type = 'workitem.completed')",
+        {queue});
+    EXPECT_GT(std::stoi(shared.value_or("0")), 0);
+}
+
 TEST_F(Workers, AThrowingHandlerFailsTheItemWithAFault) {
     const Item item = offer();
     const Item other = offer();

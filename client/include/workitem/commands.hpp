@@ -107,6 +107,15 @@ struct ClaimNextOptions {
     std::optional<int> lease_seconds{};
 };
 
+// One held item's outcome, for acknowledge_and_claim_next: complete the item with `output`, or,
+// when `fault` is set, fail it with that fault (JSON texts).
+struct Outcome {
+    std::int64_t id{};
+    std::optional<std::string> output{};
+    std::optional<std::string> fault{};
+    std::optional<std::int64_t> expected_version{};
+};
+
 struct AllocateOptions {
     std::string actor{};
     std::string to_user{};

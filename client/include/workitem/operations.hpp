@@ -40,6 +40,13 @@ class WORKITEM_API Operations {
     // Up to max_items (1 to workitem.max_batch_size) in one call, best first, each claimed as if
     // by its own claim_next; an idempotency key covers the whole call.
     std::vector<Item> claim_next_many(const ClaimNextOptions& options, int max_items);
+    // A worker's round trip: the outcomes of the items it held (each answered in its own row, as
+    // the batch forms answer), then up to max_items (0 to workitem.max_batch_size) claimed as
+    // claim_next_many claims them, all in one call and one commit; an idempotency key covers it
+    // all.
+    AcknowledgeResult acknowledge_and_claim_next(const std::vector<Outcome>& outcomes,
+                                                 const ClaimNextOptions& options,
+                                                 int max_items = 1);
     Item allocate(std::int64_t id, const AllocateOptions& options);
     Item start(std::int64_t id, const ActOptions& options);
     Item stop(std::int64_t id, const ActOptions& options);

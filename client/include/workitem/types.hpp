@@ -118,6 +118,13 @@ struct BatchResult {
     std::optional<Item> item{};
 };
 
+// What acknowledge_and_claim_next answers: one row per outcome, in the order given, then the
+// items it claimed, best first.
+struct AcknowledgeResult {
+    std::vector<BatchResult> outcomes{};
+    std::vector<Item> claimed{};
+};
+
 // One row of create_many, numbered from 1 in the order the commands were given.
 struct CreateManyResult {
     int element{};

@@ -71,6 +71,14 @@ extern "C" Datum workitem_argument_layouts(PG_FUNCTION_ARGS) {
     rows.add("workitem_claim_next", cn_lease_seconds, "lease_seconds");
     rows.add("workitem_claim_next", cn_idempotency_key, "idempotency_key");
     rows.add("workitem_claim_next", cn_max_items, "max_items");
+    const char* acknowledge = "workitem_acknowledge_and_claim_next";
+    rows.add(acknowledge, ack_actor, "actor");
+    rows.add(acknowledge, ack_outcomes, "outcomes");
+    rows.add(acknowledge, ack_queue, "queue");
+    rows.add(acknowledge, ack_task_name, "task_name");
+    rows.add(acknowledge, ack_lease_seconds, "lease_seconds");
+    rows.add(acknowledge, ack_max_items, "max_items");
+    rows.add(acknowledge, ack_idempotency_key, "idempotency_key");
     rows.add("workitem_cancel_workflow", cw_workflow_id, "workflow_id");
     rows.add("workitem_cancel_workflow", cw_actor, "actor");
     rows.add("workitem_cancel_workflow", cw_reason, "reason");

@@ -39,6 +39,15 @@ enum ClaimNextArg : int {
     cn_idempotency_key,
     cn_max_items  // from release 0.2.0
 };
+enum AcknowledgeArg : int {
+    ack_actor,
+    ack_outcomes,
+    ack_queue,
+    ack_task_name,
+    ack_lease_seconds,
+    ack_max_items,
+    ack_idempotency_key
+};
 enum CancelWorkflowArg : int { cw_workflow_id, cw_actor, cw_reason, cw_idempotency_key };
 enum CreateManyArg : int { cm_items, cm_actor, cm_idempotency_key };
 enum CreateArg : int {

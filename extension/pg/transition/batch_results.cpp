@@ -17,6 +17,16 @@ spi::Statement replay_created_rows{
     {JSONBOID},
     nullptr};
 
+spi::Statement replay_acknowledged_rows{
+    "SELECT b.kind, b.id, b.ok, b.sqlstate, b.message, "
+    "       CASE WHEN jsonb_typeof(b.item) = 'object' "
+    "            THEN jsonb_populate_record(NULL::workitem.item, b.item) END "
+    "  FROM jsonb_to_recordset($1) AS b(kind text, id bigint, ok boolean, sqlstate text, "
+    "                                    message text, item jsonb)",
+    1,
+    {JSONBOID},
+    nullptr};
+
 spi::Statement replay_rows{
     "SELECT b.id, b.ok, b.sqlstate, b.message, "
     "       CASE WHEN jsonb_typeof(b.item) = 'object' "
@@ -29,24 +39,34 @@ spi::Statement replay_rows{
 
 void put_row(BatchResults& results, int64 id, bool ok, const char* sqlstate, const char* message,
              Datum item) {
-    Datum values[5] = {Int64GetDatum(id), BoolGetDatum(ok),
+    Datum values[6] = {Datum(0),
+                       Int64GetDatum(id),
+                       BoolGetDatum(ok),
                        sqlstate ? CStringGetTextDatum(sqlstate) : Datum(0),
-                       message ? CStringGetTextDatum(message) : Datum(0), item};
-    bool nulls[5] = {false, false, sqlstate == nullptr, message == nullptr, item == Datum(0)};
-    tuplestore_putvalues(results.result->setResult, results.result->setDesc, values, nulls);
+                       message ? CStringGetTextDatum(message) : Datum(0),
+                       item};
+    bool nulls[6] = {false,           false, false, sqlstate == nullptr, message == nullptr,
+                     item == Datum(0)};
+    // Rows without a kind start at the id.
+    const int first = results.kind == nullptr ? 1 : 0;
+    if (first == 0) values[0] = CStringGetTextDatum(results.kind);
+    tuplestore_putvalues(results.result->setResult, results.result->setDesc, values + first,
+                         nulls + first);
 }
 
 void append_outcome(BatchResults& results, int64 id, bool ok, const char* sqlstate,
                     const char* message, Datum item) {
     if (!results.keeps_outcome) return;
-    append_result_json(results.outcome, results.rows == 0, -1, id, ok, sqlstate, message, item);
+    append_result_json(results.outcome, results.rows == 0, -1, id, ok, sqlstate, message, item,
+                       results.kind);
 }
 
 }  // namespace
 
 void append_result_json(StringInfo out, bool first, int position, int64 id, bool ok,
-                        const char* sqlstate, const char* message, Datum item) {
+                        const char* sqlstate, const char* message, Datum item, const char* kind) {
     appendStringInfoString(out, first ? "{" : ", {");
+    if (kind != nullptr) appendStringInfo(out, "\"kind\": \"%s\", ", kind);
     if (position >= 0) appendStringInfo(out, "\"element\": %d, ", position);
     // A create that failed has no id.
     if (position >= 0 && !ok) {
@@ -77,7 +97,7 @@ void append_result_json(StringInfo out, bool first, int position, int64 id, bool
 }
 
 BatchResults begin_batch_results(ReturnSetInfo* result, bool keeps_outcome) {
-    BatchResults results{result, keeps_outcome, nullptr, 0};
+    BatchResults results{result, nullptr, keeps_outcome, nullptr, 0};
     if (keeps_outcome) {
         results.outcome = makeStringInfo();
         appendStringInfoChar(results.outcome, '[');
@@ -119,6 +139,10 @@ void replay(spi::Statement& statement, ReturnSetInfo* result, Datum outcome) {
 
 void replay_batch(ReturnSetInfo* result, Datum outcome) {
     replay(replay_rows, result, outcome);
+}
+
+void replay_acknowledged(ReturnSetInfo* result, Datum outcome) {
+    replay(replay_acknowledged_rows, result, outcome);
 }
 
 void replay_created(ReturnSetInfo* result, Datum outcome) {

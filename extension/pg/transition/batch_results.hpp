@@ -8,6 +8,9 @@ namespace workitem::pg {
 
 struct BatchResults {
     ReturnSetInfo* result;
+    // Acknowledge-and-claim's rows start with their kind ('complete', 'fail', 'claim'): the kind
+    // of the rows being added; nullptr for the batch forms' rows, which have none.
+    const char* kind;
     bool keeps_outcome;  // an idempotency key was given: collect the rows as jsonb too
     StringInfo outcome;
     int rows;
@@ -22,11 +25,15 @@ Datum batch_outcome(BatchResults& results);
 
 // Returns the rows stored by an earlier call with the same key (inside SPI).
 void replay_batch(ReturnSetInfo* result, Datum outcome);
+// The same for acknowledge-and-claim's rows (kind, id, ok, sqlstate, message, item).
+void replay_acknowledged(ReturnSetInfo* result, Datum outcome);
 // The same for workitem_create_many's rows (position, id, ok, sqlstate, message, item).
 void replay_created(ReturnSetInfo* result, Datum outcome);
 
-// One result row as a JSON object appended to an array being built (position < 0: none).
+// One result row as a JSON object appended to an array being built (position < 0: none; kind
+// nullptr: none).
 void append_result_json(StringInfo out, bool first, int position, int64 id, bool ok,
-                        const char* sqlstate, const char* message, Datum item);
+                        const char* sqlstate, const char* message, Datum item,
+                        const char* kind = nullptr);
 
 }  // namespace workitem::pg

@@ -7,6 +7,7 @@
 #include "transition/claim_next_query.hpp"
 #include "transition/decide.hpp"
 #include "transition/keyed_call.hpp"
+#include "transition/next_claims.hpp"
 #include "transition/write.hpp"
 
 #include "item/row.hpp"
@@ -51,81 +52,74 @@ void learn_contention(int passed_over) {
 
 }  // namespace
 
+NextClaims::NextClaims(const char* tenant, const TransitionCall& call, const char* queue,
+                       const char* task_name, core::Timestamp now)
+    : tenant(tenant),
+      call(call),
+      queue(queue),
+      task_name(task_name),
+      now(now),
+      tenant_text(CStringGetTextDatum(tenant)),
+      actor_text(CStringGetTextDatum(call.actor)),
+      principals(principals_of(tenant_text, actor_text)),
+      passed_capacity(claim_next_more_candidates),
+      passed(static_cast<Datum*>(palloc(sizeof(Datum) * claim_next_more_candidates))) {}
+
+void NextClaims::pass_over(Datum id) {
+    if (passed_count == passed_capacity) {
+        passed_capacity *= 2;
+        passed = static_cast<Datum*>(repalloc(passed, sizeof(Datum) * passed_capacity));
+    }
+    passed[passed_count++] = id;
+}
+
+Datum NextClaims::claim_best() {
+    bool is_null = false;
+    const int passed_before = passed_count;
+    for (int round = 0; round < claim_next_rounds; ++round) {
+        spi::Arguments<7> claim_args;
+        claim_args
+            .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
+                                                 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
+            .add(tenant_text)
+            .add(actor_text)
+            .add_text(task_name)
+            .add_text(queue)
+            .add(Int32GetDatum(candidates_in_round(round)))
+            .add(principals);
+        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, 1);
+        HeapTuple found = SPI_tuptable->vals[0];
+        const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
+        Datum* candidate_ids = nullptr;
+        int candidate_count = 0;
+        deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+                          TYPALIGN_DOUBLE, &candidate_ids, nullptr, &candidate_count);
+        if (candidate_count == 0) return Datum(0);  // nothing the actor may take
+
+        spi::column(found, 1, &is_null);
+        if (is_null) {  // every candidate held by another worker
+            for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
+            continue;
+        }
+        const ItemRow row = read_item_row(0);
+        TransitionCall claim = call;
+        claim.item_id = row.id;
+        // The query found it eligible; the core has the last word (constraints, time).
+        const Verdict verdict = decide(tenant, claim, row, now);
+        if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
+            pass_over(Int64GetDatum(row.id));
+            continue;
+        }
+        const Datum item = write(claim, row.id, verdict.change);
+        int ahead = 0;  // candidates of this round before the one taken: held by others
+        while (ahead < candidate_count && DatumGetInt64(candidate_ids[ahead]) != row.id) ++ahead;
+        learn_contention(passed_count - passed_before + ahead);
+        return item;
+    }
+    return Datum(0);
+}
+
 namespace {
-
-// One claim_next: the state a call's claims share (the actor's principals, the items passed
-// over), and the claim of the next best item.
-struct ClaimNext {
-    const char* tenant;
-    const TransitionCall& call;
-    const char* queue;
-    const char* task_name;
-    core::Timestamp now;
-    Datum tenant_text;
-    Datum actor_text;
-    Datum principals;  // 'u:<actor>' and 'g:<group>' of its directory groups, read once per call
-    // Items passed over: held by other workers when we looked, or refused by the core.
-    int passed_count = 0;
-    int passed_capacity = claim_next_more_candidates;
-    Datum* passed = static_cast<Datum*>(palloc(sizeof(Datum) * claim_next_more_candidates));
-
-    void pass_over(Datum id) {
-        if (passed_count == passed_capacity) {
-            passed_capacity *= 2;
-            passed = static_cast<Datum*>(repalloc(passed, sizeof(Datum) * passed_capacity));
-        }
-        passed[passed_count++] = id;
-    }
-
-    // Claims the best offered item the actor may take and returns it, or Datum(0) for none.
-    Datum claim_best() {
-        bool is_null = false;
-        const int passed_before = passed_count;
-        for (int round = 0; round < claim_next_rounds; ++round) {
-            spi::Arguments<7> claim_args;
-            claim_args
-                .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
-                                                     FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
-                .add(tenant_text)
-                .add(actor_text)
-                .add_text(task_name)
-                .add_text(queue)
-                .add(Int32GetDatum(candidates_in_round(round)))
-                .add(principals);
-            spi::execute(claim_first_free_statement(queue != nullptr), claim_args, 1);
-            HeapTuple found = SPI_tuptable->vals[0];
-            const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
-            Datum* candidate_ids = nullptr;
-            int candidate_count = 0;
-            deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64),
-                              FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &candidate_ids, nullptr,
-                              &candidate_count);
-            if (candidate_count == 0) return Datum(0);  // nothing the actor may take
-
-            spi::column(found, 1, &is_null);
-            if (is_null) {  // every candidate held by another worker
-                for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
-                continue;
-            }
-            const ItemRow row = read_item_row(0);
-            TransitionCall claim = call;
-            claim.item_id = row.id;
-            // The query found it eligible; the core has the last word (constraints, time).
-            const Verdict verdict = decide(tenant, claim, row, now);
-            if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
-                pass_over(Int64GetDatum(row.id));
-                continue;
-            }
-            const Datum item = write(claim, row.id, verdict.change);
-            int ahead = 0;  // candidates of this round before the one taken: held by others
-            while (ahead < candidate_count && DatumGetInt64(candidate_ids[ahead]) != row.id)
-                ++ahead;
-            learn_contention(passed_count - passed_before + ahead);
-            return item;
-        }
-        return Datum(0);
-    }
-};
 
 // A stored outcome: one item (claim_next of one), an array of items (of several), or NULL.
 void replay(FunctionCallInfo fcinfo, const IdempotencyClaim& claim) {
@@ -159,10 +153,7 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
         spi::finish();
         return;
     }
-    const Datum tenant_text = CStringGetTextDatum(tenant);
-    const Datum actor_text = CStringGetTextDatum(call.actor);
-    ClaimNext claim_next{tenant, call,        queue,      task_name,
-                         now,    tenant_text, actor_text, principals_of(tenant_text, actor_text)};
+    NextClaims claim_next{tenant, call, queue, task_name, now};
     // Each item claimed as if by its own call: the core judges it with the facts as they are
     // after the claims before it (capacity counts them), each with its own event and version.
     int64 first_id = 0;

@@ -5,7 +5,8 @@
 //   event (write.hpp) -> return the item as it now is.
 // One file per path: single.cpp (workitem_<op>; a worker's own operations - complete, start,
 // stop, save_output, fail - decide on the row as read and let the write lock it, if the row is
-// still the one they decided on), batch.cpp, claim_next.cpp, cancel_workflow.cpp.
+// still the one they decided on), batch.cpp, claim_next.cpp, acknowledge.cpp (batch.cpp's
+// per-item part, then claim_next's), cancel_workflow.cpp.
 #pragma once
 
 #include "transition/call.hpp"
@@ -23,6 +24,13 @@ Datum run_transition(const TransitionCall& call, FunctionCallInfo fcinfo, int ke
 // is none).
 void run_claim_next(const TransitionCall& call, const char* queue, const char* task_name,
                     int max_items, FunctionCallInfo fcinfo, int key_argument);
+
+// acknowledge-and-claim: settles the held items of `outcomes` (complete or fail, each with its
+// own body and expected version), then claims up to `max_items` as claim_next does; one result
+// row (kind, id, ok, sqlstate, message, item) per outcome, then one per claimed item.
+void run_acknowledge_and_claim_next(const TransitionCall& call, const TransitionCall* outcomes,
+                                    int outcome_count, const char* queue, const char* task_name,
+                                    int max_items, FunctionCallInfo fcinfo, int key_argument);
 
 // A batch form: the call on every id, one result row (id, ok, sqlstate, message, item) each.
 void run_batch(const TransitionCall& call, ArrayType* ids, ArrayType* expected_versions,

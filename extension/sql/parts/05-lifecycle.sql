@@ -500,6 +500,28 @@ skipped, never waited for, so concurrent workers never get the same item. An ide
 covers the whole call: a retry returns the same items. Errors: WI422 bad input (max_items from
 1 to workitem.max_batch_size).$$;
 
+INSERT INTO workitem.required_capability VALUES ('workitem_acknowledge_and_claim_next', 'user');
+CREATE FUNCTION @extschema@.workitem_acknowledge_and_claim_next(
+    actor text, outcomes jsonb, queue text DEFAULT NULL, task_name text DEFAULT NULL,
+    lease_seconds integer DEFAULT NULL, max_items integer DEFAULT 1,
+    idempotency_key text DEFAULT NULL)
+    RETURNS TABLE (kind text, id bigint, ok boolean, sqlstate text, message text,
+                   item workitem.item)
+    AS 'MODULE_PATHNAME', 'workitem_acknowledge_and_claim_next'
+    LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.workitem_acknowledge_and_claim_next(text, jsonb, text, text, integer, integer, text) IS
+$$A worker's round trip: settles the items it held, then claims more, in one call and one
+commit. outcomes is a JSON array with one entry per held item: {"id": 7, "output": {...}}
+completes it (output optional), {"id": 8, "fault": {...}} fails it; "expected_version" is
+checked when given. Each outcome is that item's workitem_complete / workitem_fail, answered by
+its own row as the batch forms answer (kind 'complete' or 'fail', ok, sqlstate, message, item):
+a refused outcome does not stop the others. Then up to max_items (default 1; 0: none) items are
+claimed as workitem_claim_next claims them (queue, task_name, lease_seconds), one row each (kind
+'claim'), after the outcomes, so the capacity they free counts. An idempotency key covers the
+whole call: a retry returns the same rows. Errors: WI422 bad input (outcomes not an array of such
+objects, an item named twice, more than workitem.max_batch_size outcomes, max_items from 0 to
+workitem.max_batch_size).$$;
+
 INSERT INTO workitem.required_capability VALUES ('workitem_cancel_workflow', 'admin');
 CREATE FUNCTION @extschema@.workitem_cancel_workflow(
     workflow_id text, actor text, reason text DEFAULT NULL, idempotency_key text DEFAULT NULL)

@@ -1,0 +1,41 @@
+// claim_next's search for the best offered item an actor may take (transition/claim_next.cpp),
+// shared by claim_next and acknowledge-and-claim (transition/acknowledge.cpp).
+#pragma once
+
+#include "workitem/core/time.hpp"
+
+#include "transition/call.hpp"
+
+#include "runtime/pg.hpp"
+
+namespace workitem::pg {
+
+// The claims of one call: the state they share (the actor's principals, the items passed over)
+// and the claim of the next best item. Each claim is judged as if by its own call, with the facts
+// as the claims before it left them (capacity counts them), with its own event and version.
+class NextClaims {
+  public:
+    // `call` is the admitted, validated claim_next call (its actor, lease, capability).
+    NextClaims(const char* tenant, const TransitionCall& call, const char* queue,
+               const char* task_name, core::Timestamp now);
+    // Claims the best offered item the actor may take and returns it, or Datum(0) for none.
+    Datum claim_best();
+
+  private:
+    void pass_over(Datum id);
+
+    const char* tenant;
+    const TransitionCall& call;
+    const char* queue;
+    const char* task_name;
+    core::Timestamp now;
+    Datum tenant_text;
+    Datum actor_text;
+    Datum principals;  // 'u:<actor>' and 'g:<group>' of its directory groups, read once per call
+    // Items passed over: held by other workers when we looked, or refused by the core.
+    int passed_count = 0;
+    int passed_capacity;
+    Datum* passed;
+};
+
+}  // namespace workitem::pg

@@ -714,7 +714,7 @@ plot {", ".join(plots)}
 set logscale x 2
 set xtics ("1" 1, "10" 10, "50" 50)
 set xrange [0.7:70]
-set xlabel 'items per call (1: claim_next then complete; n: acknowledge n and claim n in one call)' offset 0,0.3
+set xlabel 'items per call (1: claim_next then complete; n: acknowledge n and claim n in one call)' offset 0,0.3 noenhanced
 set ylabel 'items per second'
 set yrange [0:*]
 set grid ytics lc rgb '#dddddd'

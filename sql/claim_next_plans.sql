@@ -59,30 +59,30 @@ CREATE FUNCTION claim_plan_verdict(in_queue boolean, actor text)
 $$;
 
 -- One user: items offered to ann alone.
-SELECT add_items(2000, NULL, '{"potential_owners": {"users": ["ann"]}}');
+SELECT add_items(1000, NULL, '{"potential_owners": {"users": ["ann"]}}');
 SELECT * FROM claim_plan(false, 'ann');
 
 -- One group: items offered to the group red (bob and cy).
-SELECT add_items(2000, NULL, '{"potential_owners": {"groups": ["red"]}}');
+SELECT add_items(1000, NULL, '{"potential_owners": {"groups": ["red"]}}');
 SELECT * FROM claim_plan_verdict(false, 'bob');
 
 -- A user and a group: each item offered to a user and a group.
-SELECT add_items(2000, NULL, '{"potential_owners": {"users": ["cy"], "groups": ["blue"]}}');
+SELECT add_items(1000, NULL, '{"potential_owners": {"users": ["cy"], "groups": ["blue"]}}');
 SELECT * FROM claim_plan_verdict(false, 'cy');
 
 -- Several principals: a user in six groups, items offered to each of them.
-SELECT max(add_items(300, NULL, jsonb_build_object('potential_owners', jsonb_build_object('groups', jsonb_build_array(g)))))
+SELECT max(add_items(200, NULL, jsonb_build_object('potential_owners', jsonb_build_object('groups', jsonb_build_array(g)))))
   FROM unnest('{red,blue,green,amber,teal,plum}'::text[]) AS g;
 SELECT * FROM claim_plan_verdict(false, 'dee');
 
 -- A queue: items of the queue q offered to red, with the rest of the backlog in no queue.
-SELECT add_items(2000, 'q', '{"potential_owners": {"groups": ["red"]}}');
+SELECT add_items(1000, 'q', '{"potential_owners": {"groups": ["red"]}}');
 SELECT * FROM claim_plan(true, 'bob');
 
--- A backlog dominated by items the worker may not take: 20,000 offered to others, in the queue
+-- A backlog dominated by items the worker may not take: 8,000 offered to others, in the queue
 -- and out of it; ann may take a few of them.
-SELECT add_items(10000, 'q', '{"potential_owners": {"groups": ["others"]}}');
-SELECT add_items(10000, NULL, '{"potential_owners": {"groups": ["others"]}}');
+SELECT add_items(4000, 'q', '{"potential_owners": {"groups": ["others"]}}');
+SELECT add_items(4000, NULL, '{"potential_owners": {"groups": ["others"]}}');
 SELECT add_items(5, 'q', '{"potential_owners": {"users": ["ann"]}}');
 SELECT * FROM claim_plan(false, 'ann');
 SELECT * FROM claim_plan_verdict(true, 'ann');

@@ -22,7 +22,7 @@ FIELDS = [
     "phase", "workload", "impl", "clients", "repeat", "seconds", "transactions", "tps",
     "tx_per_script", "tx_per_s", "lat_avg_ms", "p50_ms", "p99_ms", "stmt_avg_ms", "server_ms",
     "server_claim_next_ms", "server_complete_ms", "offered", "won", "flags", "started_at",
-    "wal_bytes", "wal_per_script",
+    "wal_bytes", "wal_per_script", "items", "claim_p99_ms", "dead_tup",
 ]
 
 # What each workload's pgbench "transaction" (one execution of its script) is.
@@ -35,6 +35,12 @@ UNITS = {
     "claim_next": "claims/s",
     "loop_mix": "loops/s",
     "loop_group": "loops/s",
+    "claim_next_mix": "claims/s",
+    "loop1": "loops/s",
+    "batch10": "calls/s",
+    "batch50": "calls/s",
+    "drain_free": "loops/s",
+    "drain_held": "loops/s",
 }
 IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "floor": "floor (writes only)",
               "base": "baseline", "lean": "lean peer"}
@@ -48,6 +54,8 @@ WORKLOAD_NAMES = {
     "ceiling": "ceiling: 1 UPDATE + 1 INSERT, 1 round trip",
     "pgbench_N": "pgbench -N (simple update)",
 }
+BATCH_ORDER = ["loop1", "batch10", "batch50"]
+BATCH_SIZE = {"loop1": 1, "batch10": 10, "batch50": 50}
 MATRIX_ORDER = [("loop", "ext"), ("loop", "peer"), ("loop", "floor"), ("create", "ext"),
                 ("create", "peer"), ("race", "ext"), ("race", "peer"), ("ceiling", "base"),
                 ("pgbench_N", "base")]
@@ -148,6 +156,20 @@ def record(args):
 
 def load(path):
     with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        # Items per second, where a run counted the items it completed: over the run's time
+        # (pgbench's transactions / tps, without connection time).
+        r["items_per_s"] = ""
+        if r.get("items") and r.get("transactions") and float(r["transactions"]) > 0:
+            seconds = float(r["transactions"]) / float(r["tps"])
+            r["items_per_s"] = f"{float(r['items']) / seconds:.1f}"
+            r["run_s"] = f"{seconds:.1f}"
+    return rows
+
+
+def load_for_patch(path):
+    with open(path, newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -158,7 +180,7 @@ class Cell:
         self.rows = sorted(rows, key=lambda r: int(r["repeat"]))
 
     def values(self, key):
-        return [float(r[key]) for r in self.rows if r[key] not in ("", "nan")]
+        return [float(r[key]) for r in self.rows if r.get(key, "") not in ("", "nan")]
 
     def median(self, key):
         values = self.values(key)
@@ -173,7 +195,7 @@ class Cell:
         return max(values) if values else float("nan")
 
     def by_repeat(self, key):
-        return {int(r["repeat"]): float(r[key]) for r in self.rows if r[key] != ""}
+        return {int(r["repeat"]): float(r[key]) for r in self.rows if r.get(key, "") != ""}
 
     def flags(self):
         return sorted({f for r in self.rows for f in r["flags"].split(";") if f})
@@ -341,24 +363,93 @@ def report(args):
                                f"{vs['lean']} | {vs['peer']} |")
         out.append("")
 
+    # Batches --------------------------------------------------------------------------------------
+    batch = cells(rows, "batch")
+    if batch:
+        out.append("### Worker loop in batches\n")
+        out.append("The realistic shape (queue `mix`, as above). *one item*: the worker loop "
+                   "(claim_next, then complete: two transactions per item); *batch of n*: "
+                   "`workitem_acknowledge_and_claim_next` — one call, one transaction, that "
+                   "completes the n items the worker holds and claims n more — and the lean peer's "
+                   "`lean.acknowledge_and_claim_batch` (bench/lean_peer_batch.sql: `LIMIT n FOR "
+                   "UPDATE SKIP LOCKED`, one UPDATE, its triggers). *items/s*: items completed while "
+                   "it ran ÷ its time; *p99*, *server ms*: per pgbench transaction (a loop, or a "
+                   "call). Median of repeats (min–max in brackets); *vs lean 1*: ÷ the lean peer's "
+                   "one-item loop, *vs lean n*: ÷ the lean peer's batch of the same size.\n")
+        out.append("| impl | clients | items per call | items/s | calls/s | p99 ms | server ms | vs lean 1 | vs lean n |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+        for c in sorted({k[2] for k in batch}):
+            for workload in BATCH_ORDER:
+                for impl in ("ext", "lean"):
+                    cell = batch.get((workload, impl, c, 0))
+                    if cell is None:
+                        continue
+                    lean1 = batch.get(("loop1", "lean", c, 0))
+                    leann = batch.get((workload, "lean", c, 0))
+                    vs1 = (fmt_ratio(ratio(cell.median("items_per_s"), lean1.median("items_per_s")))
+                           if lean1 and cell is not lean1 else "–")
+                    vsn = (fmt_ratio(ratio(cell.median("items_per_s"), leann.median("items_per_s")))
+                           if leann and impl == "ext" and workload != "loop1" else "–")
+                    flags = cell.flags()
+                    note = f" ⚠ {', '.join(flags)}" if flags else ""
+                    out.append(f"| {IMPL_NAMES[impl]} | {c} | {BATCH_SIZE[workload]} | "
+                               f"{fmt_rate(cell.median('items_per_s'))} ({fmt_rate(cell.low('items_per_s'))}–"
+                               f"{fmt_rate(cell.high('items_per_s'))}){note} | {fmt_rate(cell.median('tps'))} | "
+                               f"{fmt_ms(cell.median('p99_ms'))} | {fmt_server(cell.median('server_ms'))} | "
+                               f"{vs1} | {vsn} |")
+        out.append("")
+
+    # Bloat ----------------------------------------------------------------------------------------
+    bloat = cells(rows, "bloat")
+    if bloat:
+        out.append("### Under bloat: a transaction holding the xmin horizon\n")
+        out.append("8 workers take a fixed number of items off the realistic shape's queue (the "
+                   "worker loop, one item per loop; `-t`), with (*held*) and without (*free*) a "
+                   "`REPEATABLE READ` transaction open for the whole run, so that no row version "
+                   "the run leaves dead can be removed meanwhile. *claim p99*: the server time of "
+                   "claim_next (from its Execute to its result, carried in each completed item's "
+                   "output), 99th percentile over the run; *loop p99*: per loop, at the client. "
+                   "*dead tuples*: `n_dead_tup` at the end of each repeat's run, before the horizon "
+                   "moves on. Median of repeats (min–max in brackets).\n")
+        out.append("| impl | horizon | repeats | items | run s | items/s | loop p99 ms | claim p99 ms | dead tuples (per repeat) |")
+        out.append("|---|---|--:|--:|--:|--:|--:|--:|---|")
+        for impl in ("ext", "lean", "peer"):
+            for workload, label in (("drain_free", "free"), ("drain_held", "held")):
+                cell = bloat.get((workload, impl, 8, 0))
+                if cell is None:
+                    continue
+                flags = cell.flags()
+                note = f" ⚠ {', '.join(flags)}" if flags else ""
+                dead = " / ".join(r["dead_tup"] for r in cell.rows if r.get("dead_tup"))
+                out.append(f"| {IMPL_NAMES[impl]} | {label} | {len(cell.rows)} | "
+                           f"{fmt_rate(cell.median('items'))} | {cell.median('run_s'):.0f} | "
+                           f"{fmt_rate(cell.median('items_per_s'))} ({fmt_rate(cell.low('items_per_s'))}–"
+                           f"{fmt_rate(cell.high('items_per_s'))}){note} | {fmt_ms(cell.median('p99_ms'))} | "
+                           f"{fmt_ms(cell.median('claim_p99_ms'))} ({fmt_ms(cell.low('claim_p99_ms'))}–"
+                           f"{fmt_ms(cell.high('claim_p99_ms'))}) | {dead or '–'} |")
+        out.append("")
+
     # Scale ---------------------------------------------------------------------------------------
     sizes = sorted({k[3] for k in scale})
     if sizes:
         out.append("### claim_next latency against offered items\n")
-        out.append("One group, one queue holding N offered items, in a database of its own per N "
-                   "(topped up to N before each measurement; the sizes measured in turn, repeat "
-                   "by repeat); each client claims with `claim_next` alone, one transaction per "
-                   "claim. Median of repeats (min–max of p99 in brackets); *server ms*: mean "
-                   "execution time of one claim (pg_stat_statements).\n")
-        out.append("| impl | clients | offered items | claims/s | p50 ms | p99 ms | server ms |")
-        out.append("|---|--:|--:|--:|--:|--:|--:|")
-        for impl in ("ext", "peer"):
+        out.append("A queue holding N offered items, in a database of its own per N (topped up to "
+                   "N before each measurement; the sizes measured in turn, repeat by repeat); each "
+                   "client claims with `claim_next` alone, one transaction per claim. *one group*: "
+                   "queue `scale`, every item offered to the group all workers are in; *realistic*: "
+                   "queue `mix`, each item offered to a random user and a random group "
+                   "(bench/shapes.sql), claims with a lease. Median of repeats (min–max of p99 in "
+                   "brackets); *server ms*: mean execution time of one claim (pg_stat_statements).\n")
+        out.append("| shape | impl | clients | offered items | claims/s | p50 ms | p99 ms | server ms |")
+        out.append("|---|---|--:|--:|--:|--:|--:|--:|")
+        for workload, impl in (("claim_next", "ext"), ("claim_next", "peer"), ("claim_next_mix", "ext")):
             for c in sorted({k[2] for k in scale}):
                 for n in sizes:
-                    cell = scale.get(("claim_next", impl, c, n))
+                    cell = scale.get((workload, impl, c, n))
                     if cell is None:
                         continue
-                    out.append(f"| {IMPL_NAMES[impl]} | {c} | {n:,} | {fmt_rate(cell.median('tps'))} | "
+                    shape = "realistic" if workload == "claim_next_mix" else "one group"
+                    out.append(f"| {shape} | {IMPL_NAMES[impl]} | {c} | {n:,} | {fmt_rate(cell.median('tps'))} | "
                                f"{fmt_ms(cell.median('p50_ms'))} | {fmt_ms(cell.median('p99_ms'))} "
                                f"({fmt_ms(cell.low('p99_ms'))}–{fmt_ms(cell.high('p99_ms'))}) | "
                                f"{fmt_server(cell.median('server_ms'))} |")
@@ -414,6 +505,15 @@ def report(args):
                    f"{fmt_ratio(r)} (target ≤ 2.00×; {fmt_ms(b.median('p99_ms'))} ms vs "
                    f"{fmt_ms(a.median('p99_ms'))} ms; per repeat {per}; server time per claim "
                    f"{fmt_server(b.median('server_ms'))} vs {fmt_server(a.median('server_ms'))} ms)")
+        a, b = scale.get(("claim_next_mix", "ext", 1, small)), scale.get(("claim_next_mix", "ext", 1, big))
+        if a and b:
+            r = ratio(b.median("p99_ms"), a.median("p99_ms"))
+            per = ", ".join(f"{x:.2f}" for x in paired(b, a, "p99_ms", "p99_ms"))
+            target(f"claim_next p99 at {big:,} vs {small:,} offered items, realistic shape (1 client)",
+                   r, r <= 1.5,
+                   f"{fmt_ratio(r)} (target ≤ 1.50×; {fmt_ms(b.median('p99_ms'))} ms vs "
+                   f"{fmt_ms(a.median('p99_ms'))} ms; per repeat {per}; server time per claim "
+                   f"{fmt_server(b.median('server_ms'))} vs {fmt_server(a.median('server_ms'))} ms)")
     for workload in SHAPE_NAMES:
         for c in (8, 64):
             ext, lean, peer = (shapes.get((workload, impl, c, 0)) for impl in ("ext", "lean", "peer"))
@@ -437,6 +537,46 @@ def report(args):
                 target(f"worker loop vs the PL/pgSQL peer, {SHAPE_NAMES[workload]}, 8 clients", r,
                        r >= 1.5, f"{fmt_ratio(r)} (target ≥ 1.50×; {fmt_rate(ext.median('tps'))} vs "
                        f"{fmt_rate(peer.median('tps'))} loops/s; per repeat {per})")
+    for c in [max(k[2] for k in batch)] if batch else []:  # judged at the most clients measured
+        lean1 = batch.get(("loop1", "lean", c, 0))
+        for workload in ("batch10", "batch50"):
+            ext, lean = batch.get((workload, "ext", c, 0)), batch.get((workload, "lean", c, 0))
+            n = BATCH_SIZE[workload]
+            if lean1:
+                r = ratio(ext.median("items_per_s"), lean1.median("items_per_s")) if ext else float("nan")
+                per = ", ".join(f"{x:.2f}" for x in paired(ext, lean1, "items_per_s", "items_per_s")) if ext else "–"
+                target(f"batches of {n} vs the lean peer's one-item loop, realistic shape, {c} clients",
+                       r, r >= 3.0, f"{fmt_ratio(r)} (target ≥ 3.00×; "
+                       f"{fmt_rate(ext.median('items_per_s')) if ext else 'not measured'} vs "
+                       f"{fmt_rate(lean1.median('items_per_s'))} items/s; per repeat {per})")
+            if lean:
+                r = ratio(ext.median("items_per_s"), lean.median("items_per_s")) if ext else float("nan")
+                per = ", ".join(f"{x:.2f}" for x in paired(ext, lean, "items_per_s", "items_per_s")) if ext else "–"
+                target(f"batches of {n} vs the lean peer's batches of {n}, realistic shape, {c} clients",
+                       r, r >= 1.0, f"{fmt_ratio(r)} (target ≥ 1.00×; "
+                       f"{fmt_rate(ext.median('items_per_s')) if ext else 'not measured'} vs "
+                       f"{fmt_rate(lean.median('items_per_s'))} items/s; per repeat {per})")
+    free, held = bloat.get(("drain_free", "ext", 8, 0)), bloat.get(("drain_held", "ext", 8, 0))
+    if free and held:
+        r = ratio(held.median("items_per_s"), free.median("items_per_s"))
+        per = ", ".join(f"{x:.2f}" for x in paired(held, free, "items_per_s", "items_per_s"))
+        target("under bloat (xmin horizon held), throughput vs the same run without", r, r >= 0.8,
+               f"{fmt_ratio(r)} (target ≥ 0.80×; {fmt_rate(held.median('items_per_s'))} vs "
+               f"{fmt_rate(free.median('items_per_s'))} items/s; per repeat {per})")
+        r = ratio(held.median("claim_p99_ms"), free.median("claim_p99_ms"))
+        per = ", ".join(f"{x:.2f}" for x in paired(held, free, "claim_p99_ms", "claim_p99_ms"))
+        target("under bloat (xmin horizon held), claim_next p99 vs the same run without", r, r <= 2.0,
+               f"{fmt_ratio(r)} (target ≤ 2.00×; {fmt_ms(held.median('claim_p99_ms'))} vs "
+               f"{fmt_ms(free.median('claim_p99_ms'))} ms server time; per repeat {per})")
+    for impl in ("lean", "peer"):
+        pf, ph = bloat.get(("drain_free", impl, 8, 0)), bloat.get(("drain_held", impl, 8, 0))
+        if pf and ph:
+            targets.append(
+                f"INFO  under bloat, {IMPL_NAMES[impl]}: throughput held ÷ free "
+                f"{fmt_ratio(ratio(ph.median('items_per_s'), pf.median('items_per_s')))} "
+                f"({fmt_rate(ph.median('items_per_s'))} vs {fmt_rate(pf.median('items_per_s'))} items/s), "
+                f"claim p99 held ÷ free {fmt_ratio(ratio(ph.median('claim_p99_ms'), pf.median('claim_p99_ms')))} "
+                f"({fmt_ms(ph.median('claim_p99_ms'))} vs {fmt_ms(pf.median('claim_p99_ms'))} ms)")
     out.append("### Targets\n")
     out.append("```")
     out.extend(targets)
@@ -450,7 +590,25 @@ def report(args):
         f.write("# workitem benchmark results\n\n" + summary.replace("(results/throughput.png)",
                                                                     "(throughput.png)"))
 
-    write_plot(args, plot_series)
+    # The second panel: items/s against items per call (batches), and the bloat runs at 1.
+    items_series = []
+    if batch:
+        c = max(k[2] for k in batch)
+        for impl in ("ext", "lean"):
+            points = [(BATCH_SIZE[w], cell.median("items_per_s"), cell.low("items_per_s"),
+                       cell.high("items_per_s")) for w in BATCH_ORDER
+                      for cell in [batch.get((w, impl, c, 0))] if cell]
+            if points:
+                items_series.append((f"{IMPL_NAMES[impl]}, {c} clients, realistic shape", impl, points))
+    for impl in ("ext", "lean", "peer"):
+        for workload, label in (("drain_free", "free"), ("drain_held", "horizon held")):
+            cell = bloat.get((workload, impl, 8, 0))
+            if cell:
+                x = 0.85 if workload == "drain_free" else 1.15
+                items_series.append((f"{IMPL_NAMES[impl]}, 8 clients, drain, {label}", f"{impl}:{workload}",
+                                     [(x, cell.median("items_per_s"), cell.low("items_per_s"),
+                                       cell.high("items_per_s"))]))
+    write_plot(args, plot_series, items_series)
 
     # README: replace what is between the markers.
     if args.readme:
@@ -479,8 +637,17 @@ STYLES = {  # (workload, impl): colour, dash type, point type
 }
 
 
-def write_plot(args, plot_series):
-    """plot.dat (one block per series: clients median low high) and a gnuplot script for the PNG."""
+ITEM_STYLES = {  # the second panel: colour, dash type, point type
+    "ext": ("#1f4e9c", 1, 7), "lean": ("#c45a00", 2, 5),
+    "ext:drain_free": ("#1f4e9c", 1, 6), "ext:drain_held": ("#1f4e9c", 1, 7),
+    "lean:drain_free": ("#c45a00", 1, 4), "lean:drain_held": ("#c45a00", 1, 5),
+    "peer:drain_free": ("#2a9d3a", 1, 8), "peer:drain_held": ("#2a9d3a", 1, 9),
+}
+
+
+def write_plot(args, plot_series, items_series=()):
+    """plot.dat (one block per series: clients median low high) and a gnuplot script for the PNG;
+    with items_series, a second panel: items/s against items per call."""
     data = os.path.join(args.dir, "plot.dat")
     png = os.path.join(args.dir, "throughput.png")
     plots = []
@@ -505,12 +672,31 @@ def write_plot(args, plot_series):
             plots.append(f"'{data}' index {index} using ($1*{shift:.4f}):2:3:4 with yerrorlines "
                          f"lc rgb '{colour}' dt {dash} pt {point} ps 1.3 lw 2 "
                          f"title '{title.replace(chr(39), '')}'")
+    item_plots = []
+    with open(data, "a") as f:
+        for offset, (title, style, points) in enumerate(items_series):
+            f.write(f"# {title}\n")
+            for x, med, low, high in points:
+                f.write(f"{x} {med:.1f} {low:.1f} {high:.1f}\n")
+            f.write("\n\n")
+            colour, dash, point = ITEM_STYLES.get(style, ("#444444", 1, 1))
+            item_plots.append(f"'{data}' index {count + offset} using 1:2:3:4 with yerrorlines "
+                              f"lc rgb '{colour}' dt {dash} pt {point} ps 1.3 lw 2 "
+                              f"title '{title.replace(chr(39), '')}'")
     if not args.plot_script:
         return
     with open(args.plot_script, "w") as f:
-        f.write(f"""set terminal pngcairo size 1100,860 font 'DejaVu Sans,11'
+        if not plots and not item_plots:
+            return
+        panels = (1 if plots else 0) + (1 if item_plots else 0)
+        f.write(f"""set terminal pngcairo size 1100,{860 * panels - 160 * (panels - 1)} font 'DejaVu Sans,11'
 set output '{png}'
-set title "workitem vs PL/pgSQL peer vs baselines: committed transactions per second\\n{args.subtitle}; median of repeats, bars: min-max" noenhanced
+""")
+        if panels > 1:
+            f.write("set multiplot layout 2,1\n")
+    if plots:
+        with open(args.plot_script, "a") as f:
+            f.write(f"""set title "workitem vs PL/pgSQL peer vs baselines: committed transactions per second\\n{args.subtitle}; median of repeats, bars: min-max" noenhanced
 set logscale x 2
 set xtics ("1" 1, "8" 8, "64" 64)
 set xrange [0.75:85]
@@ -522,11 +708,27 @@ set key outside below center vertical maxrows 5 Left reverse noenhanced samplen 
 set format y '%.0f'
 plot {", ".join(plots)}
 """)
+    if item_plots:
+        with open(args.plot_script, "a") as f:
+            f.write(f"""set title "items per second against items per call (worker loop, realistic shape; bloat runs at 1: left free, right with the xmin horizon held)\\n{args.subtitle}; median of repeats, bars: min-max" noenhanced
+set logscale x 2
+set xtics ("1" 1, "10" 10, "50" 50)
+set xrange [0.7:70]
+set xlabel 'items per call (1: claim_next then complete; n: acknowledge n and claim n in one call)' offset 0,0.3 noenhanced
+set ylabel 'items per second'
+set yrange [0:*]
+set grid ytics lc rgb '#dddddd'
+set key outside below center vertical maxrows 5 Left reverse noenhanced samplen 3 spacing 1.1
+set format y '%.0f'
+plot {", ".join(item_plots)}
+""")
+            if plots:
+                f.write("unset multiplot\n")
 
 
 def patch(args):
     """Sets fields of the last row of the CSV (what is known only after a measurement)."""
-    rows = load(args.csv)
+    rows = load_for_patch(args.csv)
     for item in args.field:
         key, _, value = item.partition("=")
         rows[-1][key] = value

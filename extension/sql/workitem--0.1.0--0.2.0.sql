@@ -2135,6 +2135,14 @@ whole call: a retry returns the same rows. Errors: WI422 bad input (outcomes not
 objects, an item named twice, more than workitem.max_batch_size outcomes, max_items from 0 to
 workitem.max_batch_size).$$;
 
+-- claim_next's statement, for EXPLAIN in the tests (issue 19)
+CREATE FUNCTION workitem.claim_next_statement(in_queue boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_claim_next_statement' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION workitem.claim_next_statement(boolean) IS
+    'Internal, for the tests (sql/claim_next_plans.sql): the text of the statement '
+    'workitem_claim_next finds and locks its item with, in a queue or in any queue, so that its '
+    'plan can be checked with EXPLAIN on the statement itself. Granted to no role.';
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

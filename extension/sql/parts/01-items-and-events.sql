@@ -244,6 +244,13 @@ COMMENT ON FUNCTION workitem.row_unchanged(oid, tid) IS
     'after its snapshot instead of locking the claimed version in passing and making its '
     'owner''s next call wait.';
 
+CREATE FUNCTION workitem.claim_next_statement(in_queue boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_claim_next_statement' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION workitem.claim_next_statement(boolean) IS
+    'Internal, for the tests (sql/claim_next_plans.sql): the text of the statement '
+    'workitem_claim_next finds and locks its item with, in a queue or in any queue, so that its '
+    'plan can be checked with EXPLAIN on the statement itself. Granted to no role.';
+
 CREATE FUNCTION workitem.item_log() RETURNS trigger
     AS 'MODULE_PATHNAME', 'workitem_item_log' LANGUAGE C;
 COMMENT ON FUNCTION workitem.item_log() IS

@@ -18,8 +18,8 @@ SELECT count(*) FROM (SELECT workitem_put_user(u, g) FROM (VALUES
 
 SELECT workitem.claim_next_statement(false) AS claim_anywhere \gset
 SELECT workitem.claim_next_statement(true) AS claim_in_queue \gset
-PREPARE claim_anywhere(int8[], text, text, text, text, int4, text[]) AS :claim_anywhere;
-PREPARE claim_in_queue(int8[], text, text, text, text, int4, text[]) AS :claim_in_queue;
+PREPARE claim_anywhere(int8[], text, text, text, text, int4, text[], int4) AS :claim_anywhere;
+PREPARE claim_in_queue(int8[], text, text, text, text, int4, text[], int4) AS :claim_in_queue;
 
 -- `n` items offered as `assignment` says, in `queue`, by plain INSERTs (the triggers write the
 -- entries), then the tables analysed; returns how many offer entries there are now.
@@ -38,7 +38,7 @@ DECLARE
     principals text[] := ARRAY['u:' || actor] || ARRAY(SELECT 'g:' || m.group_id
         FROM workitem.group_member m WHERE m.user_id = actor ORDER BY 1);
 BEGIN
-    FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) EXECUTE %s(''{}'', ''default'', %L, NULL, %L, 2, %L)',
+    FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) EXECUTE %s(''{}'', ''default'', %L, NULL, %L, 2, %L, 1)',
                                CASE WHEN in_queue THEN 'claim_in_queue' ELSE 'claim_anywhere' END,
                                actor, CASE WHEN in_queue THEN 'q' END, principals) LOOP
         EXIT WHEN line ~ '^\s*SubPlan';

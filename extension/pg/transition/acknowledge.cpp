@@ -50,9 +50,10 @@ void run_acknowledge_and_claim_next(const TransitionCall& requested, const Trans
 
     results.kind = "claim";
     NextClaims claims{tenant, call, queue, task_name, now};
-    for (int claimed = 0; claimed < max_items; ++claimed) {
-        const Datum item = claims.claim_best();
-        if (item == Datum(0)) break;
+    Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * (max_items + 1)));
+    const int count = claims.claim_up_to(max_items, items);
+    for (int claimed = 0; claimed < count; ++claimed) {
+        const Datum item = items[claimed];
         bool is_null = false;
         const int64 id =
             DatumGetInt64(GetAttributeByName(DatumGetHeapTupleHeader(item), "id", &is_null));

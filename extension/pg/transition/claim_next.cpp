@@ -74,10 +74,17 @@ void NextClaims::pass_over(Datum id) {
 }
 
 Datum NextClaims::claim_best() {
+    Datum item = Datum(0);
+    return claim_up_to(1, &item) == 1 ? item : Datum(0);
+}
+
+int NextClaims::claim_up_to(int wanted, Datum* items) {
     bool is_null = false;
     const int passed_before = passed_count;
-    for (int round = 0; round < claim_next_rounds; ++round) {
-        spi::Arguments<7> claim_args;
+    int claimed = 0;
+    for (int round = 0; round < claim_next_rounds && claimed < wanted; ++round) {
+        const int to_lock = wanted - claimed;
+        spi::Arguments<8> claim_args;
         claim_args
             .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
                                                  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
@@ -85,38 +92,55 @@ Datum NextClaims::claim_best() {
             .add(actor_text)
             .add_text(task_name)
             .add_text(queue)
-            .add(Int32GetDatum(candidates_in_round(round)))
-            .add(principals);
-        spi::execute(claim_first_free_statement(queue != nullptr), claim_args, 1);
-        HeapTuple found = SPI_tuptable->vals[0];
-        const Datum candidates = spi::column(found, item_select_columns + 1, &is_null);
+            .add(Int32GetDatum(to_lock - 1 + candidates_in_round(round)))
+            .add(principals)
+            .add(Int32GetDatum(to_lock));
+        const uint64 rows =
+            spi::execute(claim_first_free_statement(queue != nullptr), claim_args, to_lock);
+        const Datum candidates =
+            spi::column(SPI_tuptable->vals[0], item_select_columns + 1, &is_null);
         Datum* candidate_ids = nullptr;
         int candidate_count = 0;
         deconstruct_array(DatumGetArrayTypeP(candidates), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
                           TYPALIGN_DOUBLE, &candidate_ids, nullptr, &candidate_count);
-        if (candidate_count == 0) return Datum(0);  // nothing the actor may take
+        if (candidate_count == 0) break;  // nothing (more) the actor may take
 
-        spi::column(found, 1, &is_null);
-        if (is_null) {  // every candidate held by another worker
-            for (int c = 0; c < candidate_count; ++c) pass_over(candidate_ids[c]);
-            continue;
+        spi::column(SPI_tuptable->vals[0], 1, &is_null);
+        const int locked = is_null ? 0 : static_cast<int>(rows);
+        // The locked rows, read before the writes below run statements of their own.
+        auto* locked_rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (locked + 1)));
+        for (int r = 0; r < locked; ++r) locked_rows[r] = read_item_row(r);
+        // Fewer locked than asked for: every candidate not locked is held by another worker.
+        if (locked < to_lock) {
+            for (int c = 0; c < candidate_count; ++c) {
+                bool is_locked = false;
+                for (int r = 0; r < locked && !is_locked; ++r)
+                    is_locked = locked_rows[r].id == DatumGetInt64(candidate_ids[c]);
+                if (!is_locked) pass_over(candidate_ids[c]);
+            }
         }
-        const ItemRow row = read_item_row(0);
-        TransitionCall claim = call;
-        claim.item_id = row.id;
-        // The query found it eligible; the core has the last word (constraints, time).
-        const Verdict verdict = decide(tenant, claim, row, now);
-        if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
-            pass_over(Int64GetDatum(row.id));
-            continue;
+        for (int r = 0; r < locked; ++r) {
+            const ItemRow& row = locked_rows[r];
+            TransitionCall claim = call;
+            claim.item_id = row.id;
+            // The query found it eligible; the core has the last word (constraints, time), with
+            // the facts as the claims before it left them.
+            const Verdict verdict = decide(tenant, claim, row, now);
+            if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
+                pass_over(Int64GetDatum(row.id));
+                continue;
+            }
+            items[claimed++] = write(claim, row.id, verdict.change);
         }
-        const Datum item = write(claim, row.id, verdict.change);
-        int ahead = 0;  // candidates of this round before the one taken: held by others
-        while (ahead < candidate_count && DatumGetInt64(candidate_ids[ahead]) != row.id) ++ahead;
-        learn_contention(passed_count - passed_before + ahead);
-        return item;
+        if (wanted == 1 && claimed == 1) {
+            int ahead = 0;  // candidates of this round before the one taken: held by others
+            while (ahead < candidate_count &&
+                   DatumGetInt64(candidate_ids[ahead]) != locked_rows[0].id)
+                ++ahead;
+            learn_contention(passed_count - passed_before + ahead);
+        }
     }
-    return Datum(0);
+    return claimed;
 }
 
 namespace {
@@ -161,9 +185,10 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
     StringInfo taken = makeStringInfo();  // the items as a jsonb array, for the key
     appendStringInfoChar(taken, '[');
     int claimed = 0;
-    for (; claimed < max_items; ++claimed) {
-        const Datum item = claim_next.claim_best();
-        if (item == Datum(0)) break;
+    Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * max_items));
+    const int count = claim_next.claim_up_to(max_items, items);
+    for (; claimed < count; ++claimed) {
+        const Datum item = items[claimed];
         put_tuple(fcinfo, item);
         if (!keyed.keyed()) continue;
         const Datum as_jsonb = item_to_jsonb(item);

@@ -10,7 +10,8 @@ namespace {
 
 // The parameters of the claim statement:
 // $1 int8[] ids to pass over, $2 tenant, $3 actor (as WORKITEM_ITEM_SELECT_LIST wants it),
-// $4 task_name or NULL, $5 queue or NULL, $6 int4 how many candidates, $7 the actor's principals.
+// $4 task_name or NULL, $5 queue or NULL, $6 int4 how many candidates, $7 the actor's principals,
+// $8 int4 how many to lock.
 #define WORKITEM_BEST_FIRST(ALIAS) \
     ALIAS ".priority DESC, " ALIAS ".due_at ASC NULLS LAST, " ALIAS ".id"
 
@@ -41,9 +42,10 @@ namespace {
     "      AND " WORKITEM_TAKEABLE "ORDER BY " WORKITEM_BEST_FIRST("j") " LIMIT $6) "         \
     "  ORDER BY 2 DESC, 3 ASC NULLS LAST, 1 LIMIT $6) AS c"
 
-// Then, in the same statement, the first candidate no other transaction holds, locked: LockRows
-// above the sort locks the candidates in order, skipping those another transaction holds, and
-// the LIMIT stops it at the first one taken, so no other candidate is locked. Its row comes back
+// Then, in the same statement, the first candidate no other transaction holds, locked (the first
+// $8, for a call that claims several): LockRows above the sort locks the candidates in order,
+// skipping those another transaction holds, and the LIMIT stops it at the last one taken, so no
+// other candidate is locked. Its row comes back
 // as every item-locking query returns it (read_item_row), computed on the one row taken, with
 // the candidates after it (all NULL but the candidates when every one was held). A candidate
 // another worker has claimed since the statement's snapshot, or is claiming, is left out before
@@ -55,7 +57,7 @@ namespace {
     "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "          \
     "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "              \
     "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
-    "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
+    "  ORDER BY array_position(c.ids, j.id) LIMIT $8 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
 
 // Release 0.2.0 on: the candidates from the offer entries (workitem.offer), one index scan per
 // principal of the actor on entries as narrow as an index row - whatever the item is offered
@@ -77,11 +79,11 @@ namespace {
     "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "          \
     "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "              \
     "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
-    "  ORDER BY array_position(c.ids, j.id) LIMIT 1 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
+    "  ORDER BY array_position(c.ids, j.id) LIMIT $8 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
 
-constexpr int claim_parameters = 7;
+constexpr int claim_parameters = 8;
 #define WORKITEM_CLAIM_TYPES \
-    { INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID }
+    { INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, INT4OID }
 
 // Generic plans: the plan does not depend on the values, and custom plans would be made anew at
 // every call (their estimated cost is always below the generic plan's).

@@ -9,10 +9,11 @@
 namespace workitem::pg {
 
 // ($1 int8[] ids to pass over, $2 tenant, $3 actor, $4 task_name or NULL, $5 queue or NULL,
-// $6 int4 how many candidates, $7 the actor's principals text[] (principals_of)) -> one row:
-// the first candidate no other transaction holds, locked by us, as WORKITEM_ITEM_SELECT_LIST
-// reads it (read_item_row; all NULL when every candidate was held), then the candidates, int8[]
-// best first (column item_select_columns + 1; empty: nothing the actor may take). The candidates
+// $6 int4 how many candidates, $7 the actor's principals text[] (principals_of), $8 int4 how
+// many to lock) -> up to $8 rows: the first candidates no other transaction holds, locked by us,
+// best first, as WORKITEM_ITEM_SELECT_LIST reads them (read_item_row), each followed by the
+// candidates, int8[] best first (column item_select_columns + 1; empty: nothing the actor may
+// take); one row of NULLs but the candidates when every candidate was held. The candidates
 // are the best `how many` of one index scan per principal over the offer entries
 // (workitem.offer, item/offers.hpp); on a 0.1.0 schema, of the item table's per-principal
 // indexes and one scan over the items offered to several principals.

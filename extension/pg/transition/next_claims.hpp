@@ -20,6 +20,10 @@ class NextClaims {
                const char* task_name, core::Timestamp now);
     // Claims the best offered item the actor may take and returns it, or Datum(0) for none.
     Datum claim_best();
+    // Claims up to `wanted` of them, best first, into `items` (room for `wanted`); returns how
+    // many. One statement per round locks as many as are still wanted, so that a batch reads the
+    // offer entries once, not once per item past the entries its own claims just deleted.
+    int claim_up_to(int wanted, Datum* items);
 
   private:
     void pass_over(Datum id);

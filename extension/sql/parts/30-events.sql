@@ -794,9 +794,10 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_event_notify(boolean) IS
-$$Switches the wake-up for consumers on or off (off after install): when on, every transaction
-that writes events sends one NOTIFY workitem_events at commit (never one per event), so a
-consumer may LISTEN workitem_events and call workitem_next_batch when woken, polling still as a
-fallback (a notification is lost while disconnected). Cost: a committing transaction with a
+$$Release 0.1.0's wake-up, kept for its callers: prefer workitem_await_events, which costs a
+commit nothing while nobody waits. Switches it on or off (off after install): when on, every
+transaction that writes events sends one NOTIFY workitem_events at commit (never one per event),
+so a consumer may LISTEN workitem_events and call workitem_next_batch when woken, polling still
+as a fallback (a notification is lost while disconnected). Cost: a committing transaction with a
 pending NOTIFY takes a cluster-wide lock, so writers' commits are serialised; leave it off under
 many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;

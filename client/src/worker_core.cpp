@@ -66,13 +66,19 @@ WorkerCore::WorkerCore(Client& client_, WorkerOptions options_, Handler handler_
       heartbeat_every(heartbeat_interval(options)) {
     if (options.wake_on_notify) {
         const ClientOptions& settings = client.options();
-        // LISTEN before the first claim, so that no commit after it goes unnoticed.
+        // Registered before each claim that may come up empty (claim_loop), so that no commit
+        // after it goes unnoticed.
         listener = std::make_unique<Listener>(
             ConnectSettings{.dsn = settings.dsn,
-                            .application_name = settings.application_name + " (worker listen)",
+                            .application_name = settings.application_name + " (worker wake-up)",
                             .connect_timeout = settings.connect_timeout,
                             .log = log},
-            log, "worker");
+            log, "worker",
+            Registration{.function = "workitem_await_work",
+                         .sql = "SELECT workitem_await_work($1, $2)",
+                         .parameters = {options.actor, options.queue},
+                         .tenant = settings.tenant,
+                         .on_behalf = settings.on_behalf});
     }
 }
 
@@ -153,6 +159,7 @@ void WorkerCore::claim_loop() {
             room = capacity - static_cast<int>(queue.size()) - running;
         }
         std::vector<Item> items;
+        if (listener) listener->arm();  // register, claim, and only then wait
         try {
             items = claim(room);
         } catch (const Error& error) {

@@ -14,8 +14,7 @@ EventConsumer::EventConsumer(Client& client, std::string consumer, EventConsumer
                                     .connect_timeout = settings.connect_timeout,
                                     .log = detail::Log(settings.logger)},
             detail::Log(settings.logger), "event consumer",
-            detail::Registration{.function = "workitem_await_events",
-                                 .sql = "SELECT workitem_await_events($1)",
+            detail::Registration{.text = &detail::await_events_text(),
                                  .parameters = {consumer_},
                                  .tenant = settings.tenant,
                                  .on_behalf = settings.on_behalf});

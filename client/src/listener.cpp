@@ -30,6 +30,26 @@ bool passing(const Error& error) {
 
 }  // namespace
 
+const CallText& await_work_text() {
+    static const CallText text{.function = "workitem_await_work",
+                               .name = "workitem_await_work",
+                               .sql = "SELECT workitem_await_work(actor => $1, queue => $2)",
+                               .replay = Replay::safe,
+                               .key_parameter = -1,
+                               .parameter_names = {"actor", "queue"}};
+    return text;
+}
+
+const CallText& await_events_text() {
+    static const CallText text{.function = "workitem_await_events",
+                               .name = "workitem_await_events",
+                               .sql = "SELECT workitem_await_events(consumer => $1)",
+                               .replay = Replay::safe,
+                               .key_parameter = -1,
+                               .parameter_names = {"consumer"}};
+    return text;
+}
+
 void sleep_unless_stopped(milliseconds timeout, const std::stop_token& stop) {
     const auto until = Clock::now() + timeout;
     while (!stop.stop_requested()) {
@@ -43,12 +63,7 @@ Listener::Listener(ConnectSettings settings, Log log, std::string who, Registrat
     : settings_(std::move(settings)),
       log_(std::move(log)),
       who_(std::move(who)),
-      registration_(std::move(registration)),
-      text_{.function = registration_.function,
-            .name = {},
-            .sql = registration_.sql,
-            .replay = Replay::safe,
-            .key_parameter = -1} {}
+      registration_(std::move(registration)) {}
 
 Listener::~Listener() = default;
 
@@ -70,7 +85,7 @@ void Listener::arm() {
     try {
         // Notifications of an earlier registration would end the next wait for nothing.
         connection_->wait_for_notification(milliseconds::zero());
-        const Statement call{.text = text_, .parameters = registration_.parameters};
+        const Statement call{.text = *registration_.text, .parameters = registration_.parameters};
         connection_->execute(
             call,
             CallSettings{.tenant = registration_.tenant, .on_behalf = registration_.on_behalf},
@@ -84,7 +99,7 @@ void Listener::arm() {
             return;
         }
         log_(LogLevel::warning, "{}: {} refused ({}); polling from now on", who_,
-             registration_.function, error.what());
+             registration_.text->function, error.what());
         given_up_ = true;
         connection_.reset();
     }

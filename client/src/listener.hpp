@@ -20,11 +20,16 @@ namespace workitem::detail {
 // Sleeps up to `timeout`, in slices so that a stop request ends it soon.
 void sleep_unless_stopped(std::chrono::milliseconds timeout, const std::stop_token& stop);
 
-// What a listener registers: a call of workitem_await_work or workitem_await_events, in the
-// client's tenant and on_behalf capability.
+// The registrations: workitem_await_work(actor, queue) for a worker, and
+// workitem_await_events(consumer) for an event consumer (tests/client/sql_coverage_test.cpp
+// compares their parameters with the installed functions').
+const CallText& await_work_text();
+const CallText& await_events_text();
+
+// What a listener registers: one of the calls above, in the client's tenant and on_behalf
+// capability.
 struct Registration {
-    std::string function;  // for the log
-    std::string sql;
+    const CallText* text;
     std::vector<Parameter> parameters;
     std::string tenant{};
     std::string on_behalf{};
@@ -51,7 +56,6 @@ class Listener {
     Log log_;
     std::string who_;
     Registration registration_;
-    CallText text_;
     std::unique_ptr<Connection> connection_;
     bool armed_{false};
     bool given_up_{false};  // the server refused the registration: poll from now on

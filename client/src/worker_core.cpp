@@ -74,8 +74,7 @@ WorkerCore::WorkerCore(Client& client_, WorkerOptions options_, Handler handler_
                             .connect_timeout = settings.connect_timeout,
                             .log = log},
             log, "worker",
-            Registration{.function = "workitem_await_work",
-                         .sql = "SELECT workitem_await_work($1, $2)",
+            Registration{.text = &await_work_text(),
                          .parameters = {options.actor, options.queue},
                          .tenant = settings.tenant,
                          .on_behalf = settings.on_behalf});

@@ -7,7 +7,7 @@
 //     for at most 1 s. Prints the latency from each item's commit (when workitem_create returned)
 //     to its claim (when workitem_claim_next returned it): p50, p99, max; and how the waits ended.
 //
-//   wakeup_client waiter <conninfo> <seconds> work <actor> <queue>
+//   wakeup_client waiter <conninfo> <seconds> work <actor> <queue, or - for any>
 //   wakeup_client waiter <conninfo> <seconds> events <consumer>
 //     A waiter that always waits: registers, looks (work: the actor's worklist; events: takes and
 //     finishes the next batch, again while there is one), waits up to 1 s, and again. Prints how
@@ -173,9 +173,10 @@ int waiter(const std::string& conninfo, int seconds, const std::string& kind,
     long woken = 0, timed_out = 0, batches = 0;
     while (Clock::now() < until) {
         listen.drain();
-        if (kind == "work") {
-            listen.value("SELECT workitem_await_work($1, $2)", {name, queue});
-            look.value("SELECT count(*) FROM workitem_worklist($1, $2, 1)", {name, queue});
+        if (kind == "work") {  // queue "-": any queue
+            listen.value("SELECT workitem_await_work($1, nullif($2, '-'))", {name, queue});
+            look.value("SELECT count(*) FROM workitem_worklist($1, nullif($2, '-'), 1)",
+                       {name, queue});
         } else {
             listen.value("SELECT workitem_await_events($1)", {name});
             for (;;) {

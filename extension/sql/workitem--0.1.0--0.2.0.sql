@@ -2201,6 +2201,18 @@ as a fallback (a notification is lost while disconnected). Cost: a committing tr
 pending NOTIFY takes a cluster-wide lock, so writers' commits are serialised; leave it off under
 many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;
 
+COMMENT ON FUNCTION @extschema@.workitem_next_batch(text, integer) IS
+$$Takes the consumer's next batch of committed events (at most max_events; a batch spans at most
+max_events seqs, so it holds fewer where seqs are missing: after rolled-back transactions, and
+for a tenant's consumer where other tenants' events lie between its own) and returns its id, or
+NULL when nothing new has committed. Returns at once: wait between empty polls (or register
+with workitem_await_events first and wait for its notification). A batch holds only events whose transactions committed, in seq
+order, and nothing is skipped when transactions commit out of seq order: an event numbered
+before one already delivered comes in a later batch once its transaction commits. Every item's
+events arrive in aggregate_version order. While a batch is not finished, every call returns it
+again. Read it with workitem_batch_events, then workitem_finish_batch.
+Errors: WI404 no such consumer, WI422 bad name or max_events outside 1..100000.$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

@@ -7,11 +7,12 @@
 //     for at most 1 s. Prints the latency from each item's commit (when workitem_create returned)
 //     to its claim (when workitem_claim_next returned it): p50, p99, max; and how the waits ended.
 //
-//   wakeup_client waiter <conninfo> <seconds> work <actor> <queue, or - for any>
-//   wakeup_client waiter <conninfo> <seconds> events <consumer>
+//   wakeup_client waiter <conninfo> <seconds> work <actor> <queue, or - for any> [timeout ms]
+//   wakeup_client waiter <conninfo> <seconds> events|events_poll <consumer>
 //     A waiter that always waits: registers, looks (work: the actor's worklist; events: takes and
-//     finishes the next batch, again while there is one), waits up to 1 s, and again. Prints how
-//     many waits a notification ended.
+//     finishes the next batch, again while there is one), waits up to 1 s (or timeout ms), and
+//     again. Prints how many waits a notification ended. events_poll: the same relay without
+//     registering (it only polls), to tell its reading from its wake-ups.
 #include <libpq-fe.h>
 
 #include <poll.h>
@@ -167,7 +168,7 @@ int latency(const std::string& conninfo, int rate, int seconds, int workers) {
 }
 
 int waiter(const std::string& conninfo, int seconds, const std::string& kind,
-           const std::string& name, const std::string& queue) {
+           const std::string& name, const std::string& queue, milliseconds timeout) {
     Connection listen(conninfo), look(conninfo);
     const auto until = Clock::now() + std::chrono::seconds(seconds);
     long woken = 0, timed_out = 0, batches = 0;
@@ -178,7 +179,7 @@ int waiter(const std::string& conninfo, int seconds, const std::string& kind,
             look.value("SELECT count(*) FROM workitem_worklist($1, nullif($2, '-'), 1)",
                        {name, queue});
         } else {
-            listen.value("SELECT workitem_await_events($1)", {name});
+            if (kind == "events") listen.value("SELECT workitem_await_events($1)", {name});
             for (;;) {
                 const std::string batch = look.value("SELECT workitem_next_batch($1)", {name});
                 if (batch.empty()) break;
@@ -186,7 +187,7 @@ int waiter(const std::string& conninfo, int seconds, const std::string& kind,
                 ++batches;
             }
         }
-        if (listen.wait(milliseconds(1000))) {
+        if (listen.wait(timeout)) {
             ++woken;
         } else {
             ++timed_out;
@@ -205,11 +206,13 @@ int main(int argc, char** argv) {
         if (args.size() == 5 && args[0] == "latency") {
             return latency(args[1], std::stoi(args[2]), std::stoi(args[3]), std::stoi(args[4]));
         }
-        if (args.size() == 6 && args[0] == "waiter" && args[3] == "work") {
-            return waiter(args[1], std::stoi(args[2]), "work", args[4], args[5]);
+        if (args.size() >= 6 && args[0] == "waiter" && args[3] == "work") {
+            const milliseconds timeout(args.size() > 6 ? std::stoi(args[6]) : 1000);
+            return waiter(args[1], std::stoi(args[2]), "work", args[4], args[5], timeout);
         }
-        if (args.size() == 5 && args[0] == "waiter" && args[3] == "events") {
-            return waiter(args[1], std::stoi(args[2]), "events", args[4], "");
+        if (args.size() == 5 && args[0] == "waiter" &&
+            (args[3] == "events" || args[3] == "events_poll")) {
+            return waiter(args[1], std::stoi(args[2]), args[3], args[4], "", milliseconds(1000));
         }
         std::fprintf(stderr, "usage: see the head of bench/wakeup_client.cpp\n");
         return 2;

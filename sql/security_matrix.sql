@@ -108,6 +108,8 @@ INSERT INTO mx_call VALUES
   ('workitem_consumer_create', 'SELECT workitem_consumer_create(''mx_consumer'')'),
   ('workitem_consumer_drop', 'SELECT workitem_consumer_drop(''mx_none'')'),
   ('workitem_next_batch', 'SELECT workitem_next_batch(''mx_none'')'),
+  ('workitem_await_events', 'SELECT workitem_await_events(''mx_none'')'),
+  ('workitem_await_work', 'SELECT cardinality(workitem_await_work($2))'),
   ('workitem_batch_events', 'SELECT count(*) FROM workitem_batch_events(-1)'),
   ('workitem_finish_batch', 'SELECT workitem_finish_batch(-1)'),
   ('workitem_consumer_rewind', 'SELECT workitem_consumer_rewind(''mx_none'', to_seq => 0)'),

@@ -10,10 +10,14 @@ EventConsumer::EventConsumer(Client& client, std::string consumer, EventConsumer
         const ClientOptions& settings = client_.options();
         listener_ = std::make_unique<detail::Listener>(
             detail::ConnectSettings{.dsn = settings.dsn,
-                                    .application_name = settings.application_name + " (listen)",
+                                    .application_name = settings.application_name + " (wake-up)",
                                     .connect_timeout = settings.connect_timeout,
                                     .log = detail::Log(settings.logger)},
-            detail::Log(settings.logger));
+            detail::Log(settings.logger), "event consumer",
+            detail::Registration{.text = &detail::await_events_text(),
+                                 .parameters = {consumer_},
+                                 .tenant = settings.tenant,
+                                 .on_behalf = settings.on_behalf});
     }
 }
 
@@ -39,12 +43,14 @@ bool EventConsumer::handle_next_in_transaction(const TransactionalBatchHandler& 
 
 void EventConsumer::run(const BatchHandler& handler, std::stop_token stop) {
     while (!stop.stop_requested()) {
+        if (listener_) listener_->arm();  // register, look, and only then wait
         if (!handle_next(handler)) wait_for_events(stop);
     }
 }
 
 void EventConsumer::wait_for_events(const std::stop_token& stop) {
     if (listener_) {
+        listener_->arm();  // a no-op in run(), which registered before it looked
         listener_->wait(options_.idle_wait, stop);
     } else {
         detail::sleep_unless_stopped(options_.idle_wait, stop);

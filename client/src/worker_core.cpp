@@ -66,13 +66,18 @@ WorkerCore::WorkerCore(Client& client_, WorkerOptions options_, Handler handler_
       heartbeat_every(heartbeat_interval(options)) {
     if (options.wake_on_notify) {
         const ClientOptions& settings = client.options();
-        // LISTEN before the first claim, so that no commit after it goes unnoticed.
+        // Registered before each claim that may come up empty (claim_loop), so that no commit
+        // after it goes unnoticed.
         listener = std::make_unique<Listener>(
             ConnectSettings{.dsn = settings.dsn,
-                            .application_name = settings.application_name + " (worker listen)",
+                            .application_name = settings.application_name + " (worker wake-up)",
                             .connect_timeout = settings.connect_timeout,
                             .log = log},
-            log, "worker");
+            log, "worker",
+            Registration{.text = &await_work_text(),
+                         .parameters = {options.actor, options.queue},
+                         .tenant = settings.tenant,
+                         .on_behalf = settings.on_behalf});
     }
 }
 
@@ -171,6 +176,7 @@ void WorkerCore::claim_loop() {
             reserved += room_now;
         }
         std::vector<Item> items;
+        if (listener) listener->arm();  // register, claim, and only then wait
         try {
             items = claim(room_now);
         } catch (const Error& error) {

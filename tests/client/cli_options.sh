@@ -36,6 +36,7 @@ declare -A command=(
   [workitem_register_validator]=register-validator
   [workitem_unregister_validator]=unregister-validator
   [workitem_register_strategy]=register-strategy [workitem_tick]=tick
+  [workitem_await_work]=work
 )
 # A parameter's name on the command line, where it is not --<name with dashes>; '|' separates
 # alternatives (positional arguments are shown by their name).
@@ -51,6 +52,7 @@ declare -A renamed=(
 declare -A not_exposed=(
   [workitem_batch_events]="consumer next takes a batch's events in the same statement (the SDK's next_batch)"
   [workitem_event_notify]="a service's switch of the NOTIFY wake-ups, set once in SQL (docs/events.md)"
+  [workitem_await_events]="the wake-up the SDK's EventConsumer registers before each poll; consumer next takes one batch and does not wait"
 )
 
 status=0

@@ -4,6 +4,7 @@
 // Operations that records the call's text (its function and parameter names) instead of
 // sending it. Needs WORKITEM_TEST_DSN (the server with the extension); skips without it.
 #include "call.hpp"
+#include "listener.hpp"
 #include "parameters.hpp"
 
 #include <workitem/workitem.hpp>
@@ -166,6 +167,11 @@ TEST_F(SqlCoverage, EverySqlParameterIsSentAndEverySentParameterExists) {
     // Called inside next_batch's own text, with the batch id the same statement took.
     ASSERT_NE(sdk.texts.find("workitem_batch_events(b.batch_id)"), std::string::npos);
     sdk.sent["workitem_batch_events"] = {"batch_id"};
+    // Called by the wake-up listener of Worker and EventConsumer, not by an Operations method.
+    for (const detail::CallText* text :
+         {&detail::await_work_text(), &detail::await_events_text()}) {
+        sdk.sent[text->function].insert(text->parameter_names.begin(), text->parameter_names.end());
+    }
 
     for (const auto& [function, parameters] : functions) {
         const auto found = sdk.sent.find(function);

@@ -1,7 +1,7 @@
 // Reading a consumer's event batches in a loop: each batch is handed to a handler and finished
 // only when the handler returned, so a batch whose handler failed (or whose process died) is
-// delivered again. Between empty polls it waits, and optionally wakes up early on the NOTIFY
-// the extension can send at every commit that wrote events (docs/events.md, Wake-ups).
+// delivered again. Between empty polls it waits, and optionally wakes up early when a commit
+// writes an event it waits for (docs/events.md, Wake-ups).
 #pragma once
 
 #include <workitem/client.hpp>
@@ -24,9 +24,11 @@ struct EventConsumerOptions {
     NextBatchOptions batch{};
     // How long to wait after a poll that found nothing (docs/events.md: 100 ms to 1 s).
     std::chrono::milliseconds idle_wait{500};
-    // Also LISTEN workitem_events on a connection of its own and poll as soon as a notification
-    // comes. Needs workitem_event_notify(true) (a superuser's switch) and a direct connection
-    // (LISTEN does not work through pgbouncer's transaction pooling); polling stays the fallback.
+    // Also wait for a wake-up on a connection of its own (workitem_await_events: registered
+    // before each poll, it LISTENs until the next commit that writes an event of the consumer's
+    // tenant, which costs the writers nothing while nobody waits), and poll as soon as it comes.
+    // Needs a direct connection (LISTEN does not work through pgbouncer's transaction pooling);
+    // polling every idle_wait stays the fallback (docs/events.md, Wake-ups).
     bool wake_on_notify{false};
 };
 

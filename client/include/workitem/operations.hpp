@@ -147,8 +147,9 @@ class WORKITEM_API Operations {
     // Replays from a seq or a time (abandoning the open batch); returns the seq it starts from.
     std::int64_t consumer_rewind(const std::string& consumer, const RewindTarget& target);
     std::vector<EventLag> event_lag();
-    // Superusers only: whether every commit with events NOTIFYs workitem_events (which
-    // EventConsumer's wake_on_notify listens to); off by default: it serialises commits.
+    // Superusers only: whether every commit with events NOTIFYs workitem_events (release
+    // 0.1.0's wake-up; off by default: it serialises commits). EventConsumer's and Worker's
+    // wake_on_notify use the wake-ups that cost nothing while nobody waits instead.
     bool event_notify(bool enabled);
 
     // Administration. Validators and strategies run inside other people's calls, so only

@@ -41,9 +41,10 @@ struct WorkerOptions {
     // When there was nothing to claim, the next claim waits at most this long (less on a
     // notification, see wake_on_notify).
     std::chrono::milliseconds idle_poll{1000};
-    // Also LISTEN workitem_events on a connection of its own, and claim as soon as a commit
-    // notifies it (docs/events.md, Wake-ups: needs workitem_event_notify(true) and a direct
-    // connection; without notifications it polls every idle_poll, as without this).
+    // Also wait for a wake-up on a connection of its own (workitem_await_work, registered before
+    // each claim: the next commit that offers the actor work in the queue notifies it, and costs
+    // the writers nothing while no worker waits), and claim as soon as it comes (docs/events.md,
+    // Wake-ups). Needs a direct connection; without wake-ups it polls every idle_poll.
     bool wake_on_notify{true};
     // stop(): how long running handlers may take to finish before it gives up on them
     // (stop_now()).

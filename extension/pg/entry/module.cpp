@@ -6,6 +6,8 @@
 #include "policy/custom_validators.hpp"
 #include "policy/feature_flags.hpp"
 #include "runtime/settings.hpp"
+#include "wakeups/commit.hpp"
+#include "wakeups/slots.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -19,4 +21,6 @@ void _PG_init(void) {
     workitem::pg::register_custom_validator_callbacks();
     workitem::pg::register_timer_worker();
     workitem::pg::register_drop_database_hook();
+    workitem::pg::wakeups::register_commit_callbacks();
+    workitem::pg::wakeups::register_shared_memory();
 }

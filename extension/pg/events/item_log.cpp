@@ -14,6 +14,7 @@
 #include "runtime/settings.hpp"
 #include "item/offers.hpp"
 #include "runtime/spi.hpp"
+#include "wakeups/commit.hpp"
 
 extern "C" {
 #include "catalog/namespace.h"
@@ -408,6 +409,7 @@ HeapTuple log_item_change(TriggerData* trigger) {
         spi::execute(insert_event_0_1, event.values(), event.nulls());
     }
     spi::finish();
+    wakeups::note_event(tenant);  // the consumers waiting on this tenant's events wake at commit
     return current;
 }
 

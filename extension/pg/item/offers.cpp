@@ -1,6 +1,7 @@
 #include "item/offers.hpp"
 
 #include "runtime/spi.hpp"
+#include "wakeups/commit.hpp"
 
 extern "C" {
 #include "catalog/namespace.h"
@@ -84,6 +85,13 @@ void keep_offers(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
         spi::execute(remove_entries, key, nullptr);
     }
     if (!is_offered) return;
+    // Whoever waits for work from these principals is woken when this commits.
+    const Column tenant = column(desc, new_row, "tenant_id");
+    const Column queue = column(desc, new_row, "queue");
+    const Column candidates = column(desc, new_row, "candidates");
+    if (!candidates.is_null) {
+        wakeups::note_offered(tenant.value, queue.value, queue.is_null, candidates.value);
+    }
     spi::Arguments<9> entry;
     entry.add(id);
     for (const char* name : entry_columns) {

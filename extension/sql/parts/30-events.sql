@@ -472,8 +472,8 @@ COMMENT ON FUNCTION @extschema@.workitem_next_batch(text, integer) IS
 $$Takes the consumer's next batch of committed events (at most max_events; a batch spans at most
 max_events seqs, so it holds fewer where seqs are missing: after rolled-back transactions, and
 for a tenant's consumer where other tenants' events lie between its own) and returns its id, or
-NULL when nothing new has committed. Returns at once: wait between empty polls (or LISTEN,
-see workitem_event_notify). A batch holds only events whose transactions committed, in seq
+NULL when nothing new has committed. Returns at once: wait between empty polls (or register
+with workitem_await_events first and wait for its notification). A batch holds only events whose transactions committed, in seq
 order, and nothing is skipped when transactions commit out of seq order: an event numbered
 before one already delivered comes in a later batch once its transaction commits. Every item's
 events arrive in aggregate_version order. While a batch is not finished, every call returns it
@@ -794,9 +794,10 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.workitem_event_notify(boolean) IS
-$$Switches the wake-up for consumers on or off (off after install): when on, every transaction
-that writes events sends one NOTIFY workitem_events at commit (never one per event), so a
-consumer may LISTEN workitem_events and call workitem_next_batch when woken, polling still as a
-fallback (a notification is lost while disconnected). Cost: a committing transaction with a
+$$Release 0.1.0's wake-up, kept for its callers: prefer workitem_await_events, which costs a
+commit nothing while nobody waits. Switches it on or off (off after install): when on, every
+transaction that writes events sends one NOTIFY workitem_events at commit (never one per event),
+so a consumer may LISTEN workitem_events and call workitem_next_batch when woken, polling still
+as a fallback (a notification is lost while disconnected). Cost: a committing transaction with a
 pending NOTIFY takes a cluster-wide lock, so writers' commits are serialised; leave it off under
 many concurrent writers. Superusers only. Errors: WI422 enabled NULL.$$;

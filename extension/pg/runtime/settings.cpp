@@ -77,8 +77,8 @@ void define_timer_settings() {
         "workitem.lease_default names one.",
         "So that a worker that dies never strands its item: the timer gives it back when the "
         "lease runs out. 0: no default lease (discouraged: a dead worker's item stays held).",
-        &default_lease_setting, 300, 0, 366 * 24 * 3600, PGC_USERSET, GUC_UNIT_S, nullptr,
-        nullptr, nullptr);
+        &default_lease_setting, 300, 0, 366 * 24 * 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr,
+        nullptr);
     DefineCustomIntVariable(
         "workitem.stranded_after",
         "How long an item may be held without a lease before workitem.stranded_items lists it.",

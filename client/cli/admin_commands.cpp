@@ -1,4 +1,4 @@
-// set-flag, register-validator, unregister-validator, register-strategy, tick.
+// set-flag, set-lease-default, register-validator, unregister-validator, register-strategy, tick.
 #include "context.hpp"
 
 #include <iostream>
@@ -32,6 +32,38 @@ void add_set_flag(CLI::App& app, Registry& registry) {
             std::cout,
             {{"tenant_id", flag.tenant_id}, {"name", flag.name}, {"enabled", flag.enabled}},
             context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+void add_set_lease_default(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string queue;
+        std::string task;
+        int lease_seconds{};
+        CLI::Option* queue_option{};
+        CLI::Option* task_option{};
+        CLI::Option* lease_option{};
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* command = app.add_subcommand(
+        "set-lease-default",
+        "Set or remove the default lease of workers' claims in a queue or of a task (a task's "
+        "wins over its queue's; without either, workitem.default_lease_seconds)");
+    flags->queue_option = command->add_option("--queue", flags->queue, "The queue's default");
+    flags->task_option = command->add_option("--task", flags->task, "The task's default");
+    flags->queue_option->excludes(flags->task_option);
+    flags->lease_option = command->add_option("--lease-seconds", flags->lease_seconds,
+                                              "The lease; without it the default is removed");
+    registry.on(command, [flags](Context& context) {
+        const auto replaced = context.client().set_lease_default(
+            {.queue = given(flags->queue_option, flags->queue),
+             .task_name = given(flags->task_option, flags->task)},
+            given(flags->lease_option, flags->lease_seconds));
+        print_fields(std::cout,
+                     {{"replaced_lease_seconds",
+                       replaced ? nlohmann::json(*replaced) : nlohmann::json(nullptr)}},
+                     context.format());
         return static_cast<int>(exit_ok);
     });
 }
@@ -113,6 +145,7 @@ void add_tick(CLI::App& app, Registry& registry) {
 
 void add_admin_commands(CLI::App& app, Registry& registry) {
     add_set_flag(app, registry);
+    add_set_lease_default(app, registry);
     add_validators(app, registry);
     add_register_strategy(app, registry);
     add_tick(app, registry);

@@ -37,6 +37,17 @@ FeatureFlag Operations::set_flag(const std::string& name, bool enabled,
                        .updated_at = row.timestamp("updated_at")};
 }
 
+std::optional<int> Operations::set_lease_default(const LeaseDefaultScope& scope,
+                                                 std::optional<int> lease_seconds) {
+    // Setting the same default twice leaves it so (the second call returns it as replaced).
+    const ResultSet result =
+        call(*this, "workitem_set_lease_default", Shape::value, Replay::safe,
+             {{"queue", p(scope.queue)},
+              {"task_name", p(scope.task_name)},
+              {"lease_seconds", lease_seconds ? p(*lease_seconds) : p(nullptr)}});
+    return only_row(result).optional_int32("value");
+}
+
 CustomValidator Operations::register_validator(const std::string& validator,
                                                const ValidatorScope& scope) {
     // Each call adds a validator: sent again, it would run twice.

@@ -2244,6 +2244,110 @@ events arrive in aggregate_version order. While a batch is not finished, every c
 again. Read it with workitem_batch_events, then workitem_finish_batch.
 Errors: WI404 no such consumer, WI422 bad name or max_events outside 1..100000.$$;
 
+-- Default leases for workers' claims, stranded work, lease expiries counted apart (issue 20).
+-- Default leases for workers' claims (docs/domain.md §5): per queue or task of a tenant, cached
+-- in every backend (reloaded when this table changes), so a claim never reads the table.
+CREATE TABLE workitem.lease_default (
+    tenant_id     text NOT NULL,
+    queue         text,
+    task_name     text,
+    lease_seconds integer NOT NULL,
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT lease_default_queue_or_task CHECK ((queue IS NULL) <> (task_name IS NULL)),
+    CONSTRAINT lease_default_positive CHECK (lease_seconds BETWEEN 1 AND 366 * 24 * 3600)
+);
+CREATE UNIQUE INDEX lease_default_key
+    ON workitem.lease_default (tenant_id, coalesce(queue, ''), coalesce(task_name, ''));
+COMMENT ON TABLE workitem.lease_default IS
+    'The lease a worker''s claim (claim_next) takes in a queue or of a task when neither the call '
+    'nor the assignment names one; a task''s wins over its queue''s, both over '
+    'workitem.default_lease_seconds. Set through workitem_set_lease_default.';
+CREATE TRIGGER lease_default_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON workitem.lease_default FOR EACH STATEMENT EXECUTE FUNCTION workitem.invalidate_caches();
+ALTER TABLE workitem.lease_default ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workitem.lease_default FORCE ROW LEVEL SECURITY;
+SELECT pg_catalog.pg_extension_config_dump('workitem.lease_default', '');
+
+INSERT INTO workitem.required_capability VALUES ('workitem_set_lease_default', 'admin');
+CREATE FUNCTION @extschema@.workitem_set_lease_default(
+    queue text DEFAULT NULL, task_name text DEFAULT NULL, lease_seconds integer DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    tenant text := workitem.current_tenant();
+    previous integer;
+BEGIN
+    PERFORM workitem.authorize('workitem_set_lease_default');
+    IF (queue IS NULL) = (task_name IS NULL) THEN
+        PERFORM workitem.raise_invalid('name exactly one of queue and task_name');
+    ELSIF octet_length(coalesce(queue, task_name)) > 1000 THEN
+        PERFORM workitem.raise_invalid(CASE WHEN queue IS NULL THEN 'task_name' ELSE 'queue' END
+                                       || ' is longer than 1000 bytes');
+    ELSIF lease_seconds < 1 OR lease_seconds > 366 * 24 * 3600 THEN
+        PERFORM workitem.raise_invalid('lease_seconds must be between 1 and 31622400');
+    END IF;
+    DELETE FROM workitem.lease_default d
+     WHERE d.tenant_id = tenant AND d.queue IS NOT DISTINCT FROM workitem_set_lease_default.queue
+       AND d.task_name IS NOT DISTINCT FROM workitem_set_lease_default.task_name
+    RETURNING d.lease_seconds INTO previous;
+    IF lease_seconds IS NOT NULL THEN
+        INSERT INTO workitem.lease_default (tenant_id, queue, task_name, lease_seconds)
+        VALUES (tenant, workitem_set_lease_default.queue, workitem_set_lease_default.task_name,
+                workitem_set_lease_default.lease_seconds);
+    END IF;
+    RETURN previous;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.workitem_set_lease_default(text, text, integer) IS
+$$Sets (lease_seconds) or removes (lease_seconds NULL) the default lease of a worker's claim
+(workitem_claim_next, workitem_acknowledge_and_claim_next) in one queue or of one task of the
+current tenant: what the claim takes when neither the call's lease_seconds nor the item's
+assignment names one. A task's default wins over its queue's; without either the claim takes
+workitem.default_lease_seconds (300 s). Claims by id (workitem_claim, workitem_start) never take
+it. Takes effect in every session at its next transaction. Returns the default it replaced (NULL:
+none). Errors: WI422 neither or both of queue and task_name, a name over 1000 bytes, lease_seconds
+outside 1..31622400; WI403 a service acting on behalf of a user or reader.$$;
+
+-- Work held without a lease nobody will give back on its own: a person's claim, or a worker's
+-- claim made with workitem.default_lease_seconds = 0 (or before the default lease existed).
+INSERT INTO workitem.required_capability VALUES ('workitem.stranded_items', 'reader');
+CREATE VIEW workitem.stranded_items WITH (security_invoker = true) AS
+    SELECT tenant_id, id, queue, task_name, state, owner, updated_at AS unchanged_since,
+           now() - updated_at AS unchanged_for
+      FROM workitem.item
+     WHERE state IN ('allocated', 'started') AND lease_until IS NULL
+       AND updated_at < now() - coalesce(
+               nullif(pg_catalog.current_setting('workitem.stranded_after', true), '')::interval,
+               interval '24 hours');
+COMMENT ON VIEW workitem.stranded_items IS
+    'Items held (allocated or started) without a lease and unchanged for longer than '
+    'workitem.stranded_after (24 hours): no timer will give them back. Release, reallocate or '
+    'cancel them.';
+
+INSERT INTO workitem.timer_stats (action) VALUES ('lease_expire.error');
+COMMENT ON TABLE workitem.timer_stats IS
+    'What the timer did since the extension was created, per kind of action (lease_expire: '
+    'leases that ran out and gave the item back; lease_expire.error: those that sent it to '
+    'error): items acted on, failures, the last tick, who ran it and the last error. Read it '
+    'through workitem.timer_status.';
+COMMENT ON FUNCTION @extschema@.workitem_claim_next(text, text, text, integer, text, integer) IS
+$$Claims the best offered item the actor may take (in queue / of task_name when given):
+highest priority, then earliest due, then oldest. Returns 0 or 1 row; with max_items, up to
+that many, best first, each claimed as if by its own call (eligibility and capacity judged after
+the claims before it, one event and one version each). Items locked by other workers are
+skipped, never waited for, so concurrent workers never get the same item. Every claim carries
+a lease, so a worker that dies never strands its item (the timer gives it back): lease_seconds,
+else the assignment's lease_seconds, else the default of the item's task, else of its queue
+(workitem_set_lease_default), else workitem.default_lease_seconds (300 s; 0: none). An
+idempotency key covers the whole call: a retry returns the same items. Errors: WI422 bad input
+(max_items from 1 to workitem.max_batch_size).$$;
+COMMENT ON FUNCTION @extschema@.workitem_heartbeat(bigint, text, integer) IS
+$$Extends the owner's lease: lease_until := now + lease_seconds (default: the lease taken with
+the claim; a worker's default lease is extended by the default of the item's task or queue, else
+workitem.default_lease_seconds). Changes neither the version nor the event log.
+Errors: WI404, WI409 not held, WI423, WI403, WI419 the lease already ran out, WI410, WI422.$$;
+
 -- Keep this the last statement of the step: every object now exists, so the grants follow the
 -- declarations (a later section goes above it).
 SELECT workitem.apply_grants();

@@ -47,6 +47,26 @@ TEST_F(Admin, SetFlagSwitchesAFeatureForOneTenant) {
     expect_error(ErrorKind::invalid_input, [&] { client->set_flag("no_such_flag", true); });
 }
 
+// A worker's claim without lease_seconds takes its queue's default (docs/domain.md §5).
+TEST_F(Admin, SetLeaseDefaultLeasesAWorkersClaimInTheQueue) {
+    const auto queue = unique("queue");
+    const auto ann = unique("ann");
+    EXPECT_FALSE(client->set_lease_default({.queue = queue}, 120));
+    EXPECT_EQ(client->set_lease_default({.queue = queue}, 60), 120);
+    client->create({.workflow_id = unique("wf"),
+                    .task_name = "T",
+                    .assignment = Assignment{.users = {ann}},
+                    .queue = queue});
+    const auto item = client->claim_next({.actor = ann, .queue = queue});
+    ASSERT_TRUE(item);
+    ASSERT_TRUE(item->lease_until);
+    EXPECT_GT(*item->lease_until, item->updated_at + 50s);
+    EXPECT_LT(*item->lease_until, item->updated_at + 70s);
+    EXPECT_FALSE(item->lease_seconds);  // the default is not the item's own lease
+    EXPECT_EQ(client->set_lease_default({.queue = queue}, std::nullopt), 60);
+    expect_error(ErrorKind::invalid_input, [&] { client->set_lease_default({}, 10); });
+}
+
 TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
     const auto function = identifier("deny");
     superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +

@@ -3,7 +3,10 @@
 # an item due while the server was down is activated once it is up again. Then, restarted with a
 # single worker slot for timers: the launcher warns once per database it cannot serve (no
 # spinning), a dropped database's slot goes to the other database with the extension, and a
-# plain DROP DATABASE stops the timer of the database it drops (but no other session).
+# plain DROP DATABASE stops the timer of the database it drops (but no other session). A worker
+# that claims without a lease and is killed (kill -9 of the client; then of the server) does not
+# strand its item: the default lease (workitem.default_lease_seconds, 2 s here) runs out and the
+# timer offers the item again.
 # Usage (as the server user): tests/timers/restart.sh <pg bindir> <scratch dir>
 # Prints "restart: ok" or "restart: FAILED <why>"; exits non-zero on failure.
 set -euo pipefail
@@ -36,6 +39,53 @@ eventually "SELECT state = 'offered' FROM workitem.item WHERE id = $id" || fail 
 eventually "$TIMER_HERE" || fail "the worker is not running after the restart"
 [ "$(sql "SELECT count(*) FROM workitem.event WHERE aggregateid = $id AND operation = 'activate'")" = 1 ] ||
   fail "item $id was not activated exactly once"
+
+# A worker killed between claim and complete: its claim had the default lease, so the item is
+# offered again within the lease and a tick (and a little slack for a loaded machine).
+printf "workitem.default_lease_seconds = 2\n" >>"$DIR/data/postgresql.conf"
+"$BIN/pg_ctl" -D "$DIR/data" reload >/dev/null
+eventually "SELECT current_setting('workitem.default_lease_seconds') = '2s'" || fail "the default lease setting did not load"
+sql "SELECT workitem_put_user('bob', '{team}')" >/dev/null
+queued="'{\"potential_owners\": {\"groups\": [\"team\"]}}', queue => 'crash', actor => 'init'"
+claimed_by_worker() {  # a worker (psql) claims the item, then waits for more input
+  local id=$1
+  rm -f "$DIR/worker.in" && mkfifo "$DIR/worker.in"
+  "$BIN/psql" -X -q -At -h "$DIR" -p "$PORT" -d workitem_timers <"$DIR/worker.in" >/dev/null 2>&1 &
+  worker=$!
+  exec 7>"$DIR/worker.in"
+  echo "SELECT id FROM workitem_claim_next('ann', queue => 'crash');" >&7
+  eventually "SELECT state = 'allocated' FROM workitem.item WHERE id = $id" || fail "the worker did not claim item $id"
+  [ "$(sql "SELECT lease_until IS NOT NULL FROM workitem.item WHERE id = $id")" = t ] || fail "item $id was claimed without a lease"
+}
+offered_again_in_time() {  # offered again, by the timer, no later than the lease's end and a tick or two
+  local id=$1
+  eventually "SELECT state = 'offered' FROM workitem.item WHERE id = $id" || fail "item $id stayed held after its worker died ($2)"
+  [ "$(sql "SELECT count(*) FROM workitem.event WHERE aggregateid = $id AND operation = 'lease_expire'")" = 1 ] ||
+    fail "item $id was not given back exactly once by the timer ($2)"
+  # the next worker takes it, and completes it (its default lease would run out too)
+  [ "$(sql "SELECT id FROM workitem_complete((SELECT id FROM workitem_claim_next('bob', queue => 'crash')), 'bob')")" = "$id" ] ||
+    fail "item $id was not offered to the next worker ($2)"
+}
+id=$(sql "SELECT id FROM workitem_create('wf', 'T', $queued)")
+claimed_by_worker "$id"
+kill -9 "$worker"
+wait "$worker" 2>/dev/null || true
+exec 7>&-
+started=$(date +%s%N)
+offered_again_in_time "$id" "worker killed"
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+[ "$elapsed_ms" -le 4000 ] || fail "item $id came back after ${elapsed_ms} ms, not within the 2 s lease and a tick"
+
+# The same after a kill -9 of the server: crash recovery keeps the claim and its lease, and the
+# timer, back with the server, gives the item back once the lease has run out.
+id=$(sql "SELECT id FROM workitem_create('wf', 'T', $queued)")
+claimed_by_worker "$id"
+kill -9 "$(head -1 "$DIR/data/postmaster.pid")"
+exec 7>&-  # the idle worker learns of the server's end only when it reads its input's end
+wait "$worker" 2>/dev/null || true
+# The orphaned backends leave at once (postmaster death); until then the start is refused.
+for _ in $(seq 50); do "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null 2>&1 && break; sleep 0.2; done
+offered_again_in_time "$id" "server killed"
 
 # One slot for timers: the launcher's aside (and no logical replication launcher).
 "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null

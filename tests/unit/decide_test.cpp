@@ -108,6 +108,43 @@ TEST(DecideClaim, WithoutAnyLeaseTheLeaseIsCleared) {
     EXPECT_TRUE(untouched(c.lease_seconds));
 }
 
+// A worker's claim always carries a lease (docs/domain.md §5): the caller's, else the item's,
+// else the default; the default is not stored as the item's lease_seconds.
+TEST(DecideClaimNext, TakesTheDefaultLeaseWhenNoneIsNamed) {
+    Command cmd = command(Op::claim_next);
+    cmd.default_lease_seconds = 300;
+    const Change c = must(run(cmd, make_item(offered), user("ann")));
+    EXPECT_TRUE(set_to(c.lease_until, in_seconds(300)));
+    EXPECT_TRUE(untouched(c.lease_seconds));
+}
+
+TEST(DecideClaimNext, TheCallersAndTheItemsLeaseComeBeforeTheDefault) {
+    Item item = make_item(offered);
+    item.lease_seconds = 900;
+    Command cmd = command(Op::claim_next);
+    cmd.default_lease_seconds = 300;
+    Change c = must(run(cmd, item, user("ann")));
+    EXPECT_TRUE(set_to(c.lease_until, in_seconds(900)));
+    cmd.lease_seconds = 60;
+    c = must(run(cmd, item, user("ann")));
+    EXPECT_TRUE(set_to(c.lease_until, in_seconds(60)));
+    EXPECT_TRUE(set_to(c.lease_seconds, 60));
+}
+
+TEST(DecideClaimNext, WithoutADefaultTheClaimHoldsWithoutALease) {
+    const Change c = must(run(command(Op::claim_next), make_item(offered), user("ann")));
+    EXPECT_TRUE(set_null(c.lease_until));
+}
+
+TEST(DecideClaim, APersonsClaimIgnoresTheWorkersDefault) {
+    for (Operation op : {Op::claim, Op::start}) {
+        Command cmd = command(op);
+        cmd.default_lease_seconds = 300;
+        const Change c = must(run(cmd, make_item(offered), user("carl", {"approvers"})));
+        EXPECT_TRUE(set_null(c.lease_until)) << to_string(op);
+    }
+}
+
 TEST(DecideClaim, ReclaimByTheFormerHolderForgetsTheLostLease) {
     Item item = make_item(offered);
     item.lease_expired_owner = "ann";
@@ -509,6 +546,19 @@ TEST(DecideHeartbeat, DefaultsToTheItemsLease) {
     item.lease_until = in_seconds(5);
     const Change c = must(run(command(Op::heartbeat), item, user("ann")));
     EXPECT_TRUE(set_to(c.lease_until, in_seconds(300)));
+}
+
+TEST(DecideHeartbeat, ExtendsADefaultLeaseByTheDefault) {
+    Item item = held_item(allocated, "ann");
+    item.lease_until = in_seconds(5);
+    Command cmd = command(Op::heartbeat);
+    cmd.default_lease_seconds = 200;
+    Change c = must(run(cmd, item, user("ann")));
+    EXPECT_TRUE(set_to(c.lease_until, in_seconds(200)));
+    EXPECT_TRUE(untouched(c.lease_seconds));
+    item.lease_until.reset();  // held without a lease (a person's claim): stays so
+    c = must(run(cmd, item, user("ann")));
+    EXPECT_TRUE(untouched(c.lease_until));
 }
 
 TEST(DecideHeartbeat, OnlyTheHolderWithALiveLease) {

@@ -13,6 +13,13 @@ struct SetFlagOptions {
     std::optional<std::string> tenant{};  // none: the whole database (a tenant's flag wins)
 };
 
+// Which claims a default lease applies to: exactly one of queue and task_name (a task's default
+// wins over its queue's).
+struct LeaseDefaultScope {
+    std::optional<std::string> queue{};
+    std::optional<std::string> task_name{};
+};
+
 // A feature flag as stored: tenant_id "*" for the whole database.
 struct FeatureFlag {
     std::string tenant_id{};

@@ -156,6 +156,11 @@ class WORKITEM_API Operations {
     // a superuser may register them; flags are for workitem_service and _admin, ticks for
     // workitem_service only (a tick acts on every tenant's items).
     FeatureFlag set_flag(const std::string& name, bool enabled, const SetFlagOptions& options = {});
+    // The default lease of a worker's claim (claim_next) in a queue or of a task of the current
+    // tenant, used when neither the call nor the assignment names one; none removes it. Returns
+    // the default it replaced. For workitem_service and _admin.
+    std::optional<int> set_lease_default(const LeaseDefaultScope& scope,
+                                         std::optional<int> lease_seconds);
     // validator: a function f(item workitem.item, operation text, actor text) RETURNS text.
     CustomValidator register_validator(const std::string& validator,
                                        const ValidatorScope& scope = {});

@@ -27,6 +27,15 @@ void hand_to(Change& change, const Item& item, std::string_view owner,
     }
 }
 
+// A worker's claim always carries a lease, so a worker that dies never strands the item: the
+// caller's, else the item's, else the default (kept out of lease_seconds: see Command).
+void hand_to_worker(Change& change, const Item& item, std::string_view owner,
+                    std::optional<std::int32_t> lease, std::optional<std::int32_t> fallback,
+                    Timestamp now) {
+    hand_to(change, item, owner, lease, now);
+    if (!lease && fallback) change.lease_until = Assign<Timestamp>::to(after(now, *fallback));
+}
+
 // Back to the pool: nobody holds it, no lease, no delegation.
 void hand_back(Change& change) {
     change.owner = Assign<std::string_view>::null();
@@ -58,9 +67,11 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             if (placement->owner) hand_to(change, item, *placement->owner, item.lease_seconds, now);
             break;
         }
-        case Operation::claim:
-        case Operation::claim_next:
+        case Operation::claim:  // a person's claim: only the lease asked for or assigned
             hand_to(change, item, actor.id, lease, now);
+            break;
+        case Operation::claim_next:
+            hand_to_worker(change, item, actor.id, lease, command.default_lease_seconds, now);
             break;
         case Operation::allocate:
             hand_to(change, item, *command.to_user, item.lease_seconds, now);
@@ -137,6 +148,10 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             if (lease) {
                 change.lease_seconds = Assign<std::int32_t>::to(*lease);
                 change.lease_until = Assign<Timestamp>::to(after(now, *lease));
+            } else if (item.lease_until && command.default_lease_seconds) {
+                // a worker's default lease: extended by the default (held without one: unchanged)
+                change.lease_until =
+                    Assign<Timestamp>::to(after(now, *command.default_lease_seconds));
             }
             break;
         case Operation::update:

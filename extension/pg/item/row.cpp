@@ -37,8 +37,9 @@ enum Column : int {
     task_name,
     four_eyes_with,
     actor_capacity,
+    queue,
 };
-static_assert(actor_capacity == item_select_columns, "WORKITEM_ITEM_SELECT_LIST's columns");
+static_assert(queue == item_select_columns, "WORKITEM_ITEM_SELECT_LIST's columns");
 
 struct Reader {
     HeapTuple tuple;
@@ -150,6 +151,7 @@ ItemRow read_item_row(uint64 row_number) {
     row.task_name = r.as_text(task_name);
     row.four_eyes_with = r.as_texts(four_eyes_with);
     r.as_int32(actor_capacity, &row.actor_has_capacity);
+    row.queue = r.as_text(queue);
     return row;
 }
 

@@ -26,10 +26,11 @@ namespace workitem::pg {
     "      '{constraints,four_eyes_with}') = 'array' "                                         \
     "      THEN i.assignment #> '{constraints,four_eyes_with}' END)), "                        \
     "(SELECT d.capacity FROM workitem.directory_user d "                                       \
-    "  WHERE d.tenant_id = i.tenant_id AND d.user_id = $3) "
+    "  WHERE d.tenant_id = i.tenant_id AND d.user_id = $3), "                                  \
+    "i.queue "
 
 // How many columns WORKITEM_ITEM_SELECT_LIST has: a query may return more after them.
-constexpr int item_select_columns = 26;
+constexpr int item_select_columns = 27;
 
 struct TextList {
     int count;
@@ -70,6 +71,7 @@ struct ItemRow {
     const char* task_name;
     TextList four_eyes_with;  // task names whose completers may not take this item
     bool actor_has_capacity;  // the actor's directory entry sets a capacity
+    const char* queue;        // nullptr: none (the lease defaults are per queue or task)
 };
 
 // Reads row `row` of the last SPI result (a WORKITEM_ITEM_SELECT_LIST query).

@@ -29,6 +29,8 @@ int timer_batch_size_setting = 100;
 int timer_batch_delay_setting = 100;
 int max_lease_expiries_setting = core::default_max_lease_expiries;
 int item_retention_setting = 90 * 24 * 3600;
+int default_lease_setting = 300;
+int stranded_after_setting = 24 * 3600;
 int event_retention_setting = 365 * 24 * 3600;
 int event_consumer_max_hold_setting = 30 * 24 * 3600;
 int max_consumers_per_tenant_setting = 100;
@@ -69,6 +71,19 @@ void define_timer_settings() {
         "A poison item keeps losing its holders; an assignment's max_lease_expiries overrides it.",
         &max_lease_expiries_setting, core::default_max_lease_expiries, 1, 1000000, PGC_SUSET, 0,
         nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "workitem.default_lease_seconds",
+        "The lease a worker's claim (claim_next) takes when neither the call, the assignment nor "
+        "workitem.lease_default names one.",
+        "So that a worker that dies never strands its item: the timer gives it back when the "
+        "lease runs out. 0: no default lease (discouraged: a dead worker's item stays held).",
+        &default_lease_setting, 300, 0, 366 * 24 * 3600, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr,
+        nullptr);
+    DefineCustomIntVariable(
+        "workitem.stranded_after",
+        "How long an item may be held without a lease before workitem.stranded_items lists it.",
+        nullptr, &stranded_after_setting, 24 * 3600, 1, INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr,
+        nullptr, nullptr);
     DefineCustomIntVariable("workitem.item_retention",
                             "How long terminal items are kept after they finished (0: forever).",
                             "The timer purges older ones in batches; their events stay until "
@@ -239,6 +254,9 @@ int timer_batch_delay_ms() {
 }
 int max_lease_expiries() {
     return max_lease_expiries_setting;
+}
+int default_lease_seconds() {
+    return default_lease_setting;
 }
 int item_retention_seconds() {
     return item_retention_setting;

@@ -47,6 +47,7 @@ int tick_interval_ms();
 int timer_batch_size();
 int timer_batch_delay_ms();     // the worker's rest between two full batches
 int max_lease_expiries();       // default for assignments without max_lease_expiries
+int default_lease_seconds();    // workitem.default_lease_seconds; 0: none
 int item_retention_seconds();   // 0: terminal items are kept
 int event_retention_seconds();  // 0: events are kept
 int event_consumer_max_hold_seconds();

@@ -93,6 +93,7 @@ constexpr const char* outcome_names[] = {
     "activate",
     "resume",
     "lease_expire",
+    "lease_expire.error",
     "expire",
     "deadline.escalate",
     "deadline.reoffer",
@@ -405,6 +406,7 @@ TimerDecision decide_lease_expiry(const TimerRow& row, TransitionCall& call, cor
         appendStringInfoChar(&fault, '}');
         call.body = to_jsonb(fault.data);
         d.change.writes_fault = true;
+        d.outcome = TimerOutcome::lease_expire_error;  // timer_status counts them apart
     }
     return d;
 }

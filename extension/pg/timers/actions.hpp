@@ -17,7 +17,8 @@ enum class TimerAction : int { expire, activate, resume, lease_expire, deadline,
 enum class TimerOutcome : int {
     activate,
     resume,
-    lease_expire,
+    lease_expire,        // a lease ran out: the item went back to the pool
+    lease_expire_error,  // a lease ran out once too often: the item went to error
     expire,
     deadline_escalate,
     deadline_reoffer,

@@ -1,19 +1,36 @@
+#include <optional>
+
 #include "transition/decide.hpp"
 
 #include "workitem/core/decide.hpp"
 
 #include "policy/constraints.hpp"
+#include "policy/lease_defaults.hpp"
 
 namespace workitem::pg {
 
 namespace {
 
+// A worker's claim (and its heartbeat) gets the default lease of the item's task or queue, which
+// the core takes when nothing else names one. Read outside the boundary (it may load the cache).
+std::optional<int32> worker_default_lease(const char* tenant, const TransitionCall& call,
+                                          const ItemRow& row) {
+    if (call.operation != core::Operation::claim_next &&
+        call.operation != core::Operation::heartbeat) {
+        return std::nullopt;
+    }
+    return default_lease_for(tenant, row.queue, row.task_name);
+}
+
 // The core's decision, given the facts.
 core::Result<core::Change> decide_with_facts(const TransitionCall& call, const ItemRow& row,
                                              const core::ConstraintFacts& facts,
+                                             std::optional<int32> default_lease,
                                              core::Timestamp now) {
     const core::Item item = to_core_item(row);
-    return core::decide(to_command(call), item, to_actor(call, row.actor_groups), facts, now);
+    core::Command command = to_command(call);
+    command.default_lease_seconds = default_lease;
+    return core::decide(command, item, to_actor(call, row.actor_groups), facts, now);
 }
 
 }  // namespace
@@ -64,7 +81,8 @@ core::Change decide_or_raise(const char* tenant, const TransitionCall& call, con
                              core::Timestamp now) {
     authorize_or_raise(tenant, call, row, now);
     const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
-    return cpp_boundary([&]() { return decide_with_facts(call, row, facts, now); });
+    const std::optional<int32> default_lease = worker_default_lease(tenant, call, row);
+    return cpp_boundary([&]() { return decide_with_facts(call, row, facts, default_lease, now); });
 }
 
 Verdict not_found_verdict(int64 item_id) {
@@ -99,8 +117,9 @@ Verdict decide(const char* tenant, const TransitionCall& call, const ItemRow& ro
         if (!pre.allowed) return pre;
     }
     const core::ConstraintFacts facts = gather_constraint_facts(tenant, call, row);
+    const std::optional<int32> default_lease = worker_default_lease(tenant, call, row);
     return cpp_boundary([&]() -> core::Result<Verdict> {
-        auto decision = decide_with_facts(call, row, facts, now);
+        auto decision = decide_with_facts(call, row, facts, default_lease, now);
         Verdict verdict{};
         if (decision) {
             verdict.allowed = true;

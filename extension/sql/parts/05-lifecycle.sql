@@ -402,7 +402,8 @@ CREATE FUNCTION @extschema@.workitem_heartbeat(
     LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.workitem_heartbeat(bigint, text, integer) IS
 $$Extends the owner's lease: lease_until := now + lease_seconds (default: the lease taken with
-the claim). Changes neither the version nor the event log.
+the claim; a worker's default lease is extended by the default of the item's task or queue, else
+workitem.default_lease_seconds). Changes neither the version nor the event log.
 Errors: WI404, WI409 not held, WI423, WI403, WI419 the lease already ran out, WI410, WI422.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_heartbeat_batch', 'user');
@@ -496,9 +497,12 @@ $$Claims the best offered item the actor may take (in queue / of task_name when 
 highest priority, then earliest due, then oldest. Returns 0 or 1 row; with max_items, up to
 that many, best first, each claimed as if by its own call (eligibility and capacity judged after
 the claims before it, one event and one version each). Items locked by other workers are
-skipped, never waited for, so concurrent workers never get the same item. An idempotency key
-covers the whole call: a retry returns the same items. Errors: WI422 bad input (max_items from
-1 to workitem.max_batch_size).$$;
+skipped, never waited for, so concurrent workers never get the same item. Every claim carries
+a lease, so a worker that dies never strands its item (the timer gives it back): lease_seconds,
+else the assignment's lease_seconds, else the default of the item's task, else of its queue
+(workitem_set_lease_default), else workitem.default_lease_seconds (300 s; 0: none). An
+idempotency key covers the whole call: a retry returns the same items. Errors: WI422 bad input
+(max_items from 1 to workitem.max_batch_size).$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_acknowledge_and_claim_next', 'user');
 CREATE FUNCTION @extschema@.workitem_acknowledge_and_claim_next(

@@ -66,11 +66,13 @@ CREATE TABLE workitem.timer_stats (
     last_tick_by  text      -- who called workitem_tick: role (login role); 'workitem timer': the worker
 );
 COMMENT ON TABLE workitem.timer_stats IS
-    'What the timer did since the extension was created, per kind of action: items acted on, '
-    'failures, the last tick, who ran it and the last error. Read it through '
-    'workitem.timer_status.';
+    'What the timer did since the extension was created, per kind of action (lease_expire: '
+    'leases that ran out and gave the item back; lease_expire.error: those that sent it to '
+    'error): items acted on, failures, the last tick, who ran it and the last error. Read it '
+    'through workitem.timer_status.';
 INSERT INTO workitem.timer_stats (action)
-VALUES ('activate'), ('resume'), ('lease_expire'), ('expire'), ('deadline.escalate'),
+VALUES ('activate'), ('resume'), ('lease_expire'), ('lease_expire.error'), ('expire'),
+       ('deadline.escalate'),
        ('deadline.reoffer'), ('deadline.allocate_admin'), ('deadline.notify'),
        ('deadline.expire'), ('purge.items'), ('purge.idempotency_keys'),
        ('purge.event_partitions');

@@ -19,9 +19,14 @@ inline constexpr std::int32_t default_max_lease_expiries = 3;
 struct Command {
     Operation op = Operation::claim;
     std::optional<std::int64_t> expected_version;
-    std::optional<std::string_view> to_user;     // allocate, delegate
-    bool override_owner = false;                 // allocate over an existing owner
-    std::optional<std::int32_t> lease_seconds;   // claim, claim_next, start, heartbeat
+    std::optional<std::string_view> to_user;    // allocate, delegate
+    bool override_owner = false;                // allocate over an existing owner
+    std::optional<std::int32_t> lease_seconds;  // claim, claim_next, start, heartbeat
+    // claim_next, heartbeat: the lease a worker's claim takes when neither the caller nor the item
+    // (its assignment) names one - the queue's or task's default, else the database's setting (the
+    // glue resolves which). Not stored as the item's lease_seconds: a later claim by a person
+    // holds as the assignment says (docs/domain.md §5).
+    std::optional<std::int32_t> default_lease_seconds;
     std::optional<Timestamp> until;              // suspend
     std::optional<std::size_t> payload_bytes;    // output / fault / input carried by the call
     std::optional<std::string_view> assignment;  // forward (required), update (optional): JSON text

@@ -111,8 +111,8 @@ int latency(const std::string& conninfo, int rate, int seconds, int workers) {
             while (running) {
                 listen.drain();
                 listen.value("SELECT workitem_await_work($1, 'lat')", {actor});
-                const std::string id = work.value(
-                    "SELECT id FROM workitem_claim_next($1, 'lat')", {actor});
+                const std::string id =
+                    work.value("SELECT id FROM workitem_claim_next($1, 'lat')", {actor});
                 if (!id.empty()) {
                     const auto now = Clock::now();
                     {
@@ -158,12 +158,14 @@ int latency(const std::string& conninfo, int rate, int seconds, int workers) {
     std::sort(latencies.begin(), latencies.end());
     auto at = [&](double q) {
         if (latencies.empty()) return 0.0;
-        return latencies[std::min(latencies.size() - 1,
-                                  static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
+        return latencies[std::min(
+            latencies.size() - 1,
+            static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
     };
-    std::printf("items=%zu claimed=%zu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f woken=%ld timed_out=%ld\n",
-                committed.size(), latencies.size(), at(0.5), at(0.99),
-                latencies.empty() ? 0.0 : latencies.back(), woken.load(), timed_out.load());
+    std::printf(
+        "items=%zu claimed=%zu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f woken=%ld timed_out=%ld\n",
+        committed.size(), latencies.size(), at(0.5), at(0.99),
+        latencies.empty() ? 0.0 : latencies.back(), woken.load(), timed_out.load());
     return latencies.size() == committed.size() ? 0 : 1;
 }
 

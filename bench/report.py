@@ -236,6 +236,17 @@ def fmt_ratio(x):
     return "–" if x != x else f"{x:.2f}×"
 
 
+def spread(cell, key, fmt):
+    """A cell's median of `key` with its min–max over the repeats in brackets."""
+    return f"{fmt(cell.median(key))} ({fmt(cell.low(key))}–{fmt(cell.high(key))})"
+
+
+def flag_note(cell):
+    """The warning a cell's flags add after its throughput, or nothing."""
+    flags = cell.flags()
+    return f" ⚠ {', '.join(flags)}" if flags else ""
+
+
 def ratio(a, b):
     return a / b if b and b == b and a == a else float("nan")
 
@@ -294,9 +305,7 @@ def report(args):
                 won = [float(r["won"]) / float(r["seconds"]) for r in cell.rows if r["won"]]
                 if won:
                     throughput += f"; {fmt_rate(statistics.median(won))} won/s"
-            flags = cell.flags()
-            note = f" ⚠ {', '.join(flags)}" if flags else ""
-            out.append(f"| {WORKLOAD_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | {throughput}{note} | "
+            out.append(f"| {WORKLOAD_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | {throughput}{flag_note(cell)} | "
                        f"{fmt_rate(txs)} | {fmt_ms(cell.median('p50_ms'))} | "
                        f"{fmt_ms(cell.median('p99_ms'))} | {fmt_server(cell.median('server_ms'))} | "
                        f"{fmt_wal(cell.median('wal_per_script'))} | {vs_peer} | {fmt_ratio(vs_ceiling)} |")
@@ -352,11 +361,9 @@ def report(args):
                         other = shapes.get((workload, peer, c, 0))
                         vs[peer] = (fmt_ratio(ratio(cell.median("tps"), other.median("tps")))
                                     if impl == "ext" and other else "–")
-                    flags = cell.flags()
-                    note = f" ⚠ {', '.join(flags)}" if flags else ""
                     out.append(f"| {SHAPE_NAMES[workload]} | {IMPL_NAMES[impl]} | {c} | "
-                               f"{fmt_rate(cell.median('tps'))} ({fmt_rate(cell.low('tps'))}–"
-                               f"{fmt_rate(cell.high('tps'))}){note} | {fmt_ms(cell.median('p99_ms'))} | "
+                               f"{spread(cell, 'tps', fmt_rate)}{flag_note(cell)} | "
+                               f"{fmt_ms(cell.median('p99_ms'))} | "
                                f"{fmt_server(cell.median('server_ms'))} | "
                                f"{fmt_server(cell.median('server_claim_next_ms'))} | "
                                f"{fmt_server(cell.median('server_complete_ms'))} | "
@@ -390,11 +397,9 @@ def report(args):
                            if lean1 and cell is not lean1 else "–")
                     vsn = (fmt_ratio(ratio(cell.median("items_per_s"), leann.median("items_per_s")))
                            if leann and impl == "ext" and workload != "loop1" else "–")
-                    flags = cell.flags()
-                    note = f" ⚠ {', '.join(flags)}" if flags else ""
                     out.append(f"| {IMPL_NAMES[impl]} | {c} | {BATCH_SIZE[workload]} | "
-                               f"{fmt_rate(cell.median('items_per_s'))} ({fmt_rate(cell.low('items_per_s'))}–"
-                               f"{fmt_rate(cell.high('items_per_s'))}){note} | {fmt_rate(cell.median('tps'))} | "
+                               f"{spread(cell, 'items_per_s', fmt_rate)}{flag_note(cell)} | "
+                               f"{fmt_rate(cell.median('tps'))} | "
                                f"{fmt_ms(cell.median('p99_ms'))} | {fmt_server(cell.median('server_ms'))} | "
                                f"{vs1} | {vsn} |")
         out.append("")
@@ -418,15 +423,12 @@ def report(args):
                 cell = bloat.get((workload, impl, 8, 0))
                 if cell is None:
                     continue
-                flags = cell.flags()
-                note = f" ⚠ {', '.join(flags)}" if flags else ""
                 dead = " / ".join(r["dead_tup"] for r in cell.rows if r.get("dead_tup"))
                 out.append(f"| {IMPL_NAMES[impl]} | {label} | {len(cell.rows)} | "
                            f"{fmt_rate(cell.median('items'))} | {cell.median('run_s'):.0f} | "
-                           f"{fmt_rate(cell.median('items_per_s'))} ({fmt_rate(cell.low('items_per_s'))}–"
-                           f"{fmt_rate(cell.high('items_per_s'))}){note} | {fmt_ms(cell.median('p99_ms'))} | "
-                           f"{fmt_ms(cell.median('claim_p99_ms'))} ({fmt_ms(cell.low('claim_p99_ms'))}–"
-                           f"{fmt_ms(cell.high('claim_p99_ms'))}) | {dead or '–'} |")
+                           f"{spread(cell, 'items_per_s', fmt_rate)}{flag_note(cell)} | "
+                           f"{fmt_ms(cell.median('p99_ms'))} | {spread(cell, 'claim_p99_ms', fmt_ms)} | "
+                           f"{dead or '–'} |")
         out.append("")
 
     # Scale ---------------------------------------------------------------------------------------
@@ -450,8 +452,7 @@ def report(args):
                         continue
                     shape = "realistic" if workload == "claim_next_mix" else "one group"
                     out.append(f"| {shape} | {IMPL_NAMES[impl]} | {c} | {n:,} | {fmt_rate(cell.median('tps'))} | "
-                               f"{fmt_ms(cell.median('p50_ms'))} | {fmt_ms(cell.median('p99_ms'))} "
-                               f"({fmt_ms(cell.low('p99_ms'))}–{fmt_ms(cell.high('p99_ms'))}) | "
+                               f"{fmt_ms(cell.median('p50_ms'))} | {spread(cell, 'p99_ms', fmt_ms)} | "
                                f"{fmt_server(cell.median('server_ms'))} |")
         out.append("")
 

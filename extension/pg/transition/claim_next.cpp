@@ -73,11 +73,6 @@ void NextClaims::pass_over(Datum id) {
     passed[passed_count++] = id;
 }
 
-Datum NextClaims::claim_best() {
-    Datum item = Datum(0);
-    return claim_up_to(1, &item) == 1 ? item : Datum(0);
-}
-
 int NextClaims::claim_up_to(int wanted, Datum* items) {
     bool is_null = false;
     const int passed_before = passed_count;
@@ -184,21 +179,20 @@ void run_claim_next(const TransitionCall& requested, const char* queue, const ch
     Datum first_outcome = Datum(0);
     StringInfo taken = makeStringInfo();  // the items as a jsonb array, for the key
     appendStringInfoChar(taken, '[');
-    int claimed = 0;
     Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * max_items));
-    const int count = claim_next.claim_up_to(max_items, items);
-    for (; claimed < count; ++claimed) {
-        const Datum item = items[claimed];
+    const int claimed = claim_next.claim_up_to(max_items, items);
+    for (int i = 0; i < claimed; ++i) {
+        const Datum item = items[i];
         put_tuple(fcinfo, item);
         if (!keyed.keyed()) continue;
         const Datum as_jsonb = item_to_jsonb(item);
-        if (claimed == 0) {
+        if (i == 0) {
             bool is_null = false;
             first_id =
                 DatumGetInt64(GetAttributeByName(DatumGetHeapTupleHeader(item), "id", &is_null));
             first_outcome = as_jsonb;
         }
-        appendStringInfo(taken, "%s%s", claimed == 0 ? "" : ", ",
+        appendStringInfo(taken, "%s%s", i == 0 ? "" : ", ",
                          JsonbToCString(nullptr, &DatumGetJsonbP(as_jsonb)->root, 0));
     }
     if (keyed.keyed()) {

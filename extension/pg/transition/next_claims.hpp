@@ -18,11 +18,10 @@ class NextClaims {
     // `call` is the admitted, validated claim_next call (its actor, lease, capability).
     NextClaims(const char* tenant, const TransitionCall& call, const char* queue,
                const char* task_name, core::Timestamp now);
-    // Claims the best offered item the actor may take and returns it, or Datum(0) for none.
-    Datum claim_best();
-    // Claims up to `wanted` of them, best first, into `items` (room for `wanted`); returns how
-    // many. One statement per round locks as many as are still wanted, so that a batch reads the
-    // offer entries once, not once per item past the entries its own claims just deleted.
+    // Claims up to `wanted` of the best offered items the actor may take, best first, into
+    // `items` (room for `wanted`); returns how many. One statement per round locks as many as are
+    // still wanted, so that a batch reads the offer entries once, not once per item past the
+    // entries its own claims just deleted.
     int claim_up_to(int wanted, Datum* items);
 
   private:

@@ -45,12 +45,6 @@ void forget(Datum, Oid relid) {
     if (relid == InvalidOid || relid == registry_table) cache_valid = false;
 }
 
-char* copy_text(HeapTuple tuple, TupleDesc desc, int column) {
-    bool is_null = false;
-    Datum value = SPI_getbinval(tuple, desc, column, &is_null);
-    return is_null ? nullptr : MemoryContextStrdup(cache_context, TextDatumGetCString(value));
-}
-
 void load() {
     if (cache_context == nullptr) {
         cache_context = AllocSetContextCreate(TopMemoryContext, "workitem custom validators",
@@ -66,11 +60,11 @@ void load() {
         HeapTuple tuple = SPI_tuptable->vals[r];
         TupleDesc desc = SPI_tuptable->tupdesc;
         bool is_null = false;
-        registrations[r].tenant = copy_text(tuple, desc, 1);
-        registrations[r].task_name = copy_text(tuple, desc, 2);
-        registrations[r].operation = copy_text(tuple, desc, 3);
+        registrations[r].tenant = spi::text_column_in(cache_context, tuple, 1);
+        registrations[r].task_name = spi::text_column_in(cache_context, tuple, 2);
+        registrations[r].operation = spi::text_column_in(cache_context, tuple, 3);
         registrations[r].function = DatumGetObjectId(SPI_getbinval(tuple, desc, 4, &is_null));
-        registrations[r].function_name = copy_text(tuple, desc, 5);
+        registrations[r].function_name = spi::text_column_in(cache_context, tuple, 5);
     }
     registration_count = static_cast<int>(found);
     spi::finish();

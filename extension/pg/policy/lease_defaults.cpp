@@ -39,12 +39,6 @@ void forget(Datum, Oid relid) {
     if (relid == InvalidOid || relid == default_table) cache_valid = false;
 }
 
-char* copy_text(HeapTuple tuple, TupleDesc desc, int column) {
-    bool is_null = false;
-    const Datum value = SPI_getbinval(tuple, desc, column, &is_null);
-    return is_null ? nullptr : MemoryContextStrdup(cache_context, TextDatumGetCString(value));
-}
-
 void load() {
     if (!callback_registered) {  // here, not at load time: only backends that claim pay a slot
         CacheRegisterRelcacheCallback(forget, Datum(0));
@@ -70,9 +64,9 @@ void load() {
         HeapTuple tuple = SPI_tuptable->vals[r];
         TupleDesc desc = SPI_tuptable->tupdesc;
         bool is_null = false;
-        rows[r].tenant = copy_text(tuple, desc, 1);
-        rows[r].queue = copy_text(tuple, desc, 2);
-        rows[r].task_name = copy_text(tuple, desc, 3);
+        rows[r].tenant = spi::text_column_in(cache_context, tuple, 1);
+        rows[r].queue = spi::text_column_in(cache_context, tuple, 2);
+        rows[r].task_name = spi::text_column_in(cache_context, tuple, 3);
         rows[r].lease_seconds = DatumGetInt32(SPI_getbinval(tuple, desc, 4, &is_null));
     }
     row_count = static_cast<int>(found);

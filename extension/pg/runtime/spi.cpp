@@ -58,4 +58,10 @@ const char* text_column(HeapTuple tuple, const char* name) {
     return TextDatumGetCString(value);
 }
 
+char* text_column_in(MemoryContext context, HeapTuple tuple, int number) {
+    bool is_null = false;
+    const Datum value = column(tuple, number, &is_null);
+    return is_null ? nullptr : MemoryContextStrdup(context, TextDatumGetCString(value));
+}
+
 }  // namespace workitem::pg::spi

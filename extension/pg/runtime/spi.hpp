@@ -76,5 +76,7 @@ Datum first_column_of(HeapTuple tuple, int number, bool* is_null);
 int column_number(const char* name);
 Datum column(HeapTuple tuple, int number, bool* is_null);
 const char* text_column(HeapTuple tuple, const char* name);  // palloc'd, or nullptr for NULL
+// A text column of the last result by number, copied into `context` (a cache's), or nullptr.
+char* text_column_in(MemoryContext context, HeapTuple tuple, int number);
 
 }  // namespace workitem::pg::spi

@@ -109,7 +109,11 @@ CREATE TABLE workitem.offer (
     expires_at timestamptz,
     excluded   text[] NOT NULL,
     PRIMARY KEY (item_id, principal)
-);
+)
+-- A queue's churn: every offer inserts rows, every claim deletes them, and each claim's index scan
+-- steps over the dead entries until a vacuum removes them; at the default 20% of the table a
+-- busy queue walks a growing backlog of them (docs/operations.md, vacuum).
+WITH (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
 COMMENT ON TABLE workitem.offer IS
     'The offered items by potential owner (one row per principal of each offered item), kept by the '
     'item_log trigger for claim_next and the worklist. Internal: no role reads it.';

@@ -3,12 +3,10 @@
 #include "runtime/boundary.hpp"
 #include "policy/custom_validators.hpp"
 #include "policy/feature_flags.hpp"
-#include "runtime/spi.hpp"
+#include "runtime/table_cache.hpp"
 
 extern "C" {
-#include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
-#include "utils/inval.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/varlena.h"
@@ -26,12 +24,6 @@ struct Registration {
     char* function_name;
 };
 
-bool cache_valid = false;
-Oid registry_table = InvalidOid;
-Registration* registrations = nullptr;
-int registration_count = 0;
-MemoryContext cache_context = nullptr;
-
 spi::Statement all_validators{
     "SELECT tenant_id, task_name, operation, function::oid, function::text "
     "FROM workitem.custom_validator ORDER BY id",
@@ -41,35 +33,16 @@ spi::Statement all_validators{
 spi::Statement whole_item{
     "SELECT i FROM workitem.item AS i WHERE i.id = $1", 1, {INT8OID}, nullptr};
 
-void forget(Datum, Oid relid) {
-    if (relid == InvalidOid || relid == registry_table) cache_valid = false;
+void fill(Registration& registration, HeapTuple tuple, TupleDesc desc, MemoryContext memory) {
+    bool is_null = false;
+    registration.tenant = spi::text_column_in(memory, tuple, 1);
+    registration.task_name = spi::text_column_in(memory, tuple, 2);
+    registration.operation = spi::text_column_in(memory, tuple, 3);
+    registration.function = DatumGetObjectId(SPI_getbinval(tuple, desc, 4, &is_null));
+    registration.function_name = spi::text_column_in(memory, tuple, 5);
 }
 
-void load() {
-    if (cache_context == nullptr) {
-        cache_context = AllocSetContextCreate(TopMemoryContext, "workitem custom validators",
-                                              ALLOCSET_SMALL_SIZES);
-    }
-    MemoryContextReset(cache_context);
-    registry_table = get_relname_relid("custom_validator", get_namespace_oid("workitem", false));
-    spi::connect();
-    const uint64 found = spi::execute(all_validators, nullptr, nullptr, 0);
-    registrations = static_cast<Registration*>(
-        MemoryContextAlloc(cache_context, sizeof(Registration) * (found + 1)));
-    for (uint64 r = 0; r < found; ++r) {
-        HeapTuple tuple = SPI_tuptable->vals[r];
-        TupleDesc desc = SPI_tuptable->tupdesc;
-        bool is_null = false;
-        registrations[r].tenant = spi::text_column_in(cache_context, tuple, 1);
-        registrations[r].task_name = spi::text_column_in(cache_context, tuple, 2);
-        registrations[r].operation = spi::text_column_in(cache_context, tuple, 3);
-        registrations[r].function = DatumGetObjectId(SPI_getbinval(tuple, desc, 4, &is_null));
-        registrations[r].function_name = spi::text_column_in(cache_context, tuple, 5);
-    }
-    registration_count = static_cast<int>(found);
-    spi::finish();
-    cache_valid = true;
-}
+TableCache<Registration> registry("custom_validator", all_validators, fill);
 
 bool matches(const Registration& r, const char* tenant, const char* task, const char* operation) {
     return (strcmp(r.tenant, "*") == 0 || strcmp(r.tenant, tenant) == 0) &&
@@ -93,10 +66,9 @@ Datum read_whole_item(const void* id) {
 const char* first_denial(const char* tenant, const char* task_name, const char* operation,
                          const char* actor, ItemMaker make_item, const void* context) {
     Datum item = Datum(0);
-    if (!cache_valid) load();
-    if (registration_count == 0 || !flag_enabled(tenant, "custom_validators")) return nullptr;
-    for (int i = 0; i < registration_count; ++i) {
-        const Registration& r = registrations[i];
+    const std::span<const Registration> registrations = registry.rows();
+    if (registrations.empty() || !flag_enabled(tenant, "custom_validators")) return nullptr;
+    for (const Registration& r : registrations) {
         if (!matches(r, tenant, task_name, operation)) continue;
         if (item == Datum(0)) item = make_item(context);
         // Checked at every run, not only at registration: ALTER FUNCTION (OWNER, SECURITY,
@@ -206,10 +178,9 @@ const char* custom_denial(const char* tenant, const TransitionCall& call, const 
 
 bool custom_validators_registered(const char* tenant, const TransitionCall& call,
                                   const ItemRow& row) {
-    if (!cache_valid) load();
     const char* operation = judged_operation(call);
-    for (int i = 0; i < registration_count; ++i) {
-        if (matches(registrations[i], tenant, row.task_name, operation)) return true;
+    for (const Registration& registration : registry.rows()) {
+        if (matches(registration, tenant, row.task_name, operation)) return true;
     }
     return false;
 }
@@ -228,7 +199,7 @@ void check_custom_validators(const char* tenant, const TransitionCall& call, con
 }
 
 void register_custom_validator_callbacks() {
-    CacheRegisterRelcacheCallback(forget, Datum(0));
+    registry.register_callback();
 }
 
 }  // namespace workitem::pg

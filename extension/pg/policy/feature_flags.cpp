@@ -1,11 +1,6 @@
 #include "runtime/boundary.hpp"
 #include "policy/feature_flags.hpp"
-#include "runtime/spi.hpp"
-
-extern "C" {
-#include "catalog/namespace.h"
-#include "utils/inval.h"
-}
+#include "runtime/table_cache.hpp"
 
 namespace workitem::pg {
 
@@ -28,46 +23,17 @@ struct FlagRow {
     bool enabled;
 };
 
-// The cache: valid until an invalidation of the flag table (or of everything) arrives.
-bool cache_valid = false;
-Oid flag_table = InvalidOid;
-FlagRow* rows = nullptr;
-int row_count = 0;
-MemoryContext cache_context = nullptr;
-
 spi::Statement all_flags{
     "SELECT tenant_id, name, enabled FROM workitem.feature_flag", 0, {}, nullptr};
 
-void forget(Datum, Oid relid) {
-    if (relid == InvalidOid || relid == flag_table) cache_valid = false;
+void fill(FlagRow& row, HeapTuple tuple, TupleDesc desc, MemoryContext memory) {
+    bool is_null = false;
+    row.tenant = spi::text_column_in(memory, tuple, 1);
+    row.name = spi::text_column_in(memory, tuple, 2);
+    row.enabled = DatumGetBool(SPI_getbinval(tuple, desc, 3, &is_null));
 }
 
-void load() {
-    if (cache_context == nullptr) {
-        cache_context =
-            AllocSetContextCreate(TopMemoryContext, "workitem feature flags", ALLOCSET_SMALL_SIZES);
-    }
-    MemoryContextReset(cache_context);
-    rows = nullptr;
-    row_count = 0;
-    flag_table = get_relname_relid("feature_flag", get_namespace_oid("workitem", false));
-    spi::connect();
-    const uint64 found = spi::execute(all_flags, nullptr, nullptr, 0);
-    rows = static_cast<FlagRow*>(MemoryContextAlloc(cache_context, sizeof(FlagRow) * (found + 1)));
-    for (uint64 r = 0; r < found; ++r) {
-        bool is_null = false;
-        HeapTuple tuple = SPI_tuptable->vals[r];
-        TupleDesc desc = SPI_tuptable->tupdesc;
-        rows[r].tenant = MemoryContextStrdup(
-            cache_context, TextDatumGetCString(SPI_getbinval(tuple, desc, 1, &is_null)));
-        rows[r].name = MemoryContextStrdup(
-            cache_context, TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &is_null)));
-        rows[r].enabled = DatumGetBool(SPI_getbinval(tuple, desc, 3, &is_null));
-    }
-    row_count = static_cast<int>(found);
-    spi::finish();
-    cache_valid = true;
-}
+TableCache<FlagRow> flags("feature_flag", all_flags, fill);
 
 }  // namespace
 
@@ -79,25 +45,24 @@ bool is_known_flag(const char* flag) {
 }
 
 bool flag_enabled(const char* tenant, const char* flag) {
-    if (!cache_valid) load();
     bool enabled = true;
-    for (int i = 0; i < row_count; ++i) {
-        if (strcmp(rows[i].name, flag) != 0) continue;
-        if (strcmp(rows[i].tenant, tenant) == 0) return rows[i].enabled;  // the tenant's own
-        if (strcmp(rows[i].tenant, "*") == 0) enabled = rows[i].enabled;
+    for (const FlagRow& row : flags.rows()) {
+        if (strcmp(row.name, flag) != 0) continue;
+        if (strcmp(row.tenant, tenant) == 0) return row.enabled;  // the tenant's own
+        if (strcmp(row.tenant, "*") == 0) enabled = row.enabled;
     }
     return enabled;
 }
 
 FlagForAllTenants flag_for_all_tenants(const char* flag) {
     FlagForAllTenants resolved{flag_enabled("*", flag), Datum(0)};
-    Datum* tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (row_count + 1)));
+    const std::span<const FlagRow> rows = flags.rows();
+    Datum* tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (rows.size() + 1)));
     int count = 0;
-    for (int i = 0; i < row_count; ++i) {  // flag_enabled("*") loaded the cache
-        if (strcmp(rows[i].name, flag) != 0 || strcmp(rows[i].tenant, "*") == 0) continue;
-        if (rows[i].enabled != resolved.database_value) {
-            tenants[count++] = CStringGetTextDatum(rows[i].tenant);
-        }
+    for (const FlagRow& row : rows) {
+        if (strcmp(row.name, flag) != 0 || strcmp(row.tenant, "*") == 0) continue;
+        if (row.enabled != resolved.database_value)
+            tenants[count++] = CStringGetTextDatum(row.tenant);
     }
     resolved.differing_tenants =
         PointerGetDatum(construct_array(tenants, count, TEXTOID, -1, false, TYPALIGN_INT));
@@ -112,7 +77,7 @@ void require_flag(const char* tenant, const char* flag) {
 }
 
 void register_feature_flag_callbacks() {
-    CacheRegisterRelcacheCallback(forget, Datum(0));
+    flags.register_callback();
 }
 
 }  // namespace workitem::pg

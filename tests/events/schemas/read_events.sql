@@ -5,6 +5,6 @@
 \connect :db
 \pset format unaligned
 \pset tuples_only on
-\o :'events_file'
+\o :events_file
 SELECT to_jsonb(e)::text FROM workitem.event e ORDER BY e.seq;
 \o

@@ -38,7 +38,8 @@ ensure_packages() {
 }
 
 BUILD_PACKAGES=(make g++ postgresql-15 postgresql-server-dev-15 libfmt-dev nlohmann-json3-dev)
-TEST_PACKAGES=(cmake libgtest-dev libgmock-dev clang-format postgresql-15-wal2json graphviz jq)
+TEST_PACKAGES=(cmake libgtest-dev libgmock-dev clang-format postgresql-15-wal2json graphviz jq
+  python3-jsonschema)
 # libworkitem and the workitem CLI (client/).
 CLIENT_PACKAGES=(cmake g++ pkg-config libpq-dev libcli11-dev libfmt-dev nlohmann-json3-dev)
 

@@ -248,7 +248,11 @@ std::vector<Outcome> read_outcomes(const std::string& text) {
                 outcome.output = value.dump();
             } else if (key == "fault") {
                 outcome.fault = value.dump();
-            } else if (key == "expected_version" && value.is_number_integer()) {
+            } else if (key == "expected_version") {
+                if (!value.is_number_integer()) {
+                    throw_error(ErrorKind::invalid_argument,
+                                "an outcome's expected_version is an integer: " + entry.dump());
+                }
                 outcome.expected_version = value.get<std::int64_t>();
             } else if (key != "id") {
                 throw_error(ErrorKind::invalid_argument,

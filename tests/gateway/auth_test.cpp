@@ -76,7 +76,8 @@ TEST(GatewayAuth, AcceptsAnAudienceList) {
     const Authenticator authenticator(hs256_settings(), {});
     auto token_claims = ann();
     token_claims["aud"] = {"other", audience};
-    const auto verdict = authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "");
+    const auto verdict =
+        authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "");
     EXPECT_EQ(identity(verdict).subject, "ann");
 }
 
@@ -156,8 +157,8 @@ TEST(GatewayAuth, RefusesATamperedPayload) {
     // ann's header and signature around an admin payload.
     const auto first_dot = token.find('.');
     const auto last_dot = token.rfind('.');
-    const auto admin_payload = admin_token.substr(admin_token.find('.'),
-                                                  admin_token.rfind('.') - admin_token.find('.'));
+    const auto admin_payload =
+        admin_token.substr(admin_token.find('.'), admin_token.rfind('.') - admin_token.find('.'));
     const auto tampered = token.substr(0, first_dot) + admin_payload + token.substr(last_dot);
     EXPECT_NE(refusal(authenticator.authenticate("Bearer " + tampered, "")), "");
 }
@@ -170,8 +171,9 @@ TEST(GatewayAuth, RefusesAlgNone) {
 TEST(GatewayAuth, RefusesAnRs256TokenWhenHs256IsConfigured) {
     const Authenticator authenticator(hs256_settings(), {});
     const auto keys = testing::generate_rsa_key_pair();
-    EXPECT_NE(refusal(authenticator.authenticate("Bearer " + mint_rs256(keys.private_pem, ann()), "")),
-              "");
+    EXPECT_NE(
+        refusal(authenticator.authenticate("Bearer " + mint_rs256(keys.private_pem, ann()), "")),
+        "");
 }
 
 TEST(GatewayAuth, Rs256AcceptsTokensOfItsKeyOnly) {
@@ -181,9 +183,10 @@ TEST(GatewayAuth, Rs256AcceptsTokensOfItsKeyOnly) {
     settings.algorithm = JwtAlgorithm::rs256;
     settings.key = keys.public_pem;
     const Authenticator authenticator(settings, {});
-    EXPECT_EQ(identity(authenticator.authenticate("Bearer " + mint_rs256(keys.private_pem, ann()), ""))
-                  .subject,
-              "ann");
+    EXPECT_EQ(
+        identity(authenticator.authenticate("Bearer " + mint_rs256(keys.private_pem, ann()), ""))
+            .subject,
+        "ann");
     EXPECT_NE(refusal(authenticator.authenticate(
                   "Bearer " + mint_rs256(other_keys.private_pem, ann()), "")),
               "");
@@ -206,15 +209,17 @@ TEST(GatewayAuth, RefusesATokenWithoutSubjectTenantOrKnownCapability) {
     for (const char* claim : {"sub", "tenant", "workitem_capability"}) {
         auto token_claims = ann();
         token_claims.erase(claim);
-        EXPECT_NE(refusal(authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "")),
-                  "")
+        EXPECT_NE(
+            refusal(authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "")),
+            "")
             << claim;
     }
     for (const char* capability : {"service", "superuser", "USER", ""}) {
         auto token_claims = ann();
         token_claims["workitem_capability"] = capability;
-        EXPECT_NE(refusal(authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "")),
-                  "")
+        EXPECT_NE(
+            refusal(authenticator.authenticate("Bearer " + mint_hs256(secret, token_claims), "")),
+            "")
             << capability;
     }
 }

@@ -42,7 +42,8 @@ std::string temporary_file(const std::string& name, const std::string& content) 
 }
 
 TEST(GatewayConfig, FlagsAndDefaults) {
-    const auto config = parse({"--port", "9090", "--jwt-algorithm", "HS256", "--db-pool-size", "3"});
+    const auto config =
+        parse({"--port", "9090", "--jwt-algorithm", "HS256", "--db-pool-size", "3"});
     ASSERT_TRUE(config.has_value());
     EXPECT_EQ(config->port, 9090);
     EXPECT_EQ(config->jwt_algorithm, "HS256");

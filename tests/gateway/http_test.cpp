@@ -55,7 +55,8 @@ std::string unique(const std::string& prefix) {
 
 std::string token(const std::string& subject, const std::string& capability,
                   const std::string& tenant = "acme") {
-    return testing::mint_hs256(secret, testing::claims(subject, tenant, capability, issuer, audience));
+    return testing::mint_hs256(secret,
+                               testing::claims(subject, tenant, capability, issuer, audience));
 }
 
 std::string lowercase(std::string text) {
@@ -155,7 +156,8 @@ class GatewayOverHttp : public ::testing::Test {
     }
 
     static Answer exchange(tcp::socket& socket, const Send& what) {
-        http::request<http::string_body> request{http::string_to_verb(what.method), what.target, 11};
+        http::request<http::string_body> request{http::string_to_verb(what.method), what.target,
+                                                 11};
         request.set(http::field::host, "127.0.0.1");
         if (!what.bearer.empty()) request.set(http::field::authorization, "Bearer " + what.bearer);
         if (!what.body.empty()) request.set(http::field::content_type, "application/json");
@@ -175,7 +177,8 @@ class GatewayOverHttp : public ::testing::Test {
         Answer answer;
         answer.status = static_cast<int>(response.result_int());
         for (const auto& field : response) {
-            answer.headers[lowercase(std::string(field.name_string()))] = std::string(field.value());
+            answer.headers[lowercase(std::string(field.name_string()))] =
+                std::string(field.value());
         }
         answer.body = response.body();
         return answer;
@@ -183,15 +186,16 @@ class GatewayOverHttp : public ::testing::Test {
 
     // A new item of its own workflow and queue, offered to ann, created by an administrator.
     static json create_item(const std::string& queue) {
-        const auto answer = send({.method = "POST",
-                                  .target = "/api/v1/workitems",
-                                  .body = json{{"workflow_id", unique("wf")},
-                                               {"task_name", "Review"},
-                                               {"queue", queue},
-                                               {"assignment", {{"potential_owners", {{"users", {"ann"}}}}}},
-                                               {"input", {{"invoice", 1017}}}}
-                                              .dump(),
-                                  .bearer = token("boss", "admin")});
+        const auto answer =
+            send({.method = "POST",
+                  .target = "/api/v1/workitems",
+                  .body = json{{"workflow_id", unique("wf")},
+                               {"task_name", "Review"},
+                               {"queue", queue},
+                               {"assignment", {{"potential_owners", {{"users", {"ann"}}}}}},
+                               {"input", {{"invoice", 1017}}}}
+                              .dump(),
+                  .bearer = token("boss", "admin")});
         EXPECT_EQ(answer.status, 201) << answer.body;
         return answer.document();
     }
@@ -219,14 +223,15 @@ class GatewayOverHttp : public ::testing::Test {
 
 TEST_F(GatewayOverHttp, CreateGetClaimNextComplete) {
     const auto queue = unique("queue");
-    const auto created_answer = send({.method = "POST",
-                                      .target = "/api/v1/workitems",
-                                      .body = json{{"workflow_id", unique("wf")},
-                                                   {"task_name", "Review"},
-                                                   {"queue", queue},
-                                                   {"assignment", {{"potential_owners", {{"users", {"ann"}}}}}}}
-                                                  .dump(),
-                                      .bearer = token("boss", "admin")});
+    const auto created_answer =
+        send({.method = "POST",
+              .target = "/api/v1/workitems",
+              .body = json{{"workflow_id", unique("wf")},
+                           {"task_name", "Review"},
+                           {"queue", queue},
+                           {"assignment", {{"potential_owners", {{"users", {"ann"}}}}}}}
+                          .dump(),
+              .bearer = token("boss", "admin")});
     ASSERT_EQ(created_answer.status, 201) << created_answer.body;
     const auto created = created_answer.document();
     const auto id = created["id"].get<long long>();
@@ -330,14 +335,18 @@ TEST_F(GatewayOverHttp, TheLifecycleRoutesOfThisSlice) {
     const auto item = create_item(unique("queue"));
     const auto path = "/api/v1/workitems/" + item["id"].dump();
     const auto ann = token("ann", "user");
-    EXPECT_EQ(send({.method = "POST", .target = path + "/claim", .body = R"({"lease_seconds": 60})",
+    EXPECT_EQ(send({.method = "POST",
+                    .target = path + "/claim",
+                    .body = R"({"lease_seconds": 60})",
                     .bearer = ann})
                   .document()["state"],
               "allocated");
-    EXPECT_EQ(send({.method = "POST", .target = path + "/start", .bearer = ann}).document()["state"],
-              "started");
-    EXPECT_EQ(send({.method = "POST", .target = path + "/release", .bearer = ann}).document()["state"],
-              "offered");
+    EXPECT_EQ(
+        send({.method = "POST", .target = path + "/start", .bearer = ann}).document()["state"],
+        "started");
+    EXPECT_EQ(
+        send({.method = "POST", .target = path + "/release", .bearer = ann}).document()["state"],
+        "offered");
     EXPECT_EQ(send({.method = "POST", .target = path + "/claim", .bearer = ann}).status, 200);
     const auto failed = send({.method = "POST",
                               .target = path + "/fail",
@@ -347,20 +356,23 @@ TEST_F(GatewayOverHttp, TheLifecycleRoutesOfThisSlice) {
     EXPECT_EQ(failed.document()["state"], "failed");
     EXPECT_EQ(failed.document()["fault"]["reason"], "scanner broken");
     // Not allowed in its state now: the database's WI409.
-    expect_problem(send({.method = "POST", .target = path + "/start", .bearer = ann}), 409, "WI409");
+    expect_problem(send({.method = "POST", .target = path + "/start", .bearer = ann}), 409,
+                   "WI409");
 }
 
 TEST_F(GatewayOverHttp, TheDatabaseDecidesWhoMayDoWhat) {
     // A reader may not create (the database's WI403), nor claim.
-    const auto refused = send({.method = "POST",
-                               .target = "/api/v1/workitems",
-                               .body = json{{"workflow_id", unique("wf")}, {"task_name", "T"}}.dump(),
-                               .bearer = token("rita", "reader")});
+    const auto refused =
+        send({.method = "POST",
+              .target = "/api/v1/workitems",
+              .body = json{{"workflow_id", unique("wf")}, {"task_name", "T"}}.dump(),
+              .bearer = token("rita", "reader")});
     expect_problem(refused, 403, "WI403");
     const auto item = create_item(unique("queue"));
     const auto path = "/api/v1/workitems/" + item["id"].dump();
-    expect_problem(send({.method = "POST", .target = path + "/claim", .bearer = token("rita", "reader")}),
-                   403, "WI403");
+    expect_problem(
+        send({.method = "POST", .target = path + "/claim", .bearer = token("rita", "reader")}), 403,
+        "WI403");
     // A user may not create either; a user who is no potential owner does not see the item.
     expect_problem(send({.method = "POST",
                          .target = "/api/v1/workitems",
@@ -370,19 +382,22 @@ TEST_F(GatewayOverHttp, TheDatabaseDecidesWhoMayDoWhat) {
     expect_problem(send({.target = path, .bearer = token("zed", "user")}), 404, "WI404");
     // Another tenant's item is not found, exactly like a missing one.
     expect_problem(send({.target = path, .bearer = token("ann", "user", "globex")}), 404, "WI404");
-    expect_problem(send({.target = "/api/v1/workitems/999999999", .bearer = token("boss", "admin")}),
-                   404, "WI404");
+    expect_problem(
+        send({.target = "/api/v1/workitems/999999999", .bearer = token("boss", "admin")}), 404,
+        "WI404");
     // A service key acts with the gateway's full rights, as its subject.
-    const auto by_service = send({.method = "POST",
-                                  .target = "/api/v1/workitems",
-                                  .body = json{{"workflow_id", unique("wf")}, {"task_name", "T"}}.dump(),
-                                  .headers = {{"X-API-Key", service_key}}});
+    const auto by_service =
+        send({.method = "POST",
+              .target = "/api/v1/workitems",
+              .body = json{{"workflow_id", unique("wf")}, {"task_name", "T"}}.dump(),
+              .headers = {{"X-API-Key", service_key}}});
     ASSERT_EQ(by_service.status, 201) << by_service.body;
     EXPECT_EQ(by_service.document()["created_by"], "engine");
     // The database validates the input: WI422 names the field.
     expect_problem(send({.method = "POST",
                          .target = "/api/v1/workitems",
-                         .body = json{{"workflow_id", unique("wf")}, {"task_name", "T"},
+                         .body = json{{"workflow_id", unique("wf")},
+                                      {"task_name", "T"},
                                       {"assignment", {{"potential_owner", {{"users", {"ann"}}}}}}}
                                      .dump(),
                          .bearer = token("boss", "admin")}),
@@ -395,7 +410,8 @@ TEST_F(GatewayOverHttp, RequestsRefusedBeforeTheDatabase) {
     expect_problem(unknown, 404);
     EXPECT_EQ(unknown.document()["code"], "no_route");
 
-    const auto not_allowed = send({.method = "DELETE", .target = "/api/v1/workitems/1", .bearer = ann});
+    const auto not_allowed =
+        send({.method = "DELETE", .target = "/api/v1/workitems/1", .bearer = ann});
     expect_problem(not_allowed, 405);
     EXPECT_EQ(not_allowed.header("Allow"), "GET");
 
@@ -413,17 +429,23 @@ TEST_F(GatewayOverHttp, RequestsRefusedBeforeTheDatabase) {
                                   .headers = {{"Content-Type", "text/plain"}}});
     expect_problem(wrong_type, 415);
 
-    const auto malformed = send({.method = "POST", .target = "/api/v1/workitems", .body = "{\"workflow_id\": ",
+    const auto malformed = send({.method = "POST",
+                                 .target = "/api/v1/workitems",
+                                 .body = "{\"workflow_id\": ",
                                  .bearer = ann});
     expect_problem(malformed, 400);
     EXPECT_EQ(malformed.document()["code"], "malformed_json");
 
-    expect_problem(send({.method = "POST", .target = "/api/v1/workitems", .body = R"({"colour": "red"})",
+    expect_problem(send({.method = "POST",
+                         .target = "/api/v1/workitems",
+                         .body = R"({"colour": "red"})",
                          .bearer = token("boss", "admin")}),
                    400);
     expect_problem(send({.target = "/api/v1/workitems/abc", .bearer = ann}), 400);
     expect_problem(send({.target = "/api/v1/workitems/1?debug=1", .bearer = ann}), 400);
-    expect_problem(send({.method = "POST", .target = "/api/v1/workitems/1/claim", .bearer = ann,
+    expect_problem(send({.method = "POST",
+                         .target = "/api/v1/workitems/1/claim",
+                         .bearer = ann,
                          .headers = {{"If-Match", "3"}}}),
                    400);
 }
@@ -435,11 +457,13 @@ TEST_F(GatewayOverHttp, CredentialsAreChecked) {
 
     auto expired_claims = testing::claims("ann", "acme", "user", issuer, audience);
     expired_claims["exp"] = testing::now_seconds() - 3600;
-    const auto expired = send({.target = "/api/v1/workitems/1",
-                               .bearer = testing::mint_hs256(secret, expired_claims)});
+    const auto expired = send(
+        {.target = "/api/v1/workitems/1", .bearer = testing::mint_hs256(secret, expired_claims)});
     expect_problem(expired, 401);
-    EXPECT_EQ(expired.header("WWW-Authenticate"), R"(Bearer realm="workitem", error="invalid_token")");
-    expect_problem(send({.target = "/api/v1/workitems/1", .headers = {{"X-API-Key", "wrong"}}}), 401);
+    EXPECT_EQ(expired.header("WWW-Authenticate"),
+              R"(Bearer realm="workitem", error="invalid_token")");
+    expect_problem(send({.target = "/api/v1/workitems/1", .headers = {{"X-API-Key", "wrong"}}}),
+                   401);
     expect_problem(send({.target = "/metrics"}), 401);
     expect_problem(send({.target = "/openapi.yaml"}), 401);
 }
@@ -460,11 +484,13 @@ TEST_F(GatewayOverHttp, OperationalRoutes) {
     const auto metrics = send({.target = "/metrics", .headers = {{"X-API-Key", service_key}}});
     EXPECT_EQ(metrics.status, 200);
     EXPECT_EQ(metrics.header("Content-Type"), "text/plain; version=0.0.4");
-    EXPECT_NE(metrics.body.find(
-                  R"(workitem_http_requests_total{method="GET",route="/api/v1/workitems/{id}",code="404"})"),
-              std::string::npos)
+    EXPECT_NE(
+        metrics.body.find(
+            R"(workitem_http_requests_total{method="GET",route="/api/v1/workitems/{id}",code="404"})"),
+        std::string::npos)
         << metrics.body;
-    EXPECT_NE(metrics.body.find("workitem_db_pool_connections{state=\"in_use\"}"), std::string::npos);
+    EXPECT_NE(metrics.body.find("workitem_db_pool_connections{state=\"in_use\"}"),
+              std::string::npos);
     EXPECT_NE(metrics.body.find("workitem_build_info{version="), std::string::npos);
     // No item id ever becomes a label.
     EXPECT_EQ(metrics.body.find("999999998"), std::string::npos);

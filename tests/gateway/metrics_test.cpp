@@ -13,20 +13,33 @@ TEST(GatewayMetrics, CountsRequestsAndTheirLatencyByRouteTemplate) {
     metrics.record_request("GET", "/api/v1/workitems/{id}", 200, 0.003);
     metrics.record_request("GET", "/api/v1/workitems/{id}", 200, 0.2);
     metrics.record_request("POST", "/api/v1/workitems", 403, 20.0);
-    const auto text = metrics.render({{"workitem_db_pool_connections", "Pool.", {{"state", "in_use"}}, 2}});
+    const auto text =
+        metrics.render({{"workitem_db_pool_connections", "Pool.", {{"state", "in_use"}}, 2}});
     EXPECT_NE(text.find("# TYPE workitem_http_requests_total counter"), std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_requests_total{method="GET",route="/api/v1/workitems/{id}",code="200"} 2)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_request_duration_seconds_bucket{method="GET",route="/api/v1/workitems/{id}",le="0.005"} 1)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_request_duration_seconds_bucket{method="GET",route="/api/v1/workitems/{id}",le="0.25"} 2)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_request_duration_seconds_bucket{method="POST",route="/api/v1/workitems",le="10"} 0)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_request_duration_seconds_bucket{method="POST",route="/api/v1/workitems",le="+Inf"} 1)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(workitem_http_request_duration_seconds_count{method="GET",route="/api/v1/workitems/{id}"} 2)"),
-              std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_requests_total{method="GET",route="/api/v1/workitems/{id}",code="200"} 2)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_request_duration_seconds_bucket{method="GET",route="/api/v1/workitems/{id}",le="0.005"} 1)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_request_duration_seconds_bucket{method="GET",route="/api/v1/workitems/{id}",le="0.25"} 2)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_request_duration_seconds_bucket{method="POST",route="/api/v1/workitems",le="10"} 0)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_request_duration_seconds_bucket{method="POST",route="/api/v1/workitems",le="+Inf"} 1)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(
+            R"(workitem_http_request_duration_seconds_count{method="GET",route="/api/v1/workitems/{id}"} 2)"),
+        std::string::npos);
     EXPECT_NE(text.find(R"(workitem_db_pool_connections{state="in_use"} 2)"), std::string::npos);
     EXPECT_NE(text.find(R"(workitem_build_info{version="1.2.3"} 1)"), std::string::npos);
 }

@@ -11,8 +11,8 @@ namespace workitem::gateway {
 namespace {
 
 Problem problem_of(const std::string& sqlstate, ErrorKind kind) {
-    return problem_for(workitem::Error(kind, "message", sqlstate, "item 42 (state offered)",
-                                       "a hint"));
+    return problem_for(
+        workitem::Error(kind, "message", sqlstate, "item 42 (state offered)", "a hint"));
 }
 
 TEST(GatewayProblem, EverySqlstateOfTheErrorTableGetsItsStatus) {
@@ -48,10 +48,9 @@ struct PostgresCase {
 
 TEST(GatewayProblem, PostgresSqlstatesGetTheContractsStatus) {
     const PostgresCase cases[] = {
-        {"22P02", 400, false}, {"22021", 400, false}, {"22003", 400, false},
-        {"22P05", 400, false}, {"42501", 403, false}, {"40001", 503, true},
-        {"40P01", 503, true},  {"55P03", 503, true},  {"08006", 503, true},
-        {"57P01", 503, true},  {"57014", 504, false}, {"XX000", 500, false},
+        {"22P02", 400, false}, {"22021", 400, false}, {"22003", 400, false}, {"22P05", 400, false},
+        {"42501", 403, false}, {"40001", 503, true},  {"40P01", 503, true},  {"55P03", 503, true},
+        {"08006", 503, true},  {"57P01", 503, true},  {"57014", 504, false}, {"XX000", 500, false},
         {"42883", 500, false},
     };
     for (const auto& entry : cases) {

@@ -60,11 +60,13 @@ TEST(GatewayRequestBody, RefusesWhatItCannotRead) {
 }
 
 TEST(GatewayRequestBody, RefusesWrongTypesAndUnknownFields) {
-    auto body = RequestBody::parse(json_request(R"({"queue": 1, "max_items": 0, "extra": 1})"), true);
+    auto body =
+        RequestBody::parse(json_request(R"({"queue": 1, "max_items": 0, "extra": 1})"), true);
     EXPECT_EQ(problem_of([&] { body.text("queue"); }).code, "invalid_field");
     EXPECT_EQ(problem_of([&] { body.integer("max_items", 1, 10); }).code, "invalid_field");
     EXPECT_EQ(problem_of([&] { body.refuse_unknown_fields(); }).detail, "unknown field extra");
-    auto huge = RequestBody::parse(json_request(R"({"n": 18446744073709551615, "t": "soon"})"), true);
+    auto huge =
+        RequestBody::parse(json_request(R"({"n": 18446744073709551615, "t": "soon"})"), true);
     EXPECT_EQ(problem_of([&] { huge.integer("n", 1, 10); }).status, 400);
     EXPECT_EQ(problem_of([&] { huge.timestamp("t"); }).status, 400);
 }

@@ -54,7 +54,8 @@ TEST(GatewayRouter, UnknownPathsAre404) {
     for (const char* path : {"/", "", "/api", "/api/v1/workitems/", "/api/v1/workitems/7/claim/x",
                              "/api/v1/workitems//claim", "/livez/", "/api/v1/workitem",
                              "api/v1/workitems", "/API/v1/workitems"}) {
-        EXPECT_TRUE(std::holds_alternative<Router<std::string>::NotFound>(router.match("GET", path)))
+        EXPECT_TRUE(
+            std::holds_alternative<Router<std::string>::NotFound>(router.match("GET", path)))
             << path;
     }
 }

@@ -31,14 +31,15 @@ std::string bio_text(BIO* bio) {
     return std::string(data, static_cast<std::size_t>(length));
 }
 
-std::string mint(jwt_alg_t algorithm, const std::string& key, const nlohmann::json& claims) {
+std::string mint(jwt_alg_t algorithm, const std::string& key, const nlohmann::json& payload) {
     jwt_t* raw = nullptr;
     if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
     std::unique_ptr<jwt_t, JwtDeleter> token(raw);
-    if (jwt_add_grants_json(token.get(), claims.dump().c_str()) != 0) {
+    if (jwt_add_grants_json(token.get(), payload.dump().c_str()) != 0) {
         throw std::runtime_error("jwt_add_grants_json failed");
     }
-    const auto* key_bytes = key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data());
+    const auto* key_bytes =
+        key.empty() ? nullptr : reinterpret_cast<const unsigned char*>(key.data());
     if (jwt_set_alg(token.get(), algorithm, key_bytes, static_cast<int>(key.size())) != 0) {
         throw std::runtime_error("jwt_set_alg failed");
     }
@@ -64,16 +65,16 @@ RsaKeyPair generate_rsa_key_pair() {
     return RsaKeyPair{bio_text(private_bio.get()), bio_text(public_bio.get())};
 }
 
-std::string mint_hs256(const std::string& secret, const nlohmann::json& claims) {
-    return mint(JWT_ALG_HS256, secret, claims);
+std::string mint_hs256(const std::string& secret, const nlohmann::json& payload) {
+    return mint(JWT_ALG_HS256, secret, payload);
 }
 
-std::string mint_rs256(const std::string& private_pem, const nlohmann::json& claims) {
-    return mint(JWT_ALG_RS256, private_pem, claims);
+std::string mint_rs256(const std::string& private_pem, const nlohmann::json& payload) {
+    return mint(JWT_ALG_RS256, private_pem, payload);
 }
 
-std::string mint_unsigned(const nlohmann::json& claims) {
-    return mint(JWT_ALG_NONE, "", claims);
+std::string mint_unsigned(const nlohmann::json& payload) {
+    return mint(JWT_ALG_NONE, "", payload);
 }
 
 long long now_seconds() {

@@ -15,10 +15,10 @@ struct RsaKeyPair {
 
 RsaKeyPair generate_rsa_key_pair();
 
-std::string mint_hs256(const std::string& secret, const nlohmann::json& claims);
-std::string mint_rs256(const std::string& private_pem, const nlohmann::json& claims);
+std::string mint_hs256(const std::string& secret, const nlohmann::json& payload);
+std::string mint_rs256(const std::string& private_pem, const nlohmann::json& payload);
 // alg=none: no signature at all.
-std::string mint_unsigned(const nlohmann::json& claims);
+std::string mint_unsigned(const nlohmann::json& payload);
 
 // Claims of a valid token: sub, the tenant and capability claims, iss, aud, exp in an hour.
 nlohmann::json claims(const std::string& subject, const std::string& tenant,

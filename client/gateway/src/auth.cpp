@@ -166,8 +166,9 @@ std::variant<Identity, AuthFailure> Authenticator::authenticate(std::string_view
     if (!api_key.empty()) return verify_api_key(api_key);
     if (authorization.empty()) {
         return AuthFailure{.credential_sent = false,
-                           .reason = "a bearer token (Authorization) or an API key (X-API-Key) "
-                                     "is needed"};
+                           .reason =
+                               "a bearer token (Authorization) or an API key (X-API-Key) "
+                               "is needed"};
     }
     constexpr std::string_view scheme = "Bearer ";
     if (authorization.size() <= scheme.size() ||
@@ -203,10 +204,9 @@ std::variant<Identity, AuthFailure> Authenticator::verify_token(const std::strin
     // alg=none when a key is given. Which algorithm is acceptable is ours to say: checked
     // below, so that a token signed with HS256 using the RS256 public key as its secret (the
     // HS/RS confusion) is refused although its HMAC verifies.
-    const int status =
-        jwt_decode(&decoded, token.c_str(),
-                   reinterpret_cast<const unsigned char*>(settings.key.data()),
-                   static_cast<int>(settings.key.size()));
+    const int status = jwt_decode(&decoded, token.c_str(),
+                                  reinterpret_cast<const unsigned char*>(settings.key.data()),
+                                  static_cast<int>(settings.key.size()));
     JwtPointer owned(decoded);
     if (status != 0 || !owned) return refused("the token is malformed or its signature is wrong");
     if (jwt_get_alg(owned.get()) != libjwt_algorithm(settings.algorithm)) {

@@ -135,8 +135,7 @@ std::vector<std::string> validate(const GatewayConfig& config) {
             check(!has_secret, "RS256 takes a public key, not a secret");
         }
         check(!config.jwt_issuer.empty(), "jwt-issuer is needed: every token's iss is checked");
-        check(!config.jwt_audience.empty(),
-              "jwt-audience is needed: every token's aud is checked");
+        check(!config.jwt_audience.empty(), "jwt-audience is needed: every token's aud is checked");
         check(!config.jwt_tenant_claim.empty(), "jwt-tenant-claim is empty");
         check(!config.jwt_capability_claim.empty(), "jwt-capability-claim is empty");
     }
@@ -166,7 +165,8 @@ LoadedConfig load(GatewayConfig config) {
                 while (!jwt.key.empty() && (jwt.key.back() == '\n' || jwt.key.back() == '\r')) {
                     jwt.key.pop_back();
                 }
-                if (jwt.key.size() < 32) problems.push_back("the HS256 secret is at least 32 bytes");
+                if (jwt.key.size() < 32)
+                    problems.push_back("the HS256 secret is at least 32 bytes");
             } else if (jwt.key.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
                 problems.push_back(key_file + " holds no PEM public key (BEGIN PUBLIC KEY)");
             }

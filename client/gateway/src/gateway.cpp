@@ -54,45 +54,49 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
 
 void Gateway::add_operational_routes() {
     router_.add("GET", "/livez",
-                Route{.handler = [](Call& call) {
-                          return json_response(call.request, 200, {{"status", "ok"}});
-                      },
+                Route{.handler =
+                          [](Call& call) {
+                              return json_response(call.request, 200, {{"status", "ok"}});
+                          },
                       .needs_credential = false,
                       .uses_database = false});
     router_.add("GET", "/readyz",
-                Route{.handler = [this](Call& call) {
-                          const bool draining = server_ != nullptr && server_->draining();
-                          if (!draining && call.database.database_answers()) {
-                              return json_response(call.request, 200, {{"status", "ready"}});
-                          }
-                          auto response = json_response(
-                              call.request, 503,
-                              {{"status", draining ? "draining" : "database_unavailable"}});
-                          response.set(http::field::retry_after, "1");
-                          return response;
-                      },
+                Route{.handler =
+                          [this](Call& call) {
+                              const bool draining = server_ != nullptr && server_->draining();
+                              if (!draining && call.database.database_answers()) {
+                                  return json_response(call.request, 200, {{"status", "ready"}});
+                              }
+                              auto response = json_response(
+                                  call.request, 503,
+                                  {{"status", draining ? "draining" : "database_unavailable"}});
+                              response.set(http::field::retry_after, "1");
+                              return response;
+                          },
                       .needs_credential = false,
                       .uses_database = true});
     router_.add("GET", "/metrics",
-                Route{.handler = [this](Call& call) {
-                          auto response = json_response(call.request, 200, nullptr);
-                          response.set(http::field::content_type, "text/plain; version=0.0.4");
-                          response.body() = metrics_.render(gauges());
-                          return response;
-                      },
+                Route{.handler =
+                          [this](Call& call) {
+                              auto response = json_response(call.request, 200, nullptr);
+                              response.set(http::field::content_type, "text/plain; version=0.0.4");
+                              response.body() = metrics_.render(gauges());
+                              return response;
+                          },
                       .needs_credential = true,
                       .uses_database = false});
     router_.add("GET", "/openapi.yaml",
-                Route{.handler = [this](Call& call) {
-                          if (openapi_document_.empty()) {
-                              throw_problem(404, "not_configured",
-                                            "no OpenAPI document is configured (openapi-file)");
-                          }
-                          auto response = json_response(call.request, 200, nullptr);
-                          response.set(http::field::content_type, "application/yaml");
-                          response.body() = openapi_document_;
-                          return response;
-                      },
+                Route{.handler =
+                          [this](Call& call) {
+                              if (openapi_document_.empty()) {
+                                  throw_problem(404, "not_configured",
+                                                "no OpenAPI document is configured (openapi-file)");
+                              }
+                              auto response = json_response(call.request, 200, nullptr);
+                              response.set(http::field::content_type, "application/yaml");
+                              response.body() = openapi_document_;
+                              return response;
+                          },
                       .needs_credential = true,
                       .uses_database = false});
 }
@@ -101,15 +105,25 @@ std::vector<Gauge> Gateway::gauges() const {
     const auto pool = database_.gauges();
     std::vector<Gauge> gauges;
     const std::string pool_help = "Database connections and the requests waiting for one.";
-    gauges.push_back({"workitem_db_pool_connections", pool_help, {{"state", "in_use"}},
+    gauges.push_back({"workitem_db_pool_connections",
+                      pool_help,
+                      {{"state", "in_use"}},
                       static_cast<double>(pool.in_use)});
-    gauges.push_back({"workitem_db_pool_connections", pool_help, {{"state", "waiting"}},
+    gauges.push_back({"workitem_db_pool_connections",
+                      pool_help,
+                      {{"state", "waiting"}},
                       static_cast<double>(pool.waiting)});
-    gauges.push_back({"workitem_db_pool_connections", pool_help, {{"state", "open"}},
+    gauges.push_back({"workitem_db_pool_connections",
+                      pool_help,
+                      {{"state", "open"}},
                       static_cast<double>(pool.open)});
-    gauges.push_back({"workitem_db_pool_connections", pool_help, {{"state", "max"}},
+    gauges.push_back({"workitem_db_pool_connections",
+                      pool_help,
+                      {{"state", "max"}},
                       static_cast<double>(pool.size)});
-    gauges.push_back({"workitem_http_connections_open", "HTTP connections open.", {},
+    gauges.push_back({"workitem_http_connections_open",
+                      "HTTP connections open.",
+                      {},
                       static_cast<double>(server_ ? server_->connections_open() : 0)});
     return gauges;
 }
@@ -175,8 +189,8 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     }
     if (const auto* not_allowed = std::get_if<GatewayRouter::MethodNotAllowed>(&match)) {
         entry->route = std::string(not_allowed->route_template);
-        auto refusal = make_problem(405, "method_not_allowed",
-                                    "this route takes " + not_allowed->allow);
+        auto refusal =
+            make_problem(405, "method_not_allowed", "this route takes " + not_allowed->allow);
         refusal.allow = not_allowed->allow;
         return finish(problem(req, refusal));
     }
@@ -186,19 +200,16 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     if (question_mark != std::string_view::npos) {
         // None of the routes of this slice takes a query parameter; unknown ones are refused,
         // never ignored (docs/rest.md).
-        return finish(problem(req, make_problem(400, "unknown_parameter",
-                                                "this route takes no query parameter")));
+        return finish(problem(
+            req, make_problem(400, "unknown_parameter", "this route takes no query parameter")));
     }
 
     auto caller = std::make_shared<std::optional<Identity>>();
     if (route.needs_credential) {
-        auto verdict = authenticator_.authenticate(header(req, http::field::authorization),
-                                                   [&] {
-                                                       const auto key = req.find("X-API-Key");
-                                                       return key == req.end()
-                                                                  ? std::string()
-                                                                  : std::string(to_std(key->value()));
-                                                   }());
+        auto verdict = authenticator_.authenticate(header(req, http::field::authorization), [&] {
+            const auto key = req.find("X-API-Key");
+            return key == req.end() ? std::string() : std::string(to_std(key->value()));
+        }());
         if (const auto* failure = std::get_if<AuthFailure>(&verdict)) {
             auto refusal = make_problem(401, "unauthenticated", failure->reason);
             refusal.invalid_credential = failure->credential_sent;
@@ -219,8 +230,8 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     if (!route.uses_database) return finish(invoke());
     database_.submit([this, invoke, finish, shared_request](Admission admission) {
         if (admission == Admission::too_late) {
-            auto refusal = make_problem(
-                503, "pool_timeout", "no database connection came free in time; try again");
+            auto refusal = make_problem(503, "pool_timeout",
+                                        "no database connection came free in time; try again");
             refusal.retry_after = 1;
             return finish(problem(*shared_request, refusal));
         }

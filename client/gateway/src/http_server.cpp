@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 
+#include <array>
 #include <csignal>
 #include <optional>
 #include <thread>
@@ -22,8 +23,7 @@ using tcp = net::ip::tcp;
 // handler and writes its answer. Every step runs on the connection's strand.
 class HttpServer::Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(HttpServer& server, tcp::socket socket)
-        : server_(server), stream_(std::move(socket)) {
+    Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
         beast::error_code ignored;
         const auto endpoint = stream_.socket().remote_endpoint(ignored);
         if (!ignored) remote_ = endpoint.address().to_string();
@@ -85,16 +85,40 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
         response.prepare_payload();
         response_ = std::make_shared<Response>(std::move(response));
         stream_.expires_after(server_.settings_.request_timeout);
-        http::async_write(stream_, *response_,
-                          beast::bind_front_handler(&Session::on_write, shared_from_this(),
-                                                    keep_alive, counted));
+        http::async_write(
+            stream_, *response_,
+            beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive, counted));
     }
 
     void on_write(bool keep_alive, bool counted, beast::error_code error, std::size_t) {
         if (counted) --server_.in_flight_;
         response_.reset();
-        if (error || !keep_alive) return close();
+        if (error) return close();
+        if (!counted) return linger();
+        if (!keep_alive) return close();
         read();
+    }
+
+    // After a refusal the client may still be sending (the rest of a body too large, of a head
+    // too long): closing with unread data would reset the connection, and the client could lose
+    // the answer before reading it. So stop sending, read and drop what comes for a short
+    // while, then close (RFC 9112 §9.6).
+    void linger() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(std::chrono::seconds(2));
+        drop_more();
+    }
+
+    void drop_more() {
+        stream_.async_read_some(
+            net::buffer(discarded_),
+            beast::bind_front_handler(&Session::on_dropped, shared_from_this()));
+    }
+
+    void on_dropped(beast::error_code error, std::size_t) {
+        if (error) return close();  // the client closed, or the time is up
+        drop_more();
     }
 
     void close() {
@@ -109,6 +133,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<Response> response_;
     std::string remote_;
+    std::array<char, 4096> discarded_{};
 };
 
 HttpServer::HttpServer(ServerSettings settings, RequestHandler handler, RefusalHandler refusal)
@@ -131,12 +156,14 @@ unsigned short HttpServer::listen() {
 }
 
 void HttpServer::accept() {
-    acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code error,
-                                                         tcp::socket socket) {
-        if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
-        if (!error) std::make_shared<Session>(*this, std::move(socket))->start();
-        accept();
-    });
+    acceptor_.async_accept(net::make_strand(io_),
+                           [this](beast::error_code error, tcp::socket socket) {
+                               if (error == net::error::operation_aborted || !acceptor_.is_open())
+                                   return;
+                               if (!error)
+                                   std::make_shared<Session>(*this, std::move(socket))->start();
+                               accept();
+                           });
 }
 
 void HttpServer::run() {

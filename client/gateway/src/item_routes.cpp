@@ -51,7 +51,8 @@ Response create(Call& call) {
     command.actor = caller(call).subject;
     command.workflow_id = body.required_text("workflow_id");
     command.task_name = body.required_text("task_name");
-    if (auto assignment = body.object("assignment")) command.assignment.json = std::move(*assignment);
+    if (auto assignment = body.object("assignment"))
+        command.assignment.json = std::move(*assignment);
     command.input = body.document("input");
     command.priority = static_cast<int>(body.integer("priority", int32_min, int32_max).value_or(0));
     command.queue = body.text("queue");
@@ -73,7 +74,7 @@ Response create(Call& call) {
 }
 
 // Reads are made as the caller, so a user sees only what it may see. A service key reads with
-// no actor: its whole tenant, as the service it is (client/gateway/DESIGN.md, Identity).
+// no actor: its whole tenant, as the service it is (the gateway's design notes, on identity).
 workitem::ReadOptions read_as(const Identity& who) {
     workitem::ReadOptions options;
     if (who.capability != Capability::service) options.actor = who.subject;
@@ -114,12 +115,12 @@ Response claim_next(Call& call) {
     options.queue = body.text("queue");
     options.task_name = body.text("task_name");
     options.lease_seconds = optional_int(body.integer("lease_seconds", 1, max_lease_seconds));
-    const int max_items = static_cast<int>(body.integer("max_items", 1, max_claim_items).value_or(1));
+    const int max_items =
+        static_cast<int>(body.integer("max_items", 1, max_claim_items).value_or(1));
     body.refuse_unknown_fields();
     options.idempotency_key = idempotency_key(call.request);
-    const auto items = call.database.transaction(caller(call), [&](workitem::Tx& tx) {
-        return tx.claim_next_many(options, max_items);
-    });
+    const auto items = call.database.transaction(
+        caller(call), [&](workitem::Tx& tx) { return tx.claim_next_many(options, max_items); });
     json answer{{"items", json::array()}};
     for (const auto& item : items) answer["items"].push_back(item_json(item));
     return json_response(call.request, 200, answer);

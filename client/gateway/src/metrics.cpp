@@ -65,11 +65,11 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
                "HTTP requests answered, by method, route template and status code.");
         for (const auto& [key, count] : requests_) {
             const auto& [method, route, status] = key;
-            out += fmt::format("workitem_http_requests_total{} {}\n",
-                               labels_text({{"method", method},
-                                            {"route", route},
-                                            {"code", std::to_string(status)}}),
-                               count);
+            out += fmt::format(
+                "workitem_http_requests_total{} {}\n",
+                labels_text(
+                    {{"method", method}, {"route", route}, {"code", std::to_string(status)}}),
+                count);
         }
         header(out, "workitem_http_request_duration_seconds", "histogram",
                "Time from a request read to its answer written, by method and route template.");
@@ -78,12 +78,11 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
             unsigned long long cumulative = 0;
             for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
                 cumulative += histogram.buckets[i];
-                out += fmt::format(
-                    "workitem_http_request_duration_seconds_bucket{} {}\n",
-                    labels_text({{"method", method},
-                                 {"route", route},
-                                 {"le", fmt::format("{}", latency_buckets[i])}}),
-                    cumulative);
+                out += fmt::format("workitem_http_request_duration_seconds_bucket{} {}\n",
+                                   labels_text({{"method", method},
+                                                {"route", route},
+                                                {"le", fmt::format("{}", latency_buckets[i])}}),
+                                   cumulative);
             }
             const auto labels = labels_text({{"method", method}, {"route", route}});
             out += fmt::format("workitem_http_request_duration_seconds_bucket{} {}\n",

@@ -30,8 +30,8 @@ class Metrics {
     // The whole exposition: the counters and histograms, the gauges given, and build info.
     std::string render(const std::vector<Gauge>& gauges) const;
 
-    static constexpr std::array<double, 12> latency_buckets{
-        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static constexpr std::array<double, 12> latency_buckets{0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                            0.25,  0.5,   1,    2.5,   5,    10};
 
   private:
     struct Histogram {

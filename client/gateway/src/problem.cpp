@@ -20,20 +20,20 @@ struct KindStatus {
 
 // The kinds that are not the extension's own SQLSTATEs (those come from the error table).
 constexpr KindStatus other_kinds[] = {
-    {ErrorKind::bad_value, 400, false},              // class 22: PostgreSQL refused a value
-    {ErrorKind::invalid_argument, 400, false},       // the call cannot be sent as given
-    {ErrorKind::permission_denied, 403, false},      // 42501: the login role lacks the grant
-    {ErrorKind::connection_lost, 503, true},         // retried by the library, still failing
-    {ErrorKind::serialization_failure, 503, true},   // 40001
-    {ErrorKind::deadlock, 503, true},                // 40P01
-    {ErrorKind::lock_not_available, 503, true},      // 55P03
-    {ErrorKind::in_doubt, 503, true},                // repeat with the same Idempotency-Key
-    {ErrorKind::pool_timeout, 503, true},            // no connection came free in time
-    {ErrorKind::circuit_open, 503, true},            // the breaker toward the database is open
-    {ErrorKind::query_cancelled, 504, false},        // 57014: the per-request timeout
-    {ErrorKind::timeout, 504, false},                // the client's statement timeout
-    {ErrorKind::database_error, 500, false},         // a bug or a misconfiguration
-    {ErrorKind::unexpected_result, 500, false},      // an answer the gateway cannot read
+    {ErrorKind::bad_value, 400, false},             // class 22: PostgreSQL refused a value
+    {ErrorKind::invalid_argument, 400, false},      // the call cannot be sent as given
+    {ErrorKind::permission_denied, 403, false},     // 42501: the login role lacks the grant
+    {ErrorKind::connection_lost, 503, true},        // retried by the library, still failing
+    {ErrorKind::serialization_failure, 503, true},  // 40001
+    {ErrorKind::deadlock, 503, true},               // 40P01
+    {ErrorKind::lock_not_available, 503, true},     // 55P03
+    {ErrorKind::in_doubt, 503, true},               // repeat with the same Idempotency-Key
+    {ErrorKind::pool_timeout, 503, true},           // no connection came free in time
+    {ErrorKind::circuit_open, 503, true},           // the breaker toward the database is open
+    {ErrorKind::query_cancelled, 504, false},       // 57014: the per-request timeout
+    {ErrorKind::timeout, 504, false},               // the client's statement timeout
+    {ErrorKind::database_error, 500, false},        // a bug or a misconfiguration
+    {ErrorKind::unexpected_result, 500, false},     // an answer the gateway cannot read
 };
 
 bool detail_may_be_shown(ErrorKind kind) {
@@ -75,7 +75,8 @@ Problem problem_for(const workitem::Error& error) {
     problem.code = std::string(to_string(error.kind()));
     problem.title = title_for_code(problem.code);
     problem.sqlstate = error.sqlstate();
-    problem.detail = error.detail().empty() ? error.message() : error.message() + ": " + error.detail();
+    problem.detail =
+        error.detail().empty() ? error.message() : error.message() + ": " + error.detail();
     problem.hint = error.hint();
     if (const auto status = status_for_workitem_sqlstate(error.sqlstate())) {
         problem.status = *status;
@@ -90,8 +91,9 @@ Problem problem_for(const workitem::Error& error) {
         }
     }
     if (!detail_may_be_shown(error.kind())) {
-        problem.detail = "the database answered with an error the gateway does not expect; "
-                         "its log has the details";
+        problem.detail =
+            "the database answered with an error the gateway does not expect; "
+            "its log has the details";
         problem.hint.clear();
     }
     return problem;

@@ -21,11 +21,11 @@ struct Problem {
     std::string title;
     std::string detail;
     std::string hint;
-    std::string sqlstate;                  // set when the database answered
-    std::string instance;                  // the request's path
-    std::optional<int> retry_after{};      // seconds, for 503
-    std::string allow;                     // for 405
-    bool invalid_credential{false};        // 401: a credential was sent but refused
+    std::string sqlstate;              // set when the database answered
+    std::string instance;              // the request's path
+    std::optional<int> retry_after{};  // seconds, for 503
+    std::string allow;                 // for 405
+    bool invalid_credential{false};    // 401: a credential was sent but refused
 };
 
 // A problem the gateway decides itself (malformed request, unknown route...).

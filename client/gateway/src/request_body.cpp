@@ -47,8 +47,7 @@ RequestBody RequestBody::parse(const Request& request, bool required) {
     }
     const auto content_type = request.find(http::field::content_type);
     if (content_type == request.end() || !is_json_media_type(to_std(content_type->value()))) {
-        throw_problem(415, "unsupported_media_type",
-                      "the body must be application/json (UTF-8)");
+        throw_problem(415, "unsupported_media_type", "the body must be application/json (UTF-8)");
     }
     nlohmann::json document;
     try {
@@ -57,7 +56,8 @@ RequestBody RequestBody::parse(const Request& request, bool required) {
         throw_problem(400, "malformed_json",
                       "the body is not valid JSON (at byte " + std::to_string(error.byte) + ")");
     }
-    if (!document.is_object()) throw_problem(400, "malformed_json", "the body must be a JSON object");
+    if (!document.is_object())
+        throw_problem(400, "malformed_json", "the body must be a JSON object");
     return RequestBody(std::move(document));
 }
 
@@ -86,14 +86,15 @@ std::optional<std::int64_t> RequestBody::integer(const std::string& name, std::i
     const auto* value = field(name);
     if (value == nullptr) return std::nullopt;
     if (!value->is_number_integer()) wrong_type(name, "an integer");
-    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    if (value->is_number_unsigned() &&
+        value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
         wrong_type(name, ("at most " + std::to_string(max)).c_str());
     }
     const auto number = value->get<std::int64_t>();
     if (number < min || number > max) {
-        throw_problem(400, "invalid_field",
-                      "field " + name + " must be " + std::to_string(min) + " to " +
-                          std::to_string(max));
+        throw_problem(
+            400, "invalid_field",
+            "field " + name + " must be " + std::to_string(min) + " to " + std::to_string(max));
     }
     return number;
 }

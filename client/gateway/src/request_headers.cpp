@@ -15,7 +15,8 @@ std::optional<std::int64_t> quoted_version(std::string_view tag) {
     }
     const auto digits = tag.substr(1, tag.size() - 2);
     std::int64_t version = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+    const auto [end, error] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), version);
     if (error != std::errc{} || end != digits.data() + digits.size() || version < 0) {
         return std::nullopt;
     }

@@ -36,7 +36,8 @@ void Log::event(std::string_view level, std::string_view message, const nlohmann
 }
 
 void Log::write(nlohmann::json line) {
-    line["time"] = workitem::format_timestamp(workitem::to_timestamp(std::chrono::system_clock::now()));
+    line["time"] =
+        workitem::format_timestamp(workitem::to_timestamp(std::chrono::system_clock::now()));
     // Invalid UTF-8 (a path, a database message) is replaced rather than failing the line.
     const auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::lock_guard lock(mutex_);

@@ -19,7 +19,7 @@ struct RequestLogEntry {
     std::string route;  // the template, or "" when no route matched
     int status{};
     double duration_ms{};
-    std::string subject;     // the caller, once authenticated
+    std::string subject;  // the caller, once authenticated
     std::string tenant;
     std::string credential;  // "jwt", "api_key:<name>"
     std::string problem;     // the problem's code, for an error answer

@@ -18,13 +18,15 @@ Response answer(unsigned version, bool keep_alive, int status, std::string conte
 }
 
 void add_problem_headers(Response& response, const Problem& problem) {
-    if (problem.retry_after) response.set(http::field::retry_after, std::to_string(*problem.retry_after));
+    if (problem.retry_after)
+        response.set(http::field::retry_after, std::to_string(*problem.retry_after));
     if (!problem.allow.empty()) response.set(http::field::allow, problem.allow);
     if (problem.status == 401) {
         // RFC 6750 §3: error="invalid_token" only when a credential was sent.
         response.set(http::field::www_authenticate,
-                     problem.invalid_credential ? R"(Bearer realm="workitem", error="invalid_token")"
-                                                : R"(Bearer realm="workitem")");
+                     problem.invalid_credential
+                         ? R"(Bearer realm="workitem", error="invalid_token")"
+                         : R"(Bearer realm="workitem")");
     }
 }
 
@@ -36,18 +38,17 @@ Response json_response(const Request& request, int status, const nlohmann::json&
 }
 
 Response problem_response(const Request& request, const Problem& problem) {
-    auto response = answer(request.version(), request.keep_alive(), problem.status,
-                           "application/problem+json",
-                           to_json(problem).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace));
+    auto response =
+        answer(request.version(), request.keep_alive(), problem.status, "application/problem+json",
+               to_json(problem).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     add_problem_headers(response, problem);
     return response;
 }
 
 Response problem_response(const Problem& problem) {
-    auto response = answer(11, false, problem.status, "application/problem+json",
-                           to_json(problem).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace));
+    auto response =
+        answer(11, false, problem.status, "application/problem+json",
+               to_json(problem).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     add_problem_headers(response, problem);
     return response;
 }

@@ -64,9 +64,8 @@ class Router {
         }
         Resource* resource = find_resource(path_template);
         if (resource == nullptr) {
-            resources_.push_back(Resource{path_template,
-                                          std::vector<std::string>(segments.begin(), segments.end()),
-                                          {}});
+            resources_.push_back(Resource{
+                path_template, std::vector<std::string>(segments.begin(), segments.end()), {}});
             resource = &resources_.back();
         }
         for (const auto& existing : resource->methods) {

@@ -24,7 +24,7 @@ PoolSettings pool_settings(const GatewayConfig& config, Log& log) {
     // The database's WARNINGs (an item nobody can claim...) and the SDK's retries reach the log.
     settings.logger = [&log](workitem::LogLevel level, std::string_view message) {
         if (level == workitem::LogLevel::debug) return;
-        log.event(workitem::to_string(level), message, {{"source", "database"}});
+        log.event(workitem::to_string(level), message, {{"source", "libworkitem"}});
     };
     return settings;
 }

@@ -9,6 +9,7 @@
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "pool.hpp"
+#include "problem.hpp"
 #include "request_log.hpp"
 #include "routes.hpp"
 

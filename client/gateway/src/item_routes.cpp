@@ -2,6 +2,7 @@
 // transaction that declares the caller (DatabasePool::transaction), with the token's subject as
 // the actor. No rule of the domain is decided here: the database answers, and its refusals
 // become problems (problem.cpp).
+#include "item_json.hpp"
 #include "problem.hpp"
 #include "request_body.hpp"
 #include "request_headers.hpp"

@@ -14,16 +14,16 @@
 namespace workitem::gateway {
 
 struct RequestLogEntry {
-    std::string method;
-    std::string path;   // without the query string
-    std::string route;  // the template, or "" when no route matched
+    std::string method{};
+    std::string path{};   // without the query string
+    std::string route{};  // the template, or "" when no route matched
     int status{};
     double duration_ms{};
-    std::string subject;  // the caller, once authenticated
-    std::string tenant;
-    std::string credential;  // "jwt", "api_key:<name>"
-    std::string problem;     // the problem's code, for an error answer
-    std::string remote;      // the peer's address
+    std::string subject{};  // the caller, once authenticated
+    std::string tenant{};
+    std::string credential{};  // "jwt", "api_key:<name>"
+    std::string problem{};     // the problem's code, for an error answer
+    std::string remote{};      // the peer's address
 };
 
 class Log {

@@ -244,7 +244,8 @@ TEST(GatewayAuth, ApiKeysAreMatchedByTheirHash) {
                                                              {"tenant", "acme"},
                                                              {"capability", "service"}}}));
     const Authenticator authenticator(std::nullopt, keys);
-    const auto& caller = identity(authenticator.authenticate("", "k-engine"));
+    const auto verdict = authenticator.authenticate("", "k-engine");
+    const auto& caller = identity(verdict);
     EXPECT_EQ(caller.subject, "engine");
     EXPECT_EQ(caller.capability, Capability::service);
     EXPECT_EQ(caller.on_behalf(), "");

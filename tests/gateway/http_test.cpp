@@ -474,6 +474,7 @@ TEST_F(GatewayOverHttp, OperationalRoutes) {
     EXPECT_EQ(live.document()["status"], "ok");
     const auto ready = send({.target = "/readyz"});
     EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(ready.document(), (json{{"status", "ok"}, {"checks", {{"database", "ok"}}}}));
 
     const auto document = send({.target = "/openapi.yaml", .bearer = token("rita", "reader")});
     EXPECT_EQ(document.status, 200);

@@ -40,7 +40,10 @@ done
 [ -n "$port" ] || fail "no listening line"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/livez")" = 200 ] || fail "/livez"
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503 ] || fail "/readyz"
+[ "$(curl -s -o "$work/readyz.json" -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503 ] ||
+  fail "/readyz"
+jq -e '.status == "not_ready" and .checks.database == "unavailable"' "$work/readyz.json" >/dev/null ||
+  fail "/readyz says $(cat "$work/readyz.json")"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics")" = 401 ] ||
   fail "/metrics without a key"
 curl -sf -H "X-API-Key: $key" "http://127.0.0.1:$port/metrics" | grep -q '^workitem_build_info' ||

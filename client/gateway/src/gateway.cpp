@@ -60,21 +60,29 @@ void Gateway::add_operational_routes() {
                           },
                       .needs_credential = false,
                       .uses_database = false});
-    router_.add("GET", "/readyz",
-                Route{.handler =
-                          [this](Call& call) {
-                              const bool draining = server_ != nullptr && server_->draining();
-                              if (!draining && call.database.database_answers()) {
-                                  return json_response(call.request, 200, {{"status", "ready"}});
-                              }
-                              auto response = json_response(
-                                  call.request, 503,
-                                  {{"status", draining ? "draining" : "database_unavailable"}});
-                              response.set(http::field::retry_after, "1");
-                              return response;
-                          },
-                      .needs_credential = false,
-                      .uses_database = true});
+    router_.add(
+        "GET", "/readyz",
+        Route{.handler =
+                  [this](Call& call) {
+                      // The contract's Health document: status ok, not_ready or
+                      // draining, and each check's outcome.
+                      const bool draining = server_ != nullptr && server_->draining();
+                      const bool database = !draining && call.database.database_answers();
+                      const nlohmann::json checks{{"database", draining   ? "not_checked"
+                                                               : database ? "ok"
+                                                                          : "unavailable"}};
+                      if (database) {
+                          return json_response(call.request, 200,
+                                               {{"status", "ok"}, {"checks", checks}});
+                      }
+                      auto response = json_response(
+                          call.request, 503,
+                          {{"status", draining ? "draining" : "not_ready"}, {"checks", checks}});
+                      response.set(http::field::retry_after, "1");
+                      return response;
+                  },
+              .needs_credential = false,
+              .uses_database = true});
     router_.add("GET", "/metrics",
                 Route{.handler =
                           [this](Call& call) {

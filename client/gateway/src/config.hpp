@@ -1,0 +1,68 @@
+// The gateway's settings: command-line flags, each with an environment variable
+// WORKITEM_GATEWAY_<NAME> (the flag wins), validated at start so that a mistake is one clear
+// message before anything listens. Secrets never come from the command line (other users can
+// read it): the JWT secret comes from WORKITEM_GATEWAY_JWT_SECRET or a file, API keys from a
+// file holding their hashes.
+#pragma once
+
+#include "auth.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace workitem::gateway {
+
+struct GatewayConfig {
+    std::string listen_address{"127.0.0.1"};
+    int port{8080};  // 0: any free port (the start-up log line names it)
+    int io_threads{2};
+    std::string dsn{};  // empty: WORKITEM_DSN, then libpq's environment (as the SDK reads it)
+    int db_pool_size{4};
+    int db_acquire_timeout_ms{2000};
+    int request_timeout_ms{30000};
+    int shutdown_timeout_ms{10000};
+    std::size_t max_header_bytes{8 * 1024};
+    std::size_t max_body_bytes{2 * 1024 * 1024};
+
+    std::string jwt_algorithm{};  // "HS256", "RS256", or empty: no bearer tokens
+    std::string jwt_secret{};     // from the environment only
+    std::string jwt_secret_file{};
+    std::string jwt_public_key_file{};
+    std::string jwt_issuer{};
+    std::string jwt_audience{};
+    int jwt_leeway_seconds{30};
+    std::string jwt_tenant_claim{"tenant"};
+    std::string jwt_capability_claim{"workitem_capability"};
+
+    std::string api_keys_file{};
+    std::string openapi_file{};  // served at /openapi.yaml
+};
+
+// A configuration that cannot run: what() lists every problem, one a line.
+class ConfigError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reads the flags (argv[0] is the program) and the environment. Returns nullopt when the
+// caller asked for --help or --version (printed already); throws ConfigError otherwise.
+std::optional<GatewayConfig> parse_command_line(int argc, const char* const* argv);
+
+// Every problem of the configuration, one sentence each; empty when it can run.
+std::vector<std::string> validate(const GatewayConfig& config);
+
+// What the configuration's files hold, read once at start.
+struct LoadedConfig {
+    GatewayConfig settings;
+    std::optional<JwtSettings> jwt;
+    std::vector<ApiKey> api_keys;
+    std::string openapi_document;  // empty: /openapi.yaml answers 404
+};
+
+// Validates, then reads the key and document files; throws ConfigError listing the problems.
+LoadedConfig load(GatewayConfig config);
+
+}  // namespace workitem::gateway

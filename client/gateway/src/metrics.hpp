@@ -1,0 +1,52 @@
+// Prometheus metrics in the text exposition format 0.0.4: requests by method, route template
+// and status, their latency as a histogram, and gauges read at scrape time. A route label is
+// always a template ("/api/v1/workitems/{id}"), never a raw path, so no item id, tenant or user
+// ever becomes a label and the number of series stays bounded.
+#pragma once
+
+#include <array>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace workitem::gateway {
+
+struct Gauge {
+    std::string name;
+    std::string help;
+    std::vector<std::pair<std::string, std::string>> labels;
+    double value{};
+};
+
+class Metrics {
+  public:
+    explicit Metrics(std::string version);
+
+    void record_request(const std::string& method, const std::string& route, int status,
+                        double seconds);
+
+    // The whole exposition: the counters and histograms, the gauges given, and build info.
+    std::string render(const std::vector<Gauge>& gauges) const;
+
+    static constexpr std::array<double, 12> latency_buckets{0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                            0.25,  0.5,   1,    2.5,   5,    10};
+
+  private:
+    struct Histogram {
+        std::array<unsigned long long, latency_buckets.size()> buckets{};  // cumulative at render
+        unsigned long long count{};
+        double sum{};
+    };
+
+    std::string version_;
+    mutable std::mutex mutex_;
+    std::map<std::tuple<std::string, std::string, int>, unsigned long long> requests_;
+    std::map<std::pair<std::string, std::string>, Histogram> latency_;
+};
+
+// A label value with \, " and newlines escaped as the format asks.
+std::string escape_label_value(const std::string& value);
+
+}  // namespace workitem::gateway

@@ -1,0 +1,139 @@
+#include "request_body.hpp"
+
+#include "problem.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace workitem::gateway {
+
+namespace {
+
+std::string lowercase(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower;
+}
+
+std::string trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    const auto last = text.find_last_not_of(" \t");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+// application/json, with no parameter but charset=utf-8.
+bool is_json_media_type(std::string_view content_type) {
+    const std::string value = lowercase(content_type);
+    const auto semicolon = value.find(';');
+    if (trimmed(std::string_view(value).substr(0, semicolon)) != "application/json") return false;
+    if (semicolon == std::string::npos) return true;
+    const std::string parameter = trimmed(std::string_view(value).substr(semicolon + 1));
+    return parameter == "charset=utf-8" || parameter == "charset=\"utf-8\"";
+}
+
+[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
+    throw_problem(400, "invalid_field", "field " + field + " must be " + expected);
+}
+
+}  // namespace
+
+RequestBody RequestBody::parse(const Request& request, bool required) {
+    const auto& body = request.body();
+    if (body.empty()) {
+        if (required) throw_problem(400, "body_required", "this request needs a JSON body");
+        return RequestBody(nlohmann::json::object());
+    }
+    const auto content_type = request.find(http::field::content_type);
+    if (content_type == request.end() || !is_json_media_type(to_std(content_type->value()))) {
+        throw_problem(415, "unsupported_media_type", "the body must be application/json (UTF-8)");
+    }
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& error) {
+        throw_problem(400, "malformed_json",
+                      "the body is not valid JSON (at byte " + std::to_string(error.byte) + ")");
+    }
+    if (!document.is_object())
+        throw_problem(400, "malformed_json", "the body must be a JSON object");
+    return RequestBody(std::move(document));
+}
+
+const nlohmann::json* RequestBody::field(const std::string& name) {
+    known_.insert(name);
+    const auto found = document_.find(name);
+    if (found == document_.end() || found->is_null()) return nullptr;
+    return &*found;
+}
+
+std::optional<std::string> RequestBody::text(const std::string& name) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) wrong_type(name, "a string");
+    return value->get<std::string>();
+}
+
+std::string RequestBody::required_text(const std::string& name) {
+    auto value = text(name);
+    if (!value) throw_problem(400, "invalid_field", "field " + name + " is required");
+    return std::move(*value);
+}
+
+std::optional<std::int64_t> RequestBody::integer(const std::string& name, std::int64_t min,
+                                                 std::int64_t max) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_number_integer()) wrong_type(name, "an integer");
+    if (value->is_number_unsigned() &&
+        value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+        wrong_type(name, ("at most " + std::to_string(max)).c_str());
+    }
+    const auto number = value->get<std::int64_t>();
+    if (number < min || number > max) {
+        throw_problem(
+            400, "invalid_field",
+            "field " + name + " must be " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return number;
+}
+
+std::optional<bool> RequestBody::boolean(const std::string& name) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_boolean()) wrong_type(name, "true or false");
+    return value->get<bool>();
+}
+
+std::optional<workitem::Timestamp> RequestBody::timestamp(const std::string& name) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) wrong_type(name, "an RFC 3339 timestamp");
+    try {
+        return workitem::parse_timestamp(value->get<std::string>());
+    } catch (const workitem::Error&) {
+        wrong_type(name, "an RFC 3339 timestamp");
+    }
+}
+
+std::optional<std::string> RequestBody::document(const std::string& name) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    return value->dump();
+}
+
+std::optional<std::string> RequestBody::object(const std::string& name) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_object()) wrong_type(name, "a JSON object");
+    return value->dump();
+}
+
+void RequestBody::refuse_unknown_fields() const {
+    for (const auto& [name, value] : document_.items()) {
+        if (!known_.contains(name)) throw_problem(400, "unknown_field", "unknown field " + name);
+    }
+}
+
+}  // namespace workitem::gateway

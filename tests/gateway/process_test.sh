@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The workitem-gateway process: a configuration that cannot run exits 2 naming the problem; a
+# valid one listens (on a free port, named in its start-up log line), answers /livez, reports
+# /readyz 503 while its database is unreachable, and exits 0 on SIGTERM after logging "stopped".
+#   process_test.sh <workitem-gateway binary>
+set -euo pipefail
+gateway=$1
+work=$(mktemp -d /tmp/workitem-gateway-process.XXXXXX)
+pid=
+cleanup() {
+  [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAILED: $*" >&2; cat "$work"/*.log >&2 2>/dev/null || true; exit 1; }
+
+# No credential configured: exit 2, with the problem named.
+set +e
+env -u WORKITEM_GATEWAY_API_KEYS_FILE -u WORKITEM_GATEWAY_JWT_ALGORITHM "$gateway" --port 0 \
+  >"$work/invalid.out" 2>"$work/invalid.err"
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "an invalid configuration exited $status, not 2"
+grep -q "no credential could ever be accepted" "$work/invalid.err" || fail "no reason given"
+
+key=process-test-key
+printf '[{"name": "probe", "sha256": "%s", "subject": "probe", "tenant": "acme", "capability": "reader"}]\n' \
+  "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" >"$work/keys.json"
+
+# An unreachable database (a closed port): the gateway starts anyway; /readyz says so.
+"$gateway" --port 0 --api-keys-file "$work/keys.json" --dsn "host=127.0.0.1 port=1 connect_timeout=1" \
+  --db-acquire-timeout-ms 500 >"$work/gateway.log" 2>&1 &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(jq -r 'select(.msg == "listening") | .port' "$work/gateway.log" 2>/dev/null | head -n1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || fail "no listening line"
+
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/livez")" = 200 ] || fail "/livez"
+[ "$(curl -s -o "$work/readyz.json" -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503 ] ||
+  fail "/readyz"
+jq -e '.status == "not_ready" and .checks.database == "unavailable"' "$work/readyz.json" >/dev/null ||
+  fail "/readyz says $(cat "$work/readyz.json")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics")" = 401 ] ||
+  fail "/metrics without a key"
+curl -sf -H "X-API-Key: $key" "http://127.0.0.1:$port/metrics" | grep -q '^workitem_build_info' ||
+  fail "/metrics with a key"
+
+kill -TERM "$pid"
+set +e
+wait "$pid"
+status=$?
+set -e
+pid=
+[ "$status" -eq 0 ] || fail "SIGTERM: exit status $status"
+jq -e 'select(.msg == "stopped")' "$work/gateway.log" >/dev/null || fail "no stopped line"
+# One JSON object per line, and never the key.
+jq -e . "$work/gateway.log" >/dev/null || fail "a log line is not JSON"
+! grep -q "$key" "$work/gateway.log" || fail "the API key is in the log"
+echo "workitem-gateway process: ok"

@@ -1,0 +1,109 @@
+// Reading a request: its JSON body field by field and the headers that become call arguments.
+#include "problem.hpp"
+#include "request_body.hpp"
+#include "request_headers.hpp"
+
+#include <gtest/gtest.h>
+
+namespace workitem::gateway {
+namespace {
+
+Request json_request(std::string body, std::string content_type = "application/json") {
+    Request request{http::verb::post, "/api/v1/workitems", 11};
+    if (!content_type.empty()) request.set(http::field::content_type, content_type);
+    request.body() = std::move(body);
+    return request;
+}
+
+// The problem a call throws, or a failed test when it throws none.
+template <class Fn>
+Problem problem_of(Fn&& fn) {
+    try {
+        fn();
+    } catch (const ProblemError& error) {
+        return error.problem();
+    }
+    ADD_FAILURE() << "no problem thrown";
+    return {};
+}
+
+TEST(GatewayRequestBody, ReadsFieldsOfEachType) {
+    auto body = RequestBody::parse(
+        json_request(R"({"queue": "q", "max_items": 3, "skippable": true, "input": {"a": [1]},
+                        "due_at": "2030-01-02T03:04:05Z", "output": null})"),
+        true);
+    EXPECT_EQ(body.text("queue"), "q");
+    EXPECT_EQ(body.integer("max_items", 1, 10), 3);
+    EXPECT_EQ(body.boolean("skippable"), true);
+    EXPECT_EQ(body.document("input"), R"({"a":[1]})");
+    EXPECT_TRUE(body.timestamp("due_at").has_value());
+    EXPECT_EQ(body.document("output"), std::nullopt);
+    EXPECT_EQ(body.text("absent"), std::nullopt);
+    EXPECT_NO_THROW(body.refuse_unknown_fields());
+}
+
+TEST(GatewayRequestBody, RefusesWhatItCannotRead) {
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request("{\"a\": "), true); }).code,
+              "malformed_json");
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request("[1]"), true); }).status, 400);
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request("{}", "text/plain"), true); }).status,
+              415);
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request("{}", ""), true); }).status, 415);
+    EXPECT_EQ(problem_of([] {
+                  RequestBody::parse(json_request("{}", "application/json; charset=latin1"), true);
+              }).status,
+              415);
+    EXPECT_NO_THROW(
+        RequestBody::parse(json_request("{}", "Application/JSON; charset=UTF-8"), true));
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request(""), true); }).code, "body_required");
+    EXPECT_NO_THROW(RequestBody::parse(json_request("", ""), false));
+}
+
+TEST(GatewayRequestBody, RefusesWrongTypesAndUnknownFields) {
+    auto body =
+        RequestBody::parse(json_request(R"({"queue": 1, "max_items": 0, "extra": 1})"), true);
+    EXPECT_EQ(problem_of([&] { body.text("queue"); }).code, "invalid_field");
+    EXPECT_EQ(problem_of([&] { body.integer("max_items", 1, 10); }).code, "invalid_field");
+    EXPECT_EQ(problem_of([&] { body.refuse_unknown_fields(); }).detail, "unknown field extra");
+    auto huge =
+        RequestBody::parse(json_request(R"({"n": 18446744073709551615, "t": "soon"})"), true);
+    EXPECT_EQ(problem_of([&] { huge.integer("n", 1, 10); }).status, 400);
+    EXPECT_EQ(problem_of([&] { huge.timestamp("t"); }).status, 400);
+}
+
+TEST(GatewayRequestHeaders, IfMatchIsTheExpectedVersion) {
+    Request request{http::verb::post, "/", 11};
+    EXPECT_EQ(expected_version(request), std::nullopt);
+    request.set(http::field::if_match, "\"7\"");
+    EXPECT_EQ(expected_version(request), 7);
+    request.set(http::field::if_match, "*");
+    EXPECT_EQ(expected_version(request), std::nullopt);
+    request.set(http::field::if_match, "W/\"7\"");
+    EXPECT_EQ(problem_of([&] { expected_version(request); }).status, 412);
+    for (const char* malformed : {"7", "\"\"", "\"x\"", "\"-1\"", "\"99999999999999999999\""}) {
+        request.set(http::field::if_match, malformed);
+        EXPECT_EQ(problem_of([&] { expected_version(request); }).status, 400) << malformed;
+    }
+}
+
+TEST(GatewayRequestHeaders, IdempotencyKeysAreVisibleAscii) {
+    Request request{http::verb::post, "/", 11};
+    EXPECT_EQ(idempotency_key(request), std::nullopt);
+    request.set("Idempotency-Key", "order-17/attempt");
+    EXPECT_EQ(idempotency_key(request), "order-17/attempt");
+    request.set("Idempotency-Key", std::string(256, 'k'));
+    EXPECT_EQ(problem_of([&] { idempotency_key(request); }).status, 400);
+    request.set("Idempotency-Key", "with space");
+    EXPECT_EQ(problem_of([&] { idempotency_key(request); }).status, 400);
+}
+
+TEST(GatewayRequestHeaders, IfNoneMatchComparesWeakly) {
+    Request request{http::verb::get, "/", 11};
+    EXPECT_FALSE(if_none_match_hits(request, "\"3\""));
+    request.set(http::field::if_none_match, "\"2\", W/\"3\"");
+    EXPECT_TRUE(if_none_match_hits(request, "\"3\""));
+    EXPECT_FALSE(if_none_match_hits(request, "\"4\""));
+}
+
+}  // namespace
+}  // namespace workitem::gateway

@@ -42,6 +42,9 @@ TEST_PACKAGES=(cmake libgtest-dev libgmock-dev clang-format postgresql-15-wal2js
   python3-jsonschema)
 # libworkitem and the workitem CLI (client/).
 CLIENT_PACKAGES=(cmake g++ pkg-config libpq-dev libcli11-dev libfmt-dev nlohmann-json3-dev)
+# The REST gateway's own, beside the client's: Beast/Asio, libjwt, OpenSSL; curl and jq for the
+# test of its process (tests/gateway/run).
+GATEWAY_PACKAGES=(libboost1.81-dev libjwt-dev libssl-dev curl jq)
 
 build_and_install_extension() {
   log "building the extension"

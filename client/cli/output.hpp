@@ -1,6 +1,7 @@
 // How the CLI prints answers: aligned tables for people, JSON for scripts.
 #pragma once
 
+#include <workitem/item_json.hpp>
 #include <workitem/workitem.hpp>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +23,7 @@ struct Table {
 };
 void print(std::ostream& out, const Table& table);
 
-nlohmann::json to_json(const Item& item);
+using workitem::to_json;  // an Item (libworkitem's)
 nlohmann::json to_json(const Event& event);
 nlohmann::json to_json(const BatchResult& row);
 nlohmann::json to_json(const CreateManyResult& row);

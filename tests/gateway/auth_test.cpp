@@ -3,10 +3,6 @@
 #include "tokens.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-
-#include <iomanip>
-#include <sstream>
 
 namespace workitem::gateway {
 namespace {
@@ -16,6 +12,7 @@ using testing::mint_hs256;
 using testing::mint_rs256;
 using testing::mint_unsigned;
 using testing::now_seconds;
+using testing::sha256_hex;
 
 const std::string secret = "a-test-secret-of-at-least-32-bytes-long";
 const std::string issuer = "https://issuer.test";
@@ -33,17 +30,6 @@ JwtSettings hs256_settings() {
 
 nlohmann::json ann() {
     return claims("ann", "acme", "user", issuer, audience);
-}
-
-std::string sha256_hex(const std::string& text) {
-    unsigned char digest[32];
-    unsigned int length = 0;
-    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-    std::ostringstream hex;
-    for (unsigned i = 0; i < length; ++i) {
-        hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
-    }
-    return hex.str();
 }
 
 // The reason a credential was refused; fails the test when it was accepted.

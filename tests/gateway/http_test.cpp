@@ -11,14 +11,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -36,17 +34,6 @@ const std::string issuer = "https://issuer.test";
 const std::string audience = "workitem-gateway";
 const std::string service_key = "service-key-for-the-integration-test";
 constexpr std::size_t body_limit = 64 * 1024;
-
-std::string sha256_hex(const std::string& text) {
-    unsigned char digest[32];
-    unsigned int length = 0;
-    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-    std::ostringstream hex;
-    for (unsigned i = 0; i < length; ++i) {
-        hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
-    }
-    return hex.str();
-}
 
 std::string unique(const std::string& prefix) {
     static std::atomic<int> counter{0};
@@ -110,7 +97,7 @@ class GatewayOverHttp : public ::testing::Test {
         settings.openapi_file = (directory / "openapi.yaml").string();
         LoadedConfig config = load(settings);
         config.api_keys = parse_api_keys(json::array({{{"name", "engine"},
-                                                       {"sha256", sha256_hex(service_key)},
+                                                       {"sha256", testing::sha256_hex(service_key)},
                                                        {"subject", "engine"},
                                                        {"tenant", "acme"},
                                                        {"capability", "service"}}}));

@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iomanip>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace workitem::gateway::testing {
@@ -93,6 +95,17 @@ nlohmann::json claims(const std::string& subject, const std::string& tenant,
                           {"aud", audience},
                           {"iat", now_seconds()},
                           {"exp", now_seconds() + 3600}};
+}
+
+std::string sha256_hex(const std::string& text) {
+    unsigned char digest[32];
+    unsigned int length = 0;
+    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+    std::ostringstream hex;
+    for (unsigned i = 0; i < length; ++i) {
+        hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
+    }
+    return hex.str();
 }
 
 }  // namespace workitem::gateway::testing

@@ -25,6 +25,9 @@ nlohmann::json claims(const std::string& subject, const std::string& tenant,
                       const std::string& capability, const std::string& issuer,
                       const std::string& audience);
 
+// SHA-256 of a text as lower-case hex: how an API key is written in the gateway's key file.
+std::string sha256_hex(const std::string& text);
+
 // Seconds since the epoch, now.
 long long now_seconds();
 

@@ -1,8 +1,8 @@
-// A work item as the gateway answers it: the SDK's Item with its JSON documents as JSON (not
-// text) and times in RFC 3339 UTC, field for field as the CLI's --json prints it.
+// A work item as the gateway answers it: libworkitem's to_json (as the CLI's --json prints it)
+// and the item's deadlines.
 #pragma once
 
-#include <workitem/types.hpp>
+#include <workitem/item_json.hpp>
 
 #include <nlohmann/json.hpp>
 

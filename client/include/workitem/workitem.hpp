@@ -8,6 +8,7 @@
 #include <workitem/event_consumer.hpp>
 #include <workitem/events.hpp>
 #include <workitem/export.hpp>
+#include <workitem/item_json.hpp>
 #include <workitem/operations.hpp>
 #include <workitem/options.hpp>
 #include <workitem/types.hpp>

@@ -21,9 +21,10 @@ namespace {
 
 // claim_next takes the best few items the actor may take and locks the first one no other worker
 // holds; when every one is held (or the core refuses the one it got), it passes over them and
-// looks again, for more, this many times before it reports nothing. Few at first: each costs an
-// index entry and a row read, and without contention the first is taken.
-constexpr int claim_next_first_candidates = 4;
+// looks again, for more, this many times before it reports nothing. One at first: each more
+// costs an index descent on the item and a row read, and without contention the first is taken
+// (bench/README.md, "Where the hot path stands": 79 -> 64 buffer hits a claim).
+constexpr int claim_next_first_candidates = 1;
 constexpr int claim_next_more_candidates = 16;
 constexpr int claim_next_most_candidates = 64;
 constexpr int claim_next_rounds = 16;

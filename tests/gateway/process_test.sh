@@ -23,6 +23,20 @@ set -e
 [ "$status" -eq 2 ] || fail "an invalid configuration exited $status, not 2"
 grep -q "no credential could ever be accepted" "$work/invalid.err" || fail "no reason given"
 
+# `token`: a token of three parts for a gateway with an HS256 secret; a mistake exits 2.
+openssl rand -hex 32 >"$work/secret"
+jwt=(--jwt-algorithm HS256 --jwt-secret-file "$work/secret" --jwt-issuer i --jwt-audience a)
+token=$("$gateway" token --subject ann --tenant acme "${jwt[@]}")
+[[ "$token" =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$ ]] || fail "token printed $token"
+set +e
+"$gateway" token --tenant acme "${jwt[@]}" >/dev/null 2>&1
+no_subject=$?
+"$gateway" token --subject svc --tenant acme --capability service "${jwt[@]}" >/dev/null 2>&1
+service=$?
+set -e
+[ "$no_subject" -eq 2 ] && [ "$service" -eq 2 ] ||
+  fail "token mistakes exited $no_subject and $service, not 2"
+
 key=process-test-key
 printf '[{"name": "probe", "sha256": "%s", "subject": "probe", "tenant": "acme", "capability": "reader"}]\n' \
   "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" >"$work/keys.json"

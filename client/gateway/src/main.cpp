@@ -1,15 +1,20 @@
 // workitem-gateway: reads its configuration (flags and WORKITEM_GATEWAY_* variables), listens,
 // and serves until SIGTERM or SIGINT, then finishes the requests in flight within
 // --shutdown-timeout-ms and exits 0. A configuration that cannot run exits 2 with every problem
-// listed; a listen address that cannot be bound exits 1.
+// listed; a listen address that cannot be bound exits 1. `workitem-gateway token ...` prints a
+// development token instead (dev_token.hpp).
 #include "config.hpp"
+#include "dev_token.hpp"
 #include "gateway.hpp"
 #include "http_server.hpp"
 
+#include <cstring>
 #include <iostream>
 
 int main(int argc, char** argv) {
     using namespace workitem::gateway;
+    if (argc > 1 && std::strcmp(argv[1], "token") == 0)
+        return run_token_command(argc - 1, argv + 1);
     std::optional<LoadedConfig> config;
     try {
         auto settings = parse_command_line(argc, argv);

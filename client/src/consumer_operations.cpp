@@ -34,6 +34,12 @@ std::optional<EventBatch> Operations::next_batch(const std::string& consumer,
              {{"consumer", p(consumer)}, {"max_events", p(options.max_events)}}));
 }
 
+std::vector<Event> Operations::batch_events(std::int64_t batch_id) {
+    // Reading a batch changes nothing but its read count.
+    return detail::events(call(*this, "workitem_batch_events", Shape::rows, Replay::safe,
+                               {{"batch_id", p(batch_id)}}));
+}
+
 int Operations::finish_batch(std::int64_t batch_id) {
     // A second finish is WI404, so a lost reply is in doubt: the next batch tells (the same
     // batch again, or the one after it).

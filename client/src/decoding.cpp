@@ -109,7 +109,11 @@ Event decode_event(const Row& row) {
                  .payload = row.text("payload"),
                  .idempotency_key = row.optional_text("idempotency_key"),
                  .trace_context = row.optional_text("trace_context"),
-                 .occurred_at = row.timestamp("occurred_at")};
+                 .occurred_at = row.timestamp("occurred_at"),
+                 .aggregatetype = row.text("aggregatetype"),
+                 .txid = row.text("txid"),
+                 .login = row.optional_text("login"),
+                 .capability = row.optional_text("capability")};
 }
 
 std::vector<Event> events(const ResultSet& result) {

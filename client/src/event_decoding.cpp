@@ -40,7 +40,11 @@ ConsumedEvent decode_consumed_event(const Row& row) {
                          .payload = std::move(payload),
                          .idempotency_key = std::move(event.idempotency_key),
                          .trace_context = std::move(event.trace_context),
-                         .occurred_at = event.occurred_at};
+                         .occurred_at = event.occurred_at,
+                         .aggregatetype = std::move(event.aggregatetype),
+                         .txid = std::move(event.txid),
+                         .login = std::move(event.login),
+                         .capability = std::move(event.capability)};
 }
 
 // float8 and numeric columns, which Row does not read: lag is their only user.

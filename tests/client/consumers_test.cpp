@@ -84,10 +84,23 @@ TEST_F(Consumers, ABatchCarriesEveryFieldOfTheCommittedEventsInOrder) {
     EXPECT_EQ(created.payload.value("/input/invoice"_json_pointer, 0), 1017);
     EXPECT_EQ(created.payload.value("/item/id"_json_pointer, std::int64_t{0}), item.id);
     EXPECT_LE(created.occurred_at, to_timestamp(std::chrono::system_clock::now()));
+    EXPECT_EQ(created.aggregatetype, "workitem");
+    EXPECT_FALSE(created.txid.empty());
+    EXPECT_TRUE(created.login.has_value());
+    EXPECT_TRUE(claimed.capability.has_value());
+
+    // The same batch read again by its id, as history reads events.
+    const auto reread = tenant_client->batch_events(batch->id);
+    ASSERT_EQ(reread.size(), 2u);
+    EXPECT_EQ(reread[0].id, created.id);
+    EXPECT_EQ(reread[1].seq, claimed.seq);
+    EXPECT_EQ(reread[0].txid, created.txid);
+    EXPECT_EQ(reread[1].capability, claimed.capability);
 
     EXPECT_EQ(tenant_client->finish_batch(batch->id), 2);
     EXPECT_FALSE(tenant_client->next_batch(consumer).has_value());
     expect_error(ErrorKind::not_found, [&] { tenant_client->finish_batch(batch->id); });
+    expect_error(ErrorKind::not_found, [&] { tenant_client->batch_events(batch->id); });
 }
 
 TEST_F(Consumers, MaxEventsCutsBatches) {

@@ -113,6 +113,7 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.consumer_create("c"); });
     r.record([](Operations& o) { o.consumer_drop("c"); });
     r.record([](Operations& o) { o.next_batch("c"); });
+    r.record([](Operations& o) { o.batch_events(1); });
     r.record([](Operations& o) { o.finish_batch(1); });
     r.record([](Operations& o) { o.consumer_rewind("c", {.to_seq = 0}); });
     r.record([](Operations& o) { o.event_lag(); });

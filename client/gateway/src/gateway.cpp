@@ -49,6 +49,12 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
       database_(pool_settings(config.settings, log_)),
       openapi_document_(config.openapi_document) {
     add_item_routes(router_);
+    add_lifecycle_routes(router_);
+    add_batch_routes(router_);
+    add_worklist_routes(router_);
+    add_directory_routes(router_);
+    add_admin_routes(router_);
+    add_consumer_routes(router_);
     add_operational_routes();
 }
 
@@ -205,9 +211,9 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     const auto& found = std::get<GatewayRouter::Found>(match);
     entry->route = std::string(found.route_template);
     const Route& route = *found.target;
-    if (question_mark != std::string_view::npos) {
-        // None of the routes of this slice takes a query parameter; unknown ones are refused,
-        // never ignored (docs/rest.md).
+    if (question_mark != std::string_view::npos && !route.takes_query) {
+        // Unknown parameters are refused, never ignored (docs/rest.md); the routes that take
+        // some read them with QueryParameters, which refuses the others.
         return finish(problem(
             req, make_problem(400, "unknown_parameter", "this route takes no query parameter")));
     }

@@ -16,6 +16,8 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace workitem::gateway {
 
@@ -33,6 +35,9 @@ class Gateway {
     void join() { database_.join(); }
 
     Log& log() { return log_; }
+
+    // Every (method, path template) served, for the contract test (openapi.yaml, both ways).
+    std::vector<std::pair<std::string, std::string>> routes() const { return router_.routes(); }
 
   private:
     struct Outcome {

@@ -1,13 +1,16 @@
-// The work item routes: each translates the HTTP request into one SDK call, made in a
-// transaction that declares the caller (DatabasePool::transaction), with the token's subject as
-// the actor. No rule of the domain is decided here: the database answers, and its refusals
-// become problems (problem.cpp).
+// The work item routes that create and read items, and claim-next: each translates the HTTP
+// request into one SDK call, made in a transaction that declares the caller
+// (DatabasePool::transaction), with the token's subject as the actor. No rule of the domain is
+// decided here: the database answers, and its refusals become problems (problem.cpp).
+#include "event_json.hpp"
 #include "item_json.hpp"
+#include "operation_fields.hpp"
 #include "problem.hpp"
+#include "query.hpp"
 #include "request_body.hpp"
 #include "request_headers.hpp"
 #include "responses.hpp"
-#include "routes.hpp"
+#include "route_support.hpp"
 
 #include <workitem/workitem.hpp>
 
@@ -20,51 +23,15 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::int64_t int32_min = std::numeric_limits<std::int32_t>::min();
-constexpr std::int64_t int32_max = std::numeric_limits<std::int32_t>::max();
-// The contract's bounds (client/gateway/openapi.yaml: LeaseSeconds, ClaimNextRequest); the
-// database has its own, tighter ones (workitem.max_batch_size), and answers WI422 beyond them.
-constexpr std::int64_t max_lease_seconds = 31622400;
-constexpr std::int64_t max_claim_items = 10000;
-
-std::int64_t item_id(const Call& call) {
-    const std::string& text = call.parameters.at("id");
-    std::int64_t id = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (error != std::errc{} || end != text.data() + text.size() || id < 1) {
-        throw_problem(400, "invalid_parameter", "the item id is a positive integer");
-    }
-    return id;
-}
-
-const Identity& caller(const Call& call) {
-    return *call.caller;  // every item route needs a credential
-}
-
-std::optional<int> optional_int(std::optional<std::int64_t> value) {
-    if (!value) return std::nullopt;
-    return static_cast<int>(*value);
+json item_list(const std::vector<workitem::Item>& items) {
+    json list = json::array();
+    for (const auto& item : items) list.push_back(item_json(item));
+    return list;
 }
 
 Response create(Call& call) {
     auto body = RequestBody::parse(call.request, true);
-    workitem::CreateCommand command;
-    command.actor = caller(call).subject;
-    command.workflow_id = body.required_text("workflow_id");
-    command.task_name = body.required_text("task_name");
-    if (auto assignment = body.object("assignment"))
-        command.assignment.json = std::move(*assignment);
-    command.input = body.document("input");
-    command.priority = static_cast<int>(body.integer("priority", int32_min, int32_max).value_or(0));
-    command.queue = body.text("queue");
-    command.due_at = body.timestamp("due_at");
-    command.activate_at = body.timestamp("activate_at");
-    command.expires_at = body.timestamp("expires_at");
-    command.skippable = body.boolean("skippable").value_or(false);
-    command.step_ref = body.text("step_ref");
-    command.run_id = body.text("run_id");
-    command.follow_up_at = body.timestamp("follow_up_at");
-    command.deadlines = body.document("deadlines");
+    auto command = create_command(body, caller(call));
     body.refuse_unknown_fields();
     command.idempotency_key = idempotency_key(call.request);
     const auto item = call.database.transaction(
@@ -74,18 +41,11 @@ Response create(Call& call) {
     return response;
 }
 
-// Reads are made as the caller, so a user sees only what it may see. A service key reads with
-// no actor: its whole tenant, as the service it is (the gateway's design notes, on identity).
-workitem::ReadOptions read_as(const Identity& who) {
-    workitem::ReadOptions options;
-    if (who.capability != Capability::service) options.actor = who.subject;
-    return options;
-}
-
 Response get(Call& call) {
-    const auto id = item_id(call);
+    const auto id = positive_capture(call, "id");
+    const workitem::ReadOptions options{.actor = read_actor(caller(call))};
     const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.get(id, read_as(caller(call))); });
+        caller(call), [&](workitem::Tx& tx) { return tx.get(id, options); });
     if (if_none_match_hits(call.request, entity_tag(item))) {
         Response not_modified{http::status::not_modified, call.request.version()};
         not_modified.set(http::field::etag, entity_tag(item));
@@ -95,18 +55,65 @@ Response get(Call& call) {
     return item_response(call.request, 200, item);
 }
 
-Response claim(Call& call) {
-    const auto id = item_id(call);
-    auto body = RequestBody::parse(call.request, false);
-    workitem::ClaimOptions options;
-    options.actor = caller(call).subject;
-    options.lease_seconds = optional_int(body.integer("lease_seconds", 1, max_lease_seconds));
-    body.refuse_unknown_fields();
-    options.expected_version = expected_version(call.request);
-    options.idempotency_key = idempotency_key(call.request);
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.claim(id, options); });
-    return item_response(call.request, 200, item);
+// The filters list and count share (the contract's *Filter parameters).
+workitem::ListFilter filter(QueryParameters& query, const Identity& who) {
+    workitem::ListFilter filter;
+    filter.actor = read_actor(who);
+    filter.state = query.state("state");
+    filter.queue = query.text("queue");
+    filter.task_name = query.text("task_name");
+    filter.workflow_id = query.text("workflow_id");
+    filter.owner = query.text("owner");
+    filter.potential_owner = query.text("potential_owner");
+    filter.due_before = query.timestamp("due_before");
+    filter.due_after = query.timestamp("due_after");
+    filter.min_priority =
+        optional_int(query.integer("min_priority", std::numeric_limits<std::int32_t>::min(),
+                                   std::numeric_limits<std::int32_t>::max()));
+    return filter;
+}
+
+Response list(Call& call) {
+    auto query = QueryParameters::parse(call.request);
+    auto options = filter(query, caller(call));
+    options.after_id = after_id(query);
+    const auto limit = query.integer("limit", 1, max_page_size).value_or(default_page_size);
+    options.page_size = rows_to_ask(limit);
+    query.refuse_unknown();
+    const auto items =
+        call.database.transaction(caller(call), [&](workitem::Tx& tx) { return tx.list(options); });
+    return json_response(
+        call.request, 200,
+        page(
+            items, limit, [](const workitem::Item& item) { return std::to_string(item.id); },
+            [](const workitem::Item& item) { return item_json(item); }));
+}
+
+Response count(Call& call) {
+    auto query = QueryParameters::parse(call.request);
+    const auto options = filter(query, caller(call));
+    query.refuse_unknown();
+    const auto counted = call.database.transaction(
+        caller(call), [&](workitem::Tx& tx) { return tx.count(options); });
+    return json_response(call.request, 200, {{"count", counted}});
+}
+
+Response history(Call& call) {
+    const auto id = positive_capture(call, "id");
+    const workitem::ReadOptions options{.actor = read_actor(caller(call))};
+    const auto events = call.database.transaction(
+        caller(call), [&](workitem::Tx& tx) { return tx.history(id, options); });
+    json list = json::array();
+    for (const auto& event : events) list.push_back(event_json(event));
+    return json_response(call.request, 200, {{"events", std::move(list)}});
+}
+
+Response allowed_operations(Call& call) {
+    const auto id = positive_capture(call, "id");
+    const auto operations = call.database.transaction(caller(call), [&](workitem::Tx& tx) {
+        return tx.allowed_operations(id, caller(call).subject);
+    });
+    return json_response(call.request, 200, {{"operations", operations}});
 }
 
 Response claim_next(Call& call) {
@@ -117,71 +124,28 @@ Response claim_next(Call& call) {
     options.task_name = body.text("task_name");
     options.lease_seconds = optional_int(body.integer("lease_seconds", 1, max_lease_seconds));
     const int max_items =
-        static_cast<int>(body.integer("max_items", 1, max_claim_items).value_or(1));
+        static_cast<int>(body.integer("max_items", 1, max_batch_items).value_or(1));
     body.refuse_unknown_fields();
     options.idempotency_key = idempotency_key(call.request);
     const auto items = call.database.transaction(
         caller(call), [&](workitem::Tx& tx) { return tx.claim_next_many(options, max_items); });
-    json answer{{"items", json::array()}};
-    for (const auto& item : items) answer["items"].push_back(item_json(item));
-    return json_response(call.request, 200, answer);
+    return json_response(call.request, 200, {{"items", item_list(items)}});
 }
 
-Response complete(Call& call) {
-    const auto id = item_id(call);
-    auto body = RequestBody::parse(call.request, false);
-    workitem::CompleteOptions options;
-    options.actor = caller(call).subject;
-    options.output = body.document("output");
-    body.refuse_unknown_fields();
-    options.expected_version = expected_version(call.request);
-    options.idempotency_key = idempotency_key(call.request);
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.complete(id, options); });
-    return item_response(call.request, 200, item);
-}
-
-Response fail(Call& call) {
-    const auto id = item_id(call);
-    auto body = RequestBody::parse(call.request, false);
-    workitem::FaultOptions options;
-    options.actor = caller(call).subject;
-    options.fault = body.document("fault");
-    body.refuse_unknown_fields();
-    options.expected_version = expected_version(call.request);
-    options.idempotency_key = idempotency_key(call.request);
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.fail(id, options); });
-    return item_response(call.request, 200, item);
-}
-
-// start, release: no body fields, the actor, If-Match and Idempotency-Key only.
-template <workitem::Item (workitem::Operations::*operation)(std::int64_t,
-                                                            const workitem::ActOptions&)>
-Response act(Call& call) {
-    const auto id = item_id(call);
-    RequestBody::parse(call.request, false).refuse_unknown_fields();
-    workitem::ActOptions options;
-    options.actor = caller(call).subject;
-    options.expected_version = expected_version(call.request);
-    options.idempotency_key = idempotency_key(call.request);
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return (tx.*operation)(id, options); });
-    return item_response(call.request, 200, item);
+Route reading(Handler handler) {
+    return Route{.handler = std::move(handler), .takes_query = true};
 }
 
 }  // namespace
 
 void add_item_routes(GatewayRouter& router) {
     router.add("POST", "/api/v1/workitems", Route{create});
+    router.add("GET", "/api/v1/workitems", reading(list));
+    router.add("GET", "/api/v1/workitems/count", reading(count));
     router.add("GET", "/api/v1/workitems/{id}", Route{get});
-    router.add("POST", "/api/v1/workitems/{id}/claim", Route{claim});
+    router.add("GET", "/api/v1/workitems/{id}/history", Route{history});
+    router.add("GET", "/api/v1/workitems/{id}/allowed-operations", Route{allowed_operations});
     router.add("POST", "/api/v1/workitems/claim-next", Route{claim_next});
-    router.add("POST", "/api/v1/workitems/{id}/complete", Route{complete});
-    router.add("POST", "/api/v1/workitems/{id}/start", Route{act<&workitem::Operations::start>});
-    router.add("POST", "/api/v1/workitems/{id}/release",
-               Route{act<&workitem::Operations::release>});
-    router.add("POST", "/api/v1/workitems/{id}/fail", Route{fail});
 }
 
 }  // namespace workitem::gateway

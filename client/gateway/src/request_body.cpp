@@ -33,17 +33,90 @@ bool is_json_media_type(std::string_view content_type) {
     return parameter == "charset=utf-8" || parameter == "charset=\"utf-8\"";
 }
 
-[[noreturn]] void wrong_type(const std::string& field, const char* expected) {
-    throw_problem(400, "invalid_field", "field " + field + " must be " + expected);
-}
+// The contract's Name: an id or a name, at most 1000 bytes.
+constexpr std::size_t max_name_bytes = 1000;
 
 }  // namespace
+
+void RequestBody::wrong_type(const std::string& field, const std::string& expected) const {
+    throw_problem(400, "invalid_field", "field " + path_ + field + " must be " + expected);
+}
+
+RequestBody RequestBody::element(const nlohmann::json& value, std::string path) {
+    if (!value.is_object()) {
+        throw_problem(400, "invalid_field", "element " + path + " must be a JSON object");
+    }
+    return RequestBody(value, path + ".");
+}
+
+std::optional<nlohmann::json> RequestBody::array(const std::string& name, std::size_t max_items) {
+    const auto* value = field(name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_array()) wrong_type(name, "an array");
+    if (value->size() > max_items) {
+        wrong_type(name, "an array of at most " + std::to_string(max_items) + " elements");
+    }
+    return *value;
+}
+
+std::vector<std::int64_t> RequestBody::ids(const std::string& name) {
+    const auto list = array(name, 10000);
+    if (!list || list->empty()) wrong_type(name, "an array of 1 to 10000 item ids");
+    std::vector<std::int64_t> ids;
+    std::set<std::int64_t> seen;
+    for (const auto& value : *list) {
+        if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+            (value.is_number_unsigned() &&
+             value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+            wrong_type(name, "an array of positive integers");
+        }
+        if (!seen.insert(value.get<std::int64_t>()).second) {
+            wrong_type(name, "an array of distinct ids");
+        }
+        ids.push_back(value.get<std::int64_t>());
+    }
+    return ids;
+}
+
+std::vector<std::optional<std::int64_t>> RequestBody::versions(const std::string& name) {
+    const auto list = array(name, 10000);
+    std::vector<std::optional<std::int64_t>> versions;
+    if (!list) return versions;
+    for (const auto& value : *list) {
+        if (value.is_null()) {
+            versions.emplace_back();
+            continue;
+        }
+        if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+            (value.is_number_unsigned() &&
+             value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+            wrong_type(name, "an array of positive integers or nulls");
+        }
+        versions.emplace_back(value.get<std::int64_t>());
+    }
+    return versions;
+}
+
+std::optional<std::vector<std::string>> RequestBody::names(const std::string& name,
+                                                           std::size_t max_items) {
+    const auto list = array(name, max_items);
+    if (!list) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& value : *list) {
+        if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
+            value.get_ref<const std::string&>().size() > max_name_bytes) {
+            wrong_type(name, "an array of names (1 to 1000 bytes each)");
+        }
+        names.push_back(value.get<std::string>());
+    }
+    return names;
+}
 
 RequestBody RequestBody::parse(const Request& request, bool required) {
     const auto& body = request.body();
     if (body.empty()) {
         if (required) throw_problem(400, "body_required", "this request needs a JSON body");
-        return RequestBody(nlohmann::json::object());
+        return RequestBody(nlohmann::json::object(), "");
     }
     const auto content_type = request.find(http::field::content_type);
     if (content_type == request.end() || !is_json_media_type(to_std(content_type->value()))) {
@@ -58,7 +131,7 @@ RequestBody RequestBody::parse(const Request& request, bool required) {
     }
     if (!document.is_object())
         throw_problem(400, "malformed_json", "the body must be a JSON object");
-    return RequestBody(std::move(document));
+    return RequestBody(std::move(document), "");
 }
 
 const nlohmann::json* RequestBody::field(const std::string& name) {
@@ -77,7 +150,7 @@ std::optional<std::string> RequestBody::text(const std::string& name) {
 
 std::string RequestBody::required_text(const std::string& name) {
     auto value = text(name);
-    if (!value) throw_problem(400, "invalid_field", "field " + name + " is required");
+    if (!value) throw_problem(400, "invalid_field", "field " + path_ + name + " is required");
     return std::move(*value);
 }
 
@@ -88,13 +161,11 @@ std::optional<std::int64_t> RequestBody::integer(const std::string& name, std::i
     if (!value->is_number_integer()) wrong_type(name, "an integer");
     if (value->is_number_unsigned() &&
         value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-        wrong_type(name, ("at most " + std::to_string(max)).c_str());
+        wrong_type(name, "at most " + std::to_string(max));
     }
     const auto number = value->get<std::int64_t>();
     if (number < min || number > max) {
-        throw_problem(
-            400, "invalid_field",
-            "field " + name + " must be " + std::to_string(min) + " to " + std::to_string(max));
+        wrong_type(name, std::to_string(min) + " to " + std::to_string(max));
     }
     return number;
 }
@@ -132,7 +203,9 @@ std::optional<std::string> RequestBody::object(const std::string& name) {
 
 void RequestBody::refuse_unknown_fields() const {
     for (const auto& [name, value] : document_.items()) {
-        if (!known_.contains(name)) throw_problem(400, "unknown_field", "unknown field " + name);
+        if (!known_.contains(name)) {
+            throw_problem(400, "unknown_field", "unknown field " + path_ + name);
+        }
     }
 }
 

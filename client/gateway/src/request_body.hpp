@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace workitem::gateway {
 
@@ -35,14 +36,33 @@ class RequestBody {
     // A JSON object, as its text.
     std::optional<std::string> object(const std::string& field);
 
+    // A JSON array of at most max_items elements (nullopt when absent or null).
+    std::optional<nlohmann::json> array(const std::string& field, std::size_t max_items);
+    // The contract's BatchIds: 1 to 10000 distinct positive integers (required).
+    std::vector<std::int64_t> ids(const std::string& field);
+    // The contract's ExpectedVersions: positive integers or null (absent: none).
+    std::vector<std::optional<std::int64_t>> versions(const std::string& field);
+    // An array of at most max_items names (strings of 1 to 1000 bytes).
+    std::optional<std::vector<std::string>> names(const std::string& field, std::size_t max_items);
+
+    // An element of an array of objects read with the same rules; `path` names it in the
+    // problems ("items[2]"). 400 unless it is an object.
+    static RequestBody element(const nlohmann::json& value, std::string path);
+
+    // Whether the object has no field at all.
+    bool empty() const { return document_.empty(); }
+
     // 400 naming the first field no reader asked for.
     void refuse_unknown_fields() const;
 
   private:
-    explicit RequestBody(nlohmann::json document) : document_(std::move(document)) {}
+    RequestBody(nlohmann::json document, std::string path)
+        : document_(std::move(document)), path_(std::move(path)) {}
     const nlohmann::json* field(const std::string& name);
+    [[noreturn]] void wrong_type(const std::string& field, const std::string& expected) const;
 
     nlohmann::json document_;
+    std::string path_;  // "" for the body itself, "items[2]." for an element
     std::set<std::string> known_;
 };
 

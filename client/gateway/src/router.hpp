@@ -76,6 +76,17 @@ class Router {
         resource->methods.emplace_back(std::move(method), std::move(target));
     }
 
+    // Every (method, template) added, in the order added.
+    std::vector<std::pair<std::string, std::string>> routes() const {
+        std::vector<std::pair<std::string, std::string>> all;
+        for (const auto& resource : resources_) {
+            for (const auto& entry : resource.methods) {
+                all.emplace_back(entry.first, resource.path_template);
+            }
+        }
+        return all;
+    }
+
     Result match(std::string_view method, std::string_view path) const {
         const auto segments = routing::split_path(path);
         const Resource* best = nullptr;

@@ -25,11 +25,22 @@ struct Route {
     bool needs_credential{true};
     // Runs on a database thread (it calls the database); else on the I/O thread, briefly.
     bool uses_database{true};
+    // Reads query parameters itself (QueryParameters); else any query string is 400.
+    bool takes_query{false};
 };
 
 using GatewayRouter = Router<Route>;
 
-// The work item routes of this slice (item_routes.cpp).
+// One family of routes per file: items created and read (item_routes.cpp), the per-item
+// operations (lifecycle_routes.cpp), batches and workflows (batch_routes.cpp), the worklist,
+// the directory, administration, and event consumers.
 void add_item_routes(GatewayRouter& router);
+void add_lifecycle_routes(GatewayRouter& router);
+void add_batch_routes(GatewayRouter& router);
+void add_worklist_routes(GatewayRouter& router);
+void add_directory_routes(GatewayRouter& router);
+void add_admin_routes(GatewayRouter& router);
+void add_consumer_routes(GatewayRouter& router);
+// Gateway adds them all, and its operational routes (Gateway::routes() lists them).
 
 }  // namespace workitem::gateway

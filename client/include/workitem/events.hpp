@@ -47,6 +47,10 @@ struct ConsumedEvent {
     std::optional<std::string> idempotency_key{};
     std::optional<std::string> trace_context{};  // W3C traceparent, when the writer gave one
     Timestamp occurred_at{};
+    std::string aggregatetype{"workitem"};
+    std::string txid{};  // xid8 as decimal text (unsigned 64 bits)
+    std::optional<std::string> login{};
+    std::optional<std::string> capability{};
 };
 
 // An event of history() with its payload parsed, as a ConsumedEvent carries it. Throws

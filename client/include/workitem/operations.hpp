@@ -142,6 +142,8 @@ class WORKITEM_API Operations {
     // The consumer's open batch, else a new one of events committed since; none: nothing new.
     std::optional<EventBatch> next_batch(const std::string& consumer,
                                          const NextBatchOptions& options = {});
+    // The events of a batch next_batch handed out (batch ids are global), ordered by seq.
+    std::vector<Event> batch_events(std::int64_t batch_id);
     // Marks the batch delivered; returns how many events it held.
     int finish_batch(std::int64_t batch_id);
     // Replays from a seq or a time (abandoning the open batch); returns the seq it starts from.

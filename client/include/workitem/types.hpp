@@ -106,6 +106,12 @@ struct Event {
     std::optional<std::string> idempotency_key{};
     std::optional<std::string> trace_context{};
     Timestamp occurred_at{};
+    // The outbox's and the audit's columns (docs/domain.md §8), last so that designated
+    // initializers written before them still compile.
+    std::string aggregatetype{"workitem"};
+    std::string txid{};                       // xid8 as decimal text (unsigned 64 bits)
+    std::optional<std::string> login{};       // the session's login role
+    std::optional<std::string> capability{};  // what the call was authorized with
 };
 
 // One row of a batch form: the item as it now is, or why this id was refused.

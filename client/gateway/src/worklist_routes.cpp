@@ -1,0 +1,34 @@
+// GET /api/v1/worklist: workitem_worklist, what the caller may work on now (offered to them or
+// held by them), best first. Not paged (the function takes no cursor: docs/rest.md).
+#include "item_json.hpp"
+#include "query.hpp"
+#include "responses.hpp"
+#include "route_support.hpp"
+
+#include <workitem/workitem.hpp>
+
+namespace workitem::gateway {
+
+namespace {
+
+Response worklist(Call& call) {
+    auto query = QueryParameters::parse(call.request);
+    workitem::WorklistOptions options;
+    options.queue = query.text("queue");
+    options.page_size =
+        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
+    query.refuse_unknown();
+    const auto items = call.database.transaction(
+        caller(call), [&](workitem::Tx& tx) { return tx.worklist(caller(call).subject, options); });
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& item : items) list.push_back(item_json(item));
+    return json_response(call.request, 200, {{"items", std::move(list)}});
+}
+
+}  // namespace
+
+void add_worklist_routes(GatewayRouter& router) {
+    router.add("GET", "/api/v1/worklist", Route{.handler = worklist, .takes_query = true});
+}
+
+}  // namespace workitem::gateway

@@ -1,0 +1,126 @@
+// Reading items over HTTP: list and count with the contract's filters and keyset paging,
+// history and allowed operations; another tenant's token sees nothing of them.
+#include "http_fixture.hpp"
+
+namespace workitem::gateway {
+namespace {
+
+using namespace http_testing;
+
+TEST_F(GatewayOverHttp, ListAndCountFilterAndPage) {
+    const auto queue = unique("queue");
+    for (int i = 0; i < 3; ++i) create_item(queue);
+    const auto boss = token("boss", "admin");
+
+    const auto first =
+        send({.target = "/api/v1/workitems?queue=" + queue + "&limit=2", .bearer = boss});
+    ASSERT_EQ(first.status, 200) << first.body;
+    const auto first_page = first.document();
+    ASSERT_EQ(first_page["items"].size(), 2u);
+    ASSERT_TRUE(first_page["next"].is_string());
+    EXPECT_LT(first_page["items"][0]["id"], first_page["items"][1]["id"]);
+
+    const auto second = send({.target = "/api/v1/workitems?queue=" + queue +
+                                        "&limit=2&after=" + first_page["next"].get<std::string>(),
+                              .bearer = boss});
+    ASSERT_EQ(second.status, 200) << second.body;
+    const auto second_page = second.document();
+    ASSERT_EQ(second_page["items"].size(), 1u);
+    EXPECT_TRUE(second_page["next"].is_null());
+    EXPECT_GT(second_page["items"][0]["id"], first_page["items"][1]["id"]);
+
+    // A last page that is exactly full says so: next is null.
+    const auto whole =
+        send({.target = "/api/v1/workitems?queue=" + queue + "&limit=3", .bearer = boss});
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    EXPECT_EQ(whole.document()["items"].size(), 3u);
+    EXPECT_TRUE(whole.document()["next"].is_null());
+
+    const auto counted = send(
+        {.target = "/api/v1/workitems/count?queue=" + queue + "&state=OFFERED", .bearer = boss});
+    ASSERT_EQ(counted.status, 200) << counted.body;
+    EXPECT_EQ(counted.document(), (json{{"count", 3}}));
+    EXPECT_EQ(send({.target = "/api/v1/workitems/count?queue=" + queue + "&state=completed",
+                    .bearer = boss})
+                  .document()["count"],
+              0);
+    // A user sees what is offered to them; someone else sees nothing.
+    EXPECT_EQ(
+        send({.target = "/api/v1/workitems/count?queue=" + queue, .bearer = token("ann", "user")})
+            .document()["count"],
+        3);
+    EXPECT_EQ(
+        send({.target = "/api/v1/workitems/count?queue=" + queue, .bearer = token("zed", "user")})
+            .document()["count"],
+        0);
+}
+
+TEST_F(GatewayOverHttp, ListRefusesBadParameters) {
+    const auto boss = token("boss", "admin");
+    for (const std::string query :
+         {"limit=0", "limit=1001", "limit=ten", "state=asleep", "after=!!", "after=", "colour=red",
+          "due_before=yesterday", "min_priority=99999999999", "queue=a&queue=b"}) {
+        const auto answer = send({.target = "/api/v1/workitems?" + query, .bearer = boss});
+        expect_problem(answer, 400);
+        EXPECT_TRUE(answer.document()["code"] == "invalid_parameter" ||
+                    answer.document()["code"] == "unknown_parameter")
+            << query << ": " << answer.body;
+    }
+    expect_problem(send({.target = "/api/v1/workitems/count?limit=5", .bearer = boss}), 400);
+}
+
+TEST_F(GatewayOverHttp, AnotherTenantSeesNothing) {
+    const auto queue = unique("queue");
+    const auto item = create_item(queue);
+    const auto path = path_of(item);
+    for (const auto& capability : {"admin", "user", "reader"}) {
+        const auto other = token("ann", capability, "globex");
+        expect_problem(send({.target = path, .bearer = other}), 404, "WI404");
+        expect_problem(send({.target = path + "/history", .bearer = other}), 404, "WI404");
+        const auto listed = send({.target = "/api/v1/workitems?queue=" + queue, .bearer = other});
+        ASSERT_EQ(listed.status, 200) << listed.body;
+        EXPECT_TRUE(listed.document()["items"].empty());
+        EXPECT_EQ(send({.target = "/api/v1/workitems/count?queue=" + queue, .bearer = other})
+                      .document()["count"],
+                  0);
+    }
+    expect_problem(send({.method = "POST",
+                         .target = path + "/claim",
+                         .bearer = token("ann", "user", "globex")}),
+                   404, "WI404");
+    // Untouched in its own tenant.
+    EXPECT_EQ(send({.target = path, .bearer = token("boss", "admin")}).document()["state"],
+              "offered");
+}
+
+TEST_F(GatewayOverHttp, HistoryAndAllowedOperations) {
+    const auto item = create_item(unique("queue"));
+    const auto path = path_of(item);
+    const auto ann = token("ann", "user");
+    ASSERT_EQ(send({.method = "POST", .target = path + "/claim", .bearer = ann}).status, 200);
+
+    const auto history = send({.target = path + "/history", .bearer = ann});
+    ASSERT_EQ(history.status, 200) << history.body;
+    const auto events = history.document()["events"];
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events[0]["type"], "workitem.created");
+    EXPECT_EQ(events[0]["aggregatetype"], "workitem");
+    EXPECT_EQ(events[0]["aggregateid"], item["id"]);
+    EXPECT_TRUE(events[0]["txid"].is_string());
+    EXPECT_TRUE(events[0]["payload"].is_object());
+    EXPECT_EQ(events.back()["actor"], "ann");
+    EXPECT_TRUE(events.back()["capability"].is_string()) << events.back();
+
+    const auto allowed = send({.target = path + "/allowed-operations", .bearer = ann});
+    ASSERT_EQ(allowed.status, 200) << allowed.body;
+    const auto operations = allowed.document()["operations"];
+    EXPECT_NE(std::find(operations.begin(), operations.end(), "start"), operations.end());
+    EXPECT_EQ(std::find(operations.begin(), operations.end(), "claim"), operations.end());
+    // Someone who is no stakeholder does not see the item at all.
+    expect_problem(send({.target = path + "/history", .bearer = token("zed", "user")}), 404,
+                   "WI404");
+    expect_problem(send({.target = "/api/v1/workitems/0/history", .bearer = ann}), 400);
+}
+
+}  // namespace
+}  // namespace workitem::gateway

@@ -1,0 +1,12 @@
+#include "sinks.hpp"
+
+#include "stdout_sink.hpp"
+
+namespace workitem::relay {
+
+std::unique_ptr<Sink> make_sink(const SinkConfig& config) {
+    if (config.type == "stdout") return std::make_unique<StdoutSink>();
+    throw ConfigError("sink " + config.name + ": no sink of type " + config.type);
+}
+
+}  // namespace workitem::relay

@@ -9,7 +9,7 @@ PSQL=${PSQL:-psql}
 WORK=$(mktemp -d /tmp/workitem-relay-test.XXXXXX)
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   [ -z "${TEST_DB:-}" ] || "$PSQL" "$ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -76,4 +76,17 @@ write_events() {  # write_events <rounds> <per round>
 # Every committed event, as the check reads them: one JSON line each.
 expected_events() {  # expected_events <file> [where clause]
   sql -c "SELECT json_build_object('id', id, 'item', aggregateid, 'version', aggregate_version, 'type', type, 'tenant', tenant_id) FROM workitem.event ${2:-} ORDER BY seq" >"$1"
+}
+
+# A webhook receiver (receiver.py) in $1, verifying with the secrets given; RECEIVER_URL.
+start_receiver() {  # start_receiver <dir> <secret...>
+  local dir=$1; shift
+  mkdir -p "$dir"
+  python3 "$HERE/receiver.py" "$dir" "$@" 2>>"$WORK/receiver.log" &
+  PIDS+=("$!")
+  wait_for 100 test -f "$dir/port" || fail "the receiver did not start"
+  RECEIVER_URL="http://127.0.0.1:$(cat "$dir/port")"
+}
+receiver_control() {  # receiver_control <url> <query>
+  curl -sf "$1/control?$2" >/dev/null || fail "receiver control $2"
 }

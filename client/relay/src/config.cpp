@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "signature.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -204,6 +206,11 @@ class SinkReader {
         for (const auto& secret : webhook.secrets) {
             if (secret.size() < 24 || secret.size() > 512) {
                 problem("a secret is 24 to 512 characters");
+                break;
+            }
+            if (secret.starts_with("whsec_") &&
+                !base64_decode(std::string_view(secret).substr(6))) {
+                problem("a whsec_ secret is base64 after its prefix");
                 break;
             }
         }

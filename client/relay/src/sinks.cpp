@@ -1,11 +1,13 @@
 #include "sinks.hpp"
 
 #include "stdout_sink.hpp"
+#include "webhook_sink.hpp"
 
 namespace workitem::relay {
 
 std::unique_ptr<Sink> make_sink(const SinkConfig& config) {
     if (config.type == "stdout") return std::make_unique<StdoutSink>();
+    if (config.type == "webhook") return std::make_unique<WebhookSink>(config.webhook);
     throw ConfigError("sink " + config.name + ": no sink of type " + config.type);
 }
 

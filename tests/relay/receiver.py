@@ -48,7 +48,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         if url.path != "/control":
             return self.answer(404)
-        query = parse_qs(url.query)
+        query = parse_qs(url.query, keep_blank_values=True)
         with LOCK:
             if "mode" in query:
                 STATE["mode"] = query["mode"][0]

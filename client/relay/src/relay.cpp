@@ -11,7 +11,10 @@
 #include <workitem/client.hpp>
 #include <workitem/event_consumer.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -110,10 +113,12 @@ int run_relay(const Config& config, Log& log) {
     }
 
     std::vector<std::jthread> threads;
+    std::atomic<int> running{static_cast<int>(loops.size())};
     for (std::size_t i = 0; i < loops.size(); ++i) {
-        threads.emplace_back([&loops, &stats, &log, i](std::stop_token stop) {
+        threads.emplace_back([&loops, &stats, &log, &running, i](std::stop_token stop) {
             auto& loop = loops[i];
             run_sink(*loop.source, *loop.delivery, *loop.waiter, *stats[i], log, stop);
+            running.fetch_sub(1);
         });
     }
     log.info("started", {{"sinks", sink_count},
@@ -125,6 +130,20 @@ int run_relay(const Config& config, Log& log) {
     }
     log.info("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
     for (auto& thread : threads) thread.request_stop();
+    // A sink stops between two deliveries; one stuck in a call past the timeout is abandoned:
+    // its batch was not finished, so it comes again at the next start.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(settings.shutdown_timeout_ms);
+    while (running.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (running.load() > 0) {
+        log.warning(
+            "stopped: shutdown-timeout-ms passed with a delivery in flight; its batch "
+            "was not finished and comes again at the next start",
+            {{"sinks_in_flight", running.load()}});
+        std::_Exit(0);
+    }
     for (auto& thread : threads) thread.join();
     if (metrics) metrics->stop();
     log.info("stopped");

@@ -91,9 +91,9 @@ class SinkReader {
             return sink;
         }
         static const std::set<std::string> known{
-            "name",   "type",        "filter",       "retry",      "breaker",
-            "url",    "secrets_env", "secrets_file", "timeout_ms", "connect_timeout_ms",
-            "headers"};
+            "name",    "type",        "filter",       "retry",      "breaker",
+            "url",     "secrets_env", "secrets_file", "timeout_ms", "connect_timeout_ms",
+            "headers", "subject",     "stream"};
         for (const auto& entry : node_) {
             const auto key = entry.first.as<std::string>();
             if (!known.contains(key)) problem("unknown key " + key);
@@ -105,8 +105,8 @@ class SinkReader {
         } else {
             where_ = "sink " + sink.name;
         }
-        if (sink.type != "stdout" && sink.type != "webhook") {
-            problem("type is stdout or webhook (kafka and nats are not built yet)");
+        if (sink.type != "stdout" && sink.type != "webhook" && sink.type != "nats") {
+            problem("type is stdout, webhook or nats (kafka is not built yet)");
         }
         if (const auto filter = node_["filter"]) {
             sink.filter.types = list(filter, "types", 100);
@@ -144,10 +144,33 @@ class SinkReader {
         if (breaker.open_for.count() < 10 || breaker.open_for.count() > 3600000)
             problem("breaker.open_ms is 10 to 3600000");
         if (sink.type == "webhook") read_webhook(sink.webhook);
+        if (sink.type == "nats") read_nats(sink.nats);
         return sink;
     }
 
   private:
+    void read_nats(NatsSettings& nats) {
+        optional(node_, "url", nats.url);
+        optional(node_, "subject", nats.subject);
+        optional(node_, "stream", nats.stream);
+        optional_ms(node_, "timeout_ms", nats.timeout);
+        if (!(nats.url.starts_with("nats://") || nats.url.starts_with("tls://")) ||
+            nats.url.size() > 2048) {
+            problem("url is a nats:// or tls:// URL of at most 2048 characters");
+        }
+        const bool subject_ok = !nats.subject.empty() && nats.subject.size() <= 255 &&
+                                std::all_of(nats.subject.begin(), nats.subject.end(), [](char c) {
+                                    return std::isalnum(static_cast<unsigned char>(c)) ||
+                                           c == '.' || c == '-' || c == '_' || c == '{' || c == '}';
+                                });
+        if (!subject_ok) problem("subject is 1 to 255 letters, digits, ., -, _ (and {type})");
+        if (!nats.stream.empty() && !valid_name(nats.stream)) {
+            problem("stream is 1 to 64 letters, digits, - or _");
+        }
+        if (nats.timeout.count() < 10 || nats.timeout.count() > 300000)
+            problem("timeout_ms is 10 to 300000");
+    }
+
     void read_webhook(WebhookSettings& webhook) {
         optional(node_, "url", webhook.url);
         if (!(webhook.url.starts_with("http://") || webhook.url.starts_with("https://")) ||

@@ -55,13 +55,23 @@ struct WebhookSettings {
     std::vector<std::pair<std::string, std::string>> headers{};
 };
 
+// NATS JetStream (nats_sink.hpp): each event published to `subject` ("{type}" in it is replaced
+// by the event's type) and acknowledged by the stream that stores it.
+struct NatsSettings {
+    std::string url{};
+    std::string subject{"workitem.events.{type}"};
+    std::string stream{};  // created (file storage) if missing; empty: it must exist
+    milliseconds timeout{5000};
+};
+
 struct SinkConfig {
     std::string name{};
-    std::string type{};  // "stdout", "webhook"
+    std::string type{};  // "stdout", "webhook", "nats"
     Filter filter{};
     RetrySettings retry{};
     BreakerSettings breaker{};
     WebhookSettings webhook{};
+    NatsSettings nats{};
 };
 
 struct Settings {

@@ -45,6 +45,10 @@ CLIENT_PACKAGES=(cmake g++ pkg-config libpq-dev libcli11-dev libfmt-dev nlohmann
 # The REST gateway's own, beside the client's: Beast/Asio, libjwt, OpenSSL; curl and jq for the
 # test of its process (tests/gateway/run).
 GATEWAY_PACKAGES=(libboost1.81-dev libjwt-dev libssl-dev curl jq)
+# workitem-relay's own (client/relay, docs/relay.md): yaml-cpp for its sinks file, libcurl and
+# OpenSSL for the webhook sink and its signatures, libnats for the NATS JetStream sink;
+# nats-server, python3 and jq for its tests' peers and checks (tests/relay/run).
+RELAY_PACKAGES=(libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libnats-dev nats-server python3 jq curl)
 
 build_and_install_extension() {
   log "building the extension"

@@ -57,4 +57,8 @@ void EventConsumer::wait_for_events(const std::stop_token& stop) {
     }
 }
 
+void EventConsumer::prepare_wait() {
+    if (listener_) listener_->arm();
+}
+
 }  // namespace workitem

@@ -62,6 +62,11 @@ class WORKITEM_API EventConsumer {
     // Waits up to idle_wait; returns early on a notification (with wake_on_notify) or a stop.
     void wait_for_events(const std::stop_token& stop = {});
 
+    // For a loop of its own around next_batch (not run()): registers the wake-up (with
+    // wake_on_notify; a no-op otherwise) before the look, so that a commit after it wakes the
+    // wait_for_events that follows an empty look (register, look, wait: docs/events.md).
+    void prepare_wait();
+
     const std::string& consumer() const { return consumer_; }
 
   private:

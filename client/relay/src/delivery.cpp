@@ -1,0 +1,196 @@
+#include "delivery.hpp"
+
+#include <workitem/event_consumer.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+namespace workitem::relay {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::chrono::milliseconds backoff(const RetrySettings& retry, int attempts,
+                                  std::optional<std::chrono::milliseconds> retry_after,
+                                  std::mt19937_64& random) {
+    const int doublings = std::clamp(attempts - 1, 0, 40);
+    const double ceiling = std::min(static_cast<double>(retry.max_backoff.count()),
+                                    static_cast<double>(retry.initial_backoff.count()) *
+                                        static_cast<double>(1ULL << doublings));
+    std::uniform_real_distribution<double> jitter(0.0, ceiling);
+    auto wait = milliseconds(static_cast<long long>(jitter(random)));
+    if (retry_after) wait = std::max(wait, std::min(*retry_after, retry.max_retry_after));
+    return wait;
+}
+
+void sleep_unless_stopped(milliseconds duration, const std::stop_token& stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, stop, duration, [] { return false; });
+}
+
+BatchDelivery::BatchDelivery(const SinkConfig& config, Sink& sink, CircuitBreaker& breaker,
+                             SinkStats& stats, DeadLetterFn dead_letter, Log& log)
+    : config_(config),
+      sink_(sink),
+      breaker_(breaker),
+      stats_(stats),
+      dead_letter_(std::move(dead_letter)),
+      log_(log),
+      random_(std::random_device{}()) {}
+
+namespace {
+
+struct Pending {
+    const RelayEvent* event;
+    int attempts{0};  // failures charged to it (only while the breaker was closed)
+    Clock::time_point not_before{};
+};
+
+}  // namespace
+
+bool BatchDelivery::deliver(const std::vector<RelayEvent>& events, const std::stop_token& stop) {
+    // One queue per item, in the order of each item's first event; each queue in seq order.
+    std::vector<std::int64_t> order;
+    std::unordered_map<std::int64_t, std::deque<Pending>> queues;
+    for (const auto& event : events) {
+        if (!config_.filter.accepts(event)) {
+            stats_.filtered.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        auto [queue, added] = queues.try_emplace(event.item_id);
+        if (added) order.push_back(event.item_id);
+        queue->second.push_back(Pending{.event = &event});
+    }
+    std::size_t start = 0;  // where a round begins: rotates, so no item always goes first
+    while (!order.empty()) {
+        if (stop.stop_requested()) return false;
+        auto next_due = Clock::time_point::max();
+        bool refused = false;
+        const std::size_t count = order.size();
+        for (std::size_t k = 0; k < count && !stop.stop_requested(); ++k) {
+            auto& queue = queues[order[(start + k) % count]];
+            // An item's events go one after another as long as they are acknowledged.
+            while (!queue.empty()) {
+                auto& head = queue.front();
+                auto now = Clock::now();
+                if (head.not_before > now) {
+                    next_due = std::min(next_due, head.not_before);
+                    break;
+                }
+                if (!breaker_.allow(now)) {
+                    refused = true;
+                    next_due = std::min(next_due, breaker_.open_until());
+                    break;
+                }
+                const bool charged = breaker_.state() == BreakerState::closed;
+                const auto result = sink_.deliver(*head.event);
+                now = Clock::now();
+                if (result.outcome == Delivery::Outcome::delivered) {
+                    breaker_.record(true, now);
+                    stats_.breaker.store(breaker_.state(), std::memory_order_relaxed);
+                    stats_.delivered.fetch_add(1, std::memory_order_relaxed);
+                    queue.pop_front();
+                    continue;
+                }
+                stats_.failed(result.reason);
+                if (result.outcome == Delivery::Outcome::permanent) {
+                    // The sink answered: it is up, and this event is what it refuses.
+                    breaker_.record(true, now);
+                    stats_.breaker.store(breaker_.state(), std::memory_order_relaxed);
+                    dead_letter_(*head.event, "permanent: " + result.reason, result.detail,
+                                 head.attempts + 1);
+                    stats_.dead_letters.fetch_add(1, std::memory_order_relaxed);
+                    queue.pop_front();
+                    continue;
+                }
+                breaker_.record(false, now);
+                stats_.breaker.store(breaker_.state(), std::memory_order_relaxed);
+                if (charged) ++head.attempts;
+                if (head.attempts >= config_.retry.max_attempts) {
+                    dead_letter_(*head.event, "attempts: " + result.reason, result.detail,
+                                 head.attempts);
+                    stats_.dead_letters.fetch_add(1, std::memory_order_relaxed);
+                    queue.pop_front();
+                    continue;
+                }
+                stats_.retries.fetch_add(1, std::memory_order_relaxed);
+                const auto wait =
+                    backoff(config_.retry, std::max(head.attempts, 1), result.retry_after, random_);
+                head.not_before = now + wait;
+                next_due = std::min(next_due, head.not_before);
+                log_.write(Level::debug, "retry",
+                           {{"sink", config_.name},
+                            {"event_id", head.event->id},
+                            {"item_id", head.event->item_id},
+                            {"reason", result.reason},
+                            {"attempts", head.attempts},
+                            {"wait_ms", wait.count()}});
+                break;  // this item waits; the others go on
+            }
+            if (refused) break;
+        }
+        std::erase_if(order, [&](std::int64_t item) {
+            if (!queues[item].empty()) return false;
+            queues.erase(item);
+            return true;
+        });
+        if (order.empty()) break;
+        start = (start + 1) % order.size();
+        if (next_due != Clock::time_point::max()) {
+            const auto now = Clock::now();
+            if (next_due > now) {
+                sleep_unless_stopped(
+                    std::min(
+                        std::chrono::duration_cast<milliseconds>(next_due - now) + milliseconds(1),
+                        milliseconds(1000)),
+                    stop);
+            }
+        }
+    }
+    return true;
+}
+
+void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
+              Log& log, const std::stop_token& stop) {
+    bool consumer_ready = false;
+    while (!stop.stop_requested()) {
+        try {
+            if (!consumer_ready) {
+                if (source.ensure_consumer()) {
+                    log.info("consumer created",
+                             {{"sink", stats.sink}, {"consumer", source.consumer()}});
+                }
+                consumer_ready = true;
+            }
+            waiter.prepare_wait();  // register, look, then wait (docs/events.md, Wake-ups)
+            auto batch = source.next_batch();
+            stats.database_ok.store(true, std::memory_order_relaxed);
+            if (!batch) {
+                waiter.wait_for_events(stop);
+                continue;
+            }
+            const auto started = Clock::now();
+            if (!delivery.deliver(batch->events, stop)) {
+                log.info("batch abandoned at shutdown: it comes again at the next start",
+                         {{"sink", stats.sink}, {"batch", batch->id}});
+                return;
+            }
+            source.finish(batch->id);
+            stats.batches.fetch_add(1, std::memory_order_relaxed);
+            stats.batch_seconds.fetch_add(
+                std::chrono::duration<double>(Clock::now() - started).count(),
+                std::memory_order_relaxed);
+        } catch (const std::exception& error) {
+            stats.database_ok.store(false, std::memory_order_relaxed);
+            log.error("delivery loop", {{"sink", stats.sink}, {"error", error.what()}});
+            sleep_unless_stopped(milliseconds(1000), stop);
+        }
+    }
+}
+
+}  // namespace workitem::relay

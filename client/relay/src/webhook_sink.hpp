@@ -1,0 +1,37 @@
+// The webhook sink (docs/relay.md, Webhook sink): each event POSTed as its envelope (JSON) to
+// one URL with the Standard Webhooks headers webhook-id (the event id, to deduplicate on),
+// webhook-timestamp (Unix seconds) and webhook-signature (signature.hpp). A 2xx answer is
+// delivered; 408, 429, 5xx, a timeout or a connection that fails are retried (honouring
+// Retry-After); any other answer is permanent: the event goes to the dead letters.
+#pragma once
+
+#include "config.hpp"
+#include "sink.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace workitem::relay {
+
+// What an answer's status means for the event: delivered, retry or permanent.
+Delivery::Outcome classify_status(long status);
+// Retry-After: delay-seconds or an HTTP-date (relative to now); nullopt when neither.
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    const std::string& value, std::chrono::system_clock::time_point now);
+
+class WebhookSink final : public Sink {
+  public:
+    explicit WebhookSink(WebhookSettings settings);
+    ~WebhookSink() override;
+    WebhookSink(const WebhookSink&) = delete;
+    WebhookSink& operator=(const WebhookSink&) = delete;
+
+    Delivery deliver(const RelayEvent& event) override;
+
+  private:
+    WebhookSettings settings_;
+    void* curl_;  // one handle, so that the connection is kept alive between events
+};
+
+}  // namespace workitem::relay

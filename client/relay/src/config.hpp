@@ -64,14 +64,24 @@ struct NatsSettings {
     milliseconds timeout{5000};
 };
 
+// Kafka (kafka_sink.hpp): librdkafka's idempotent producer; key = the item id, the event id and
+// type in headers, the topic from a pattern ("{aggregatetype}": Debezium's outbox router names
+// topics outbox.event.<aggregatetype>).
+struct KafkaSettings {
+    std::string brokers{};  // bootstrap.servers
+    std::string topic{"outbox.event.{aggregatetype}"};
+    milliseconds timeout{30000};  // message.timeout.ms: the longest wait for the acknowledgement
+};
+
 struct SinkConfig {
     std::string name{};
-    std::string type{};  // "stdout", "webhook", "nats"
+    std::string type{};  // "stdout", "webhook", "nats", "kafka"
     Filter filter{};
     RetrySettings retry{};
     BreakerSettings breaker{};
     WebhookSettings webhook{};
     NatsSettings nats{};
+    KafkaSettings kafka{};
 };
 
 struct Settings {

@@ -92,6 +92,9 @@ struct Settings {
     int batch_size{500};
     int idle_wait_ms{500};
     bool wake_on_notify{true};
+    // Take batches only while holding the sink's cursor lock (cursor_lock.hpp): a second relay
+    // of the same sinks waits on standby.
+    bool cursor_lock{true};
     std::string metrics_address{"127.0.0.1"};
     int metrics_port{-1};  // -1: no metrics endpoint; 0: any free port (logged at start)
     int shutdown_timeout_ms{10000};

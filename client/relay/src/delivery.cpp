@@ -1,5 +1,6 @@
 #include "delivery.hpp"
 
+#include <workitem/errors.hpp>
 #include <workitem/event_consumer.hpp>
 
 #include <algorithm>
@@ -214,6 +215,14 @@ void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waite
             stats.batch_seconds.fetch_add(
                 std::chrono::duration<double>(Clock::now() - started).count(),
                 std::memory_order_relaxed);
+        } catch (const NotFound& error) {
+            // The consumer was dropped under us (or its batch by a rewind): make it again, as at
+            // start. A dropped consumer's position is gone; the new one starts now.
+            stats.database_ok.store(false, std::memory_order_relaxed);
+            log.error("consumer or batch not found: the consumer is created again if missing",
+                      {{"sink", stats.sink}, {"error", error.what()}});
+            consumer_ready = false;
+            sleep_unless_stopped(milliseconds(1000), stop);
         } catch (const std::exception& error) {
             stats.database_ok.store(false, std::memory_order_relaxed);
             log.error("delivery loop", {{"sink", stats.sink}, {"error", error.what()}});

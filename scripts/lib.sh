@@ -46,9 +46,11 @@ CLIENT_PACKAGES=(cmake g++ pkg-config libpq-dev libcli11-dev libfmt-dev nlohmann
 # test of its process (tests/gateway/run).
 GATEWAY_PACKAGES=(libboost1.81-dev libjwt-dev libssl-dev curl jq)
 # workitem-relay's own (client/relay, docs/relay.md): yaml-cpp for its sinks file, libcurl and
-# OpenSSL for the webhook sink and its signatures, libnats for the NATS JetStream sink;
-# nats-server, python3 and jq for its tests' peers and checks (tests/relay/run).
-RELAY_PACKAGES=(libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libnats-dev nats-server python3 jq curl)
+# OpenSSL for the webhook sink and its signatures, libnats and librdkafka for the NATS JetStream
+# and Kafka sinks; nats-server, python3 and jq for its tests' peers and checks (tests/relay/run;
+# the Kafka test uses librdkafka's own mock cluster).
+RELAY_PACKAGES=(libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libnats-dev librdkafka-dev nats-server python3
+  jq curl)
 
 build_and_install_extension() {
   log "building the extension"

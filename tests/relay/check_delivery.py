@@ -3,7 +3,8 @@
 every expected event arrived, nothing else did, each item's events arrived in version order
 (after dropping repeats: at least once allows an event twice, always with its own id), and an
 event that came twice came with the same content.
-  check_delivery.py <expected.ndjson> <received.ndjson> [--no-duplicates]
+  check_delivery.py <expected.ndjson> <received.ndjson> [--no-duplicates | --duplicates]
+(--duplicates: some event must have come twice, as after a kill in the middle of a batch)
 expected: {"id", "item", "version"} per line; received: event envelopes (docs/events/README.md),
 one a line. Prints one line and exits 1 on a failure."""
 import json
@@ -49,6 +50,9 @@ def main():
         return 1
     if "--no-duplicates" in sys.argv and duplicates:
         print(f"{duplicates} duplicates")
+        return 1
+    if "--duplicates" in sys.argv and not duplicates:
+        print("no duplicates: nothing was delivered twice")
         return 1
     print(f"ok: {len(wanted)} events, {duplicates} duplicates, {len(last_version)} items in order")
     return 0

@@ -68,7 +68,7 @@ TEST(RelayConfig, NamesEveryProblem) {
     const auto problems = problems_of(R"(
 sinks:
   - name: bad name
-    type: kafka
+    type: carrier-pigeon
   - name: dup
     type: stdout
     colour: blue
@@ -79,7 +79,8 @@ sinks:
     headers: {webhook-id: forged}
 )");
     EXPECT_NE(problems.find("name is 1 to 64"), std::string::npos) << problems;
-    EXPECT_NE(problems.find("type is stdout, webhook or nats"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("type is stdout, webhook, nats or kafka"), std::string::npos)
+        << problems;
     EXPECT_NE(problems.find("unknown key colour"), std::string::npos) << problems;
     EXPECT_NE(problems.find("used twice"), std::string::npos) << problems;
     EXPECT_NE(problems.find("url is an http"), std::string::npos) << problems;

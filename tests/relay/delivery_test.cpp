@@ -3,12 +3,15 @@
 // a permanent refusal and max_attempts failures go to the dead letters; an open breaker's
 // refusals are not charged to the event.
 #include "delivery.hpp"
+#include "stdout_sink.hpp"
 
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <map>
 #include <sstream>
+
+#include <unistd.h>
 
 using namespace workitem::relay;
 using namespace std::chrono_literals;
@@ -186,4 +189,23 @@ TEST(RelayDelivery, BackoffHasFullJitterAndHonoursRetryAfter) {
         EXPECT_GE(backoff(retry, 1, 2000ms, random), 2000ms);
         EXPECT_EQ(backoff(retry, 1, 60000ms, random), 5000ms);  // cut to max_retry_after
     }
+}
+
+TEST(RelayStdout, WritesOneLinePerEventAndResumesACutLine) {
+    int pipe_ends[2];
+    ASSERT_EQ(::pipe(pipe_ends), 0);
+    StdoutSink sink(pipe_ends[1]);
+    auto first = event(1, 1, 1);
+    first.envelope = R"({"id": "e1"})";
+    EXPECT_EQ(sink.deliver(first).outcome, Delivery::Outcome::delivered);
+    ::close(pipe_ends[1]);
+    char buffer[64] = {};
+    const auto got = ::read(pipe_ends[0], buffer, sizeof buffer - 1);
+    ::close(pipe_ends[0]);
+    EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(got)), "{\"id\": \"e1\"}\n");
+    // A closed output: a failure that is retried, never an exception.
+    StdoutSink closed(pipe_ends[1]);
+    const auto result = closed.deliver(first);
+    EXPECT_EQ(result.outcome, Delivery::Outcome::retry);
+    EXPECT_EQ(result.reason, "write");
 }

@@ -5,9 +5,10 @@ Webhooks signature (docs/relay.md, Webhook sink) and answers as told.
 It writes its port to <work dir>/port, each event it answered 2xx to (the body) as one line of
 <work dir>/received.ndjson, every attempt as {"id", "status", "time"} to attempts.ndjson, and
 every request whose signature or headers were wrong to rejected.log (a test fails on any).
-GET /control?mode=M&poison=ID,ID&flaky=N&stall_ms=T sets how it answers:
+GET /control?mode=M&poison=ID,ID&flaky=N&stall_ms=T&delay_ms=D sets how it answers:
   mode ok (200), down (503 to everything), throttle (429, Retry-After: 1), stall (waits stall_ms)
-  poison: the event ids answered 400; flaky: every Nth request answered 500 (0: none)."""
+  poison: the event ids answered 400; flaky: every Nth request answered 500 (0: none);
+  delay_ms: every answer waits that long first (a slow receiver)."""
 import base64
 import hashlib
 import hmac
@@ -21,7 +22,7 @@ from urllib.parse import parse_qs, urlparse
 
 WORK = sys.argv[1]
 KEYS = [base64.b64decode(s[6:]) if s.startswith("whsec_") else s.encode() for s in sys.argv[2:]]
-STATE = {"mode": "ok", "poison": set(), "flaky": 0, "stall_ms": 0, "count": 0}
+STATE = {"mode": "ok", "poison": set(), "flaky": 0, "stall_ms": 0, "delay_ms": 0, "count": 0}
 LOCK = threading.Lock()
 
 
@@ -58,6 +59,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["flaky"] = int(query["flaky"][0])
             if "stall_ms" in query:
                 STATE["stall_ms"] = int(query["stall_ms"][0])
+            if "delay_ms" in query:
+                STATE["delay_ms"] = int(query["delay_ms"][0])
         self.answer(200, body=b"ok\n")
 
     def do_POST(self):
@@ -90,6 +93,8 @@ class Handler(BaseHTTPRequestHandler):
             mode, poison = STATE["mode"], event_id in STATE["poison"]
             flaky = STATE["flaky"] and STATE["count"] % STATE["flaky"] == 0
             stall = STATE["stall_ms"]
+            delay = STATE["delay_ms"]
+        time.sleep(delay / 1000)
         status, headers = 200, {}
         if mode == "down":
             status = 503

@@ -49,6 +49,8 @@ std::optional<CommandLine> parse_command_line(int argc, const char* const* argv)
     setting(app, "idle-wait-ms", settings.idle_wait_ms, "longest wait between empty polls");
     setting(app, "wake-on-notify", settings.wake_on_notify,
             "wait for the database's wake-ups between polls (needs a direct connection)");
+    setting(app, "cursor-lock", settings.cursor_lock,
+            "one relay per sink cursor: others wait on standby and take over when it goes");
     setting(app, "metrics-address", settings.metrics_address, "address of /metrics");
     setting(app, "metrics-port", settings.metrics_port,
             "port of /metrics, /livez, /readyz (-1: none; 0: any free port)");

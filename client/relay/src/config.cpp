@@ -93,7 +93,7 @@ class SinkReader {
         static const std::set<std::string> known{
             "name",    "type",        "filter",       "retry",      "breaker",
             "url",     "secrets_env", "secrets_file", "timeout_ms", "connect_timeout_ms",
-            "headers", "subject",     "stream"};
+            "headers", "subject",     "stream",       "brokers",    "topic"};
         for (const auto& entry : node_) {
             const auto key = entry.first.as<std::string>();
             if (!known.contains(key)) problem("unknown key " + key);
@@ -105,8 +105,9 @@ class SinkReader {
         } else {
             where_ = "sink " + sink.name;
         }
-        if (sink.type != "stdout" && sink.type != "webhook" && sink.type != "nats") {
-            problem("type is stdout, webhook or nats (kafka is not built yet)");
+        if (sink.type != "stdout" && sink.type != "webhook" && sink.type != "nats" &&
+            sink.type != "kafka") {
+            problem("type is stdout, webhook, nats or kafka");
         }
         if (const auto filter = node_["filter"]) {
             sink.filter.types = list(filter, "types", 100);
@@ -145,10 +146,29 @@ class SinkReader {
             problem("breaker.open_ms is 10 to 3600000");
         if (sink.type == "webhook") read_webhook(sink.webhook);
         if (sink.type == "nats") read_nats(sink.nats);
+        if (sink.type == "kafka") read_kafka(sink.kafka);
         return sink;
     }
 
   private:
+    void read_kafka(KafkaSettings& kafka) {
+        optional(node_, "brokers", kafka.brokers);
+        optional(node_, "topic", kafka.topic);
+        optional_ms(node_, "timeout_ms", kafka.timeout);
+        if (kafka.brokers.empty() || kafka.brokers.size() > 2048 ||
+            kafka.brokers.find_first_of(" \t\r\n") != std::string::npos) {
+            problem("brokers is host:port[,host:port...], at most 2048 characters");
+        }
+        const bool topic_ok = !kafka.topic.empty() && kafka.topic.size() <= 200 &&
+                              std::all_of(kafka.topic.begin(), kafka.topic.end(), [](char c) {
+                                  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                                         c == '-' || c == '_' || c == '{' || c == '}';
+                              });
+        if (!topic_ok) problem("topic is 1 to 200 letters, digits, ., -, _ (and {aggregatetype})");
+        if (kafka.timeout.count() < 100 || kafka.timeout.count() > 900000)
+            problem("timeout_ms is 100 to 900000");
+    }
+
     void read_nats(NatsSettings& nats) {
         optional(node_, "url", nats.url);
         optional(node_, "subject", nats.subject);

@@ -64,14 +64,24 @@ struct NatsSettings {
     milliseconds timeout{5000};
 };
 
+// Kafka (kafka_sink.hpp): librdkafka's idempotent producer; key = the item id, the event id and
+// type in headers, the topic from a pattern ("{aggregatetype}": Debezium's outbox router names
+// topics outbox.event.<aggregatetype>).
+struct KafkaSettings {
+    std::string brokers{};  // bootstrap.servers
+    std::string topic{"outbox.event.{aggregatetype}"};
+    milliseconds timeout{30000};  // message.timeout.ms: the longest wait for the acknowledgement
+};
+
 struct SinkConfig {
     std::string name{};
-    std::string type{};  // "stdout", "webhook", "nats"
+    std::string type{};  // "stdout", "webhook", "nats", "kafka"
     Filter filter{};
     RetrySettings retry{};
     BreakerSettings breaker{};
     WebhookSettings webhook{};
     NatsSettings nats{};
+    KafkaSettings kafka{};
 };
 
 struct Settings {
@@ -82,6 +92,9 @@ struct Settings {
     int batch_size{500};
     int idle_wait_ms{500};
     bool wake_on_notify{true};
+    // Take batches only while holding the sink's cursor lock (cursor_lock.hpp): a second relay
+    // of the same sinks waits on standby.
+    bool cursor_lock{true};
     std::string metrics_address{"127.0.0.1"};
     int metrics_port{-1};  // -1: no metrics endpoint; 0: any free port (logged at start)
     int shutdown_timeout_ms{10000};

@@ -1,5 +1,6 @@
 #include "delivery.hpp"
 
+#include <workitem/errors.hpp>
 #include <workitem/event_consumer.hpp>
 
 #include <algorithm>
@@ -53,7 +54,8 @@ struct Pending {
 
 }  // namespace
 
-bool BatchDelivery::deliver(const std::vector<RelayEvent>& events, const std::stop_token& stop) {
+bool BatchDelivery::deliver(const std::vector<RelayEvent>& events, const std::stop_token& stop,
+                            const std::function<bool()>& keep_going) {
     // One queue per item, in the order of each item's first event; each queue in seq order.
     std::vector<std::int64_t> order;
     std::unordered_map<std::int64_t, std::deque<Pending>> queues;
@@ -68,7 +70,7 @@ bool BatchDelivery::deliver(const std::vector<RelayEvent>& events, const std::st
     }
     std::size_t start = 0;  // where a round begins: rotates, so no item always goes first
     while (!order.empty()) {
-        if (stop.stop_requested()) return false;
+        if (stop.stop_requested() || (keep_going && !keep_going())) return false;
         auto next_due = Clock::time_point::max();
         bool refused = false;
         const std::size_t count = order.size();
@@ -156,9 +158,31 @@ bool BatchDelivery::deliver(const std::vector<RelayEvent>& events, const std::st
 }
 
 void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
-              Log& log, const std::stop_token& stop) {
+              Log& log, const std::stop_token& stop, CursorLock* lock) {
     bool consumer_ready = false;
+    bool holding = false;
+    bool standby = false;
     while (!stop.stop_requested()) {
+        if (lock != nullptr) {
+            if (!lock->hold()) {
+                if (!standby) {
+                    log.info(
+                        "standby: another relay holds the cursor, or the database cannot "
+                        "be reached",
+                        {{"sink", stats.sink}, {"consumer", source.consumer()}});
+                }
+                standby = true;
+                holding = false;
+                sleep_unless_stopped(milliseconds(500), stop);
+                continue;
+            }
+            if (!holding) {
+                log.info("holds the cursor",
+                         {{"sink", stats.sink}, {"consumer", source.consumer()}});
+            }
+            holding = true;
+            standby = false;
+        }
         try {
             if (!consumer_ready) {
                 if (source.ensure_consumer()) {
@@ -175,16 +199,30 @@ void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waite
                 continue;
             }
             const auto started = Clock::now();
-            if (!delivery.deliver(batch->events, stop)) {
-                log.info("batch abandoned at shutdown: it comes again at the next start",
-                         {{"sink", stats.sink}, {"batch", batch->id}});
-                return;
+            const auto still_holding = [lock] { return lock == nullptr || lock->hold(); };
+            if (!delivery.deliver(batch->events, stop, still_holding)) {
+                if (stop.stop_requested()) {
+                    log.info("batch abandoned at shutdown: it comes again at the next start",
+                             {{"sink", stats.sink}, {"batch", batch->id}});
+                    return;
+                }
+                log.warning("lost the cursor lock: batch abandoned, not finished",
+                            {{"sink", stats.sink}, {"batch", batch->id}});
+                continue;
             }
             source.finish(batch->id);
             stats.batches.fetch_add(1, std::memory_order_relaxed);
             stats.batch_seconds.fetch_add(
                 std::chrono::duration<double>(Clock::now() - started).count(),
                 std::memory_order_relaxed);
+        } catch (const NotFound& error) {
+            // The consumer was dropped under us (or its batch by a rewind): make it again, as at
+            // start. A dropped consumer's position is gone; the new one starts now.
+            stats.database_ok.store(false, std::memory_order_relaxed);
+            log.error("consumer or batch not found: the consumer is created again if missing",
+                      {{"sink", stats.sink}, {"error", error.what()}});
+            consumer_ready = false;
+            sleep_unless_stopped(milliseconds(1000), stop);
         } catch (const std::exception& error) {
             stats.database_ok.store(false, std::memory_order_relaxed);
             log.error("delivery loop", {{"sink", stats.sink}, {"error", error.what()}});

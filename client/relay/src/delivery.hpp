@@ -7,6 +7,7 @@
 
 #include "breaker.hpp"
 #include "config.hpp"
+#include "cursor_lock.hpp"
 #include "event.hpp"
 #include "event_source.hpp"
 #include "log.hpp"
@@ -43,8 +44,10 @@ class BatchDelivery {
                   DeadLetterFn dead_letter, Log& log);
 
     // Delivers the events; returns true when every one was acknowledged or dead-lettered,
-    // false when stop was requested first (then the batch must not be finished).
-    bool deliver(const std::vector<RelayEvent>& events, const std::stop_token& stop);
+    // false when stop was requested first, or keep_going (asked between rounds) said no: then
+    // the batch must not be finished.
+    bool deliver(const std::vector<RelayEvent>& events, const std::stop_token& stop,
+                 const std::function<bool()>& keep_going = {});
 
   private:
     const SinkConfig& config_;
@@ -58,9 +61,10 @@ class BatchDelivery {
 
 // The loop of one sink, on its own thread until stop: next batch, deliver, finish; after an
 // empty look it waits on `waiter` (a wake-up, or idle_wait). A database error is logged and
-// the loop starts again a moment later with the same (unfinished) batch.
+// the loop starts again a moment later with the same (unfinished) batch. With a lock, it takes
+// batches only while it holds the lock (cursor_lock.hpp), and waits on standby otherwise.
 void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
-              Log& log, const std::stop_token& stop);
+              Log& log, const std::stop_token& stop, CursorLock* lock = nullptr);
 
 // Sleeps up to `duration`, returning early when stop is requested.
 void sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_token& stop);

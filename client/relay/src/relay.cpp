@@ -1,6 +1,7 @@
 #include "relay.hpp"
 
 #include "breaker.hpp"
+#include "cursor_lock.hpp"
 #include "dead_letters.hpp"
 #include "delivery.hpp"
 #include "event_source.hpp"
@@ -50,6 +51,7 @@ struct SinkLoop {
     std::unique_ptr<EventSource> source{};
     std::unique_ptr<BatchDelivery> delivery{};
     std::unique_ptr<EventConsumer> waiter{};
+    std::unique_ptr<CursorLock> lock{};
 };
 
 }  // namespace
@@ -103,6 +105,9 @@ int run_relay(const Config& config, Log& log) {
             EventConsumerOptions{.batch = {},
                                  .idle_wait = std::chrono::milliseconds(settings.idle_wait_ms),
                                  .wake_on_notify = settings.wake_on_notify});
+        if (settings.cursor_lock) {
+            loop.lock = std::make_unique<CursorLock>(client.options().dsn, sink_stats.consumer);
+        }
         loops.push_back(std::move(loop));
     }
 
@@ -117,7 +122,8 @@ int run_relay(const Config& config, Log& log) {
     for (std::size_t i = 0; i < loops.size(); ++i) {
         threads.emplace_back([&loops, &stats, &log, &running, i](std::stop_token stop) {
             auto& loop = loops[i];
-            run_sink(*loop.source, *loop.delivery, *loop.waiter, *stats[i], log, stop);
+            run_sink(*loop.source, *loop.delivery, *loop.waiter, *stats[i], log, stop,
+                     loop.lock.get());
             running.fetch_sub(1);
         });
     }

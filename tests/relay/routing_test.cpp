@@ -1,4 +1,5 @@
-// The NATS sink's subjects (docs/relay.md, NATS JetStream sink).
+// Where the NATS and Kafka sinks send an event (docs/relay.md, NATS JetStream sink; Kafka sink).
+#include "kafka_sink.hpp"
 #include "nats_sink.hpp"
 
 #include <gtest/gtest.h>
@@ -11,4 +12,10 @@ TEST(RelayNats, SubjectsFromThePattern) {
     EXPECT_EQ(nats_subject("audit", event), "audit");
     EXPECT_EQ(nats_stream_subject("workitem.events.{type}"), "workitem.events.>");
     EXPECT_EQ(nats_stream_subject("audit"), "audit");
+}
+
+TEST(RelayKafka, TopicFromThePattern) {
+    const RelayEvent event{.aggregatetype = "workitem"};
+    EXPECT_EQ(kafka_topic("outbox.event.{aggregatetype}", event), "outbox.event.workitem");
+    EXPECT_EQ(kafka_topic("events", event), "events");
 }

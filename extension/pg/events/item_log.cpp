@@ -8,6 +8,7 @@
 #include "workitem/core/operation.hpp"
 
 #include "events/item_log.hpp"
+#include "events/payload.hpp"
 
 #include "runtime/boundary.hpp"
 #include "events/change_context.hpp"
@@ -27,7 +28,7 @@ extern "C" Datum workitem_assignment_principals(PG_FUNCTION_ARGS);
 
 namespace {
 
-// The payload is built here, in one pass over the row (build_payload), and stored as it comes
+// The payload is built as jsonb from the rows (events/payload.hpp) and stored as it comes
 // (stored_payload). The partition is chosen by occurred_at, which defaults to now().
 // login: the session's login role (session_user: SET ROLE does not hide it); capability: what
 // the call was authorized with (policy/caller.hpp; NULL for a direct change).
@@ -68,8 +69,8 @@ bool event_has_login() {
 // its bytes: of the WAL each transition writes (which every commit waits to flush), of the
 // table's pages, of what a consumer reads. Readers see plain jsonb: PostgreSQL decompresses
 // the value when it is used, and logical decoding sends it decompressed.
-Datum stored_payload(const char* text) {
-    const Datum document = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+Datum stored_payload(Jsonb* payload) {
+    const Datum document = JsonbPGetDatum(payload);
 #ifdef USE_LZ4
     const Datum compressed = toast_compress_datum(document, TOAST_LZ4_COMPRESSION);
     if (DatumGetPointer(compressed) != nullptr) return compressed;
@@ -101,116 +102,6 @@ Datum new_event_id() {
     return UUIDPGetDatum(id);
 }
 
-// Columns whose (potentially large) bodies travel only in the events where they matter.
-bool is_body(std::string_view column) {
-    return column == "input" || column == "output" || column == "fault";
-}
-
-void append_json_value(StringInfo out, Datum value, bool is_null, Oid type) {
-    if (is_null) {
-        appendStringInfoString(out, "null");
-        return;
-    }
-    switch (type) {
-        case JSONBOID: {
-            Jsonb* document = DatumGetJsonbP(value);
-            appendStringInfoString(out,
-                                   JsonbToCString(nullptr, &document->root, VARSIZE(document)));
-            return;
-        }
-        case BOOLOID:
-            appendStringInfoString(out, DatumGetBool(value) ? "true" : "false");
-            return;
-        case INT2OID:
-        case INT4OID:
-        case INT8OID: {
-            Oid output_function = InvalidOid;
-            bool is_varlena = false;
-            getTypeOutputInfo(type, &output_function, &is_varlena);
-            appendStringInfoString(out, OidOutputFunctionCall(output_function, value));
-            return;
-        }
-        case TIMESTAMPTZOID:
-            escape_json(out, JsonEncodeDateTime(nullptr, value, TIMESTAMPTZOID, nullptr));
-            return;
-        default: {
-            Oid output_function = InvalidOid;
-            bool is_varlena = false;
-            getTypeOutputInfo(type, &output_function, &is_varlena);
-            escape_json(out, OidOutputFunctionCall(output_function, value));
-            return;
-        }
-    }
-}
-
-// Columns no event shows: dropped ones, and those derived from the assignment or kept for
-// create's idempotency.
-bool skipped(Form_pg_attribute attribute) {
-    if (attribute->attisdropped || attribute->attgenerated != '\0') return true;
-    const char* name = NameStr(attribute->attname);
-    return strcmp(name, "candidates") == 0 || strcmp(name, "excluded") == 0 ||
-           strcmp(name, "administrators") == 0 || strcmp(name, "create_request_hash") == 0;
-}
-
-// Every change moves these two on; the event's aggregate_version and occurred_at carry them, so
-// the diff does not repeat them.
-bool moves_with_every_change(const char* column) {
-    return strcmp(column, "version") == 0 || strcmp(column, "updated_at") == 0;
-}
-
-// "item": the row's fields after the change, except the bodies and the null fields (a field
-// that is absent is null), so an event stays small.
-void append_item(StringInfo out, TupleDesc desc, HeapTuple row) {
-    appendStringInfoString(out, "\"item\": {");
-    bool first = true;
-    for (int i = 0; i < desc->natts; ++i) {
-        Form_pg_attribute attribute = TupleDescAttr(desc, i);
-        if (skipped(attribute) || is_body(NameStr(attribute->attname))) continue;
-        bool is_null = false;
-        const Datum value = heap_getattr(row, i + 1, desc, &is_null);
-        if (is_null) continue;
-        appendStringInfoString(out, first ? "" : ", ");
-        escape_json(out, NameStr(attribute->attname));
-        appendStringInfoString(out, ": ");
-        append_json_value(out, value, false, attribute->atttypid);
-        first = false;
-    }
-    appendStringInfoChar(out, '}');
-}
-
-// "changes": {"field": {"old": .., "new": ..}} for every column an update changed (bodies:
-// {"changed": true}).
-void append_changes(StringInfo out, TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
-    appendStringInfoString(out, ", \"changes\": {");
-    bool first = true;
-    for (int i = 0; i < desc->natts; ++i) {
-        Form_pg_attribute attribute = TupleDescAttr(desc, i);
-        if (skipped(attribute) || moves_with_every_change(NameStr(attribute->attname))) continue;
-        bool old_null = false;
-        bool new_null = false;
-        Datum old_value = heap_getattr(old_row, i + 1, desc, &old_null);
-        Datum new_value = heap_getattr(new_row, i + 1, desc, &new_null);
-        if (old_null && new_null) continue;
-        if (old_null == new_null &&
-            datumIsEqual(old_value, new_value, attribute->attbyval, attribute->attlen)) {
-            continue;
-        }
-        appendStringInfoString(out, first ? "" : ", ");
-        escape_json(out, NameStr(attribute->attname));
-        if (is_body(NameStr(attribute->attname))) {
-            appendStringInfoString(out, ": {\"changed\": true}");
-        } else {
-            appendStringInfoString(out, ": {\"old\": ");
-            append_json_value(out, old_value, old_null, attribute->atttypid);
-            appendStringInfoString(out, ", \"new\": ");
-            append_json_value(out, new_value, new_null, attribute->atttypid);
-            appendStringInfoChar(out, '}');
-        }
-        first = false;
-    }
-    appendStringInfoChar(out, '}');
-}
-
 // Which body an event of this operation carries.
 const char* body_for(core::Operation operation) {
     switch (operation) {
@@ -225,30 +116,6 @@ const char* body_for(core::Operation operation) {
         default:
             return nullptr;
     }
-}
-
-// The event's payload: {"item": {...}, "changes": {...} (updates), "<body>": ... (when the
-// operation is about one and it is not null)}.
-char* build_payload(TupleDesc desc, HeapTuple old_row, HeapTuple new_row, HeapTuple current,
-                    const char* body) {
-    StringInfoData out;
-    initStringInfo(&out);
-    appendStringInfoChar(&out, '{');
-    append_item(&out, desc, current);
-    if (old_row != nullptr && new_row != nullptr) append_changes(&out, desc, old_row, new_row);
-    if (body != nullptr) {
-        const int column = SPI_fnumber(desc, body);
-        bool is_null = false;
-        const Datum value = heap_getattr(current, column, desc, &is_null);
-        if (!is_null) {
-            appendStringInfoString(&out, ", ");
-            escape_json(&out, body);
-            appendStringInfoString(&out, ": ");
-            append_json_value(&out, value, false, TupleDescAttr(desc, column - 1)->atttypid);
-        }
-    }
-    appendStringInfoChar(&out, '}');
-    return out.data;
 }
 
 // The columns derived from the assignment (candidates, excluded, administrators) are computed
@@ -378,7 +245,7 @@ HeapTuple log_item_change(TriggerData* trigger) {
     const int64 version =
         DatumGetInt64(heap_getattr(current, SPI_fnumber(desc, "version"), desc, &is_null));
     const Datum tenant = heap_getattr(current, SPI_fnumber(desc, "tenant_id"), desc, &is_null);
-    const char* payload = build_payload(desc, old_row, new_row, current, body);
+    Jsonb* payload = build_event_payload(desc, old_row, new_row, current, body);
     const char* reason = change ? change->reason : nullptr;
     const char* idempotency_key = change ? change->idempotency_key : nullptr;
     const char* capability = change ? change->capability : nullptr;

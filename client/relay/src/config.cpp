@@ -259,7 +259,7 @@ class SinkReader {
         }
     }
 
-    const YAML::Node& node_;
+    const YAML::Node node_;  // a handle, held by value: the caller passes a temporary (list[i])
     std::string where_;
     std::vector<std::string>& problems_;
 };

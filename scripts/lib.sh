@@ -49,6 +49,7 @@ GATEWAY_PACKAGES=(libboost1.81-dev libjwt-dev libssl-dev curl jq)
 # OpenSSL for the webhook sink and its signatures, libnats for the NATS JetStream sink;
 # nats-server, python3 and jq for its tests' peers and checks (tests/relay/run).
 RELAY_PACKAGES=(libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libnats-dev nats-server python3 jq curl)
+DEPLOY_PACKAGES=(prometheus prometheus-postgres-exporter yamllint python3-yaml python3-jsonschema curl openssl)  # tests/deploy/run; kubectl (kustomize v5) is not a Debian package
 
 build_and_install_extension() {
   log "building the extension"

@@ -7,52 +7,32 @@
 # error) and the figures must appear on /metrics. Stops everything it started.
 # Usage: database_test.sh <repository root> <scratch dir>; PG_BIN from scripts/lib.sh.
 source "$(dirname "$0")/../../scripts/lib.sh"
+source "$(dirname "$0")/server.sh"
 set -euo pipefail
 root=$1
 dir=$(mktemp -d "$2/database.XXXXXX")
-chmod 755 "$dir"
-[ "$(id -u)" -ne 0 ] || chown "$(server_user)" "$dir"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
 exporter_port=$(free_port)
 exporter_pid=
 cleanup() {
   [ -z "$exporter_pid" ] || kill "$exporter_pid" 2>/dev/null || true
-  as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  deploy_server_stop "$dir"
 }
 trap cleanup EXIT
-
-as_server_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth-local=trust \
-  --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-{ cat "$root/deploy/containers/postgres/workitem.conf"
-  printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n" "$port" "$dir"
-} | as_server_user tee -a "$dir/data/postgresql.conf" >/dev/null
-as_server_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
-export PGHOST=$dir PGPORT=$port
-as_server_user env PGHOST="$dir" PGPORT="$port" "$PG_BIN/createdb" -U postgres workitem
-
-# The init script, as the image's entrypoint runs it: POSTGRES_USER and POSTGRES_DB, password files.
-for name in gateway relay exporter; do
-  (umask 022 && openssl rand -hex 16 >"$dir/$name-password")
-done
-as_server_user env PGHOST="$dir" PGPORT="$port" PATH="$PG_BIN:$PATH" POSTGRES_USER=postgres \
-  POSTGRES_DB=workitem WORKITEM_GATEWAY_PASSWORD_FILE="$dir/gateway-password" \
-  WORKITEM_RELAY_PASSWORD_FILE="$dir/relay-password" WORKITEM_EXPORTER_PASSWORD_FILE="$dir/exporter-password" \
-  bash "$root/deploy/containers/postgres/initdb/10-workitem.sh" >"$dir/init.log" 2>&1 ||
-  { cat "$dir/init.log"; exit 1; }
-if grep -q -f "$dir/exporter-password" "$dir/init.log" "$dir/server.log"; then
+deploy_server_start "$root" "$dir"
+port=$DEPLOY_PG_PORT
+cat "$dir"/*-password >"$dir/passwords"
+if grep -q -F -f "$dir/passwords" "$dir/init.log" "$dir/server.log"; then
   echo "a password was logged"; exit 1
 fi
 
 # Work to show: an overdue offered item in queue invoices, an event consumer.
-psql_su() { as_server_user env PGHOST="$dir" PGPORT="$port" "$PG_BIN/psql" -U postgres -d workitem -qAtX -v ON_ERROR_STOP=1 "$@"; }
-psql_su >/dev/null <<'SQL'
+deploy_psql "$dir" >/dev/null <<'SQL'
 SELECT workitem_put_user('ann', '{approvers}');
 SELECT id FROM workitem_create('wf-1', 'Approve', queue => 'invoices',
     assignment => '{"potential_owners": {"groups": ["approvers"]}}', due_at => now() - interval '1 hour');
 SELECT workitem_consumer_create('billing');
 SQL
-# Each service login works with its password (scram over TCP), and the gateway's is a service.
+# Each service login works with its password (scram-sha-256 over TCP).
 for name in gateway relay exporter; do
   PGPASSWORD=$(cat "$dir/$name-password") "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U "workitem_$name" \
     -d workitem -qAtX -c 'SELECT 1' >/dev/null || { echo "workitem_$name cannot log in"; exit 1; }

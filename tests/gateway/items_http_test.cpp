@@ -122,5 +122,26 @@ TEST_F(GatewayOverHttp, HistoryAndAllowedOperations) {
     expect_problem(send({.target = "/api/v1/workitems/0/history", .bearer = ann}), 400);
 }
 
+TEST_F(GatewayOverHttp, WaitZeroAnswersAtOnceALongPollIsNotServedYet) {
+    const auto queue = unique("queue");
+    const auto ann = token("ann", "user");
+    const auto nothing = send({.method = "POST",
+                               .target = "/api/v1/workitems/claim-next?wait=0",
+                               .body = json{{"queue", queue}}.dump(),
+                               .bearer = ann});
+    ASSERT_EQ(nothing.status, 200) << nothing.body;
+    EXPECT_TRUE(nothing.document()["items"].empty());
+    for (const std::string target :
+         {"/api/v1/workitems/claim-next?wait=30s", "/api/v1/workitems/claim-next?limit=1",
+          "/api/v1/workitems/acknowledge-and-claim-next?wait=1m"}) {
+        const auto refused = send(
+            {.method = "POST", .target = target, .body = R"({"outcomes": []})", .bearer = ann});
+        expect_problem(refused, 400);
+        // Refused for the query string, before the body is read.
+        const std::string code = refused.document()["code"];
+        EXPECT_TRUE(code == "invalid_parameter" || code == "unknown_parameter") << refused.body;
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -143,5 +143,59 @@ TEST_F(GatewayOverHttp, WaitZeroAnswersAtOnceALongPollIsNotServedYet) {
     }
 }
 
+TEST_F(GatewayOverHttp, AnItemCarriesEveryFieldOfTheContract) {
+    const auto item = create({{"workflow_id", unique("wf")},
+                              {"task_name", "Review"},
+                              {"assignment",
+                               {{"potential_owners", {{"users", {"ann"}}}},
+                                {"excluded_owners", {{"users", {"zed"}}}},
+                                {"administrators", {{"groups", {"leads"}}}}}}});
+    EXPECT_EQ(item["candidates"], json::array({"u:ann"}));
+    EXPECT_EQ(item["excluded"], json::array({"u:zed"}));
+    EXPECT_EQ(item["administrators"], json::array({"g:leads"}));
+    EXPECT_TRUE(item["lease_expired_owner"].is_null());
+    EXPECT_TRUE(item["deadlines"].is_array());
+    // Every property openapi.yaml's WorkItem requires (client/gateway/openapi.yaml).
+    for (const auto* field : {"id",
+                              "tenant_id",
+                              "workflow_id",
+                              "run_id",
+                              "step_ref",
+                              "task_name",
+                              "created_by",
+                              "created_at",
+                              "skippable",
+                              "activate_at",
+                              "input",
+                              "queue",
+                              "priority",
+                              "assignment",
+                              "candidates",
+                              "excluded",
+                              "administrators",
+                              "due_at",
+                              "follow_up_at",
+                              "expires_at",
+                              "deadlines",
+                              "escalation_level",
+                              "delegated_from",
+                              "delegation_state",
+                              "resume_to",
+                              "suspended_until",
+                              "lease_seconds",
+                              "lease_expiries",
+                              "lease_expired_owner",
+                              "fault",
+                              "state",
+                              "owner",
+                              "version",
+                              "lease_until",
+                              "updated_at",
+                              "completed_at",
+                              "output"}) {
+        EXPECT_TRUE(item.contains(field)) << field;
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -81,6 +81,10 @@ Item decode_item(const Row& row) {
     item.completed_at = row.optional_timestamp("completed_at");
     item.deadlines = row.text("deadlines");
     item.output = row.optional_text("output");
+    item.candidates = text_array_elements(row.text("candidates"));
+    item.excluded = text_array_elements(row.text("excluded"));
+    item.administrators = text_array_elements(row.text("administrators"));
+    item.lease_expired_owner = row.optional_text("lease_expired_owner");
     return item;
 }
 

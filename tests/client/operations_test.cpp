@@ -46,6 +46,11 @@ TEST_F(Operations, CreateSendsEveryFieldAndGetReadsItBack) {
     EXPECT_EQ(read.created_by, "initiator");
     EXPECT_NE(read.assignment.find("approvers"), std::string::npos);
     EXPECT_LE(read.created_at, read.updated_at);
+    // The principals the database derived from the assignment.
+    EXPECT_EQ(read.candidates, (std::vector<std::string>{"u:ann", "g:approvers"}));
+    EXPECT_TRUE(read.excluded.empty());
+    EXPECT_TRUE(read.administrators.empty());
+    EXPECT_EQ(read.lease_expired_owner, std::nullopt);
 }
 
 TEST_F(Operations, CreateOfTheSameStepReturnsTheSameItem) {

@@ -146,6 +146,12 @@ TEST_F(GatewayOverHttp, TickFlagsAndLeaseDefaults) {
                          .body = R"({"max_items": 0})",
                          .headers = {{"X-API-Key", service_key}}}),
                    400);
+    // A malformed Idempotency-Key is refused even where the function takes no key.
+    expect_problem(
+        send({.method = "POST",
+              .target = "/api/v1/admin/tick",
+              .headers = {{"X-API-Key", service_key}, {"Idempotency-Key", "two words"}}}),
+        400);
 }
 
 }  // namespace

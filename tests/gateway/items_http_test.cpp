@@ -122,5 +122,80 @@ TEST_F(GatewayOverHttp, HistoryAndAllowedOperations) {
     expect_problem(send({.target = "/api/v1/workitems/0/history", .bearer = ann}), 400);
 }
 
+TEST_F(GatewayOverHttp, WaitZeroAnswersAtOnceALongPollIsNotServedYet) {
+    const auto queue = unique("queue");
+    const auto ann = token("ann", "user");
+    const auto nothing = send({.method = "POST",
+                               .target = "/api/v1/workitems/claim-next?wait=0",
+                               .body = json{{"queue", queue}}.dump(),
+                               .bearer = ann});
+    ASSERT_EQ(nothing.status, 200) << nothing.body;
+    EXPECT_TRUE(nothing.document()["items"].empty());
+    for (const std::string target :
+         {"/api/v1/workitems/claim-next?wait=30s", "/api/v1/workitems/claim-next?limit=1",
+          "/api/v1/workitems/acknowledge-and-claim-next?wait=1m"}) {
+        const auto refused = send(
+            {.method = "POST", .target = target, .body = R"({"outcomes": []})", .bearer = ann});
+        expect_problem(refused, 400);
+        // Refused for the query string, before the body is read.
+        const std::string code = refused.document()["code"];
+        EXPECT_TRUE(code == "invalid_parameter" || code == "unknown_parameter") << refused.body;
+    }
+}
+
+TEST_F(GatewayOverHttp, AnItemCarriesEveryFieldOfTheContract) {
+    const auto item = create({{"workflow_id", unique("wf")},
+                              {"task_name", "Review"},
+                              {"assignment",
+                               {{"potential_owners", {{"users", {"ann"}}}},
+                                {"excluded_owners", {{"users", {"zed"}}}},
+                                {"administrators", {{"groups", {"leads"}}}}}}});
+    EXPECT_EQ(item["candidates"], json::array({"u:ann"}));
+    EXPECT_EQ(item["excluded"], json::array({"u:zed"}));
+    EXPECT_EQ(item["administrators"], json::array({"g:leads"}));
+    EXPECT_TRUE(item["lease_expired_owner"].is_null());
+    EXPECT_TRUE(item["deadlines"].is_array());
+    // Every property openapi.yaml's WorkItem requires (client/gateway/openapi.yaml).
+    for (const auto* field : {"id",
+                              "tenant_id",
+                              "workflow_id",
+                              "run_id",
+                              "step_ref",
+                              "task_name",
+                              "created_by",
+                              "created_at",
+                              "skippable",
+                              "activate_at",
+                              "input",
+                              "queue",
+                              "priority",
+                              "assignment",
+                              "candidates",
+                              "excluded",
+                              "administrators",
+                              "due_at",
+                              "follow_up_at",
+                              "expires_at",
+                              "deadlines",
+                              "escalation_level",
+                              "delegated_from",
+                              "delegation_state",
+                              "resume_to",
+                              "suspended_until",
+                              "lease_seconds",
+                              "lease_expiries",
+                              "lease_expired_owner",
+                              "fault",
+                              "state",
+                              "owner",
+                              "version",
+                              "lease_until",
+                              "updated_at",
+                              "completed_at",
+                              "output"}) {
+        EXPECT_TRUE(item.contains(field)) << field;
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -83,5 +83,13 @@ TEST(GatewayRouter, RefusesBadTemplatesAndDuplicates) {
     EXPECT_NO_THROW(router.add("POST", "/a/{id}", "a post"));
 }
 
+TEST(GatewayRouter, ListsEveryRouteForTheContractTest) {
+    const auto routes = item_routes().routes();
+    ASSERT_EQ(routes.size(), 7u);
+    EXPECT_EQ(routes[0], (std::pair<std::string, std::string>{"POST", "/api/v1/workitems"}));
+    EXPECT_EQ(routes[2], (std::pair<std::string, std::string>{"PATCH", "/api/v1/workitems/{id}"}));
+    EXPECT_EQ(routes[6], (std::pair<std::string, std::string>{"GET", "/livez"}));
+}
+
 }  // namespace
 }  // namespace workitem::gateway

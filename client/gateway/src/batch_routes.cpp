@@ -6,6 +6,7 @@
 #include "item_json.hpp"
 #include "operation_fields.hpp"
 #include "problem.hpp"
+#include "query.hpp"
 #include "request_body.hpp"
 #include "request_headers.hpp"
 #include "responses.hpp"
@@ -142,6 +143,9 @@ workitem::Outcome outcome(RequestBody& element) {
 }
 
 Response acknowledge_and_claim_next(Call& call) {
+    auto query = QueryParameters::parse(call.request);
+    refuse_long_poll(query);
+    query.refuse_unknown();
     auto body = RequestBody::parse(call.request, true);
     const auto given = body.array("outcomes", max_batch_items);
     if (!given) throw_problem(400, "invalid_field", "field outcomes is required");
@@ -197,7 +201,7 @@ void add_batch_routes(GatewayRouter& router) {
     router.add("POST", "/api/v1/workitems:batch", Route{batch});
     router.add("POST", "/api/v1/workitems:batch-create", Route{batch_create});
     router.add("POST", "/api/v1/workitems/acknowledge-and-claim-next",
-               Route{acknowledge_and_claim_next});
+               Route{.handler = acknowledge_and_claim_next, .takes_query = true});
     router.add("POST", "/api/v1/workflows/{workflowId}/cancel", Route{cancel_workflow});
 }
 

@@ -91,6 +91,7 @@ Response next_batch(Call& call) {
     auto query = QueryParameters::parse(call.request);
     const workitem::NextBatchOptions options{
         .max_events = static_cast<int>(query.integer("max_events", 1, max_events).value_or(1000))};
+    refuse_long_poll(query);
     query.refuse_unknown();
     RequestBody::parse(call.request, false).refuse_unknown_fields();
     const auto batch = call.database.transaction(

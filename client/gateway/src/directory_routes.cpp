@@ -38,7 +38,6 @@ void read_user(RequestBody& body, workitem::PutUserCommand& user) {
     user.away_until = body.timestamp("away_until");
 }
 
-
 Response list_users(Call& call) {
     auto query = QueryParameters::parse(call.request);
     workitem::UserListOptions options;

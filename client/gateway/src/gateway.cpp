@@ -1,6 +1,7 @@
 #include "gateway.hpp"
 
 #include "problem.hpp"
+#include "request_headers.hpp"
 #include "responses.hpp"
 
 #include <chrono>
@@ -151,6 +152,9 @@ Gateway::Outcome Gateway::problem(const Request& request, Problem refusal) {
 
 Gateway::Outcome Gateway::run(const Route& route, Call& call) {
     try {
+        // A malformed Idempotency-Key is 400 on every route, also where the function takes no
+        // key (the contract names the header there too): never silently ignored.
+        idempotency_key(call.request);
         return Outcome{route.handler(call), {}};
     } catch (const ProblemError& refusal) {
         return problem(call.request, refusal.problem());

@@ -7,6 +7,11 @@ using nlohmann::json;
 json item_json(const workitem::Item& item) {
     json answer = workitem::to_json(item);
     answer["deadlines"] = item.deadlines.empty() ? json::array() : json::parse(item.deadlines);
+    answer["candidates"] = item.candidates;
+    answer["excluded"] = item.excluded;
+    answer["administrators"] = item.administrators;
+    answer["lease_expired_owner"] =
+        item.lease_expired_owner ? json(*item.lease_expired_owner) : json(nullptr);
     return answer;
 }
 

@@ -1,5 +1,6 @@
-// A work item as the gateway answers it: libworkitem's to_json (as the CLI's --json prints it)
-// and the item's deadlines.
+// A work item as the gateway answers it (openapi.yaml, WorkItem): libworkitem's to_json (as the
+// CLI's --json prints it), the item's deadlines, and the principals derived from its assignment
+// and lease_expired_owner.
 #pragma once
 
 #include <workitem/item_json.hpp>

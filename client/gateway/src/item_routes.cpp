@@ -117,6 +117,9 @@ Response allowed_operations(Call& call) {
 }
 
 Response claim_next(Call& call) {
+    auto query = QueryParameters::parse(call.request);
+    refuse_long_poll(query);
+    query.refuse_unknown();
     auto body = RequestBody::parse(call.request, false);
     workitem::ClaimNextOptions options;
     options.actor = caller(call).subject;
@@ -145,7 +148,7 @@ void add_item_routes(GatewayRouter& router) {
     router.add("GET", "/api/v1/workitems/{id}", Route{get});
     router.add("GET", "/api/v1/workitems/{id}/history", Route{history});
     router.add("GET", "/api/v1/workitems/{id}/allowed-operations", Route{allowed_operations});
-    router.add("POST", "/api/v1/workitems/claim-next", Route{claim_next});
+    router.add("POST", "/api/v1/workitems/claim-next", reading(claim_next));
 }
 
 }  // namespace workitem::gateway

@@ -128,6 +128,9 @@ RequestBody RequestBody::parse(const Request& request, bool required) {
     } catch (const nlohmann::json::parse_error& error) {
         throw_problem(400, "malformed_json",
                       "the body is not valid JSON (at byte " + std::to_string(error.byte) + ")");
+    } catch (const nlohmann::json::exception&) {
+        // out_of_range: a number too large for a double (1e400).
+        throw_problem(400, "malformed_json", "the body holds a number out of range");
     }
     if (!document.is_object())
         throw_problem(400, "malformed_json", "the body must be a JSON object");

@@ -89,6 +89,12 @@ struct Item {
     Timestamp updated_at{};
     std::optional<Timestamp> completed_at{};
     std::string deadlines{};  // JSON: the deadline list, every time as "at", "fired_at" once fired
+    // Derived from the assignment, as "u:<user>" and "g:<group>": who may take it, who may not,
+    // who administers it. Last, so that designated initializers written before them compile.
+    std::vector<std::string> candidates{};
+    std::vector<std::string> excluded{};
+    std::vector<std::string> administrators{};
+    std::optional<std::string> lease_expired_owner{};  // who last lost the lease (WI419 for them)
 };
 
 // One change of an item, from its history (the event log is the audit trail).

@@ -149,6 +149,13 @@ std::string assignment_json(const Assignment& a) {
 std::string create_commands_json(const std::vector<CreateCommand>& commands) {
     json items = json::array();
     for (const auto& c : commands) {
+        // workitem_create_many takes them once, for the whole call (CreateManyOptions): sent in
+        // an element, the database would refuse every element (WI422).
+        if (c.actor || c.idempotency_key) {
+            throw_error(ErrorKind::invalid_argument,
+                        "create_many: a command's actor and idempotency_key are not per item; "
+                        "set them in CreateManyOptions");
+        }
         json item = {{"workflow_id", c.workflow_id},
                      {"task_name", c.task_name},
                      {"assignment", parse_document(assignment_json(c.assignment), "assignment")},
@@ -160,8 +167,6 @@ std::string create_commands_json(const std::vector<CreateCommand>& commands) {
         put_time(item, "activate_at", c.activate_at);
         put_time(item, "expires_at", c.expires_at);
         put_optional(item, "step_ref", c.step_ref);
-        put_optional(item, "actor", c.actor);
-        put_optional(item, "idempotency_key", c.idempotency_key);
         put_optional(item, "run_id", c.run_id);
         put_time(item, "follow_up_at", c.follow_up_at);
         if (c.deadlines) item["deadlines"] = parse_document(*c.deadlines, "deadlines");

@@ -193,6 +193,13 @@ TEST_F(Errors, InvalidArgumentBeforeAnythingIsSent) {
     });
     expect_error(ErrorKind::invalid_argument,
                  [&] { client->create_many({{.workflow_id = "w", .input = "{nope"}}); });
+    // The actor and the key of create_many are the call's (CreateManyOptions), not an item's.
+    expect_error(ErrorKind::invalid_argument, [&] {
+        client->create_many({{.actor = "ann", .workflow_id = "w", .task_name = "t"}});
+    });
+    expect_error(ErrorKind::invalid_argument, [&] {
+        client->create_many({{.workflow_id = "w", .task_name = "t", .idempotency_key = "k"}});
+    });
 }
 
 }  // namespace

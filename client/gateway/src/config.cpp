@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "env_settings.hpp"
+
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -16,21 +18,9 @@ namespace workitem::gateway {
 
 namespace {
 
-constexpr const char* environment_prefix = "WORKITEM_GATEWAY_";
-
-std::string environment_name(const std::string& flag) {
-    std::string name = environment_prefix;
-    for (const char character : flag) {
-        name += character == '-' ? '_' : static_cast<char>(std::toupper(character));
-    }
-    return name;
-}
-
 template <class T>
 CLI::Option* setting(CLI::App& app, const std::string& flag, T& value, const std::string& help) {
-    return app.add_option("--" + flag, value, help)
-        ->envname(environment_name(flag))
-        ->capture_default_str();
+    return service::env_setting(app, "WORKITEM_GATEWAY_", flag, value, help);
 }
 
 std::optional<std::string> read_file(const std::string& path) {

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "env_settings.hpp"
+
 #include <cctype>
 
 #ifndef WORKITEM_RELAY_VERSION
@@ -12,19 +14,9 @@ namespace workitem::relay {
 
 namespace {
 
-std::string environment_name(const std::string& flag) {
-    std::string name = "WORKITEM_RELAY_";
-    for (const char character : flag) {
-        name += character == '-' ? '_' : static_cast<char>(std::toupper(character));
-    }
-    return name;
-}
-
 template <class T>
 CLI::Option* setting(CLI::App& app, const std::string& flag, T& value, const std::string& help) {
-    return app.add_option("--" + flag, value, help)
-        ->envname(environment_name(flag))
-        ->capture_default_str();
+    return service::env_setting(app, "WORKITEM_RELAY_", flag, value, help);
 }
 
 }  // namespace

@@ -122,6 +122,30 @@ TEST_F(GatewayOverHttp, HistoryAndAllowedOperations) {
     expect_problem(send({.target = "/api/v1/workitems/0/history", .bearer = ann}), 400);
 }
 
+TEST_F(GatewayOverHttp, TraceparentIsRecordedWithTheEventsOfTheCall) {
+    const auto item = create_item(unique("queue"));
+    const auto path = path_of(item);
+    const auto ann = token("ann", "user");
+    const std::string trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    ASSERT_EQ(send({.method = "POST",
+                    .target = path + "/claim",
+                    .bearer = ann,
+                    .headers = {{"traceparent", trace}}})
+                  .status,
+              200);
+    ASSERT_EQ(send({.method = "POST",
+                    .target = path + "/start",
+                    .bearer = ann,
+                    .headers = {{"traceparent", "not-a-traceparent"}}})
+                  .status,
+              200);
+    const auto events = send({.target = path + "/history", .bearer = ann}).document()["events"];
+    ASSERT_EQ(events.size(), 3u) << events;
+    EXPECT_TRUE(events[0]["trace_context"].is_null());  // created without one
+    EXPECT_EQ(events[1]["trace_context"], trace);
+    EXPECT_TRUE(events[2]["trace_context"].is_null());  // malformed: dropped, not refused
+}
+
 TEST_F(GatewayOverHttp, WaitZeroAnswersAtOnceALongPollIsNotServedYet) {
     const auto queue = unique("queue");
     const auto ann = token("ann", "user");

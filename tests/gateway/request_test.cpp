@@ -108,5 +108,25 @@ TEST(GatewayRequestHeaders, IfNoneMatchComparesWeakly) {
     EXPECT_FALSE(if_none_match_hits(request, "\"4\""));
 }
 
+TEST(GatewayRequestHeaders, TraceparentIsPassedOnOnlyWhenWellFormed) {
+    const std::string valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    auto with = [](std::string value) {
+        Request request{http::verb::get, "/", 11};
+        request.set("traceparent", value);
+        return request;
+    };
+    EXPECT_EQ(trace_context(with(valid)), valid);
+    EXPECT_EQ(trace_context(Request{http::verb::get, "/", 11}), "");
+    for (const std::string bad :
+         {"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // another version
+          "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  // upper case
+          "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  // trace id all zero
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  // parent id all zero
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", "garbage",
+          "00-4bf92f3577b34da6a3ce929d0e0e4736x00f067aa0ba902b7-01"}) {
+        EXPECT_EQ(trace_context(with(bad)), "") << bad;
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -192,7 +192,8 @@ std::variant<Identity, AuthFailure> Authenticator::verify_api_key(std::string_vi
     return Identity{.subject = found->subject,
                     .tenant = found->tenant,
                     .capability = found->capability,
-                    .credential = "api_key:" + found->name};
+                    .credential = "api_key:" + found->name,
+                    .trace_context = {}};
 }
 
 std::variant<Identity, AuthFailure> Authenticator::verify_token(const std::string& token,

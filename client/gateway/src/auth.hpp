@@ -27,6 +27,9 @@ struct Identity {
     std::string tenant;
     Capability capability{Capability::reader};
     std::string credential;  // "jwt" or "api_key:<name>", for the log
+    // Not who but which trace: the request's W3C traceparent, when well formed, carried with
+    // the caller into its transaction and recorded with the events it writes (docs/rest.md).
+    std::string trace_context;
 
     // workitem.on_behalf for this caller: "" for a service (its full rights).
     std::string on_behalf() const;

@@ -234,6 +234,8 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
             return finish(problem(req, refusal));
         }
         *caller = std::get<Identity>(std::move(verdict));
+        (*caller)->trace_context = trace_context(req);
+        entry->trace = (*caller)->trace_context;
         entry->subject = (*caller)->subject;
         entry->tenant = (*caller)->tenant;
         entry->credential = (*caller)->credential;

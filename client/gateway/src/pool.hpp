@@ -51,15 +51,18 @@ class DatabasePool {
     void submit(std::function<void(Admission)> work);
 
     // Runs fn(tx) in one transaction that declares the caller exactly as docs/security.md asks
-    // of a service: SET LOCAL workitem.on_behalf (the capability; nothing for a service key)
-    // and workitem.tenant, both as parameters. The actor is the caller's subject, passed by fn.
-    // Call it from work given to submit.
+    // of a service: SET LOCAL workitem.on_behalf (the capability; nothing for a service key),
+    // workitem.tenant and workitem.trace_context (the traceparent; empty: none), as parameters. The
+    // actor is the caller's subject, passed by fn. Call it from work given to submit.
     template <class Fn>
     auto transaction(const Identity& caller, Fn&& fn) {
         workitem::TransactionOptions options;
         options.on_behalf = caller.on_behalf();
         return client_.in_transaction(options, [&](workitem::Tx& tx) {
-            tx.exec("SELECT pg_catalog.set_config('workitem.tenant', $1, true)", caller.tenant);
+            tx.exec(
+                "SELECT pg_catalog.set_config('workitem.tenant', $1, true), "
+                "pg_catalog.set_config('workitem.trace_context', $2, true)",
+                caller.tenant, caller.trace_context);
             return fn(tx);
         });
     }

@@ -23,7 +23,32 @@ std::optional<std::int64_t> quoted_version(std::string_view tag) {
     return version;
 }
 
+bool lower_hex(std::string_view text) {
+    return text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool all_zero(std::string_view text) {
+    return text.find_first_not_of('0') == std::string_view::npos;
+}
+
 }  // namespace
+
+std::string trace_context(const Request& request) {
+    const auto found = request.find("traceparent");
+    if (found == request.end()) return {};
+    const std::string_view value(found->value().data(), found->value().size());
+    // 00-<trace id: 32>-<parent id: 16>-<flags: 2>, 55 characters, lower-case hex.
+    if (value.size() != 55 || value[2] != '-' || value[35] != '-' || value[52] != '-') return {};
+    const auto version = value.substr(0, 2);
+    const auto trace_id = value.substr(3, 32);
+    const auto parent_id = value.substr(36, 16);
+    const auto flags = value.substr(53, 2);
+    if (version != "00" || !lower_hex(trace_id) || !lower_hex(parent_id) || !lower_hex(flags) ||
+        all_zero(trace_id) || all_zero(parent_id)) {
+        return {};
+    }
+    return std::string(value);
+}
 
 std::optional<std::int64_t> expected_version(const Request& request) {
     const auto found = request.find(http::field::if_match);

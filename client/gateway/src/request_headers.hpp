@@ -17,6 +17,11 @@ std::optional<std::int64_t> expected_version(const Request& request);
 // Idempotency-Key: 1 to 255 visible ASCII characters, passed to the call's idempotency_key.
 std::optional<std::string> idempotency_key(const Request& request);
 
+// traceparent (W3C Trace Context, version 00: 00-<32 hex>-<16 hex>-<2 hex>, ids not all zero):
+// the header as sent; "" when absent or malformed (the trace starts anew, as the standard asks;
+// never a 400).
+std::string trace_context(const Request& request);
+
 // If-None-Match naming this entity tag (or *): a GET may answer 304.
 bool if_none_match_hits(const Request& request, const std::string& tag);
 

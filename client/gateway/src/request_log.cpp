@@ -22,6 +22,7 @@ nlohmann::json Log::to_json(const RequestLogEntry& entry) {
     optional_field("credential", entry.credential);
     optional_field("problem", entry.problem);
     optional_field("remote", entry.remote);
+    optional_field("traceparent", entry.trace);
     return line;
 }
 

@@ -24,6 +24,7 @@ struct RequestLogEntry {
     std::string credential{};  // "jwt", "api_key:<name>"
     std::string problem{};     // the problem's code, for an error answer
     std::string remote{};      // the peer's address
+    std::string trace{};       // the request's traceparent, when well formed
 };
 
 class Log {

@@ -123,9 +123,7 @@ Response claim_next(Call& call) {
     auto body = RequestBody::parse(call.request, false);
     workitem::ClaimNextOptions options;
     options.actor = caller(call).subject;
-    options.queue = body.text("queue");
-    options.task_name = body.text("task_name");
-    options.lease_seconds = optional_int(body.integer("lease_seconds", 1, max_lease_seconds));
+    read_fields(body, options);
     const int max_items =
         static_cast<int>(body.integer("max_items", 1, max_batch_items).value_or(1));
     body.refuse_unknown_fields();

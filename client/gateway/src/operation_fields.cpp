@@ -66,6 +66,12 @@ void read_fields(RequestBody& body, workitem::ClaimOptions& options) {
     options.lease_seconds = lease(body);
 }
 
+void read_fields(RequestBody& body, workitem::ClaimNextOptions& options) {
+    options.queue = body.text("queue");
+    options.task_name = body.text("task_name");
+    options.lease_seconds = lease(body);
+}
+
 void read_fields(RequestBody& body, workitem::AllocateOptions& options) {
     options.to_user = body.required_text("to_user");
     options.override = body.boolean("override").value_or(false);

@@ -16,6 +16,9 @@ namespace workitem::gateway {
 
 void read_fields(RequestBody& body, workitem::ActOptions& options);
 void read_fields(RequestBody& body, workitem::ClaimOptions& options);
+// ClaimNextRequest and the claim half of AcknowledgeAndClaimNextRequest: queue, task_name,
+// lease_seconds (max_items is each route's own: acknowledge may ask for none).
+void read_fields(RequestBody& body, workitem::ClaimNextOptions& options);
 void read_fields(RequestBody& body, workitem::AllocateOptions& options);
 void read_fields(RequestBody& body, workitem::DelegateOptions& options);
 void read_fields(RequestBody& body, workitem::ForwardOptions& options);

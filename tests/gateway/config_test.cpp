@@ -110,6 +110,29 @@ TEST(GatewayConfig, RangesAreChecked) {
     EXPECT_TRUE(mentions(problems, "request-timeout-ms"));
 }
 
+TEST(GatewayConfig, RateLimitsAreReadAndChecked) {
+    ::setenv("WORKITEM_GATEWAY_TENANT_RATE_LIMIT_PER_SECOND", "250", 1);
+    const auto config = parse({"--rate-limit-per-second", "2.5", "--rate-limit-burst", "5"});
+    ::unsetenv("WORKITEM_GATEWAY_TENANT_RATE_LIMIT_PER_SECOND");
+    ASSERT_TRUE(config.has_value());
+    EXPECT_DOUBLE_EQ(config->rate_limit_per_second, 2.5);
+    EXPECT_DOUBLE_EQ(config->rate_limit_burst, 5);
+    EXPECT_DOUBLE_EQ(config->tenant_rate_limit_per_second, 250);
+    EXPECT_DOUBLE_EQ(config->tenant_rate_limit_burst, 10000);  // the default
+
+    auto wrong = with_api_keys();
+    wrong.rate_limit_per_second = -1;
+    wrong.tenant_rate_limit_per_second = 10;
+    wrong.tenant_rate_limit_burst = 0.5;
+    const auto problems = validate(wrong);
+    EXPECT_TRUE(mentions(problems, "rate-limit-per-second is 0 to"));
+    EXPECT_TRUE(mentions(problems, "tenant-rate-limit-burst"));
+    auto off = with_api_keys();
+    off.rate_limit_per_second = 0;
+    off.rate_limit_burst = 0;  // no limit: the burst does not matter
+    EXPECT_TRUE(validate(off).empty());
+}
+
 TEST(GatewayConfig, TokensNeedTheirKeyIssuerAndAudience) {
     GatewayConfig hs256;
     hs256.jwt_algorithm = "HS256";

@@ -33,6 +33,10 @@ TEST_F(GatewayOverHttp, MalformedRequestsToEveryRouteAreRefusedWith4xx) {
         R"({"zzz": -99999999999999999999999999})",
         "{\"zzz\": \"\xff\xfe\"}",
         nested,
+        // Deeper than any stack would hold if parsing recursed: refused at level 65.
+        "{\"zzz\": " + std::string(60000, '['),
+        "{\"zzz\": " + std::string(30000, '[') + std::string(30000, ']') + "}",
+        "{\"zzz\": " + std::string(30000, '{') + "}",
     };
     const auto boss = token("boss", "admin");
     int requests = 0;
@@ -56,6 +60,26 @@ TEST_F(GatewayOverHttp, MalformedRequestsToEveryRouteAreRefusedWith4xx) {
         }
     }
     EXPECT_GT(requests, 300);
+}
+
+// The issue's "deeply nested JSON": 100,000 opening brackets. Within the body limit they are
+// 400 malformed_json, decided at the 65th; over it, 413 before a byte of the body is read.
+TEST_F(GatewayOverHttp, DeeplyNestedBodiesAre400AndNeverACrash) {
+    const auto boss = token("boss", "admin");
+    const std::string deep = std::string(body_limit - 10, '[');
+    auto answer =
+        send({.method = "POST", .target = "/api/v1/workitems", .body = deep, .bearer = boss});
+    expect_problem(answer, 400);
+    EXPECT_EQ(answer.document()["code"], "malformed_json");
+    EXPECT_NE(answer.document()["detail"].get<std::string>().find("deeper than 64"),
+              std::string::npos);
+    answer = send({.method = "POST",
+                   .target = "/api/v1/workitems",
+                   .body = std::string(100000, '['),
+                   .bearer = boss});
+    expect_problem(answer, 413);
+    // The gateway is still there.
+    EXPECT_EQ(send({.target = "/livez"}).status, 200);
 }
 
 }  // namespace

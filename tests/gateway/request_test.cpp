@@ -62,6 +62,33 @@ TEST(GatewayRequestBody, RefusesWhatItCannotRead) {
     EXPECT_NO_THROW(RequestBody::parse(json_request("", ""), false));
 }
 
+// Nesting is bounded while parsing: 64 levels pass, 65 do not, and a million opening brackets
+// are refused at the 65th (no stack is spent on the rest).
+TEST(GatewayRequestBody, RefusesNestingDeeperThan64) {
+    const auto nested = [](int levels) {
+        std::string text = "{\"a\": ";
+        for (int i = 1; i < levels - 1; ++i) text += "[";
+        text += levels > 1 ? "{}" : "1";
+        for (int i = 1; i < levels - 1; ++i) text += "]";
+        return text + "}";
+    };
+    EXPECT_NO_THROW(RequestBody::parse(json_request(nested(64)), true));
+    const auto refused = problem_of([&] { RequestBody::parse(json_request(nested(65)), true); });
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(refused.code, "malformed_json");
+    EXPECT_NE(refused.detail.find("deeper than 64"), std::string::npos) << refused.detail;
+    EXPECT_EQ(problem_of([] {
+                  RequestBody::parse(json_request("{\"a\": " + std::string(1000000, '[')), true);
+              }).code,
+              "malformed_json");
+    // Invalid UTF-8 and numbers out of range stay 400 too.
+    EXPECT_EQ(
+        problem_of([] { RequestBody::parse(json_request("{\"a\": \"\xff\xfe\"}"), true); }).status,
+        400);
+    EXPECT_EQ(problem_of([] { RequestBody::parse(json_request(R"({"a": -1e999})"), true); }).status,
+              400);
+}
+
 TEST(GatewayRequestBody, RefusesWrongTypesAndUnknownFields) {
     auto body =
         RequestBody::parse(json_request(R"({"queue": 1, "max_items": 0, "extra": 1})"), true);

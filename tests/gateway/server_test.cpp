@@ -174,6 +174,24 @@ TEST(GatewayServer, ShutdownLetsTheRequestInFlightFinish) {
     EXPECT_THROW(Client{test.port()}, boost::system::system_error);
 }
 
+TEST(GatewayServer, ShutdownRefusesRequestsArrivingOnKeptAliveConnections) {
+    TestServer test(500ms);
+    Client idle(test.port());
+    idle.send("/a");
+    EXPECT_EQ(idle.receive().result_int(), 200u);
+    Client busy(test.port());
+    busy.send("/slow");
+    while (!test.started_slow()) std::this_thread::sleep_for(5ms);
+    test.server().shutdown(5s);
+    // The server waits for /slow; a new request on the idle connection is refused meanwhile.
+    idle.send("/b");
+    const auto refused = idle.receive();
+    EXPECT_EQ(refused.result_int(), 503u);
+    EXPECT_EQ(refused.body(), "refused");
+    EXPECT_FALSE(refused.keep_alive());
+    EXPECT_EQ(busy.receive().body(), "slow");
+}
+
 TEST(GatewayServer, ShutdownStopsWaitingAfterTheGracePeriod) {
     TestServer test(3s);
     Client client(test.port());

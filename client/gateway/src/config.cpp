@@ -54,6 +54,14 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
             "on SIGTERM/SIGINT, how long requests in flight may still take");
     setting(app, "max-header-bytes", config.max_header_bytes, "larger headers are 431");
     setting(app, "max-body-bytes", config.max_body_bytes, "larger bodies are 413");
+    setting(app, "rate-limit-per-second", config.rate_limit_per_second,
+            "requests a second per credential, per gateway process (0: no limit); over it: 429");
+    setting(app, "rate-limit-burst", config.rate_limit_burst,
+            "requests a credential may make at once before its rate applies");
+    setting(app, "tenant-rate-limit-per-second", config.tenant_rate_limit_per_second,
+            "requests a second per tenant, all its credentials together (0: no limit)");
+    setting(app, "tenant-rate-limit-burst", config.tenant_rate_limit_burst,
+            "requests a tenant may make at once before its rate applies");
     setting(app, "jwt-algorithm", config.jwt_algorithm, "HS256 or RS256 (empty: no tokens)");
     setting(app, "jwt-secret-file", config.jwt_secret_file,
             "file holding the HS256 secret (or set WORKITEM_GATEWAY_JWT_SECRET)");
@@ -98,6 +106,14 @@ std::vector<std::string> validate(const GatewayConfig& config) {
           "max-header-bytes is 1024 to 1048576");
     check(config.max_body_bytes >= 1 && config.max_body_bytes <= 64 * 1024 * 1024,
           "max-body-bytes is 1 to 67108864");
+    const auto check_rate = [&](double rate, double burst, const std::string& name) {
+        check(rate >= 0 && rate <= 1e6, name + "-per-second is 0 to 1000000");
+        check(rate == 0 || (burst >= 1 && burst <= 1e7),
+              name + "-burst is 1 to 10000000 (a request needs a whole token)");
+    };
+    check_rate(config.rate_limit_per_second, config.rate_limit_burst, "rate-limit");
+    check_rate(config.tenant_rate_limit_per_second, config.tenant_rate_limit_burst,
+               "tenant-rate-limit");
     check(config.jwt_leeway_seconds >= 0 && config.jwt_leeway_seconds <= 60,
           "jwt-leeway-seconds is 0 to 60");
 

@@ -26,6 +26,12 @@ struct GatewayConfig {
     int shutdown_timeout_ms{10000};
     std::size_t max_header_bytes{8 * 1024};
     std::size_t max_body_bytes{2 * 1024 * 1024};
+    // Token buckets (rate_limit.hpp), per gateway process: requests a second and the burst,
+    // per credential and per tenant; a rate of 0 turns that limit off.
+    double rate_limit_per_second{1000};
+    double rate_limit_burst{2000};
+    double tenant_rate_limit_per_second{5000};
+    double tenant_rate_limit_burst{10000};
 
     std::string jwt_algorithm{};  // "HS256", "RS256", or empty: no bearer tokens
     std::string jwt_secret{};     // from the environment only

@@ -30,6 +30,20 @@ PoolSettings pool_settings(const GatewayConfig& config, Log& log) {
     return settings;
 }
 
+RateLimitSettings rate_limit_settings(const GatewayConfig& config) {
+    return {.credential_rate = config.rate_limit_per_second,
+            .credential_burst = config.rate_limit_burst,
+            .tenant_rate = config.tenant_rate_limit_per_second,
+            .tenant_burst = config.tenant_rate_limit_burst};
+}
+
+// The bucket a caller spends from: an API key is one credential; token holders one per tenant
+// and subject, so a refreshed token keeps its bucket.
+std::string rate_limit_key(const Identity& caller) {
+    return caller.credential == "jwt" ? "jwt:" + caller.tenant + '\n' + caller.subject
+                                      : caller.credential;
+}
+
 std::string header(const Request& request, http::field field) {
     const auto found = request.find(field);
     return found == request.end() ? std::string() : std::string(to_std(found->value()));
@@ -48,6 +62,7 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
       metrics_(WORKITEM_GATEWAY_VERSION),
       authenticator_(config.jwt, config.api_keys),
       database_(pool_settings(config.settings, log_)),
+      rate_limiter_(rate_limit_settings(config.settings)),
       openapi_document_(config.openapi_document) {
     add_item_routes(router_);
     add_lifecycle_routes(router_);
@@ -136,6 +151,13 @@ std::vector<Gauge> Gateway::gauges() const {
                       pool_help,
                       {{"state", "max"}},
                       static_cast<double>(pool.size)});
+    for (const std::string scope : {"credential", "tenant"}) {
+        gauges.push_back({.name = "workitem_rate_limited_total",
+                          .help = "Requests refused with 429, by the scope of the empty bucket.",
+                          .labels = {{"scope", scope}},
+                          .value = static_cast<double>(rate_limiter_.refused(scope)),
+                          .type = "counter"});
+    }
     gauges.push_back({"workitem_http_connections_open",
                       "HTTP connections open.",
                       {},
@@ -239,6 +261,13 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
         entry->subject = (*caller)->subject;
         entry->tenant = (*caller)->tenant;
         entry->credential = (*caller)->credential;
+        if (const auto limited = rate_limiter_.admit(rate_limit_key(**caller), entry->tenant)) {
+            auto refusal = make_problem(429, "rate_limited",
+                                        "too many requests for this " + limited->scope +
+                                            "; try again after Retry-After seconds");
+            refusal.retry_after = limited->retry_after_seconds;
+            return finish(problem(req, refusal));
+        }
     }
 
     auto parameters = std::make_shared<PathParameters>(found.parameters);
@@ -266,6 +295,9 @@ Response Gateway::refuse(int status, const std::string& remote) {
     } else if (status == 431) {
         refusal = make_problem(431, "header_fields_too_large",
                                "the request's headers are larger than the limit");
+    } else if (status == 503) {
+        refusal = make_problem(503, "draining", "the gateway is shutting down; try another");
+        refusal.retry_after = 1;
     } else {
         refusal = make_problem(400, "malformed_request", "the request is not valid HTTP/1.1");
     }

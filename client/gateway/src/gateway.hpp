@@ -10,6 +10,7 @@
 #include "metrics.hpp"
 #include "pool.hpp"
 #include "problem.hpp"
+#include "rate_limit.hpp"
 #include "request_log.hpp"
 #include "routes.hpp"
 
@@ -54,6 +55,7 @@ class Gateway {
     Metrics metrics_;
     Authenticator authenticator_;
     DatabasePool database_;
+    RateLimiter rate_limiter_;
     GatewayRouter router_;
     std::string openapi_document_;
     const HttpServer* server_{nullptr};

@@ -63,6 +63,12 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
             return close();
         }
         ++server_.in_flight_;
+        if (server_.draining()) {
+            // A request on a kept-alive connection after shutdown began: refused (503
+            // draining), counted in flight so that its answer is written before the server
+            // stops, and the connection closes behind it.
+            return write(server_.refusal_(503, remote_), true);
+        }
         auto self = shared_from_this();
         server_.handler_(parser_->release(), remote_, [self](Response response) {
             auto shared = std::make_shared<Response>(std::move(response));

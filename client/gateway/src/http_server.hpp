@@ -33,7 +33,7 @@ using Respond = std::function<void(Response)>;
 using RequestHandler =
     std::function<void(Request request, const std::string& remote, Respond respond)>;
 // Builds the answer to a request the server refuses before the handler sees it (431, 413,
-// 400), and records it.
+// 400; 503 for a request arriving once the server shuts down), and records it.
 using RefusalHandler = std::function<Response(int status, const std::string& remote)>;
 
 class HttpServer {

@@ -96,7 +96,7 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     }
     std::string last_gauge;
     for (const auto& gauge : gauges) {
-        if (gauge.name != last_gauge) header(out, gauge.name, "gauge", gauge.help);
+        if (gauge.name != last_gauge) header(out, gauge.name, gauge.type, gauge.help);
         last_gauge = gauge.name;
         out += fmt::format("{}{} {}\n", gauge.name, labels_text(gauge.labels), gauge.value);
     }

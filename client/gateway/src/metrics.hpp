@@ -18,6 +18,8 @@ struct Gauge {
     std::string help;
     std::vector<std::pair<std::string, std::string>> labels;
     double value{};
+    // "counter" for a total kept elsewhere and read at scrape time (the rate limit's refusals).
+    std::string type{"gauge"};
 };
 
 class Metrics {

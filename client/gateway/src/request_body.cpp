@@ -36,6 +36,26 @@ bool is_json_media_type(std::string_view content_type) {
 // The contract's Name: an id or a name, at most 1000 bytes.
 constexpr std::size_t max_name_bytes = 1000;
 
+// Objects and arrays nested deeper are refused while parsing (docs/rest.md, "Limits"): no
+// document the contract describes comes near, and the JSON the gateway passes on is written
+// out recursively (dump), which a document nested a million deep would overflow.
+constexpr int max_nesting = 64;
+
+struct TooDeep {};
+
+// The document of a body, refusing it as soon as a container opens deeper than max_nesting.
+nlohmann::json parse_bounded(const std::string& body) {
+    // depth is the number of containers already open around the one starting.
+    const nlohmann::json::parser_callback_t bounded =
+        [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+            const bool opens = event == nlohmann::json::parse_event_t::object_start ||
+                               event == nlohmann::json::parse_event_t::array_start;
+            if (opens && depth >= max_nesting) throw TooDeep{};
+            return true;
+        };
+    return nlohmann::json::parse(body, bounded);
+}
+
 }  // namespace
 
 void RequestBody::wrong_type(const std::string& field, const std::string& expected) const {
@@ -124,7 +144,11 @@ RequestBody RequestBody::parse(const Request& request, bool required) {
     }
     nlohmann::json document;
     try {
-        document = nlohmann::json::parse(body);
+        document = parse_bounded(body);
+    } catch (const TooDeep&) {
+        throw_problem(400, "malformed_json",
+                      "the body nests objects and arrays deeper than " +
+                          std::to_string(max_nesting) + " levels");
     } catch (const nlohmann::json::parse_error& error) {
         throw_problem(400, "malformed_json",
                       "the body is not valid JSON (at byte " + std::to_string(error.byte) + ")");

@@ -185,5 +185,24 @@ TEST(GatewayConfig, LoadReadsTheFilesAndNamesWhatItCannotRead) {
     EXPECT_THROW(load(config), ConfigError);
 }
 
+// TLS takes both files (tls_test.sh serves HTTPS with a real certificate).
+TEST(GatewayConfig, TlsNeedsACertificateAndItsKey) {
+    auto config = with_api_keys();
+    config.tls_cert = "/some/cert.pem";
+    EXPECT_TRUE(mentions(validate(config), "both tls-cert and tls-key"));
+    config.tls_key = "/some/key.pem";
+    EXPECT_FALSE(mentions(validate(config), "tls"));
+    config.api_keys_file = temporary_file("tls-keys.json", "[]");
+    config.tls_cert = temporary_file("cert.pem", "not a certificate");
+    config.tls_key = temporary_file("key.pem", "not a key");
+    try {
+        load(config);
+        FAIL() << "loaded a certificate that is none";
+    } catch (const ConfigError& error) {
+        EXPECT_NE(std::string(error.what()).find("not a PEM certificate chain"), std::string::npos)
+            << error.what();
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -73,6 +73,9 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
     setting(app, "jwt-tenant-claim", config.jwt_tenant_claim, "claim naming the tenant");
     setting(app, "jwt-capability-claim", config.jwt_capability_claim,
             "claim naming the capability: user, admin or reader");
+    setting(app, "tls-cert", config.tls_cert,
+            "PEM certificate chain: serve HTTPS (with tls-key; usually a proxy terminates TLS)");
+    setting(app, "tls-key", config.tls_key, "PEM private key of tls-cert");
     setting(app, "api-keys-file", config.api_keys_file,
             "JSON array of API keys: name, sha256, subject, tenant, capability");
     setting(app, "openapi-file", config.openapi_file, "the document served at /openapi.yaml");
@@ -116,6 +119,9 @@ std::vector<std::string> validate(const GatewayConfig& config) {
                "tenant-rate-limit");
     check(config.jwt_leeway_seconds >= 0 && config.jwt_leeway_seconds <= 60,
           "jwt-leeway-seconds is 0 to 60");
+
+    check(config.tls_cert.empty() == config.tls_key.empty(),
+          "TLS needs both tls-cert and tls-key (or neither: plain HTTP)");
 
     const bool tokens = !config.jwt_algorithm.empty();
     check(tokens || !config.api_keys_file.empty(),
@@ -197,6 +203,19 @@ LoadedConfig load(GatewayConfig config) {
             loaded.openapi_document = std::move(*text);
         } else {
             problems.push_back("cannot read " + config.openapi_file);
+        }
+    }
+    if (problems.empty() && !config.tls_cert.empty()) {
+        const auto chain = read_file(config.tls_cert);
+        const auto key = read_file(config.tls_key);
+        if (!chain) problems.push_back("cannot read " + config.tls_cert);
+        if (!key) problems.push_back("cannot read " + config.tls_key);
+        if (chain && key) {
+            try {
+                loaded.tls = make_tls_context(*chain, *key);
+            } catch (const std::exception& error) {
+                problems.push_back(config.tls_cert + ", " + config.tls_key + ": " + error.what());
+            }
         }
     }
     if (!problems.empty()) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "auth.hpp"
+#include "tls.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -43,6 +44,11 @@ struct GatewayConfig {
     std::string jwt_tenant_claim{"tenant"};
     std::string jwt_capability_claim{"workitem_capability"};
 
+    // PEM files of the certificate chain and its private key: HTTPS instead of HTTP (both or
+    // neither).
+    std::string tls_cert{};
+    std::string tls_key{};
+
     std::string api_keys_file{};
     std::string openapi_file{};  // served at /openapi.yaml
 };
@@ -65,7 +71,8 @@ struct LoadedConfig {
     GatewayConfig settings;
     std::optional<JwtSettings> jwt;
     std::vector<ApiKey> api_keys;
-    std::string openapi_document;  // empty: /openapi.yaml answers 404
+    std::string openapi_document;                    // empty: /openapi.yaml answers 404
+    std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
 };
 
 // Validates, then reads the key and document files; throws ConfigError listing the problems.

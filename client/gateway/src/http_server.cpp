@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <array>
 #include <csignal>
@@ -18,14 +19,21 @@ namespace workitem::gateway {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // One connection: reads requests one after another (HTTP/1.1 keep-alive), hands each to the
-// handler and writes its answer. Every step runs on the connection's strand.
-class HttpServer::Session : public std::enable_shared_from_this<Session> {
+// handler and writes its answer. Every step runs on the connection's strand. Stream is
+// beast::tcp_stream, or TlsStream over it when the server has a TLS context: the same code
+// serves both, the TLS handshake and close_notify aside.
+template <class Stream>
+class HttpServer::Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+
   public:
-    Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    Session(HttpServer& server, tcp::socket socket)
+        : server_(server), stream_(open(std::move(socket), server.settings_)) {
         beast::error_code ignored;
-        const auto endpoint = stream_.socket().remote_endpoint(ignored);
+        const auto endpoint = tcp_layer().socket().remote_endpoint(ignored);
         if (!ignored) remote_ = endpoint.address().to_string();
         ++server_.connections_;
     }
@@ -33,19 +41,44 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
 
     void start() {
         net::dispatch(stream_.get_executor(),
-                      beast::bind_front_handler(&Session::read, shared_from_this()));
+                      beast::bind_front_handler(&Session::handshake, this->shared_from_this()));
     }
 
   private:
+    static Stream open(tcp::socket socket, const ServerSettings& settings) {
+        if constexpr (tls) {
+            return Stream(std::move(socket), *settings.tls);
+        } else {
+            return Stream(std::move(socket));
+        }
+    }
+
+    beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+    // TLS: the handshake first, within the request deadline (a client that never completes
+    // one holds no more than a slow request).
+    void handshake() {
+        if constexpr (tls) {
+            tcp_layer().expires_after(server_.settings_.request_timeout);
+            stream_.async_handshake(net::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code error) {
+                                        if (error) return self->close_socket();
+                                        self->read();
+                                    });
+        } else {
+            read();
+        }
+    }
+
     void read() {
         if (server_.draining()) return close();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_.settings_.max_header_bytes));
         parser_->body_limit(server_.settings_.max_body_bytes);
         // Also the idle time allowed between two requests of a kept-alive connection.
-        stream_.expires_after(server_.settings_.request_timeout);
+        tcp_layer().expires_after(server_.settings_.request_timeout);
         http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
+                         beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
     }
 
     void on_read(beast::error_code error, std::size_t) {
@@ -69,7 +102,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
             // stops, and the connection closes behind it.
             return write(server_.refusal_(503, remote_), true);
         }
-        auto self = shared_from_this();
+        auto self = this->shared_from_this();
         server_.handler_(parser_->release(), remote_, [self](Response response) {
             auto shared = std::make_shared<Response>(std::move(response));
             net::post(self->stream_.get_executor(),
@@ -90,10 +123,10 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
         response.keep_alive(keep_alive);
         response.prepare_payload();
         response_ = std::make_shared<Response>(std::move(response));
-        stream_.expires_after(server_.settings_.request_timeout);
-        http::async_write(
-            stream_, *response_,
-            beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive, counted));
+        tcp_layer().expires_after(server_.settings_.request_timeout);
+        http::async_write(stream_, *response_,
+                          beast::bind_front_handler(&Session::on_write, this->shared_from_this(),
+                                                    keep_alive, counted));
     }
 
     void on_write(bool keep_alive, bool counted, beast::error_code error, std::size_t) {
@@ -111,15 +144,16 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     // while, then close (RFC 9112 §9.6).
     void linger() {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.expires_after(std::chrono::seconds(2));
+        tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcp_layer().expires_after(std::chrono::seconds(2));
         drop_more();
     }
 
     void drop_more() {
-        stream_.async_read_some(
+        // Below TLS: what is dropped need not be decrypted.
+        tcp_layer().async_read_some(
             net::buffer(discarded_),
-            beast::bind_front_handler(&Session::on_dropped, shared_from_this()));
+            beast::bind_front_handler(&Session::on_dropped, this->shared_from_this()));
     }
 
     void on_dropped(beast::error_code error, std::size_t) {
@@ -128,13 +162,28 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     }
 
     void close() {
+        if constexpr (tls) {
+            // close_notify first, so that the client can tell the end from a cut (at most 2 s;
+            // after a broken connection it fails at once).
+            if (!closing_) {
+                closing_ = true;
+                tcp_layer().expires_after(std::chrono::seconds(2));
+                return stream_.async_shutdown(
+                    [self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+            }
+        }
+        close_socket();
+    }
+
+    void close_socket() {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.close();
+        tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcp_layer().close();
     }
 
     HttpServer& server_;
-    beast::tcp_stream stream_;
+    Stream stream_;
+    bool closing_{false};
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<Response> response_;
@@ -162,14 +211,17 @@ unsigned short HttpServer::listen() {
 }
 
 void HttpServer::accept() {
-    acceptor_.async_accept(net::make_strand(io_),
-                           [this](beast::error_code error, tcp::socket socket) {
-                               if (error == net::error::operation_aborted || !acceptor_.is_open())
-                                   return;
-                               if (!error)
-                                   std::make_shared<Session>(*this, std::move(socket))->start();
-                               accept();
-                           });
+    acceptor_.async_accept(
+        net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+            if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
+            if (error) {
+            } else if (settings_.tls) {
+                std::make_shared<Session<TlsStream>>(*this, std::move(socket))->start();
+            } else {
+                std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->start();
+            }
+            accept();
+        });
 }
 
 void HttpServer::run() {

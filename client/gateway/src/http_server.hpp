@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -25,6 +26,7 @@ struct ServerSettings {
     std::size_t max_header_bytes{8 * 1024};
     std::size_t max_body_bytes{2 * 1024 * 1024};
     std::chrono::milliseconds request_timeout{30000};
+    std::shared_ptr<boost::asio::ssl::context> tls{};  // null: plain HTTP
 };
 
 // Called on an I/O thread with a complete request; must call respond exactly once, from any
@@ -56,6 +58,7 @@ class HttpServer {
     int connections_open() const { return connections_.load(); }
 
   private:
+    template <class Stream>
     class Session;
     void accept();
     void wait_for_drain(std::chrono::steady_clock::time_point deadline);

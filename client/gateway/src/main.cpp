@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
         server_settings.max_header_bytes = settings.max_header_bytes;
         server_settings.max_body_bytes = settings.max_body_bytes;
         server_settings.request_timeout = std::chrono::milliseconds(settings.request_timeout_ms);
+        server_settings.tls = config->tls;
         HttpServer server(
             server_settings,
             [&gateway](Request request, const std::string& remote, Respond respond) {
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         gateway.log().event("info", "listening",
                             {{"address", settings.listen_address},
                              {"port", port},
+                             {"tls", config->tls != nullptr},
                              {"io_threads", settings.io_threads},
                              {"db_pool_size", settings.db_pool_size}});
         server.run();

@@ -3,16 +3,8 @@
 # valid one listens (on a free port, named in its start-up log line), answers /livez, reports
 # /readyz 503 while its database is unreachable, and exits 0 on SIGTERM after logging "stopped".
 #   process_test.sh <workitem-gateway binary>
-set -euo pipefail
 gateway=$1
-work=$(mktemp -d /tmp/workitem-gateway-process.XXXXXX)
-pid=
-cleanup() {
-  [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; cat "$work"/*.log >&2 2>/dev/null || true; exit 1; }
+source "$(dirname "$0")/process_lib.sh" process
 
 # No credential configured: exit 2, with the problem named.
 set +e
@@ -38,20 +30,13 @@ set -e
   fail "token mistakes exited $no_subject and $service, not 2"
 
 key=process-test-key
-printf '[{"name": "probe", "sha256": "%s", "subject": "probe", "tenant": "acme", "capability": "reader"}]\n' \
-  "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" >"$work/keys.json"
+write_api_key "$key" "$work/keys.json"
 
 # An unreachable database (a closed port): the gateway starts anyway; /readyz says so.
 "$gateway" --port 0 --api-keys-file "$work/keys.json" --dsn "host=127.0.0.1 port=1 connect_timeout=1" \
   --db-acquire-timeout-ms 500 >"$work/gateway.log" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(jq -r 'select(.msg == "listening") | .port' "$work/gateway.log" 2>/dev/null | head -n1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "no listening line"
+port=$(listening_port "$work/gateway.log") || fail "no listening line"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/livez")" = 200 ] || fail "/livez"
 [ "$(curl -s -o "$work/readyz.json" -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503 ] ||
@@ -63,13 +48,7 @@ jq -e '.status == "not_ready" and .checks.database == "unavailable"' "$work/read
 curl -sf -H "X-API-Key: $key" "http://127.0.0.1:$port/metrics" | grep -q '^workitem_build_info' ||
   fail "/metrics with a key"
 
-kill -TERM "$pid"
-set +e
-wait "$pid"
-status=$?
-set -e
-pid=
-[ "$status" -eq 0 ] || fail "SIGTERM: exit status $status"
+stop_gateway
 jq -e 'select(.msg == "stopped")' "$work/gateway.log" >/dev/null || fail "no stopped line"
 # One JSON object per line, and never the key.
 jq -e . "$work/gateway.log" >/dev/null || fail "a log line is not JSON"

@@ -3,24 +3,15 @@
 # with the openssl CLI) it serves HTTPS — the same routes, keep-alive, credentials — and nothing
 # in clear; a half or a wrong TLS configuration exits 2 naming the problem.
 #   tls_test.sh <workitem-gateway binary>
-set -euo pipefail
 gateway=$1
-work=$(mktemp -d /tmp/workitem-gateway-tls.XXXXXX)
-pid=
-cleanup() {
-  [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; cat "$work"/*.log "$work"/*.err >&2 2>/dev/null || true; exit 1; }
+source "$(dirname "$0")/process_lib.sh" tls
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other \
   -keyout "$work/other-key.pem" -out "$work/other-cert.pem" 2>/dev/null
 key=tls-test-key
-printf '[{"name": "probe", "sha256": "%s", "subject": "probe", "tenant": "acme", "capability": "reader"}]\n' \
-  "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" >"$work/keys.json"
+write_api_key "$key" "$work/keys.json"
 common=(--port 0 --api-keys-file "$work/keys.json" --dsn "host=127.0.0.1 port=1 connect_timeout=1")
 
 expect_exit_2() {  # <what the message must say> <flags...>
@@ -41,13 +32,7 @@ expect_exit_2 "cannot read" --tls-cert "$work/none.pem" --tls-key "$work/key.pem
 "$gateway" "${common[@]}" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" \
   >"$work/gateway.log" 2>"$work/gateway.err" &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(jq -r 'select(.msg == "listening") | .port' "$work/gateway.log" 2>/dev/null | head -n1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "no listening line"
+port=$(listening_port "$work/gateway.log") || fail "no listening line"
 jq -e 'select(.msg == "listening") | .tls == true' "$work/gateway.log" >/dev/null ||
   fail "the listening line does not say tls"
 url="https://127.0.0.1:$port"
@@ -72,11 +57,5 @@ connects=$(curl -s --cacert "$work/cert.pem" -H "X-API-Key: $key" -o /dev/null -
 [ "$(curl -s --cacert "$work/cert.pem" -o /dev/null -w '%{http_code}' "$url/livez")" = 200 ] ||
   fail "/livez after the failed handshakes"
 
-kill -TERM "$pid"
-set +e
-wait "$pid"
-status=$?
-set -e
-pid=
-[ "$status" -eq 0 ] || fail "SIGTERM: exit status $status"
+stop_gateway
 echo "workitem-gateway over TLS: ok"

@@ -79,6 +79,31 @@ void receive_notice(void* argument, const PGresult* result) {
         trimmed(field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY)));
 }
 
+// The library speaks one version of the SQL API, its own (the control file's: CMakeLists.txt).
+// A database without the extension, or with another version of it, is refused once, when the
+// connection opens, with what to do, rather than with whatever a missing function raises later.
+void check_extension_version(PGconn* connection) {
+    const std::unique_ptr<PGresult, decltype(&PQclear)> result(
+        PQexec(connection,
+               "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'workitem'"),
+        &PQclear);
+    if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) throw error_from_result(result.get());
+    const std::string database = PQdb(connection);
+    if (PQntuples(result.get()) == 0)
+        throw_error(ErrorKind::database_error,
+                    "the database " + database + " has no workitem extension", "", "",
+                    "Install it: CREATE EXTENSION workitem (docs/operations.md).");
+    const std::string version = PQgetvalue(result.get(), 0, 0);
+    if (version == WORKITEM_LIBRARY_VERSION) return;
+    throw_error(ErrorKind::database_error,
+                "the database " + database + " has workitem " + version + "; this client speaks " +
+                    WORKITEM_LIBRARY_VERSION,
+                "", "",
+                "Update the extension (ALTER EXTENSION workitem UPDATE: docs/upgrades.md), or use "
+                "a client of version " +
+                    version + ".");
+}
+
 }  // namespace
 
 Connection::Connection(const ConnectSettings& settings)
@@ -106,6 +131,7 @@ Connection::Connection(const ConnectSettings& settings)
         throw_error(ErrorKind::connection_lost, "cannot connect to the database: " + reason);
     }
     PQsetNoticeReceiver(connection_.get(), &receive_notice, &log_);
+    check_extension_version(connection_.get());
     last_used_ = Clock::now();
 }
 

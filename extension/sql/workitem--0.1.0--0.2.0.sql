@@ -2382,6 +2382,8 @@ CREATE TABLE workitem.relay_dead_letter (
     UNIQUE (sink, event_id)
 );
 CREATE INDEX relay_dead_letter_by_state ON workitem.relay_dead_letter (state, tenant_id, id);
+SELECT pg_catalog.pg_extension_config_dump('workitem.relay_dead_letter', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.relay_dead_letter_id_seq', '');
 COMMENT ON TABLE workitem.relay_dead_letter IS
     'Events a workitem-relay sink gave up on, with why, how often it tried and the event row (to_jsonb) '
     'as it was delivered; state dead until an operator replays or drops it (docs/relay.md).';
@@ -2540,5 +2542,10 @@ COMMENT ON FUNCTION workitem.relay_dead_letter_resolve(bigint, text) IS
 $$Marks a dead letter replayed (its event was delivered again: workitem-relay dlq replay) or
 dropped (given up for good). Errors: WI404 none the caller may see, WI409 not dead any more,
 WI422 bad outcome.$$;
+
+-- pg_dump keeps the offers, the timer's failures and the dead letters too (docs/operations.md,
+-- Backups): a restore runs with the triggers off, so nothing would rebuild the offers.
+SELECT pg_catalog.pg_extension_config_dump('workitem.offer', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.timer_failure', '');
 
 SELECT workitem.apply_grants();

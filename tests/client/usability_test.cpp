@@ -269,4 +269,32 @@ TEST_F(Usability, TheCliDeclaresOnBehalfByOptionOrEnvironment) {
 }
 
 }  // namespace
+// A database without the extension, or with another version of it, is refused when the client
+// connects, with what to do — not with a missing function's error at the first call.
+TEST_F(Usability, AnotherExtensionVersionIsRefusedWithWhatToDo) {
+    const std::string dsn = test_dsn();
+    const std::string server = dsn.substr(0, dsn.rfind('/') + 1);
+    const std::string bare = unique("bare_db"), old = unique("old_db");
+    superuser->exec("CREATE DATABASE " + superuser->identifier(bare));
+    superuser->exec("CREATE DATABASE " + superuser->identifier(old));
+    RawConnection(server + old).exec("CREATE EXTENSION workitem VERSION '0.1.0'");
+
+    ClientOptions options = test_options();
+    options.dsn = server + bare;
+    Error error = expect_error(ErrorKind::database_error, [&] { Client(options).get(1); });
+    EXPECT_NE(std::string(error.what()).find("has no workitem extension"), std::string::npos)
+        << error.what();
+    EXPECT_NE(error.hint().find("CREATE EXTENSION workitem"), std::string::npos);
+
+    options.dsn = server + old;
+    error = expect_error(ErrorKind::database_error, [&] { Client(options).get(1); });
+    EXPECT_NE(std::string(error.what()).find("has workitem 0.1.0; this client speaks"),
+              std::string::npos)
+        << error.what();
+    EXPECT_NE(error.hint().find("ALTER EXTENSION workitem UPDATE"), std::string::npos);
+
+    for (const auto& database : {bare, old})
+        superuser->exec("DROP DATABASE " + superuser->identifier(database) + " WITH (FORCE)");
+}
+
 }  // namespace workitem::testing

@@ -166,6 +166,8 @@ COMMENT ON FUNCTION workitem.lock_key(text) IS
 -- pg_dump keeps the data of these tables (extension tables are skipped otherwise).
 SELECT pg_catalog.pg_extension_config_dump('workitem.item', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.item_id_seq', '');
+-- The offers are kept by the item trigger, which a restore turns off (docs/operations.md, Backups).
+SELECT pg_catalog.pg_extension_config_dump('workitem.offer', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.event_default', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.event_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('workitem.directory_user', '');

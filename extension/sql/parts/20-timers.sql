@@ -54,6 +54,7 @@ COMMENT ON TABLE workitem.timer_failure IS
     'with no members, an error): retried at next_attempt_at, the wait doubling per attempt '
     '(workitem.timer_retry_interval, at most a day). Forgotten once the action succeeds or the '
     'item is no longer active.';
+SELECT pg_catalog.pg_extension_config_dump('workitem.timer_failure', '');
 
 CREATE TABLE workitem.timer_stats (
     action        text PRIMARY KEY,

@@ -31,6 +31,8 @@ CREATE TABLE workitem.relay_dead_letter (
     UNIQUE (sink, event_id)
 );
 CREATE INDEX relay_dead_letter_by_state ON workitem.relay_dead_letter (state, tenant_id, id);
+SELECT pg_catalog.pg_extension_config_dump('workitem.relay_dead_letter', '');
+SELECT pg_catalog.pg_extension_config_dump('workitem.relay_dead_letter_id_seq', '');
 COMMENT ON TABLE workitem.relay_dead_letter IS
     'Events a workitem-relay sink gave up on, with why, how often it tried and the event row (to_jsonb) '
     'as it was delivered; state dead until an operator replays or drops it (docs/relay.md).';

@@ -51,7 +51,8 @@ GATEWAY_PACKAGES=(libboost1.81-dev libjwt-dev libssl-dev curl jq)
 # the Kafka test uses librdkafka's own mock cluster).
 RELAY_PACKAGES=(libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libnats-dev librdkafka-dev nats-server python3
   jq curl)
-DEPLOY_PACKAGES=(prometheus prometheus-postgres-exporter yamllint python3-yaml python3-jsonschema curl openssl)  # tests/deploy/run; kubectl (kustomize v5) is not a Debian package
+MONITORING_PACKAGES=(prometheus prometheus-postgres-exporter python3-yaml)  # scripts/up
+DEPLOY_PACKAGES=(prometheus prometheus-postgres-exporter yamllint python3-yaml python3-jsonschema curl openssl dpkg-dev fakeroot systemd)  # tests/deploy/run; kubectl (kustomize v5) is not a Debian package
 
 build_and_install_extension() {
   log "building the extension"

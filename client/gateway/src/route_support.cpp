@@ -100,14 +100,6 @@ std::optional<std::int64_t> after_id(QueryParameters& query) {
     return id;
 }
 
-void refuse_long_poll(QueryParameters& query) {
-    const auto wait = query.text("wait", 16);
-    if (!wait) return;
-    if (*wait == "0" || *wait == "0ms" || *wait == "0s" || *wait == "0m") return;
-    throw_problem(400, "invalid_parameter",
-                  "long polling (wait longer than 0) is not served yet: omit wait, or give 0");
-}
-
 nlohmann::json time_or_null(const std::optional<workitem::Timestamp>& time) {
     return time ? nlohmann::json(workitem::format_timestamp(*time)) : nlohmann::json(nullptr);
 }

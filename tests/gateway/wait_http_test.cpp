@@ -8,6 +8,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <libpq-fe.h>
+
 #include <chrono>
 #include <future>
 
@@ -115,6 +117,33 @@ class WaitHttp : public GatewayOverHttp {
         const auto metrics = send({.target = "/metrics", .bearer = token("ops", "reader")}).body;
         const auto at = metrics.find("\n" + name + " ");
         return at == std::string::npos ? -1 : std::stod(metrics.substr(at + name.size() + 2));
+    }
+
+    // Runs `sql` as the tests' login with this process's listener name as $1; the first value.
+    static std::string about_listener(const std::string& sql) {
+        std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
+            PQconnectdb(std::getenv("WORKITEM_TEST_DSN")), &PQfinish);
+        const std::string name = "workitem-gateway-listener-" + std::to_string(::getpid());
+        const char* parameters[] = {name.c_str()};
+        std::unique_ptr<PGresult, decltype(&PQclear)> result(
+            PQexecParams(connection.get(), sql.c_str(), 1, nullptr, parameters, nullptr, nullptr,
+                         0),
+            &PQclear);
+        if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+            return PQerrorMessage(connection.get());
+        return PQgetvalue(result.get(), 0, 0);
+    }
+
+    // Waits until this process's listener is connected (at most 10 s).
+    static bool listener_connected() {
+        for (int i = 0; i < 200; ++i) {
+            if (about_listener("SELECT count(*) FROM pg_catalog.pg_stat_activity "
+                               "WHERE application_name = $1") == "1") {
+                return true;
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
     }
 
     // Waits until a gauge shows `value` (the parked request is registered and waiting).
@@ -284,6 +313,34 @@ TEST_F(WaitHttp, ShutdownAnswersLongPollsAndEndsStreams) {
     delete log_;
     server_ = nullptr;
     start_gateway(configure);
+}
+
+TEST_F(WaitHttp, TheListenerComesBackAfterItsConnectionIsLost) {
+    ASSERT_TRUE(listener_connected());
+    // Its session ends, as at a failover (a login may end its own sessions).
+    ASSERT_EQ(about_listener("SELECT count(pg_catalog.pg_terminate_backend(pid)) "
+                             "FROM pg_catalog.pg_stat_activity WHERE application_name = $1"),
+              "1");
+    // Meanwhile a long poll is still answered: it looks once a second.
+    const auto ann = token("ann", "user");
+    const auto queue = unique("queue");
+    auto waiting = in_background(claim_next(queue, "10s", ann));
+    ASSERT_TRUE(gauge_reaches("workitem_http_long_polls_waiting", 1));
+    const auto item = create_item(queue);
+    const auto answer = waiting.get();
+    ASSERT_EQ(answer.document()["items"].size(), 1u) << answer.body;
+    EXPECT_EQ(answer.document()["items"][0]["id"], item["id"]);
+
+    // It connects again, and wake-ups work again: this stream's poll is a minute away.
+    ASSERT_TRUE(listener_connected());
+    const auto other = unique("queue");
+    StreamClient stream(port_, "/api/v1/worklist/stream?queue=" + other, ann);
+    const auto snapshot = stream.wait_for("event: snapshot", 5s);
+    ASSERT_NE(snapshot, std::string::npos) << stream.received();
+    const auto offered = create_item(other);
+    const auto upsert = stream.wait_for("event: upsert", 10s, snapshot);
+    ASSERT_NE(upsert, std::string::npos) << stream.received();
+    EXPECT_NE(stream.wait_for("\"id\":" + offered["id"].dump(), 5s, upsert), std::string::npos);
 }
 
 // A stream that polls often: what no wake-up announces (a claim by someone else) is seen at

@@ -114,8 +114,10 @@ void WakeupListener::run() {
 }
 
 bool WakeupListener::connect() {
+    // The process id tells an operator (and the tests) which gateway's listener a session is.
+    const std::string name = "workitem-gateway-listener-" + std::to_string(::getpid());
     const char* keywords[] = {"application_name", "connect_timeout", "dbname", nullptr};
-    const char* values[] = {"workitem-gateway-listener", "5", dsn_.c_str(), nullptr};
+    const char* values[] = {name.c_str(), "5", dsn_.c_str(), nullptr};
     if (dsn_.empty()) keywords[2] = nullptr;  // libpq's environment alone
     auto connection = std::make_unique<Connection>();
     connection->handle.reset(PQconnectdbParams(keywords, values, 1));

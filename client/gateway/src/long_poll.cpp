@@ -20,12 +20,13 @@ constexpr milliseconds look_at_least_every{1000};
 // A parked long poll: its waiter, the looks to come, and the way to answer.
 class ParkedPoll : public std::enable_shared_from_this<ParkedPoll> {
   public:
-    ParkedPoll(LongPoll poll, std::shared_ptr<Waiter> waiter, Later later, DatabasePool& database)
+    ParkedPoll(LongPoll poll, std::shared_ptr<Waiter> waiter, Later later, DatabasePool& database,
+               Clock::time_point deadline)
         : poll_(std::move(poll)),
           waiter_(std::move(waiter)),
           later_(std::move(later)),
           database_(database),
-          deadline_(Clock::now() + poll_.wait) {}
+          deadline_(deadline) {}
 
     void sleep() {
         waiter_->sleep(std::min(deadline_, Clock::now() + look_at_least_every),
@@ -135,6 +136,7 @@ Response serve_long_poll(Call& call, LongPoll poll) {
         auto found = poll.look(1);
         return found ? std::move(*found) : poll.nothing();
     }
+    const auto deadline = Clock::now() + poll.wait;
     auto waiter = call.later->wakeups.waiter(WaiterKind::long_poll);
     if (!waiter) {
         Problem refusal = make_problem(503, "too_many_waiters",
@@ -149,7 +151,7 @@ Response serve_long_poll(Call& call, LongPoll poll) {
     if (waiter->stopping()) return poll.nothing();
     call.parked = true;
     auto parked = std::make_shared<ParkedPoll>(std::move(poll), std::move(waiter), *call.later,
-                                               call.database);
+                                               call.database, deadline);
     parked->sleep();
     return Response{};
 }

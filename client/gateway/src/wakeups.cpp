@@ -113,7 +113,10 @@ void Wakeups::stop() {
 
 std::shared_ptr<Waiter> Wakeups::waiter(WaiterKind kind) {
     std::lock_guard lock(mutex_);
-    if (stopping() || static_cast<int>(waiters_.size()) >= settings_.max_waiters) return nullptr;
+    // No io_context attached (a gateway without its server): nothing could wake a waiter.
+    if (!executor_ || stopping() || static_cast<int>(waiters_.size()) >= settings_.max_waiters) {
+        return nullptr;
+    }
     auto waiter = std::make_shared<Waiter>(*this, kind, executor_);
     waiters_.insert(waiter.get());
     return waiter;

@@ -93,7 +93,8 @@ class Wakeups {
     void stop();
     bool stopping() const { return stopping_.load(); }
 
-    // A new waiter, or nullptr when max_waiters are waiting already.
+    // A new waiter, or nullptr when max_waiters are waiting already (or when stopping, or
+    // before attach).
     std::shared_ptr<Waiter> waiter(WaiterKind kind);
 
     const WaitSettings& settings() const { return settings_; }

@@ -100,6 +100,16 @@ std::optional<std::int64_t> after_id(QueryParameters& query) {
     return id;
 }
 
+workitem::WorklistOptions worklist_options(const Request& request) {
+    auto query = QueryParameters::parse(request);
+    workitem::WorklistOptions options;
+    options.queue = query.text("queue");
+    options.page_size =
+        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
+    query.refuse_unknown();
+    return options;
+}
+
 nlohmann::json time_or_null(const std::optional<workitem::Timestamp>& time) {
     return time ? nlohmann::json(workitem::format_timestamp(*time)) : nlohmann::json(nullptr);
 }

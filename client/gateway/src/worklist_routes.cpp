@@ -14,12 +14,7 @@ namespace workitem::gateway {
 namespace {
 
 Response worklist(Call& call) {
-    auto query = QueryParameters::parse(call.request);
-    workitem::WorklistOptions options;
-    options.queue = query.text("queue");
-    options.page_size =
-        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
-    query.refuse_unknown();
+    const auto options = worklist_options(call.request);
     const auto items = call.database.transaction(
         caller(call), [&](workitem::Tx& tx) { return tx.worklist(caller(call).subject, options); });
     nlohmann::json list = nlohmann::json::array();

@@ -159,12 +159,7 @@ class WorklistStream : public std::enable_shared_from_this<WorklistStream> {
 }  // namespace
 
 Response stream_worklist(Call& call) {
-    auto query = QueryParameters::parse(call.request);
-    workitem::WorklistOptions options;
-    options.queue = query.text("queue");
-    options.page_size =
-        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
-    query.refuse_unknown();
+    const auto options = worklist_options(call.request);
     // Accepted, and answered like a first connection: with a snapshot.
     const auto last_event_id = call.request.find("Last-Event-ID");
     if (last_event_id != call.request.end() && last_event_id->value().size() > max_last_event_id) {

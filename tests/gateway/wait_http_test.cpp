@@ -197,6 +197,50 @@ TEST_F(WaitHttp, AParkedLongPollHoldsNoConnection) {
     EXPECT_EQ(waiting.get().document()["items"].size(), 1u);
 }
 
+TEST_F(WaitHttp, AcknowledgeCommitsAtOnceThenWaitsForTheNextItem) {
+    const auto queue = unique("queue");
+    const auto ann = token("ann", "user");
+    const auto held = create_item(queue);
+    ASSERT_EQ(send({.method = "POST", .target = path_of(held) + "/claim", .bearer = ann}).status,
+              200);
+    auto waiting = in_background(
+        {.method = "POST",
+         .target = "/api/v1/workitems/acknowledge-and-claim-next?wait=10s",
+         .body = json{{"outcomes", {{{"id", held["id"]}, {"output", {{"approved", true}}}}}},
+                      {"queue", queue}}
+                     .dump(),
+         .bearer = ann});
+    ASSERT_TRUE(gauge_reaches("workitem_http_long_polls_waiting", 1));
+    // The outcome is committed while the request waits.
+    EXPECT_EQ(send({.target = path_of(held), .bearer = ann}).document()["state"], "completed");
+    const auto next = create_item(queue);
+    const auto answer = waiting.get();
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    const auto document = answer.document();
+    ASSERT_EQ(document["outcomes"].size(), 1u) << answer.body;
+    EXPECT_EQ(document["outcomes"][0]["kind"], "complete");
+    EXPECT_TRUE(document["outcomes"][0]["status"].is_null()) << answer.body;  // no refusal
+    ASSERT_EQ(document["claimed"].size(), 1u) << answer.body;
+    EXPECT_EQ(document["claimed"][0]["id"], next["id"]);
+}
+
+TEST_F(WaitHttp, ARetriedLongPollReturnsTheSameItems) {
+    const auto queue = unique("queue");
+    auto request = claim_next(queue, "10s", token("ann", "user"));
+    request.headers["Idempotency-Key"] = unique("take");
+    auto waiting = in_background(request);
+    ASSERT_TRUE(gauge_reaches("workitem_http_long_polls_waiting", 1));
+    const auto item = create_item(queue);
+    const auto first = waiting.get();
+    ASSERT_EQ(first.document()["items"].size(), 1u) << first.body;
+    create_item(queue);  // offered too: a new claim would take it
+    // Look 1 replays its empty answer, look 2 (the key #2) the claim.
+    const auto again = send(request);
+    ASSERT_EQ(again.status, 200) << again.body;
+    ASSERT_EQ(again.document()["items"].size(), 1u) << again.body;
+    EXPECT_EQ(again.document()["items"][0]["id"], item["id"]);
+}
+
 TEST_F(WaitHttp, WaitersAreBounded) {
     const auto ann = token("ann", "user");
     std::vector<std::future<Answer>> waiting;

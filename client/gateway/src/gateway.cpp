@@ -261,9 +261,10 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
         if (route.answers_later) {
             later.emplace(
                 wakeups_,
-                [this, finish, shared_request, parameters,
-                 caller](const std::function<Response()>& produce) {
-                    Call again{*shared_request, *parameters, &**caller, database_, nullptr, false};
+                // caller keeps *who alive for as long as the answer may come.
+                [this, finish, shared_request, parameters, caller,
+                 who](const std::function<Response()>& produce) {
+                    Call again{*shared_request, *parameters, who, database_, nullptr, false};
                     finish(run(Route{[&produce](Call&) { return produce(); }}, again));
                 },
                 [finish](Response head, StreamStarted stream) {

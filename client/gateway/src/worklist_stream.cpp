@@ -159,6 +159,9 @@ class WorklistStream : public std::enable_shared_from_this<WorklistStream> {
 }  // namespace
 
 Response stream_worklist(Call& call) {
+    if (call.request.version() < 11) {
+        throw_problem(400, "invalid_request", "the stream needs HTTP/1.1: its events are chunked");
+    }
     const auto options = worklist_options(call.request);
     // Accepted, and answered like a first connection: with a snapshot.
     const auto last_event_id = call.request.find("Last-Event-ID");

@@ -133,6 +133,26 @@ TEST(GatewayConfig, RateLimitsAreReadAndChecked) {
     EXPECT_TRUE(validate(off).empty());
 }
 
+TEST(GatewayConfig, TheWaitsAreBounded) {
+    const auto config = parse({"--max-wait-ms", "30000", "--max-waiters", "50",
+                               "--sse-poll-interval-ms", "2000", "--sse-keep-alive-ms", "9000"});
+    ASSERT_TRUE(config.has_value());
+    EXPECT_EQ(config->max_wait_ms, 30000);
+    EXPECT_EQ(config->max_waiters, 50);
+    EXPECT_EQ(config->sse_poll_interval_ms, 2000);
+    EXPECT_EQ(config->sse_keep_alive_ms, 9000);
+    auto wrong = with_api_keys();
+    wrong.max_wait_ms = 0;
+    wrong.max_waiters = 0;
+    wrong.sse_poll_interval_ms = 10;
+    wrong.sse_keep_alive_ms = 7200000;
+    const auto problems = validate(wrong);
+    EXPECT_TRUE(mentions(problems, "max-wait-ms"));
+    EXPECT_TRUE(mentions(problems, "max-waiters"));
+    EXPECT_TRUE(mentions(problems, "sse-poll-interval-ms"));
+    EXPECT_TRUE(mentions(problems, "sse-keep-alive-ms"));
+}
+
 TEST(GatewayConfig, TokensNeedTheirKeyIssuerAndAudience) {
     GatewayConfig hs256;
     hs256.jwt_algorithm = "HS256";

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -77,7 +78,11 @@ struct Send {
 
 class GatewayOverHttp : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() {
+    static void SetUpTestSuite() { start_gateway({}); }
+
+    // Starts the gateway and its server; `adjust` changes the test configuration first (a
+    // fixture of its own calls it from its SetUpTestSuite).
+    static void start_gateway(const std::function<void(GatewayConfig&)>& adjust) {
         const char* dsn = std::getenv("WORKITEM_TEST_DSN");
         if (dsn == nullptr || *dsn == '\0') return;
         const auto directory = std::filesystem::temp_directory_path() /
@@ -96,6 +101,7 @@ class GatewayOverHttp : public ::testing::Test {
         settings.jwt_issuer = issuer;
         settings.jwt_audience = audience;
         settings.openapi_file = (directory / "openapi.yaml").string();
+        if (adjust) adjust(settings);
         LoadedConfig config = load(settings);
         config.api_keys = parse_api_keys(json::array({{{"name", "engine"},
                                                        {"sha256", testing::sha256_hex(service_key)},

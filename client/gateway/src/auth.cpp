@@ -193,7 +193,8 @@ std::variant<Identity, AuthFailure> Authenticator::verify_api_key(std::string_vi
                     .tenant = found->tenant,
                     .capability = found->capability,
                     .credential = "api_key:" + found->name,
-                    .trace_context = {}};
+                    .trace_context = {},
+                    .expires_at = std::nullopt};
 }
 
 std::variant<Identity, AuthFailure> Authenticator::verify_token(const std::string& token,
@@ -246,6 +247,7 @@ std::variant<Identity, AuthFailure> Authenticator::verify_token(const std::strin
     }
     identity.capability = *capability;
     identity.credential = "jwt";
+    identity.expires_at = *expires + settings.leeway;
     return identity;
 }
 

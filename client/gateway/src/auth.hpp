@@ -30,6 +30,9 @@ struct Identity {
     // Not who but which trace: the request's W3C traceparent, when well formed, carried with
     // the caller into its transaction and recorded with the events it writes (docs/rest.md).
     std::string trace_context;
+    // When a token stops being valid (exp plus the leeway); none for an API key. What outlives
+    // its request (the worklist stream) ends then.
+    std::optional<std::chrono::system_clock::time_point> expires_at;
 
     // workitem.on_behalf for this caller: "" for a service (its full rights).
     std::string on_behalf() const;

@@ -4,6 +4,7 @@
 // POST /api/v1/workflows/{workflowId}/cancel (workitem_cancel_workflow). A refused row does not
 // refuse the call: each row carries its own status and code (BatchResult).
 #include "item_json.hpp"
+#include "long_poll.hpp"
 #include "operation_fields.hpp"
 #include "problem.hpp"
 #include "query.hpp"
@@ -142,9 +143,30 @@ workitem::Outcome outcome(RequestBody& element) {
     return outcome;
 }
 
+// One row per outcome, in the order given (workitem_acknowledge_and_claim_next).
+json outcome_rows(const std::vector<workitem::Outcome>& outcomes,
+                  const std::vector<workitem::BatchResult>& results) {
+    json rows = json::array();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        json row = batch_result_json(results[i]);
+        const bool failed = i < outcomes.size() && outcomes[i].fault.has_value();
+        row["kind"] = failed ? "fail" : "complete";
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+json item_list(const std::vector<workitem::Item>& items) {
+    json list = json::array();
+    for (const auto& item : items) list.push_back(item_json(item));
+    return list;
+}
+
+// With ?wait=, the first look acknowledges and claims; when it claimed nothing, the outcomes
+// stay committed and the later looks are claim-next's (DESIGN.md: keys <key>#<n>).
 Response acknowledge_and_claim_next(Call& call) {
     auto query = QueryParameters::parse(call.request);
-    refuse_long_poll(query);
+    const auto wait = wait_parameter(query, call);
     query.refuse_unknown();
     auto body = RequestBody::parse(call.request, true);
     const auto given = body.array("outcomes", max_batch_items);
@@ -161,21 +183,33 @@ Response acknowledge_and_claim_next(Call& call) {
         static_cast<int>(body.integer("max_items", 0, max_batch_items).value_or(1));
     body.refuse_unknown_fields();
     options.idempotency_key = idempotency_key(call.request);
-    const auto result = call.database.transaction(caller(call), [&](workitem::Tx& tx) {
-        return tx.acknowledge_and_claim_next(outcomes, options, max_items);
-    });
-    json rows = json::array();
-    for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
-        json row = batch_result_json(result.outcomes[i]);
-        // One row per outcome, in the order given (workitem_acknowledge_and_claim_next).
-        const bool failed = i < outcomes.size() && outcomes[i].fault.has_value();
-        row["kind"] = failed ? "fail" : "complete";
-        rows.push_back(std::move(row));
-    }
-    json claimed = json::array();
-    for (const auto& item : result.claimed) claimed.push_back(item_json(item));
-    return json_response(call.request, 200,
-                         {{"outcomes", std::move(rows)}, {"claimed", std::move(claimed)}});
+    const Request& request = call.request;
+    const Identity who = caller(call);
+    auto rows = std::make_shared<json>(json::array());
+    const auto answer = [&request, rows](json claimed) {
+        return json_response(request, 200, {{"outcomes", *rows}, {"claimed", std::move(claimed)}});
+    };
+    auto look = [&database = call.database, who, outcomes, options, max_items, rows,
+                 answer](int n) -> std::optional<Response> {
+        std::vector<workitem::Item> claimed;
+        if (n == 1) {
+            const auto result = database.transaction(who, [&](workitem::Tx& tx) {
+                return tx.acknowledge_and_claim_next(outcomes, options, max_items);
+            });
+            *rows = outcome_rows(outcomes, result.outcomes);
+            claimed = result.claimed;
+            // Nothing to wait for when nothing was asked for.
+            if (max_items == 0) return answer(json::array());
+        } else {
+            claimed = claim_look(database, who, options, max_items, n);
+        }
+        if (claimed.empty()) return std::nullopt;
+        return answer(item_list(claimed));
+    };
+    return serve_long_poll(call, LongPoll{.registration = work_registration(who, options.queue),
+                                          .wait = wait,
+                                          .look = std::move(look),
+                                          .nothing = [answer] { return answer(json::array()); }});
 }
 
 Response cancel_workflow(Call& call) {
@@ -198,8 +232,9 @@ Response cancel_workflow(Call& call) {
 void add_batch_routes(GatewayRouter& router) {
     router.add("POST", "/api/v1/workitems:batch", Route{batch});
     router.add("POST", "/api/v1/workitems:batch-create", Route{batch_create});
-    router.add("POST", "/api/v1/workitems/acknowledge-and-claim-next",
-               Route{.handler = acknowledge_and_claim_next, .takes_query = true});
+    router.add(
+        "POST", "/api/v1/workitems/acknowledge-and-claim-next",
+        Route{.handler = acknowledge_and_claim_next, .takes_query = true, .answers_later = true});
     router.add("POST", "/api/v1/workflows/{workflowId}/cancel", Route{cancel_workflow});
 }
 

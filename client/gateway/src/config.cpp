@@ -62,6 +62,13 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
             "requests a second per tenant, all its credentials together (0: no limit)");
     setting(app, "tenant-rate-limit-burst", config.tenant_rate_limit_burst,
             "requests a tenant may make at once before its rate applies");
+    setting(app, "max-wait-ms", config.max_wait_ms, "the longest ?wait= of a long poll");
+    setting(app, "max-waiters", config.max_waiters,
+            "long polls and worklist streams at once (beyond: 503)");
+    setting(app, "sse-poll-interval-ms", config.sse_poll_interval_ms,
+            "a worklist stream reads the worklist at least this often");
+    setting(app, "sse-keep-alive-ms", config.sse_keep_alive_ms,
+            "a worklist stream's keep-alive comment interval");
     setting(app, "jwt-algorithm", config.jwt_algorithm, "HS256 or RS256 (empty: no tokens)");
     setting(app, "jwt-secret-file", config.jwt_secret_file,
             "file holding the HS256 secret (or set WORKITEM_GATEWAY_JWT_SECRET)");
@@ -117,6 +124,13 @@ std::vector<std::string> validate(const GatewayConfig& config) {
     check_rate(config.rate_limit_per_second, config.rate_limit_burst, "rate-limit");
     check_rate(config.tenant_rate_limit_per_second, config.tenant_rate_limit_burst,
                "tenant-rate-limit");
+    check(config.max_wait_ms >= 1000 && config.max_wait_ms <= 3600000,
+          "max-wait-ms is 1000 to 3600000");
+    check(config.max_waiters >= 1 && config.max_waiters <= 1000000, "max-waiters is 1 to 1000000");
+    check(config.sse_poll_interval_ms >= 100 && config.sse_poll_interval_ms <= 3600000,
+          "sse-poll-interval-ms is 100 to 3600000");
+    check(config.sse_keep_alive_ms >= 100 && config.sse_keep_alive_ms <= 3600000,
+          "sse-keep-alive-ms is 100 to 3600000");
     check(config.jwt_leeway_seconds >= 0 && config.jwt_leeway_seconds <= 60,
           "jwt-leeway-seconds is 0 to 60");
 

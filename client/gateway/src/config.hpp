@@ -33,6 +33,11 @@ struct GatewayConfig {
     double rate_limit_burst{2000};
     double tenant_rate_limit_per_second{5000};
     double tenant_rate_limit_burst{10000};
+    // Long polls and the worklist stream (docs/rest.md, "Waiting for work").
+    int max_wait_ms{60000};  // the longest ?wait=
+    int max_waiters{1000};   // parked long polls and open streams together; beyond: 503
+    int sse_poll_interval_ms{5000};
+    int sse_keep_alive_ms{15000};
 
     std::string jwt_algorithm{};  // "HS256", "RS256", or empty: no bearer tokens
     std::string jwt_secret{};     // from the environment only

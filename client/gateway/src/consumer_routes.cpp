@@ -3,6 +3,7 @@
 // _batch_events and _finish_batch. Batch ids are global, as in SQL; the database decides who
 // may read which (authorize(), WI403; a tenant's batch is not found from another tenant).
 #include "event_json.hpp"
+#include "long_poll.hpp"
 #include "problem.hpp"
 #include "query.hpp"
 #include "request_body.hpp"
@@ -36,9 +37,9 @@ json value_or_null(const std::optional<T>& value) {
     return value ? json(*value) : json(nullptr);
 }
 
-Response no_content(const Call& call) {
-    Response response{http::status::no_content, call.request.version()};
-    response.keep_alive(call.request.keep_alive());
+Response no_content(const Request& request) {
+    Response response{http::status::no_content, request.version()};
+    response.keep_alive(request.keep_alive());
     return response;
 }
 
@@ -83,7 +84,7 @@ Response create_consumer(Call& call) {
 Response drop_consumer(Call& call) {
     const auto consumer = consumer_name(call);
     call.database.transaction(caller(call), [&](workitem::Tx& tx) { tx.consumer_drop(consumer); });
-    return no_content(call);
+    return no_content(call.request);
 }
 
 Response next_batch(Call& call) {
@@ -91,13 +92,22 @@ Response next_batch(Call& call) {
     auto query = QueryParameters::parse(call.request);
     const workitem::NextBatchOptions options{
         .max_events = static_cast<int>(query.integer("max_events", 1, max_events).value_or(1000))};
-    refuse_long_poll(query);
+    const auto wait = wait_parameter(query, call);
     query.refuse_unknown();
     RequestBody::parse(call.request, false).refuse_unknown_fields();
-    const auto batch = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.next_batch(consumer, options); });
-    if (!batch) return no_content(call);
-    return json_response(call.request, 200, batch_json(batch->id, batch->events));
+    const Request& request = call.request;
+    const Identity who = caller(call);
+    auto look = [&request, &database = call.database, who, consumer,
+                 options](int) -> std::optional<Response> {
+        const auto batch = database.transaction(
+            who, [&](workitem::Tx& tx) { return tx.next_batch(consumer, options); });
+        if (!batch) return std::nullopt;
+        return json_response(request, 200, batch_json(batch->id, batch->events));
+    };
+    return serve_long_poll(call, LongPoll{.registration = events_registration(who, consumer),
+                                          .wait = wait,
+                                          .look = std::move(look),
+                                          .nothing = [&request] { return no_content(request); }});
 }
 
 Response rewind(Call& call) {
@@ -137,7 +147,7 @@ void add_consumer_routes(GatewayRouter& router) {
     router.add("PUT", "/api/v1/event-consumers/{consumer}", Route{create_consumer});
     router.add("DELETE", "/api/v1/event-consumers/{consumer}", Route{drop_consumer});
     router.add("POST", "/api/v1/event-consumers/{consumer}/next-batch",
-               Route{.handler = next_batch, .takes_query = true});
+               Route{.handler = next_batch, .takes_query = true, .answers_later = true});
     router.add("POST", "/api/v1/event-consumers/{consumer}/rewind", Route{rewind});
     router.add("GET", "/api/v1/event-batches/{batchId}", Route{get_batch});
     router.add("POST", "/api/v1/event-batches/{batchId}/finish", Route{finish_batch});

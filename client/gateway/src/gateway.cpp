@@ -44,6 +44,13 @@ std::string rate_limit_key(const Identity& caller) {
                                       : caller.credential;
 }
 
+WaitSettings wait_settings(const GatewayConfig& config) {
+    return WaitSettings{.max_wait = std::chrono::milliseconds(config.max_wait_ms),
+                        .max_waiters = config.max_waiters,
+                        .poll_interval = std::chrono::milliseconds(config.sse_poll_interval_ms),
+                        .keep_alive = std::chrono::milliseconds(config.sse_keep_alive_ms)};
+}
+
 std::string header(const Request& request, http::field field) {
     const auto found = request.find(field);
     return found == request.end() ? std::string() : std::string(to_std(found->value()));
@@ -63,6 +70,7 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
       authenticator_(config.jwt, config.api_keys),
       database_(pool_settings(config.settings, log_)),
       rate_limiter_(rate_limit_settings(config.settings)),
+      wakeups_(config.settings.dsn, wait_settings(config.settings), log_),
       openapi_document_(config.openapi_document) {
     add_item_routes(router_);
     add_lifecycle_routes(router_);
@@ -162,6 +170,8 @@ std::vector<Gauge> Gateway::gauges() const {
                       "HTTP connections open.",
                       {},
                       static_cast<double>(server_ ? server_->connections_open() : 0)});
+    add_wait_gauges(gauges, wakeups_.waiting(WaiterKind::long_poll),
+                    wakeups_.waiting(WaiterKind::stream));
     return gauges;
 }
 
@@ -212,7 +222,8 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     entry->remote = remote;
 
     // Records and sends the outcome; called exactly once per request, from any thread.
-    auto finish = [this, entry, started, respond, shared_request](Outcome outcome) {
+    auto finish = [this, entry, started, respond, shared_request](Outcome outcome,
+                                                                  StreamStarted stream = {}) {
         entry->status = static_cast<int>(outcome.response.result_int());
         entry->problem = std::move(outcome.problem);
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -220,6 +231,7 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
         metrics_.record_request(entry->method, entry->route.empty() ? "unmatched" : entry->route,
                                 entry->status, seconds);
         log_.request(*entry);
+        if (stream) return respond.stream(std::move(outcome.response), std::move(stream));
         respond(std::move(outcome.response));
     };
 
@@ -271,12 +283,28 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
     }
 
     auto parameters = std::make_shared<PathParameters>(found.parameters);
-    auto invoke = [this, &route, shared_request, parameters, caller]() {
-        Call call{*shared_request, *parameters, caller->has_value() ? &**caller : nullptr,
-                  database_};
-        return run(route, call);
+    auto invoke = [this, &route, shared_request, parameters, caller, finish]() {
+        const auto* who = caller->has_value() ? &**caller : nullptr;
+        Call call{*shared_request, *parameters, who, database_, nullptr, false};
+        std::optional<Later> later;
+        if (route.answers_later) {
+            later.emplace(
+                wakeups_,
+                // caller keeps *who alive for as long as the answer may come.
+                [this, finish, shared_request, parameters, caller,
+                 who](const std::function<Response()>& produce) {
+                    Call again{*shared_request, *parameters, who, database_, nullptr, false};
+                    finish(run(Route{[&produce](Call&) { return produce(); }}, again));
+                },
+                [finish](Response head, StreamStarted stream) {
+                    finish(Outcome{std::move(head), {}}, std::move(stream));
+                });
+            call.later = &*later;
+        }
+        auto outcome = run(route, call);
+        if (!call.parked) finish(std::move(outcome));  // else `later` answers
     };
-    if (!route.uses_database) return finish(invoke());
+    if (!route.uses_database) return invoke();
     database_.submit([this, invoke, finish, shared_request](Admission admission) {
         if (admission == Admission::too_late) {
             auto refusal = make_problem(503, "pool_timeout",
@@ -284,7 +312,7 @@ void Gateway::handle(Request request, const std::string& remote, Respond respond
             refusal.retry_after = 1;
             return finish(problem(*shared_request, refusal));
         }
-        finish(invoke());
+        invoke();
     });
 }
 

@@ -13,6 +13,7 @@
 #include "rate_limit.hpp"
 #include "request_log.hpp"
 #include "routes.hpp"
+#include "wakeups.hpp"
 
 #include <memory>
 #include <ostream>
@@ -30,8 +31,13 @@ class Gateway {
     void handle(Request request, const std::string& remote, Respond respond);
     Response refuse(int status, const std::string& remote);
 
-    // Lets /readyz and the metrics see the server (draining, connections).
-    void attach(const HttpServer& server) { server_ = &server; }
+    // Lets /readyz and the metrics see the server (draining, connections); the waiters use its
+    // io_context and stop with it (long polls answer, streams end).
+    void attach(HttpServer& server) {
+        server_ = &server;
+        wakeups_.attach(server.executor());
+        server.on_shutdown([this] { wakeups_.stop(); });
+    }
     // Waits for the database calls under way (see DatabasePool::join).
     void join() { database_.join(); }
 
@@ -56,6 +62,7 @@ class Gateway {
     Authenticator authenticator_;
     DatabasePool database_;
     RateLimiter rate_limiter_;
+    Wakeups wakeups_;
     GatewayRouter router_;
     std::string openapi_document_;
     const HttpServer* server_{nullptr};

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <csignal>
+#include <deque>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -38,6 +39,8 @@ class HttpServer::Session : public std::enable_shared_from_this<Session<Stream>>
         ++server_.connections_;
     }
     ~Session() { --server_.connections_; }
+
+    net::any_io_executor executor() { return stream_.get_executor(); }
 
     void start() {
         net::dispatch(stream_.get_executor(),
@@ -103,11 +106,116 @@ class HttpServer::Session : public std::enable_shared_from_this<Session<Stream>>
             return write(server_.refusal_(503, remote_), true);
         }
         auto self = this->shared_from_this();
-        server_.handler_(parser_->release(), remote_, [self](Response response) {
-            auto shared = std::make_shared<Response>(std::move(response));
-            net::post(self->stream_.get_executor(),
-                      [self, shared] { self->write(std::move(*shared), true); });
+        server_.handler_(parser_->release(), remote_,
+                         Respond(
+                             [self](Response response) {
+                                 auto shared = std::make_shared<Response>(std::move(response));
+                                 net::post(self->stream_.get_executor(), [self, shared] {
+                                     self->write(std::move(*shared), true);
+                                 });
+                             },
+                             [self](Response head, StreamStarted started) {
+                                 auto shared = std::make_shared<Response>(std::move(head));
+                                 net::post(self->stream_.get_executor(), [self, shared, started] {
+                                     self->start_stream(std::move(*shared), started);
+                                 });
+                             }));
+    }
+
+  public:
+    // A streamed answer (Respond::stream): the head, then one chunk per piece in order, and the
+    // last chunk at close. The socket is read meanwhile only to notice the client going away.
+    // The request counts as in flight until the stream ends.
+    void stream_send(std::string text) {
+        if (stream_ended_ || stream_closing_) return;
+        pieces_.push_back(std::move(text));
+        if (!writing_) write_piece();
+    }
+
+    void stream_close() {
+        if (stream_ended_ || stream_closing_) return;
+        stream_closing_ = true;
+        if (!writing_) write_piece();
+    }
+
+    void stream_on_closed(std::function<void()> callback) {
+        if (stream_ended_) return callback();
+        on_stream_closed_ = std::move(callback);
+    }
+
+    bool stream_ended() const { return stream_ended_.load(); }
+
+  private:
+    void start_stream(Response head, const StreamStarted& started) {
+        head.keep_alive(false);  // the connection ends with the stream
+        head.chunked(true);
+        response_ = std::make_shared<Response>(std::move(head));
+        head_serializer_.emplace(*response_);
+        // No deadline while it streams: the handler's keep-alive comments show the client is
+        // there.
+        tcp_layer().expires_never();
+        writing_ = true;
+        http::async_write_header(
+            stream_, *head_serializer_,
+            [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                self->on_head_written(error);
+            });
+        auto handle = std::make_shared<StreamHandle<Stream>>(this->shared_from_this());
+        server_.track(handle);
+        started(handle);
+    }
+
+    void write_piece() {
+        if (stream_ended_) return;
+        if (pieces_.empty()) {
+            if (stream_closing_) write_last_piece();
+            return;
+        }
+        writing_ = true;
+        net::async_write(stream_, http::make_chunk(net::buffer(pieces_.front())),
+                         [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                             self->writing_ = false;
+                             // Ended meanwhile (the client went away): the rest is not sent.
+                             if (error || self->stream_ended_) return self->end_stream();
+                             self->pieces_.pop_front();
+                             self->write_piece();
+                         });
+    }
+
+    void write_last_piece() {
+        writing_ = true;
+        net::async_write(stream_, http::make_chunk_last(),
+                         [self = this->shared_from_this()](beast::error_code, std::size_t) {
+                             self->writing_ = false;
+                             self->end_stream();
+                         });
+    }
+
+    void on_head_written(beast::error_code error) {
+        writing_ = false;
+        if (error) return end_stream();
+        watch_client();
+        write_piece();
+    }
+
+    // Whatever the client sends on a stream is dropped; its end (or an error) ends the stream.
+    void watch_client() {
+        stream_.async_read_some(net::buffer(discarded_), [self = this->shared_from_this()](
+                                                             beast::error_code error, std::size_t) {
+            if (self->stream_ended_) return;
+            if (error) return self->end_stream();
+            self->watch_client();
         });
+    }
+
+    void end_stream() {
+        if (stream_ended_.exchange(true)) return;
+        --server_.in_flight_;
+        // pieces_ stays: a write under way may still be reading its front.
+        auto callback = std::move(on_stream_closed_);
+        on_stream_closed_ = nullptr;
+        close();
+        if (callback) callback();
     }
 
     // A request refused before the handler: answered, then the connection is closed, since
@@ -189,7 +297,64 @@ class HttpServer::Session : public std::enable_shared_from_this<Session<Stream>>
     std::shared_ptr<Response> response_;
     std::string remote_;
     std::array<char, 4096> discarded_{};
+    // The streamed answer's state, touched on the strand only (stream_ended_ is also read by
+    // ResponseStream::ended from any thread).
+    std::optional<http::response_serializer<http::string_body>> head_serializer_;
+    std::deque<std::string> pieces_;
+    bool writing_{false};
+    bool stream_closing_{false};
+    std::atomic<bool> stream_ended_{false};
+    std::function<void()> on_stream_closed_;
 };
+
+// The handler's side of a streamed answer: each call goes to the session's strand.
+template <class Stream>
+class HttpServer::StreamHandle : public ResponseStream {
+  public:
+    explicit StreamHandle(std::shared_ptr<Session<Stream>> session)
+        : session_(std::move(session)) {}
+
+    void send(std::string text) override {
+        net::dispatch(executor(), [session = session_, text = std::move(text)]() mutable {
+            session->stream_send(std::move(text));
+        });
+    }
+    void close() override {
+        net::dispatch(executor(), [session = session_] { session->stream_close(); });
+    }
+    void on_closed(std::function<void()> callback) override {
+        net::dispatch(executor(), [session = session_, callback = std::move(callback)]() mutable {
+            session->stream_on_closed(std::move(callback));
+        });
+    }
+    bool ended() const override { return session_->stream_ended(); }
+
+  private:
+    net::any_io_executor executor() const { return session_->executor(); }
+    std::shared_ptr<Session<Stream>> session_;
+};
+
+void Respond::stream(Response head, StreamStarted started) const {
+    if (!streamed_ || head.result() != http::status::ok) return whole_(std::move(head));
+    streamed_(std::move(head), std::move(started));
+}
+
+void HttpServer::track(const std::shared_ptr<ResponseStream>& stream) {
+    std::lock_guard lock(streams_mutex_);
+    std::erase_if(streams_, [](const auto& open) { return open.expired(); });
+    streams_.push_back(stream);
+}
+
+void HttpServer::close_streams() {
+    std::vector<std::weak_ptr<ResponseStream>> streams;
+    {
+        std::lock_guard lock(streams_mutex_);
+        streams.swap(streams_);
+    }
+    for (const auto& weak : streams) {
+        if (auto stream = weak.lock()) stream->close();
+    }
+}
 
 HttpServer::HttpServer(ServerSettings settings, RequestHandler handler, RefusalHandler refusal)
     : settings_(std::move(settings)),
@@ -233,6 +398,9 @@ void HttpServer::run() {
 
 void HttpServer::shutdown(std::chrono::milliseconds grace) {
     if (draining_.exchange(true)) return;
+    // Long polls answer what they have and streams end, rather than hold the drain.
+    if (on_shutdown_) on_shutdown_();
+    close_streams();
     const auto deadline = std::chrono::steady_clock::now() + grace;
     net::post(acceptor_.get_executor(), [this, deadline] {
         beast::error_code ignored;

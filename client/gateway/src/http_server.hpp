@@ -1,11 +1,14 @@
 // The HTTP/1.1 server: Boost.Beast sessions on an Asio io_context run by a few threads (never a
 // thread per connection), keep-alive, limits on header and body size, a deadline on reading and
 // writing each request, and a graceful shutdown: stop accepting, let the requests in flight
-// finish within a grace period, then stop. What a request means is the handler's business.
+// finish within a grace period, then stop. A handler may also answer with a stream (server-sent
+// events): a head, then pieces, until either side ends it. What a request means is the
+// handler's business.
 #pragma once
 
 #include "http_types.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -15,7 +18,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace workitem::gateway {
 
@@ -29,9 +34,46 @@ struct ServerSettings {
     std::shared_ptr<boost::asio::ssl::context> tls{};  // null: plain HTTP
 };
 
+// An answer sent in pieces after its head (chunked): server-sent events. Every member may be
+// called from any thread; the writing happens on the connection's strand, in order.
+class ResponseStream {
+  public:
+    virtual ~ResponseStream() = default;
+    // Queues `text` as the next piece; ignored once the stream ended.
+    virtual void send(std::string text) = 0;
+    // Ends the answer (what was queued is sent first) and closes the connection.
+    virtual void close() = 0;
+    // Called once, on an I/O thread, when the stream ends for any reason: close(), the client
+    // going away, a failed write, the server's shutdown. Set it once, right after the start.
+    virtual void on_closed(std::function<void()> callback) = 0;
+    virtual bool ended() const = 0;
+};
+
+using StreamStarted = std::function<void(std::shared_ptr<ResponseStream>)>;
+
+// How a handler answers a request: once, with a whole response (respond(response)), or with a
+// stream (respond.stream(head, started): the head is written, then `started` gets the stream on
+// the connection's strand). Exactly one of the two, once, from any thread.
+class Respond {
+  public:
+    using Whole = std::function<void(Response)>;
+    using Streamed = std::function<void(Response, StreamStarted)>;
+
+    Respond(Whole whole, Streamed streamed = {})
+        : whole_(std::move(whole)), streamed_(std::move(streamed)) {}
+
+    void operator()(Response response) const { whole_(std::move(response)); }
+    // A head of another status than 200 is sent as a whole answer instead (started is not
+    // called): a stream that cannot start is refused like any request.
+    void stream(Response head, StreamStarted started) const;
+
+  private:
+    Whole whole_;
+    Streamed streamed_;
+};
+
 // Called on an I/O thread with a complete request; must call respond exactly once, from any
 // thread (the answer is written on the connection's own strand).
-using Respond = std::function<void(Response)>;
 using RequestHandler =
     std::function<void(Request request, const std::string& remote, Respond respond)>;
 // Builds the answer to a request the server refuses before the handler sees it (431, 413,
@@ -53,6 +95,12 @@ class HttpServer {
     void shutdown(std::chrono::milliseconds grace);
     // Calls shutdown(grace) on SIGTERM or SIGINT.
     void shutdown_on_signals(std::chrono::milliseconds grace);
+    // Called when shutdown starts, before waiting for the requests in flight: what holds a
+    // request (a long poll) answers it now. Set before run().
+    void on_shutdown(std::function<void()> callback) { on_shutdown_ = std::move(callback); }
+
+    // The io_context's executor, for timers of the handlers (long polls, streams).
+    boost::asio::any_io_executor executor() { return io_.get_executor(); }
 
     bool draining() const { return draining_.load(); }
     int connections_open() const { return connections_.load(); }
@@ -60,7 +108,11 @@ class HttpServer {
   private:
     template <class Stream>
     class Session;
+    template <class Stream>
+    class StreamHandle;
     void accept();
+    void track(const std::shared_ptr<ResponseStream>& stream);
+    void close_streams();
     void wait_for_drain(std::chrono::steady_clock::time_point deadline);
 
     ServerSettings settings_;
@@ -73,6 +125,9 @@ class HttpServer {
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<void> signals_;  // the signal_set, when shutdown_on_signals was called
+    std::function<void()> on_shutdown_;
+    std::mutex streams_mutex_;
+    std::vector<std::weak_ptr<ResponseStream>> streams_;  // to close at shutdown
 };
 
 }  // namespace workitem::gateway

@@ -4,6 +4,7 @@
 // decided here: the database answers, and its refusals become problems (problem.cpp).
 #include "event_json.hpp"
 #include "item_json.hpp"
+#include "long_poll.hpp"
 #include "operation_fields.hpp"
 #include "problem.hpp"
 #include "query.hpp"
@@ -118,7 +119,7 @@ Response allowed_operations(Call& call) {
 
 Response claim_next(Call& call) {
     auto query = QueryParameters::parse(call.request);
-    refuse_long_poll(query);
+    const auto wait = wait_parameter(query, call);
     query.refuse_unknown();
     auto body = RequestBody::parse(call.request, false);
     workitem::ClaimNextOptions options;
@@ -128,9 +129,21 @@ Response claim_next(Call& call) {
         static_cast<int>(body.integer("max_items", 1, max_batch_items).value_or(1));
     body.refuse_unknown_fields();
     options.idempotency_key = idempotency_key(call.request);
-    const auto items = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.claim_next_many(options, max_items); });
-    return json_response(call.request, 200, {{"items", item_list(items)}});
+    const Request& request = call.request;
+    const Identity who = caller(call);
+    auto look = [&request, &database = call.database, who, options,
+                 max_items](int n) -> std::optional<Response> {
+        const auto items = claim_look(database, who, options, max_items, n);
+        if (items.empty()) return std::nullopt;
+        return json_response(request, 200, {{"items", item_list(items)}});
+    };
+    return serve_long_poll(
+        call, LongPoll{.registration = work_registration(who, options.queue),
+                       .wait = wait,
+                       .look = std::move(look),
+                       .nothing = [&request] {
+                           return json_response(request, 200, {{"items", json::array()}});
+                       }});
 }
 
 Route reading(Handler handler) {
@@ -146,7 +159,8 @@ void add_item_routes(GatewayRouter& router) {
     router.add("GET", "/api/v1/workitems/{id}", Route{get});
     router.add("GET", "/api/v1/workitems/{id}/history", Route{history});
     router.add("GET", "/api/v1/workitems/{id}/allowed-operations", Route{allowed_operations});
-    router.add("POST", "/api/v1/workitems/claim-next", reading(claim_next));
+    router.add("POST", "/api/v1/workitems/claim-next",
+               Route{.handler = claim_next, .takes_query = true, .answers_later = true});
 }
 
 }  // namespace workitem::gateway

@@ -105,4 +105,15 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     return out;
 }
 
+void add_wait_gauges(std::vector<Gauge>& gauges, int long_polls, int streams) {
+    gauges.push_back({"workitem_http_long_polls_waiting",
+                      "Long polls (?wait=) parked, waiting for work or events.",
+                      {},
+                      static_cast<double>(long_polls)});
+    gauges.push_back({"workitem_sse_streams_open",
+                      "Worklist streams (server-sent events) open.",
+                      {},
+                      static_cast<double>(streams)});
+}
+
 }  // namespace workitem::gateway

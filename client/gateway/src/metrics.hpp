@@ -48,6 +48,10 @@ class Metrics {
     std::map<std::pair<std::string, std::string>, Histogram> latency_;
 };
 
+// The gauges of the parked requests: workitem_http_long_polls_waiting and
+// workitem_sse_streams_open.
+void add_wait_gauges(std::vector<Gauge>& gauges, int long_polls, int streams);
+
 // A label value with \, " and newlines escaped as the format asks.
 std::string escape_label_value(const std::string& value);
 

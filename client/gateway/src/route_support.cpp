@@ -100,12 +100,14 @@ std::optional<std::int64_t> after_id(QueryParameters& query) {
     return id;
 }
 
-void refuse_long_poll(QueryParameters& query) {
-    const auto wait = query.text("wait", 16);
-    if (!wait) return;
-    if (*wait == "0" || *wait == "0ms" || *wait == "0s" || *wait == "0m") return;
-    throw_problem(400, "invalid_parameter",
-                  "long polling (wait longer than 0) is not served yet: omit wait, or give 0");
+workitem::WorklistOptions worklist_options(const Request& request) {
+    auto query = QueryParameters::parse(request);
+    workitem::WorklistOptions options;
+    options.queue = query.text("queue");
+    options.page_size =
+        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
+    query.refuse_unknown();
+    return options;
 }
 
 nlohmann::json time_or_null(const std::optional<workitem::Timestamp>& time) {

@@ -62,9 +62,8 @@ nlohmann::json page(const Rows& rows, std::int64_t limit, KeyOf key_of, ToJson t
     return nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}};
 }
 
-// `?wait=`: the contract's long poll. Only 0 (answer at once, as when absent) is served yet;
-// a longer wait is 400 saying so (docs/rest.md, What is still to come).
-void refuse_long_poll(QueryParameters& query);
+// The worklist's query (queue, limit), for the worklist and its stream; 400 for any other.
+workitem::WorklistOptions worklist_options(const Request& request);
 
 // Timestamps of rows read with Tx::exec, as the contract writes them (RFC 3339, UTC).
 nlohmann::json time_or_null(const std::optional<workitem::Timestamp>& time);

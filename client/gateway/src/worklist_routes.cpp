@@ -1,9 +1,11 @@
 // GET /api/v1/worklist: workitem_worklist, what the caller may work on now (offered to them or
-// held by them), best first. Not paged (the function takes no cursor: docs/rest.md).
+// held by them), best first. Not paged (the function takes no cursor: docs/rest.md). Its
+// stream, GET /api/v1/worklist/stream, is worklist_stream.cpp.
 #include "item_json.hpp"
 #include "query.hpp"
 #include "responses.hpp"
 #include "route_support.hpp"
+#include "worklist_stream.hpp"
 
 #include <workitem/workitem.hpp>
 
@@ -12,12 +14,7 @@ namespace workitem::gateway {
 namespace {
 
 Response worklist(Call& call) {
-    auto query = QueryParameters::parse(call.request);
-    workitem::WorklistOptions options;
-    options.queue = query.text("queue");
-    options.page_size =
-        static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
-    query.refuse_unknown();
+    const auto options = worklist_options(call.request);
     const auto items = call.database.transaction(
         caller(call), [&](workitem::Tx& tx) { return tx.worklist(caller(call).subject, options); });
     nlohmann::json list = nlohmann::json::array();
@@ -29,6 +26,8 @@ Response worklist(Call& call) {
 
 void add_worklist_routes(GatewayRouter& router) {
     router.add("GET", "/api/v1/worklist", Route{.handler = worklist, .takes_query = true});
+    router.add("GET", "/api/v1/worklist/stream",
+               Route{.handler = stream_worklist, .takes_query = true, .answers_later = true});
 }
 
 }  // namespace workitem::gateway

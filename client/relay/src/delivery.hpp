@@ -15,10 +15,14 @@
 #include "stats.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <random>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace workitem {
 class EventConsumer;
@@ -50,6 +54,22 @@ class BatchDelivery {
                  const std::function<bool()>& keep_going = {});
 
   private:
+    using Clock = std::chrono::steady_clock;
+    struct Pending;  // an event waiting for its turn, with the failures charged to it
+    using Queues = std::unordered_map<std::int64_t, std::deque<Pending>>;
+
+    // One round of a one-at-a-time sink: each item's due events, one call each, from `start`.
+    void deliver_one_by_one(const std::vector<std::int64_t>& order, std::size_t start,
+                            Queues& queues, Clock::time_point& next_due,
+                            const std::stop_token& stop);
+    // One round of a pipelined sink with a closed breaker: every due item's events in one call.
+    void deliver_together(const std::vector<std::int64_t>& order, Queues& queues,
+                          Clock::time_point& next_due);
+    // What an outcome does to the head of its item's queue: true when the head may leave it
+    // (acknowledged or dead-lettered), false when it waits for a retry (next_due updated).
+    bool settle(Pending& head, const Delivery& result, bool charged, Clock::time_point now,
+                Clock::time_point& next_due);
+
     const SinkConfig& config_;
     Sink& sink_;
     CircuitBreaker& breaker_;

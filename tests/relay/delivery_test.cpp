@@ -87,6 +87,17 @@ Delivery fail_retry() {
     return Delivery::failed(Delivery::Outcome::retry, "http_503", "down");
 }
 
+// A sink that fails each named event (a retry outcome) that many times, then acknowledges it.
+std::function<Delivery(const RelayEvent&, int)> fails_first(std::map<std::string, int> failures) {
+    return [failures](const RelayEvent& e, int) mutable {
+        if (failures[e.id] > 0) {
+            --failures[e.id];
+            return fail_retry();
+        }
+        return Delivery::ok();
+    };
+}
+
 }  // namespace
 
 TEST(RelayDelivery, ARetryHoldsBackItsItemOnly) {
@@ -94,14 +105,7 @@ TEST(RelayDelivery, ARetryHoldsBackItsItemOnly) {
     // Item 1's first event fails twice; item 2's events go on meanwhile.
     const std::vector<RelayEvent> events{event(1, 1, 1), event(2, 2, 1), event(3, 1, 2),
                                          event(4, 2, 2)};
-    std::map<std::string, int> failures_left{{"e1", 2}};
-    h.sink.script = [&](const RelayEvent& e, int) {
-        if (failures_left[e.id] > 0) {
-            --failures_left[e.id];
-            return fail_retry();
-        }
-        return Delivery::ok();
-    };
+    h.sink.script = fails_first({{"e1", 2}});
     ASSERT_TRUE(h.run(events));
     ASSERT_EQ(h.sink.delivered.size(), 4u);
     // Per item in order: e1 before e3.
@@ -147,14 +151,7 @@ TEST(RelayDelivery, APipelinedSinkGetsEveryDueEventAtOnceAndAFailureResendsWhatF
     h.sink.together = true;
     const std::vector<RelayEvent> events{event(1, 1, 1), event(2, 2, 1), event(3, 1, 2),
                                          event(4, 2, 2)};
-    std::map<std::string, int> failures_left{{"e1", 1}};
-    h.sink.script = [&](const RelayEvent& e, int) {
-        if (failures_left[e.id] > 0) {
-            --failures_left[e.id];
-            return fail_retry();
-        }
-        return Delivery::ok();
-    };
+    h.sink.script = fails_first({{"e1", 1}});
     ASSERT_TRUE(h.run(events));
     // The first round sends the whole batch, each item's events together and in order; e1
     // failed, so its item's e3 (acknowledged then) comes again after it in the second round.

@@ -117,7 +117,8 @@ def summary(rows_path, meta_path, out_path):
               "", "| path | events | p50 ms | p99 ms | max ms | writer's worst lag ms |",
               "|---|--:|--:|--:|--:|--:|"]
     p99 = {}
-    for path in ["relay/webhook", "relay/stdout", "relay/webhook-poll", "pgq/stdout"]:
+    for path in ["relay/webhook", "relay/stdout", "relay/webhook-poll", "relay/webhook-linger",
+                 "pgq/stdout"]:
         mine = [r for r in rows if r["kind"] == "latency" and r["path"] == path]
         if not mine:
             continue
@@ -131,11 +132,12 @@ def summary(rows_path, meta_path, out_path):
     lines += ["", "## The worker loop with the relay attached", "",
               f"create + claim_next + complete (three transactions), {meta['clients']} pgbench "
               f"clients, `-M prepared`, {meta['loop_seconds']} s per measurement, "
-              f"{meta['repeats']} repeat(s) interleaved: nothing attached, then a relay with one "
-              f"stdout sink (to /dev/null) following every event the loop writes.", "",
+              f"{meta['repeats']} repeat(s) interleaved: nothing attached, a relay with one "
+              f"stdout sink (to /dev/null) following every event the loop writes, and the same "
+              f"relay with `--linger-ms {meta.get('linger_ms', 10)}` (relay-linger).", "",
               "| attached | loops/s (each repeat) | median |", "|---|--:|--:|"]
     loops = {}
-    for variant in ["none", "relay"]:
+    for variant in ["none", "relay", "relay-linger"]:
         mine = [r for r in rows if r["kind"] == "loop" and r["variant"] == variant]
         loops[variant] = median_of(mine, "tps")
         each = ", ".join(f"{r['tps']:,.0f}" for r in mine)
@@ -157,6 +159,13 @@ def summary(rows_path, meta_path, out_path):
         ratio = loops["relay"] / loops["none"]
         targets.append(f"{verdict(ratio >= 0.95)}  worker loop with the relay attached: "
                        f"{ratio:.2f}× without it (target ≥ 0.95×)")
+    if loops.get("none") and loops.get("relay-linger"):
+        targets.append(f"INFO  worker loop with the relay attached, --linger-ms "
+                       f"{meta.get('linger_ms', 10)}: {loops['relay-linger'] / loops['none']:.2f}× "
+                       f"without it")
+    if p99.get("relay/webhook-linger") is not None:
+        targets.append(f"INFO  commit-to-webhook p99 with --linger-ms {meta.get('linger_ms', 10)}: "
+                       f"{p99['relay/webhook-linger']} ms")
     if p99.get("pgq/stdout") is not None:
         targets.append(f"INFO  PgQ's commit-to-stdout p99: {p99['pgq/stdout']} ms "
                        f"(ticker every {meta['tick_ms']} ms)")

@@ -196,7 +196,7 @@ bool BatchDelivery::settle(Pending& head, const Delivery& result, bool charged,
 }
 
 void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
-              Log& log, const std::stop_token& stop, CursorLock* lock) {
+              Log& log, const std::stop_token& stop, CursorLock* lock, milliseconds linger) {
     bool consumer_ready = false;
     bool holding = false;
     bool standby = false;
@@ -253,6 +253,11 @@ void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waite
             stats.batch_seconds.fetch_add(
                 std::chrono::duration<double>(Clock::now() - started).count(),
                 std::memory_order_relaxed);
+            // A short batch: the sink keeps up. Let the next commits gather into one batch.
+            if (linger.count() > 0 &&
+                batch->events.size() < static_cast<std::size_t>(source.batch_size())) {
+                sleep_unless_stopped(linger, stop);
+            }
         } catch (const NotFound& error) {
             // The consumer was dropped under us (or its batch by a rewind): make it again, as at
             // start. A dropped consumer's position is gone; the new one starts now.

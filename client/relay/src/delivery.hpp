@@ -82,9 +82,11 @@ class BatchDelivery {
 // The loop of one sink, on its own thread until stop: next batch, deliver, finish; after an
 // empty look it waits on `waiter` (a wake-up, or idle_wait). A database error is logged and
 // the loop starts again a moment later with the same (unfinished) batch. With a lock, it takes
-// batches only while it holds the lock (cursor_lock.hpp), and waits on standby otherwise.
+// batches only while it holds the lock (cursor_lock.hpp), and waits on standby otherwise. After
+// a batch smaller than the source's batch size it waits `linger` before the next look.
 void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
-              Log& log, const std::stop_token& stop, CursorLock* lock = nullptr);
+              Log& log, const std::stop_token& stop, CursorLock* lock = nullptr,
+              std::chrono::milliseconds linger = std::chrono::milliseconds(0));
 
 // Sleeps up to `duration`, returning early when stop is requested.
 void sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_token& stop);

@@ -229,8 +229,14 @@ void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waite
                 }
                 consumer_ready = true;
             }
-            waiter.prepare_wait();  // register, look, then wait (docs/events.md, Wake-ups)
+            // Register, look, then wait (docs/events.md, Wake-ups), but register only once a
+            // look found nothing: a registration may wait for the commits in flight (up to
+            // 20 ms on a busy server), and a look right after a wake-up should not.
             auto batch = source.next_batch();
+            if (!batch) {
+                waiter.prepare_wait();
+                batch = source.next_batch();
+            }
             stats.database_ok.store(true, std::memory_order_relaxed);
             if (!batch) {
                 waiter.wait_for_events(stop);

@@ -105,7 +105,8 @@ TEST(RelayConfig, ValidatesSettings) {
     EXPECT_TRUE(validate(settings).empty());
     settings.batch_size = 0;
     settings.metrics_port = 70000;
-    EXPECT_EQ(validate(settings).size(), 2u);
+    settings.linger_ms = 1001;
+    EXPECT_EQ(validate(settings).size(), 3u);
     SinkConfig sink{.name = "audit"};
     EXPECT_EQ(consumer_name(Settings{}, sink), "relay.audit");
 }

@@ -23,11 +23,19 @@ class ScriptedSink final : public Sink {
     std::function<Delivery(const RelayEvent&, int call)> script;
     std::vector<std::string> calls;      // event ids, in call order
     std::vector<std::string> delivered;  // acknowledged, in order
+    bool together = false;               // pipelined: deliver_all is called, rounds recorded
+    std::vector<std::vector<std::string>> rounds;
     Delivery deliver(const RelayEvent& event) override {
         calls.push_back(event.id);
         auto result = script(event, static_cast<int>(calls.size()));
         if (result.outcome == Delivery::Outcome::delivered) delivered.push_back(event.id);
         return result;
+    }
+    bool pipelined() const override { return together; }
+    std::vector<Delivery> deliver_all(const std::vector<const RelayEvent*>& events) override {
+        auto& round = rounds.emplace_back();
+        for (const auto* event : events) round.push_back(event->id);
+        return Sink::deliver_all(events);
     }
 };
 
@@ -79,6 +87,17 @@ Delivery fail_retry() {
     return Delivery::failed(Delivery::Outcome::retry, "http_503", "down");
 }
 
+// A sink that fails each named event (a retry outcome) that many times, then acknowledges it.
+std::function<Delivery(const RelayEvent&, int)> fails_first(std::map<std::string, int> failures) {
+    return [failures](const RelayEvent& e, int) mutable {
+        if (failures[e.id] > 0) {
+            --failures[e.id];
+            return fail_retry();
+        }
+        return Delivery::ok();
+    };
+}
+
 }  // namespace
 
 TEST(RelayDelivery, ARetryHoldsBackItsItemOnly) {
@@ -86,14 +105,7 @@ TEST(RelayDelivery, ARetryHoldsBackItsItemOnly) {
     // Item 1's first event fails twice; item 2's events go on meanwhile.
     const std::vector<RelayEvent> events{event(1, 1, 1), event(2, 2, 1), event(3, 1, 2),
                                          event(4, 2, 2)};
-    std::map<std::string, int> failures_left{{"e1", 2}};
-    h.sink.script = [&](const RelayEvent& e, int) {
-        if (failures_left[e.id] > 0) {
-            --failures_left[e.id];
-            return fail_retry();
-        }
-        return Delivery::ok();
-    };
+    h.sink.script = fails_first({{"e1", 2}});
     ASSERT_TRUE(h.run(events));
     ASSERT_EQ(h.sink.delivered.size(), 4u);
     // Per item in order: e1 before e3.
@@ -132,6 +144,23 @@ TEST(RelayDelivery, PermanentRefusalAndExhaustedAttemptsAreDeadLetters) {
     // The item's next event follows its dead letter.
     EXPECT_EQ(h.sink.delivered, (std::vector<std::string>{"e2", "e4"}));
     EXPECT_EQ(h.stats.dead_letters.load(), 2u);
+}
+
+TEST(RelayDelivery, APipelinedSinkGetsEveryDueEventAtOnceAndAFailureResendsWhatFollows) {
+    Harness h;
+    h.sink.together = true;
+    const std::vector<RelayEvent> events{event(1, 1, 1), event(2, 2, 1), event(3, 1, 2),
+                                         event(4, 2, 2)};
+    h.sink.script = fails_first({{"e1", 1}});
+    ASSERT_TRUE(h.run(events));
+    // The first round sends the whole batch, each item's events together and in order; e1
+    // failed, so its item's e3 (acknowledged then) comes again after it in the second round.
+    ASSERT_EQ(h.sink.rounds.size(), 2u);
+    EXPECT_EQ(h.sink.rounds[0], (std::vector<std::string>{"e1", "e3", "e2", "e4"}));
+    EXPECT_EQ(h.sink.rounds[1], (std::vector<std::string>{"e1", "e3"}));
+    EXPECT_EQ(h.stats.delivered.load(), 4u);  // each event counted once
+    EXPECT_EQ(h.stats.retries.load(), 1u);
+    EXPECT_TRUE(h.dead.empty());
 }
 
 TEST(RelayDelivery, FilteredEventsAreAcknowledgedWithoutTheSink) {

@@ -39,6 +39,8 @@ std::optional<CommandLine> parse_command_line(int argc, const char* const* argv)
             "each sink's consumer cursor is this prefix and the sink's name");
     setting(app, "batch-size", settings.batch_size, "events per batch (1 to 100000)");
     setting(app, "idle-wait-ms", settings.idle_wait_ms, "longest wait between empty polls");
+    setting(app, "linger-ms", settings.linger_ms,
+            "after a batch smaller than batch-size, wait this long before the next (0 to 1000)");
     setting(app, "wake-on-notify", settings.wake_on_notify,
             "wait for the database's wake-ups between polls (needs a direct connection)");
     setting(app, "cursor-lock", settings.cursor_lock,

@@ -322,6 +322,7 @@ std::vector<std::string> validate(const Settings& settings) {
     check(settings.batch_size >= 1 && settings.batch_size <= 100000, "batch-size is 1 to 100000");
     check(settings.idle_wait_ms >= 10 && settings.idle_wait_ms <= 60000,
           "idle-wait-ms is 10 to 60000");
+    check(settings.linger_ms >= 0 && settings.linger_ms <= 1000, "linger-ms is 0 to 1000");
     check(settings.metrics_port >= -1 && settings.metrics_port <= 65535,
           "metrics-port is -1 (none), 0 (any free port) or a port");
     check(!settings.metrics_address.empty(), "metrics-address is empty");

@@ -91,6 +91,10 @@ struct Settings {
     std::string consumer_prefix{"relay."};
     int batch_size{500};
     int idle_wait_ms{500};
+    // After a batch smaller than batch_size, wait this long before the next one, so that the
+    // events of many commits make one batch: fewer round trips per event for the database,
+    // at most this much more latency. 0: take the next batch at once.
+    int linger_ms{0};
     bool wake_on_notify{true};
     // Take batches only while holding the sink's cursor lock (cursor_lock.hpp): a second relay
     // of the same sinks waits on standby.

@@ -8,6 +8,15 @@ namespace {
 
 constexpr auto check_every = std::chrono::milliseconds(1000);
 
+// The lock's key: the 64 bits of hashtextextended(name) as the two 32-bit keys of
+// pg_try_advisory_lock(int4, int4). PostgreSQL keeps locks taken by two int4 keys apart from
+// those taken by one int8 key, and the extension takes int8 keys only (workitem.lock_key, which
+// its callers may not run: docs/relay.md, Several relays), so the two never collide.
+constexpr const char* try_lock_sql =
+    "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.substring(k, 1, 32)::int4, "
+    "pg_catalog.substring(k, 33, 32)::int4) "
+    "FROM (SELECT pg_catalog.hashtextextended($1, 0)::bit(64) AS k) AS key";
+
 // Runs a one-row, one-column query with one text parameter; nullopt-like "" on any failure.
 std::string ask(PGconn* connection, const char* sql, const std::string& parameter) {
     const char* values[] = {parameter.c_str()};
@@ -58,7 +67,7 @@ bool CursorLock::hold() {
         held_ = false;
         return false;
     }
-    held_ = ask(connection, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key_) == "t";
+    held_ = ask(connection, try_lock_sql, key_) == "t";
     checked_ = now;
     return held_;
 }

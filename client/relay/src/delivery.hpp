@@ -15,10 +15,14 @@
 #include "stats.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <random>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace workitem {
 class EventConsumer;
@@ -50,6 +54,22 @@ class BatchDelivery {
                  const std::function<bool()>& keep_going = {});
 
   private:
+    using Clock = std::chrono::steady_clock;
+    struct Pending;  // an event waiting for its turn, with the failures charged to it
+    using Queues = std::unordered_map<std::int64_t, std::deque<Pending>>;
+
+    // One round of a one-at-a-time sink: each item's due events, one call each, from `start`.
+    void deliver_one_by_one(const std::vector<std::int64_t>& order, std::size_t start,
+                            Queues& queues, Clock::time_point& next_due,
+                            const std::stop_token& stop);
+    // One round of a pipelined sink with a closed breaker: every due item's events in one call.
+    void deliver_together(const std::vector<std::int64_t>& order, Queues& queues,
+                          Clock::time_point& next_due);
+    // What an outcome does to the head of its item's queue: true when the head may leave it
+    // (acknowledged or dead-lettered), false when it waits for a retry (next_due updated).
+    bool settle(Pending& head, const Delivery& result, bool charged, Clock::time_point now,
+                Clock::time_point& next_due);
+
     const SinkConfig& config_;
     Sink& sink_;
     CircuitBreaker& breaker_;
@@ -62,9 +82,11 @@ class BatchDelivery {
 // The loop of one sink, on its own thread until stop: next batch, deliver, finish; after an
 // empty look it waits on `waiter` (a wake-up, or idle_wait). A database error is logged and
 // the loop starts again a moment later with the same (unfinished) batch. With a lock, it takes
-// batches only while it holds the lock (cursor_lock.hpp), and waits on standby otherwise.
+// batches only while it holds the lock (cursor_lock.hpp), and waits on standby otherwise. After
+// a batch smaller than the source's batch size it waits `linger` before the next look.
 void run_sink(EventSource& source, BatchDelivery& delivery, EventConsumer& waiter, SinkStats& stats,
-              Log& log, const std::stop_token& stop, CursorLock* lock = nullptr);
+              Log& log, const std::stop_token& stop, CursorLock* lock = nullptr,
+              std::chrono::milliseconds linger = std::chrono::milliseconds(0));
 
 // Sleeps up to `duration`, returning early when stop is requested.
 void sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_token& stop);

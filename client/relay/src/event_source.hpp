@@ -33,6 +33,7 @@ class EventSource {
     void finish(std::int64_t batch_id);
 
     const std::string& consumer() const { return consumer_; }
+    int batch_size() const { return batch_size_; }
 
   private:
     Client& client_;

@@ -92,10 +92,16 @@ void KafkaSink::destroy() {
 }
 
 void KafkaSink::report(std::uint64_t sequence, int error) {
-    if (sequence == sequence_) result_ = error;  // a report of an earlier, abandoned wait: none
+    // A report of an earlier, abandoned wait is none of this one's.
+    if (sequence >= first_ && sequence - first_ < reports_.size())
+        reports_[sequence - first_] = error;
 }
 
 Delivery KafkaSink::deliver(const RelayEvent& event) {
+    return deliver_all({&event}).front();
+}
+
+std::vector<Delivery> KafkaSink::deliver_all(const std::vector<const RelayEvent*>& events) {
     auto* producer = static_cast<rd_kafka_t*>(producer_);
     char fatal[512] = {};
     if (rd_kafka_fatal_error(producer, fatal, sizeof fatal) != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -104,33 +110,58 @@ Delivery KafkaSink::deliver(const RelayEvent& event) {
         create();
         producer = static_cast<rd_kafka_t*>(producer_);
     }
-    const std::string topic = kafka_topic(settings_.topic, event);
-    const std::string key = std::to_string(event.item_id);
-    ++sequence_;
-    result_.reset();
-    const rd_kafka_resp_err_t queued = rd_kafka_producev(
-        producer, RD_KAFKA_V_TOPIC(topic.c_str()),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(event.envelope.data()), event.envelope.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_HEADER("id", event.id.data(), static_cast<ssize_t>(event.id.size())),
-        RD_KAFKA_V_HEADER("type", event.type.data(), static_cast<ssize_t>(event.type.size())),
-        RD_KAFKA_V_HEADER("tenant_id", event.tenant_id.data(),
-                          static_cast<ssize_t>(event.tenant_id.size())),
-        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(sequence_))),
-        RD_KAFKA_V_END);
-    if (queued != RD_KAFKA_RESP_ERR_NO_ERROR) return failure(queued, "produce to " + topic);
-    // The report comes within message.timeout.ms; a little more, then give up waiting (a later
-    // report of this message is ignored, and the event is sent again: at least once).
-    const auto deadline =
-        std::chrono::steady_clock::now() + settings_.timeout + std::chrono::seconds(5);
-    while (!result_ && std::chrono::steady_clock::now() < deadline) rd_kafka_poll(producer, 50);
-    if (!result_) {
-        return Delivery::failed(Delivery::Outcome::retry, "timeout", "no delivery report");
+    first_ = next_;
+    next_ += events.size();
+    reports_.assign(events.size(), std::nullopt);
+    std::vector<std::optional<Delivery>> refused(events.size());
+    // Every record is queued before any report is waited for; librdkafka keeps the order of a
+    // partition's records, and an item's records share a partition (the key is the item id).
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const auto& event = *events[i];
+        const std::string topic = kafka_topic(settings_.topic, event);
+        const std::string key = std::to_string(event.item_id);
+        rd_kafka_resp_err_t queued;
+        do {
+            queued = rd_kafka_producev(
+                producer, RD_KAFKA_V_TOPIC(topic.c_str()),
+                RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                RD_KAFKA_V_VALUE(const_cast<char*>(event.envelope.data()), event.envelope.size()),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_HEADER("id", event.id.data(), static_cast<ssize_t>(event.id.size())),
+                RD_KAFKA_V_HEADER("type", event.type.data(),
+                                  static_cast<ssize_t>(event.type.size())),
+                RD_KAFKA_V_HEADER("tenant_id", event.tenant_id.data(),
+                                  static_cast<ssize_t>(event.tenant_id.size())),
+                RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(first_ + i))),
+                RD_KAFKA_V_END);
+            // The producer's queue is full (a batch larger than queue.buffering.max.messages):
+            // serve reports until there is room.
+            if (queued == RD_KAFKA_RESP_ERR__QUEUE_FULL) rd_kafka_poll(producer, 50);
+        } while (queued == RD_KAFKA_RESP_ERR__QUEUE_FULL);
+        if (queued != RD_KAFKA_RESP_ERR_NO_ERROR)
+            refused[i] = failure(queued, "produce to " + topic);
     }
-    const auto error = static_cast<rd_kafka_resp_err_t>(*result_);
-    if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return Delivery::ok();
-    return failure(error, "deliver to " + topic);
+    // The reports come within message.timeout.ms; a little more, then give up waiting (a later
+    // report of these messages is ignored, and the events are sent again: at least once).
+    const auto wait = settings_.timeout + std::chrono::seconds(5);
+    rd_kafka_flush(producer, static_cast<int>(wait.count()));
+    std::vector<Delivery> outcomes;
+    outcomes.reserve(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (refused[i]) {
+            outcomes.push_back(*refused[i]);
+        } else if (!reports_[i]) {
+            outcomes.push_back(
+                Delivery::failed(Delivery::Outcome::retry, "timeout", "no delivery report"));
+        } else if (*reports_[i] == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            outcomes.push_back(Delivery::ok());
+        } else {
+            outcomes.push_back(failure(static_cast<rd_kafka_resp_err_t>(*reports_[i]),
+                                       "deliver to " + kafka_topic(settings_.topic, *events[i])));
+        }
+    }
+    reports_.clear();
+    return outcomes;
 }
 
 }  // namespace workitem::relay

@@ -120,10 +120,10 @@ int run_relay(const Config& config, Log& log) {
     std::vector<std::jthread> threads;
     std::atomic<int> running{static_cast<int>(loops.size())};
     for (std::size_t i = 0; i < loops.size(); ++i) {
-        threads.emplace_back([&loops, &stats, &log, &running, i](std::stop_token stop) {
+        threads.emplace_back([&loops, &stats, &log, &running, &settings, i](std::stop_token stop) {
             auto& loop = loops[i];
             run_sink(*loop.source, *loop.delivery, *loop.waiter, *stats[i], log, stop,
-                     loop.lock.get());
+                     loop.lock.get(), std::chrono::milliseconds(settings.linger_ms));
             running.fetch_sub(1);
         });
     }

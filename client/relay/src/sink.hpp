@@ -1,6 +1,8 @@
 // A sink: where the relay delivers events (docs/relay.md, Sinks). deliver() sends one event
 // and says what became of it; the delivery loop (delivery.hpp) decides what happens next:
-// retry with backoff, hold back the item's later events, trip the breaker, dead-letter.
+// retry with backoff, hold back the item's later events, trip the breaker, dead-letter. A sink
+// whose peer acknowledges many events in one round trip (Kafka) is pipelined: the loop hands it
+// the events of many items at once through deliver_all().
 #pragma once
 
 #include "event.hpp"
@@ -8,6 +10,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace workitem::relay {
 
@@ -37,6 +40,18 @@ class Sink {
     virtual ~Sink() = default;
     // Delivers one event. Must not throw: a failure is an outcome.
     virtual Delivery deliver(const RelayEvent& event) = 0;
+
+    // Whether the delivery loop should use deliver_all() while the sink's breaker is closed.
+    virtual bool pipelined() const { return false; }
+    // Sends every event, in the order given (each item's in version order), before waiting for
+    // any acknowledgement, and says what became of each: one outcome per event, same order.
+    // The default sends one after another. Must not throw.
+    virtual std::vector<Delivery> deliver_all(const std::vector<const RelayEvent*>& events) {
+        std::vector<Delivery> outcomes;
+        outcomes.reserve(events.size());
+        for (const auto* event : events) outcomes.push_back(deliver(*event));
+        return outcomes;
+    }
 };
 
 }  // namespace workitem::relay

@@ -49,7 +49,7 @@ curl -sf -H "X-API-Key: $key" "http://127.0.0.1:$port/metrics" | grep -q '^worki
   fail "/metrics with a key"
 
 stop_gateway
-jq -e 'select(.msg == "stopped")' "$work/gateway.log" >/dev/null || fail "no stopped line"
+jq -s -e 'any(.[]; .msg == "stopped")' "$work/gateway.log" >/dev/null || fail "no stopped line"
 # One JSON object per line, and never the key.
 jq -e . "$work/gateway.log" >/dev/null || fail "a log line is not JSON"
 ! grep -q "$key" "$work/gateway.log" || fail "the API key is in the log"

@@ -33,7 +33,7 @@ expect_exit_2 "cannot read" --tls-cert "$work/none.pem" --tls-key "$work/key.pem
   >"$work/gateway.log" 2>"$work/gateway.err" &
 pid=$!
 port=$(listening_port "$work/gateway.log") || fail "no listening line"
-jq -e 'select(.msg == "listening") | .tls == true' "$work/gateway.log" >/dev/null ||
+jq -s -e 'map(select(.msg == "listening")) | .[0].tls == true' "$work/gateway.log" >/dev/null ||
   fail "the listening line does not say tls"
 url="https://127.0.0.1:$port"
 

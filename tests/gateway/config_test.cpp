@@ -224,5 +224,36 @@ TEST(GatewayConfig, TlsNeedsACertificateAndItsKey) {
     }
 }
 
+// Settings from a TOML file (--config), under the variables and the flags.
+TEST(GatewayConfig, AFileGivesSettingsThatVariablesAndFlagsOverride) {
+    const auto file = temporary_file("settings.toml",
+                                     "port = 9191\nio-threads = 3\ndb-pool-size = 7\n"
+                                     "jwt-issuer = \"from-the-file\"\n");
+    ::setenv("WORKITEM_GATEWAY_IO_THREADS", "5", 1);
+    const auto config = parse({"--config", file, "--db-pool-size", "9"});
+    ::unsetenv("WORKITEM_GATEWAY_IO_THREADS");
+    ASSERT_TRUE(config.has_value());
+    EXPECT_EQ(config->port, 9191);
+    EXPECT_EQ(config->io_threads, 5);    // the variable wins over the file
+    EXPECT_EQ(config->db_pool_size, 9);  // the flag wins over both
+    EXPECT_EQ(config->jwt_issuer, "from-the-file");
+
+    const auto unknown = temporary_file("unknown.toml", "no-such-setting = 1\n");
+    EXPECT_THROW(parse({"--config", unknown}), ConfigError);
+    EXPECT_THROW(parse({"--config", "/nonexistent/gateway.toml"}), ConfigError);
+}
+
+// Each environment's example (client/gateway/config/) parses and is a configuration that can
+// run, but for the files it names.
+TEST(GatewayConfig, EveryEnvironmentsExampleIsValid) {
+    for (const std::string environment : {"dev", "staging", "prod"}) {
+        SCOPED_TRACE(environment);
+        const auto config = parse(
+            {"--config", std::string(WORKITEM_GATEWAY_CONFIG_DIR) + "/" + environment + ".toml"});
+        ASSERT_TRUE(config.has_value());
+        EXPECT_EQ(validate(*config), std::vector<std::string>{});
+    }
+}
+
 }  // namespace
 }  // namespace workitem::gateway

@@ -4,8 +4,10 @@
 
 #include "env_settings.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -31,6 +33,41 @@ std::optional<std::string> read_file(const std::string& path) {
     return text.str();
 }
 
+bool given(const std::vector<std::string>& arguments, const std::string& flag) {
+    return std::any_of(arguments.begin(), arguments.end(), [&](const std::string& argument) {
+        return argument == flag || argument.starts_with(flag + "=");
+    });
+}
+
+// The --config file's settings, as flags after the command line's: each only where neither its
+// flag nor its variable is set, so that a flag wins over a variable and both over the file (CLI11
+// 2.1's own config files would apply the file before the variables).
+std::vector<std::string> with_file_settings(int argc, const char* const* argv) {
+    std::vector<std::string> arguments(argv, argv + argc);
+    std::string path;
+    for (std::size_t i = 1; i < arguments.size(); ++i) {
+        if (arguments[i] == "--config" && i + 1 < arguments.size()) path = arguments[i + 1];
+        if (arguments[i].starts_with("--config=")) path = arguments[i].substr(9);
+    }
+    if (path.empty()) {
+        if (const char* variable = std::getenv("WORKITEM_GATEWAY_CONFIG")) path = variable;
+    }
+    if (path.empty()) return arguments;
+    if (!std::filesystem::is_regular_file(path)) throw ConfigError("cannot read --config " + path);
+    const auto settings = CLI::ConfigTOML().from_file(path);
+    for (const auto& setting : settings) {
+        const std::string flag = "--" + setting.name;
+        if (!setting.parents.empty() || setting.name == "config")
+            throw ConfigError(path + ": " + setting.fullname() + " is not a setting");
+        if (given(arguments, flag) ||
+            std::getenv(service::environment_name("WORKITEM_GATEWAY_", setting.name).c_str()))
+            continue;
+        arguments.push_back(flag);  // an unknown one is refused by the parse
+        for (const auto& input : setting.inputs) arguments.push_back(input);
+    }
+    return arguments;
+}
+
 }  // namespace
 
 std::optional<GatewayConfig> parse_command_line(int argc, const char* const* argv) {
@@ -38,6 +75,10 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
     CLI::App app{"workitem-gateway: the REST gateway of workitem (docs/rest.md)",
                  "workitem-gateway"};
     app.set_version_flag("--version", WORKITEM_GATEWAY_VERSION);
+    std::string config_file;  // read before parsing: with_file_settings
+    app.add_option("--config", config_file,
+                   "TOML file of settings, keys as the flags (a variable or a flag wins over it)")
+        ->envname("WORKITEM_GATEWAY_CONFIG");
     app.option_defaults()->always_capture_default();
     setting(app, "listen-address", config.listen_address, "address to listen on");
     setting(app, "port", config.port, "TCP port (0: any free port)");
@@ -87,7 +128,10 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
             "JSON array of API keys: name, sha256, subject, tenant, capability");
     setting(app, "openapi-file", config.openapi_file, "the document served at /openapi.yaml");
     try {
-        app.parse(argc, argv);
+        const std::vector<std::string> arguments = with_file_settings(argc, argv);
+        std::vector<const char*> pointers;
+        for (const auto& argument : arguments) pointers.push_back(argument.c_str());
+        app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::Success& success) {
         app.exit(success);
         return std::nullopt;

@@ -163,7 +163,7 @@ json item_list(const std::vector<workitem::Item>& items) {
 }
 
 // With ?wait=, the first look acknowledges and claims; when it claimed nothing, the outcomes
-// stay committed and the later looks are claim-next's (DESIGN.md: keys <key>#<n>).
+// stay committed and the later looks are claim-next's (client/gateway/DESIGN.md: keys <key>#<n>).
 Response acknowledge_and_claim_next(Call& call) {
     auto query = QueryParameters::parse(call.request);
     const auto wait = wait_parameter(query, call);

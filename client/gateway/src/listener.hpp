@@ -1,7 +1,7 @@
-// The gateway's wake-up listener (DESIGN.md, "Long poll and SSE without holding a connection"):
-// one libpq connection of its own per process, opened directly (LISTEN does not work through
-// pgbouncer's transaction pooling), and one thread that owns it. It registers what waiters wait
-// for — workitem_await_work(actor, queue) or workitem_await_events(consumer), in a transaction
+// The gateway's wake-up listener (client/gateway/DESIGN.md, "Long poll and SSE without holding a
+// connection"): one libpq connection of its own per process, opened directly (LISTEN does not work
+// through pgbouncer's transaction pooling), and one thread that owns it. It registers what waiters
+// wait for — workitem_await_work(actor, queue) or workitem_await_events(consumer), in a transaction
 // that declares the caller's tenant and capability, since LISTEN takes effect at commit — and
 // hands every notification that arrives to `deliver`. A registration that fails (no connection,
 // WI501, a capability that may not wait) answers no channel: its waiter looks once a second.

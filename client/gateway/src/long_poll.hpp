@@ -1,8 +1,8 @@
-// The long poll (`?wait=` on claim-next, acknowledge-and-claim-next and next-batch; DESIGN.md,
-// "Long poll and SSE without holding a connection"): register, look, and if the look found
-// nothing, wait for a wake-up or at most a second, then again, until the wait ends. The handler
-// makes the first registration and look itself (its errors are answered as usual); then the
-// request is parked — no thread, no database connection — and answered later.
+// The long poll (`?wait=` on claim-next, acknowledge-and-claim-next and next-batch;
+// client/gateway/DESIGN.md, "Long poll and SSE without holding a connection"): register, look, and
+// if the look found nothing, wait for a wake-up or at most a second, then again, until the wait
+// ends. The handler makes the first registration and look itself (its errors are answered as
+// usual); then the request is parked — no thread, no database connection — and answered later.
 #pragma once
 
 #include "listener.hpp"

@@ -1,8 +1,8 @@
 // The waiters of the parked requests (long polls, worklist streams) and the listener that wakes
-// them (DESIGN.md, "Long poll and SSE without holding a connection"). A waiter is an Asio timer
-// on its own strand of the server's io_context — never a thread, never a database connection:
-// it registers what it waits for on the listener, its owner looks (a pooled connection, for that
-// call only), and it sleeps until a notification on one of the registration's channels, a
+// them (client/gateway/DESIGN.md, "Long poll and SSE without holding a connection"). A waiter is an
+// Asio timer on its own strand of the server's io_context — never a thread, never a database
+// connection: it registers what it waits for on the listener, its owner looks (a pooled connection,
+// for that call only), and it sleeps until a notification on one of the registration's channels, a
 // deadline, or the shutdown. A notification wakes every waiter of its channel (keys share 4096
 // slots: a wrong wake-up costs a look). Their number is bounded (max-waiters: 503 beyond).
 #pragma once

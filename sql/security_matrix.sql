@@ -133,7 +133,8 @@ INSERT INTO mx_call VALUES
   ('workitem_mark_error', 'SELECT workitem_mark_error($1, $2)'),
   ('workitem_heartbeat', 'SELECT workitem_heartbeat($1, $2)'),
   ('workitem_update', 'SELECT workitem_update($1, $2, priority => 3)'),
-  ('workitem_save_output', 'SELECT workitem_save_output($1, $2, ''{}'')');
+  ('workitem_save_output', 'SELECT workitem_save_output($1, $2, ''{}'')'),
+  ('workitem_remember_refusal', 'SELECT workitem_remember_refusal(''mx_none'')');
 -- Every batch form is called like its single form, with the id in an array; it answers per
 -- item, and the item's sqlstate is the outcome.
 INSERT INTO mx_call

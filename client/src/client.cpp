@@ -2,6 +2,7 @@
 
 #include "backoff.hpp"
 #include "decoding.hpp"
+#include "refusals.hpp"
 #include "statement.hpp"
 
 #include <cstdlib>
@@ -87,8 +88,18 @@ ClientState::ClientState(ClientOptions client_options)
 ResultSet ClientState::send_once(const Statement& statement, const std::string& on_behalf) {
     return under_permit(breaker, [&] {
         auto connection = pool.acquire();
-        return connection->execute(statement, {options.tenant, on_behalf}, options.statement_mode,
-                                   options.statement_timeout);
+        try {
+            return connection->execute(statement, {options.tenant, on_behalf},
+                                       options.statement_mode, options.statement_timeout);
+        } catch (const Error& error) {
+            // Its own transaction is over: the refusal is stored on this very session, where the
+            // database noted it, before the connection goes back to the pool.
+            if (const auto key = refused_key(statement, error); key && connection->reusable()) {
+                remember_refusal(*connection, *key, options.statement_mode,
+                                 options.statement_timeout, log);
+            }
+            throw;
+        }
     });
 }
 
@@ -114,16 +125,25 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
         auto lease = pool.acquire();
         Connection& connection = *lease;
         const auto timeout = options.statement_timeout;
+        Tx tx(connection, options);
+        // A call of fn's refused with the application's key: stored once the transaction is over
+        // (rolled back, or committed when fn caught the refusal in a savepoint), on this session.
+        const auto remember_refused = [&] {
+            if (tx.refused_key_ && connection.reusable()) {
+                remember_refusal(connection, *tx.refused_key_, options.statement_mode, timeout,
+                                 log);
+            }
+        };
         try {
             connection.execute_text(begin_statement(transaction.isolation), {}, timeout);
             std::vector<Parameter> parameters;
             const std::string_view set_sql = Connection::settings_sql(
                 {options.tenant, transaction.on_behalf.value_or(options.on_behalf)}, parameters);
             if (!set_sql.empty()) connection.execute_text(set_sql, parameters, timeout);
-            Tx tx(connection, options);
             fn(tx);
         } catch (...) {
             roll_back_quietly(connection, timeout);
+            remember_refused();
             throw;
         }
         ResultSet committed;
@@ -136,6 +156,7 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
                             lost.message() + ")",
                         lost.sqlstate());
         }
+        remember_refused();
         // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
         if (std::string_view(PQcmdStatus(const_cast<PGresult*>(committed.get()))) != "COMMIT") {
             throw_error(ErrorKind::database_error,
@@ -183,6 +204,7 @@ detail::ResultSet Client::send(detail::Statement& statement, const std::string& 
     if (key >= 0 && !statement.has_key() && state.options.generate_idempotency_keys) {
         // Generated once per call, so every attempt of this call carries the same key.
         statement.parameters[static_cast<std::size_t>(key)] = generate_idempotency_key();
+        statement.key_generated = true;
     }
     return state.with_retries(statement.text.function, statement.replay_safe(),
                               [&] { return state.send_once(statement, on_behalf); });
@@ -240,6 +262,11 @@ detail::ResultSet Tx::run(detail::Statement& statement) {
         // Nothing commits before COMMIT: to fn (and to in_transaction, which runs it again) this
         // is a lost connection like any other, as its family's class.
         throw_error(lost);
+    } catch (const Error& error) {
+        // Stored when the transaction is over (ClientState::transaction_once); the database
+        // notes only the last keyed call's refusal, so only the last is kept here too.
+        if (auto key = detail::refused_key(statement, error)) refused_key_ = std::move(key);
+        throw;
     }
 }
 

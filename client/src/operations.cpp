@@ -404,6 +404,12 @@ std::vector<DirectoryGroup> Operations::list_groups(const GroupListOptions& o) {
         call(*this, "workitem_list_groups", Shape::rows, Replay::safe, arguments));
 }
 
+bool Operations::remember_refusal(const std::optional<std::string>& idempotency_key) {
+    // A second call stores nothing more (the note is taken by the first).
+    return single_value(call(*this, "workitem_remember_refusal", Shape::value, Replay::safe,
+                             {{"idempotency_key", p(idempotency_key)}})) == "t";
+}
+
 bool Operations::delete_user(const std::string& user_id) {
     // Removing a user twice leaves the same directory (the second answer is false).
     return single_value(call(*this, "workitem_delete_user", Shape::value, Replay::safe,

@@ -29,6 +29,7 @@ struct Statement {
     const CallText& text;
     std::vector<Parameter> parameters;
     bool idempotent_by_itself{false};  // e.g. a create with a step_ref
+    bool key_generated{false};         // the key is the library's (generate_idempotency_keys)
 
     bool has_key() const {
         return text.key_parameter >= 0 && parameters[static_cast<std::size_t>(text.key_parameter)];

@@ -54,6 +54,7 @@ declare -A not_exposed=(
   [workitem_batch_events]="consumer next takes a batch's events in the same statement (the SDK's next_batch)"
   [workitem_event_notify]="a service's switch of the NOTIFY wake-ups, set once in SQL (docs/events.md)"
   [workitem_await_events]="the wake-up the SDK's EventConsumer registers before each poll; consumer next takes one batch and does not wait"
+  [workitem_remember_refusal]="the library calls it on the refused call's own connection (docs/sdk.md); a later CLI process is another session, with nothing noted"
 )
 
 status=0

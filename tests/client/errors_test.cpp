@@ -96,6 +96,37 @@ TEST_F(Errors, IdempotencyKeyReused) {
                  [&] { client->claim(second.id, {.actor = ann, .idempotency_key = key}); });
 }
 
+// A refused call with the application's key stores its refusal (docs/sdk.md): a retry - from
+// another client, after the item changed - gets the same error instead of running again.
+TEST_F(Errors, RefusalRememberedByKey) {
+    const auto ann = unique("ann");
+    const auto bob = unique("bob");
+    const auto key = unique("key");
+    const Item item = offered_to({ann, bob});
+    client->claim(item.id, {.actor = ann});
+    const Error first = expect_error(ErrorKind::already_claimed, [&] {
+        client->claim(item.id, {.actor = bob, .idempotency_key = key});
+    });
+    client->release(item.id, {.actor = ann});
+    Client other(test_options("workitem-test-retry"));
+    const Error retried = expect_error(ErrorKind::already_claimed, [&] {
+        other.claim(item.id, {.actor = bob, .idempotency_key = key});
+    });
+    EXPECT_EQ(retried.message(), first.message());
+    EXPECT_EQ(retried.detail(), first.detail());
+    EXPECT_EQ(other.get(item.id).state, State::offered);
+    // The same in a transaction: stored once it is rolled back.
+    const auto tx_key = unique("key");
+    client->claim(item.id, {.actor = ann});
+    expect_error(ErrorKind::already_claimed, [&] {
+        client->in_transaction(
+            [&](Tx& tx) { tx.claim(item.id, {.actor = bob, .idempotency_key = tx_key}); });
+    });
+    client->release(item.id, {.actor = ann});
+    expect_error(ErrorKind::already_claimed,
+                 [&] { other.claim(item.id, {.actor = bob, .idempotency_key = tx_key}); });
+}
+
 TEST_F(Errors, DeniedByValidator) {
     const auto task = unique("DeniedTask");
     superuser->exec(

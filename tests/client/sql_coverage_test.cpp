@@ -65,6 +65,7 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.worklist("a"); });
     r.record([](Operations& o) { o.history(1); });
     r.record([](Operations& o) { o.allowed_operations(1, "a"); });
+    r.record([](Operations& o) { o.remember_refusal("k"); });
     r.record([](Operations& o) { o.claim(1, {}); });
     r.record([](Operations& o) { o.claim_next({}); });
     r.record([](Operations& o) { o.claim_next_many({}, 2); });

@@ -117,6 +117,37 @@ TEST_F(GatewayOverHttp, AnIdempotentRetryGetsTheSameAnswer) {
     expect_problem(send(other), 422, "WI428");
 }
 
+// An error answer is kept by the key too (docs/rest.md): the database stores the refusal, so a
+// retry gets the same problem from any replica, whatever the item's state has become.
+TEST_F(GatewayOverHttp, ARefusedKeyedRequestIsAnsweredTheSameOnRetry) {
+    const auto item = create({{"workflow_id", unique("wf")},
+                              {"task_name", "Review"},
+                              {"assignment", {{"potential_owners", {{"users", {"ann", "bob"}}}}}}});
+    const auto path = "/api/v1/workitems/" + item["id"].dump();
+    const auto ann = token("ann", "user");
+    ASSERT_EQ(send({.method = "POST", .target = path + "/claim", .bearer = ann}).status, 200);
+    const Send bob_claims{.method = "POST",
+                          .target = path + "/claim",
+                          .bearer = token("bob", "user"),
+                          .headers = {{"Idempotency-Key", unique("claim")}}};
+    const auto refused = send(bob_claims);
+    expect_problem(refused, 409, "WI423");
+    // ann lets it go: bob's claim would now succeed, but its retry is answered as the first was.
+    ASSERT_EQ(send({.method = "POST", .target = path + "/release", .bearer = ann}).status, 200);
+    const auto retried = send(bob_claims);
+    EXPECT_EQ(retried.status, refused.status);
+    EXPECT_EQ(retried.header("Content-Type"), refused.header("Content-Type"));
+    EXPECT_EQ(retried.document(), refused.document());
+    EXPECT_EQ(send({.target = path, .bearer = ann}).document()["state"], "offered");
+    // The same key for another request is still WI428; without a key the claim runs.
+    Send other = bob_claims;
+    other.body = R"({"lease_seconds": 60})";
+    expect_problem(send(other), 422, "WI428");
+    const auto unkeyed =
+        send({.method = "POST", .target = path + "/claim", .bearer = token("bob", "user")});
+    EXPECT_EQ(unkeyed.status, 200) << unkeyed.body;
+}
+
 TEST_F(GatewayOverHttp, TheLifecycleRoutesOfThisSlice) {
     const auto item = create_item(unique("queue"));
     const auto path = "/api/v1/workitems/" + item["id"].dump();

@@ -93,9 +93,13 @@ class WORKITEM_API Tx final : public Operations {
     // Releases it (kept) or rolls back to it; a failed rollback leaves the transaction aborted.
     void leave_savepoint(const std::string& name, bool keep);
 
+    friend class detail::ClientState;  // stores refused_key_'s refusal when the transaction ends
+
     detail::Connection& connection_;
     const ClientOptions& options_;
     int savepoints_{0};
+    // The application's key of the last call refused in this transaction (docs/sdk.md).
+    std::optional<std::string> refused_key_;
 };
 
 class Client;

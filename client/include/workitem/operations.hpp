@@ -66,6 +66,13 @@ class WORKITEM_API Operations {
     Item save_output(std::int64_t id, const SaveOutputOptions& options);
     std::vector<Item> cancel_workflow(const std::string& workflow_id,
                                       const CancelWorkflowOptions& options);
+    // Stores the refusal of this session's last call made with an idempotency key (only if it
+    // was made with `idempotency_key`, when given) as that key's outcome, so a retry gets the
+    // same error (docs/domain.md §9); whether it stored one. Client and Tx do it by themselves
+    // after a call with your key is refused, on the connection that was refused (docs/sdk.md):
+    // call it only where you own that connection's next call, e.g. in a Tx after catching the
+    // refusal of a call inside a savepoint.
+    bool remember_refusal(const std::optional<std::string>& idempotency_key = std::nullopt);
 
     // Batch forms: one row per id, in the order given; one refused id does not stop the others.
     // The options are the single form's, without expected_version (give expected_versions).

@@ -49,7 +49,7 @@ Datum create_one(const char* tenant, const CreateArgs& args, FunctionCallInfo fc
     spi::connect();
     IdempotencyClaim claim{};
     if (args.idempotency_key != nullptr) {
-        claim = claim_key(tenant, args.actor, args.idempotency_key, fcinfo, key_argument);
+        claim = claim_key(tenant, args.actor, args.idempotency_key, "create", fcinfo, key_argument);
         if (claim.replay) {
             const Datum item = item_from_jsonb(claim.outcome);
             spi::finish();
@@ -77,7 +77,7 @@ void create_each(const char* tenant, const CreateElement* elements, int count, c
     spi::connect();
     IdempotencyClaim claim{};
     if (idempotency_key != nullptr) {
-        claim = claim_key(tenant, actor, idempotency_key, fcinfo, key_argument);
+        claim = claim_key(tenant, actor, idempotency_key, "create_many", fcinfo, key_argument);
         if (claim.replay) {
             replay_created(result, claim.outcome);
             spi::finish();

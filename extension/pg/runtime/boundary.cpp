@@ -7,7 +7,12 @@ namespace workitem::pg {
 namespace {
 // Exception messages are copied here from inside a catch handler, where nothing may longjmp.
 char exception_message[1024];
+RaiseObserver raise_observer = nullptr;
 }  // namespace
+
+void observe_raised_failures(RaiseObserver observer) {
+    raise_observer = observer;
+}
 
 int sqlstate_of(core::ErrorCode code) {
     const auto state = core::sqlstate(code);
@@ -49,6 +54,7 @@ Failure failure_from_exception(const std::exception* exception) noexcept {
 }
 
 void raise(const Failure& failure) {
+    if (raise_observer != nullptr) raise_observer(failure);
     ereport(ERROR, (errcode(failure.sqlerrcode), errmsg_internal("%s", failure.message),
                     failure.detail ? errdetail_internal("%s", failure.detail) : 0,
                     failure.hint ? errhint("%s", failure.hint) : 0));

@@ -36,8 +36,14 @@ Failure failure_from(const core::Error& error);
 // Records an exception as a Failure (inside a catch handler: copies into static storage only).
 Failure failure_from_exception(const std::exception* exception) noexcept;
 
-// Raises a recorded failure as a PostgreSQL error (outside any catch handler).
+// Raises a recorded failure as a PostgreSQL error (outside any catch handler). Every refusal of
+// ours is raised here: the one place that sees them all before the rollback.
 [[noreturn]] void raise(const Failure& failure);
+// Shown every failure raise() raises, just before it is raised (PG zone; it may palloc, and
+// must not raise itself). One observer per backend: policy/refusal_note.hpp keeps the refusal of
+// a call made with an idempotency key past its rollback. nullptr: none.
+using RaiseObserver = void (*)(const Failure& failure);
+void observe_raised_failures(RaiseObserver observer);
 // Raises one of our own errors directly from glue code (PG zone).
 [[noreturn]] void raise(core::ErrorCode code, const char* message, const char* detail = nullptr,
                         const char* hint = nullptr);

@@ -21,7 +21,8 @@ struct KeyedCall {
 
     bool replays() {
         if (call.idempotency_key == nullptr) return false;
-        claim = claim_key(tenant, call.actor, call.idempotency_key, fcinfo, key_argument);
+        claim = claim_key(tenant, call.actor, call.idempotency_key,
+                          core::to_string(call.operation).data(), fcinfo, key_argument);
         return claim.replay;
     }
     bool keyed() const { return call.idempotency_key != nullptr; }

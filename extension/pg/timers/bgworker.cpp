@@ -14,6 +14,7 @@ extern "C" {
 #include "storage/latch.h"
 #include "commands/dbcommands.h"
 #include "tcop/tcopprot.h"
+#include "utils/guc.h"
 #include "utils/snapmgr.h"
 #include "utils/wait_event.h"
 }
@@ -273,6 +274,10 @@ void workitem_timer_main(Datum argument) {
     BackgroundWorkerUnblockSignals();
     BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(argument), InvalidOid, 0);
     pgstat_report_appname(worker_name);
+    // In a deadlock the timer is the one that gives way: it checks for one after 100 ms, before
+    // any session on the default 1 s, and so aborts its own step (logged, retried at the next
+    // tick) rather than the user's statement — a DROP EXTENSION racing a tick, say.
+    SetConfigOption("deadlock_timeout", "100ms", PGC_SUSET, PGC_S_OVERRIDE);
     const char* database = nullptr;
     if (!take_database_if_installed(&database)) {
         // The launcher looks again after workitem.timer_probe_interval.

@@ -367,8 +367,9 @@ int main(int argc, char** argv) {
         ->required()
         ->transform(CLI::CheckedTransformer(
             std::map<std::string, Op>{{"loop", Op::loop}, {"get", Op::get}}));
+    // Up to bench/gateway/run's 1,000 clients through pgbouncer.
     app.add_option("--threads", settings.threads, "threads (and connections)")
-        ->check(CLI::Range(1, 256));
+        ->check(CLI::Range(1, 1000));
     app.add_option("--seconds", settings.seconds, "measured seconds")->check(CLI::PositiveNumber);
     app.add_option("--warmup", settings.warmup, "seconds before the measurement starts")
         ->check(CLI::NonNegativeNumber);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian packages (deploy/debian/build-packages; docs/deployment.md, Debian packages): built
+# The Debian packages (deploy/debian/make-packages; docs/deployment.md, Debian packages): built
 # from the given builds, each holding what it should, installed with dpkg -i on this machine
 # (root only: the source-built copies of the same files are overwritten, and the extension is
 # installed again from its tree at the end), their systemd units checked with systemd-analyze
@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "packages: $*"; for log in "$dir"/*.log; do [ -f "$log" ] && { echo "--- $log"; tail -n 15 "$log"; }; done; exit 1; }
 
-mapfile -t debs < <(bash "$root/deploy/debian/build-packages" "$dir/out" "$build" "$extension_tree")
+mapfile -t debs < <(bash "$root/deploy/debian/make-packages" "$dir/out" "$build" "$extension_tree")
 [ ${#debs[@]} -eq ${#packages[@]} ] || fail "expected ${#packages[@]} packages, got: ${debs[*]}"
 contains() {  # contains <package> <path pattern>
   local deb

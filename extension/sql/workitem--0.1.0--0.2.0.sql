@@ -1,7 +1,7 @@
--- workitem: upgrade from release 0.1.0 to 0.2.0 (in development).
--- Every change to the install script (extension/sql/workitem.sql and parts/) adds its step here in
--- the same commit; tests/upgrade/run proves that an updated 0.1.0 equals a fresh install
--- (docs/upgrades.md).
+-- workitem: upgrade from release 0.1.0 to 0.2.0.
+-- Release 0.2.0's upgrade step, frozen with it: never edited again. Later changes add their steps
+-- to the upgrade script of the version in development (docs/upgrades.md); tests/upgrade/run
+-- proves that an updated 0.1.0 equals a fresh install.
 \echo Use "ALTER EXTENSION workitem UPDATE" to load this file. \quit
 
 -- Capabilities declared per object, grants derived from them (issue 16, deliverable 2).

@@ -28,7 +28,7 @@ inline Timestamp to_timestamp(std::chrono::system_clock::time_point time) {
 
 // ISO 8601 in UTC, e.g. "2024-05-01T12:34:56.250000Z" (what the client sends as parameters).
 WORKITEM_API std::string format_timestamp(Timestamp time);
-// The version of this libworkitem ("0.2.0"), as built: the shared library a program runs with.
+// The version of this libworkitem ("0.3.0"), as built: the shared library a program runs with.
 WORKITEM_API std::string_view library_version() noexcept;
 // Reads PostgreSQL's ISO output ("2024-05-01 14:34:56.25+02") and ISO 8601 ("...T...Z").
 // Throws Error(invalid_argument) on anything else.

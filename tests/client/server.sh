@@ -9,8 +9,12 @@ command=$1
 dir=$2
 data="$dir/pgdata"
 
+# A port nobody listens on, from a random start in 55500-55999, so that suites starting servers at
+# the same moment seldom pick the same one; `start` tries another if the server cannot bind it.
 free_port() {
-  for port in $(seq 55500 55999); do
+  local offset=$((RANDOM % 500)) i port
+  for i in $(seq 0 499); do
+    port=$((55500 + (offset + i) % 500))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
   echo "no free port in 55500-55999" >&2
@@ -21,11 +25,9 @@ case "$command" in
 start)
   mkdir -p "$dir"
   [ "$(id -u)" -ne 0 ] || chown "$(server_user)" "$dir"
-  port=$(free_port)
   as_server_user "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_server_user tee -a "$data/postgresql.conf" >/dev/null <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$data'
 max_connections = 120
 fsync = off
@@ -36,7 +38,16 @@ timezone = 'UTC'
 shared_preload_libraries = 'workitem'
 workitem.database = 'workitem_client'
 CONF
-  as_server_user "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null
+  # Another process may take the port between the probe and the bind: then another port.
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if as_server_user "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -o "-p $port" -w -t 60 \
+         start >/dev/null; then
+      break
+    fi
+    grep -q "could not bind\|could not create any TCP/IP sockets" "$dir/server.log" && [ "$attempt" -lt 5 ] ||
+      exit 1
+  done
   dsn="postgresql://postgres@127.0.0.1:$port/workitem_client"
   as_server_user "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
     -c 'CREATE DATABASE workitem_client' >/dev/null

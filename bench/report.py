@@ -43,7 +43,8 @@ UNITS = {
     "drain_held": "loops/s",
 }
 IMPL_NAMES = {"ext": "workitem", "peer": "PL/pgSQL peer", "floor": "floor (writes only)",
-              "base": "baseline", "lean": "lean peer"}
+              "base": "baseline", "lean": "lean peer",
+              "hint": "prototype: fronts (bench/prototypes)"}
 # The worker loop's eligibility shapes (bench/shapes.sql).
 SHAPE_NAMES = {"loop_mix": "realistic: a user and a group per item, 1 in 5 eligible",
                "loop_group": "one group of ten per item"}
@@ -418,7 +419,7 @@ def report(args):
                    "moves on. Median of repeats (min–max in brackets).\n")
         out.append("| impl | horizon | repeats | items | run s | items/s | loop p99 ms | claim p99 ms | dead tuples (per repeat) |")
         out.append("|---|---|--:|--:|--:|--:|--:|--:|---|")
-        for impl in ("ext", "lean", "peer"):
+        for impl in ("ext", "hint", "lean", "peer"):
             for workload, label in (("drain_free", "free"), ("drain_held", "held")):
                 cell = bloat.get((workload, impl, 8, 0))
                 if cell is None:
@@ -569,7 +570,7 @@ def report(args):
         target("under bloat (xmin horizon held), claim_next p99 vs the same run without", r, r <= 2.0,
                f"{fmt_ratio(r)} (target ≤ 2.00×; {fmt_ms(held.median('claim_p99_ms'))} vs "
                f"{fmt_ms(free.median('claim_p99_ms'))} ms server time; per repeat {per})")
-    for impl in ("lean", "peer"):
+    for impl in ("hint", "lean", "peer"):
         pf, ph = bloat.get(("drain_free", impl, 8, 0)), bloat.get(("drain_held", impl, 8, 0))
         if pf and ph:
             targets.append(
@@ -601,7 +602,7 @@ def report(args):
                       for cell in [batch.get((w, impl, c, 0))] if cell]
             if points:
                 items_series.append((f"{IMPL_NAMES[impl]}, {c} clients, realistic shape", impl, points))
-    for impl in ("ext", "lean", "peer"):
+    for impl in ("ext", "hint", "lean", "peer"):
         for workload, label in (("drain_free", "free"), ("drain_held", "horizon held")):
             cell = bloat.get((workload, impl, 8, 0))
             if cell:

@@ -1,20 +1,10 @@
--- The invariants of a load run (docs/load.md, The checks): the driver's journal, read from psql's
--- standard input, held against the event log, the items, the directory and the idempotency keys
--- of the run's database. Each check prints one line, "PASS <name>: ..." or "FAIL <name>: ...";
--- "INFO" lines describe the run, "SKIP" lines name a check that does not apply to this path.
---   psql -X -qAt -v ON_ERROR_STOP=1 -d <run database, as a superuser> -f check.sql < journal.tsv
-SET client_min_messages = warning;
-
--- The journal (tests/load/driver/journal.hpp): one line per row of each call's answer.
-CREATE TEMP TABLE journal (
-    client int, call bigint, replay_of bigint, started_us bigint, latency_us bigint,
-    call_op text, operation text, actor text, item_id bigint, idempotency_key text,
-    expected_version bigint, outcome text, sqlstate text, version bigint, state text, owner text,
-    listed int);
-\copy journal FROM pstdin
-CREATE INDEX ON journal (item_id, version);
-CREATE INDEX ON journal (idempotency_key);
-ANALYZE journal;
+-- The invariants of a load run (docs/load.md, The checks): the driver's journal (loaded by
+-- journal.sql into the temporary table journal) held against the event log, the items, the
+-- directory and the idempotency keys of the run's database. Each check prints one line,
+-- "PASS <name>: ..." or "FAIL <name>: ..."; "INFO" lines describe the run, "SKIP" lines name a
+-- check that does not apply to this path.
+--   psql -X -qAt -v ON_ERROR_STOP=1 -d <run database, as a superuser> -f journal.sql -f check.sql \
+--        < journal.tsv
 
 -- The event log, each event with the item's state and owner after it and before it.
 CREATE TEMP TABLE history AS
@@ -116,7 +106,7 @@ SELECT pg_temp.verdict('acknowledged_effects_present', count(*),
 SELECT pg_temp.verdict('refused_effects_absent', count(*),
            format('%s refused rows', (SELECT count(*) FROM journal WHERE outcome = 'refused')))
   FROM journal r
-  JOIN history h ON h.idempotency_key = r.idempotency_key
+  JOIN history h ON h.idempotency_key = r.idempotency_key AND h.actor = r.actor
                 AND (h.item_id = r.item_id OR r.item_id IS NULL)
  WHERE r.outcome = 'refused'
    AND NOT EXISTS (SELECT FROM acknowledged a
@@ -173,10 +163,12 @@ SELECT pg_temp.verdict('four_eyes_never_violated', count(*),
 -- Idempotent retries: a call sent again with its key after a "dropped reply" is answered with
 -- the first answer. A refusal is replayed only if it was remembered (docs/domain.md §9): through
 -- pgbouncer in transaction pooling the call that stores it may reach another server session
--- than the refused call, which noted it; such a retry runs afresh and is counted apart.
+-- than the refused call, which noted it; such a retry runs afresh and is counted apart. The
+-- refusal stored under the key is then the retry's own, if the retry was refused too: the
+-- first refusal was remembered only if the key holds its SQLSTATE.
 CREATE TEMP VIEW answers AS
 SELECT client, call, min(replay_of) AS replay_of, min(idempotency_key) AS idempotency_key,
-       min(actor) AS actor, bool_or(outcome = 'refused') AS refused,
+       min(actor) AS actor, bool_or(outcome = 'refused') AS refused, min(sqlstate) AS sqlstate,
        string_agg(concat_ws('/', operation, item_id, outcome, sqlstate, version, state, owner), ' '
                   ORDER BY item_id, operation) AS answer
   FROM journal GROUP BY client, call;
@@ -184,7 +176,7 @@ WITH pairs AS (
     SELECT f.answer AS first, r.answer AS again, f.refused,
            EXISTS (SELECT FROM workitem.idempotency_key k
                     WHERE k.key = f.idempotency_key AND k.actor = f.actor
-                      AND k.outcome ? 'refused') AS remembered
+                      AND k.outcome -> 'refused' ->> 'sqlstate' = f.sqlstate) AS remembered
       FROM answers r JOIN answers f ON f.client = r.client AND f.call = r.replay_of)
 SELECT pg_temp.verdict('idempotent_retries_replayed',
            count(*) FILTER (WHERE first <> again AND (NOT refused OR remembered)),

@@ -28,9 +28,10 @@ Answer Session::send(const Call& call, std::optional<std::int64_t> replay_of,
 }
 
 Answer Session::call(Call call) {
-    // Keys name their client and call, so a journal line leads to the key's row and events.
+    // Keys name their run, client and call, so a journal line leads to the key's row and events.
     if (!is_read(call.op) && call.op != Op::heartbeat)  // a heartbeat takes no key
-        call.idempotency_key = "load-" + std::to_string(client_) + "-" + std::to_string(++keys_);
+        call.idempotency_key = "load-" + world_.run_id() + "-" + std::to_string(client_) + "-" +
+                               std::to_string(++keys_);
     std::int64_t first_number = 0;
     Answer first = send(call, std::nullopt, first_number);
     const bool answered = first.outcome == Outcome::ok || first.outcome == Outcome::refused;

@@ -13,6 +13,12 @@ World::World(const Settings& settings)
       workers_(std::max(1, settings.clients * 3 / 10)) {
     for (int client = 0; client < settings.clients; ++client)
         if (role_of(client) == Role::person) people_.push_back(actor_of(client));
+    std::ostringstream id;
+    id << std::hex
+       << std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+    run_id_ = id.str();
 }
 
 Role World::role_of(int client) const {

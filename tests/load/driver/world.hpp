@@ -51,6 +51,10 @@ class World {
     const std::vector<std::string>& people() const { return people_; }
     std::vector<DirectoryEntry> directory() const;
 
+    // Names this run in every idempotency key, so that runs against one database never share
+    // a key: the start time in seconds, in hex.
+    const std::string& run_id() const { return run_id_; }
+
     void start_clock();
     bool stopping() const;
 
@@ -77,6 +81,7 @@ class World {
     int engines_;
     int workers_;
     std::vector<std::string> people_;
+    std::string run_id_;
     std::chrono::steady_clock::time_point ends_at_{};
     std::atomic<int> unanswered_shown_{0};
 };

@@ -39,18 +39,19 @@ void run_engine(Session& session) {
             continue;
         }
         const std::string workflow = "wf-" + session.actor() + "-" + std::to_string(++started);
+        const std::string team = World::team_group(session.pick(world.teams()));
         const Answer submit =
             session.call({.op = Op::create,
                           .actor = session.actor(),
                           .workflow_id = workflow,
-                          .new_items = {{.task_name = submit_task, .groups = {people_group}}}});
+                          .new_items = {{.task_name = submit_task, .groups = {team}}}});
         count_created(world, submit);
         // Offered to the same people: whoever works on the Submit may not take the Review.
         const Answer review = session.call({.op = Op::create,
                                             .actor = session.actor(),
                                             .workflow_id = workflow,
                                             .new_items = {{.task_name = review_task,
-                                                           .groups = {people_group},
+                                                           .groups = {team},
                                                            .four_eyes_with = {submit_task},
                                                            .priority = 1}}});
         count_created(world, review);

@@ -99,7 +99,7 @@ class Person {
         else if (item.state == "started")
             call.op = choose(session_, started_choices);
         if (call.op == Op::delegate) call.to_user = someone_else();
-        if (call.op == Op::forward) call.groups = {people_group};
+        if (call.op == Op::forward) call.groups = {World::team_group(team())};
         const Answer answer = session_.call(call);
         if (answer.outcome == Outcome::ok && (call.op == Op::complete || call.op == Op::fail))
             --session_.world().open_human_items;
@@ -116,9 +116,11 @@ class Person {
             held_[id] = now;
     }
 
-    // Another person (delegating to oneself would be refused: WI460).
+    int team() const { return session_.world().team_of(session_.client()); }
+
+    // Another person of the team (delegating to oneself would be refused: WI460).
     std::string someone_else() {
-        const auto& people = session_.world().people();
+        const auto& people = session_.world().team_members(team());
         if (people.size() < 2) return session_.actor();
         std::string other = session_.actor();
         while (other == session_.actor())

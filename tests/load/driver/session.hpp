@@ -22,6 +22,7 @@ class Session {
     // Returns the first answer.
     Answer call(Call call);
 
+    int client() const { return client_; }
     const std::string& actor() const { return actor_; }
     World& world() { return world_; }
     bool chance(double probability);

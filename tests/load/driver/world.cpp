@@ -11,8 +11,11 @@ World::World(const Settings& settings)
     : settings_(settings),
       engines_(std::max(1, settings.clients / 10)),
       workers_(std::max(1, settings.clients * 3 / 10)) {
+    const int people = std::max(0, settings.clients - engines_ - workers_);
+    teams_.resize(static_cast<std::size_t>(std::max(1, people / team_size)));
     for (int client = 0; client < settings.clients; ++client)
-        if (role_of(client) == Role::person) people_.push_back(actor_of(client));
+        if (role_of(client) == Role::person)
+            teams_[static_cast<std::size_t>(team_of(client))].push_back(actor_of(client));
     std::ostringstream id;
     id << std::hex
        << std::chrono::duration_cast<std::chrono::seconds>(
@@ -39,6 +42,18 @@ std::string World::actor_of(int client) const {
     return "p" + std::to_string(client - engines_ - workers_);
 }
 
+std::string World::team_group(int team) {
+    return "clerks-" + std::to_string(team);
+}
+
+const std::vector<std::string>& World::team_members(int team) const {
+    return teams_.at(static_cast<std::size_t>(team));
+}
+
+int World::team_of(int client) const {
+    return (client - engines_ - workers_) % teams();
+}
+
 // Every third person may hold two items at once, every third four, the others any number: the
 // capacity check is hit often (docs/domain.md §3, Constraints).
 std::optional<int> World::capacity_of_person(int index) {
@@ -63,7 +78,7 @@ std::vector<DirectoryEntry> World::directory() const {
                 break;
             case Role::person:
                 entries.push_back({.user = actor_of(client),
-                                   .groups = {people_group},
+                                   .groups = {team_group(team_of(client))},
                                    .capacity = capacity_of_person(client - engines_ - workers_)});
                 break;
         }
@@ -82,7 +97,7 @@ bool World::stopping() const {
 // Enough offered work that people and workers contend for it, not so much that worklists and
 // claims walk an ever longer backlog.
 bool World::backlog_full() const {
-    const auto people = static_cast<std::int64_t>(people_.size());
+    const auto people = static_cast<std::int64_t>(settings_.clients - engines_ - workers_);
     return open_human_items.load() > 8 * people + 50 ||
            open_system_items.load() > 20 * workers_ + 100;
 }

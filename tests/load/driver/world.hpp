@@ -26,14 +26,17 @@ struct Settings {
 
 enum class Role { engine, person, system_worker };
 
-// A directory user: people are in group clerks, some with a capacity; system workers in bots.
+// A directory user: people are in one group of clerks each, some with a capacity; system
+// workers in bots.
 struct DirectoryEntry {
     std::string user{};
     std::vector<std::string> groups{};
     std::optional<int> capacity{};
 };
 
-inline constexpr const char* people_group = "clerks";
+// People work in teams of about this many (groups clerks-<n>): each workflow's human tasks go to
+// one team, so that contention for offered items is the same at any number of clients.
+inline constexpr int team_size = 25;
 inline constexpr const char* workers_group = "bots";
 inline constexpr const char* system_queue = "sys";
 inline constexpr const char* submit_task = "Submit";
@@ -48,7 +51,10 @@ class World {
     Role role_of(int client) const;
     // engine<i>, p<i>, bot<i>: the actor a client acts as.
     std::string actor_of(int client) const;
-    const std::vector<std::string>& people() const { return people_; }
+    int teams() const { return static_cast<int>(teams_.size()); }
+    static std::string team_group(int team);  // clerks-<team>
+    const std::vector<std::string>& team_members(int team) const;
+    int team_of(int client) const;  // of a person
     std::vector<DirectoryEntry> directory() const;
 
     // Names this run in every idempotency key, so that runs against one database never share
@@ -80,7 +86,7 @@ class World {
     Settings settings_;
     int engines_;
     int workers_;
-    std::vector<std::string> people_;
+    std::vector<std::vector<std::string>> teams_;
     std::string run_id_;
     std::chrono::steady_clock::time_point ends_at_{};
     std::atomic<int> unanswered_shown_{0};

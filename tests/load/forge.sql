@@ -36,7 +36,8 @@ SELECT e.tenant_id, e.aggregateid, e.aggregate_version, e.type, e.operation, e.a
 INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, actor,
                             payload, idempotency_key)
 SELECT 'default', j.item_id, 1000, 'workitem.updated', j.operation, j.actor, '{}', j.idempotency_key
-  FROM journal j WHERE j.outcome = 'refused' AND j.item_id IS NOT NULL LIMIT 1;
+  FROM journal j
+ WHERE j.outcome = 'refused' AND j.item_id IS NOT NULL AND j.idempotency_key IS NOT NULL LIMIT 1;
 
 -- capacity_never_exceeded: nobody may hold anything any more, after the fact.
 UPDATE workitem.directory_user SET capacity = 0 WHERE capacity IS NOT NULL;

@@ -50,6 +50,8 @@ auth_type = scram-sha-256
 auth_file = $dir/userlist.txt
 pool_mode = transaction
 max_client_conn = $max_clients
+; every client may connect at the same moment
+listen_backlog = $max_clients
 default_pool_size = $server_connections
 max_db_connections = $server_connections
 reserve_pool_size = 0

@@ -1,11 +1,13 @@
 #include "webhook_sink.hpp"
 
 #include "signature.hpp"
+#include "waves.hpp"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -78,38 +80,58 @@ WebhookSink::WebhookSink(WebhookSettings settings) : settings_(std::move(setting
     std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl_ = curl_easy_init();
     if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+    if (settings_.concurrency > 1) {
+        multi_ = curl_multi_init();
+        if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+        curl_multi_setopt(static_cast<CURLM*>(multi_), CURLMOPT_MAX_HOST_CONNECTIONS,
+                          static_cast<long>(settings_.concurrency));
+        for (int i = 0; i < settings_.concurrency; ++i) {
+            auto* handle = curl_easy_init();
+            if (handle == nullptr) throw std::runtime_error("curl_easy_init failed");
+            handles_.push_back(handle);
+        }
+    }
 }
 
 WebhookSink::~WebhookSink() {
+    for (auto* handle : handles_) curl_easy_cleanup(static_cast<CURL*>(handle));
+    if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
     curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-Delivery WebhookSink::deliver(const RelayEvent& event) {
-    auto* curl = static_cast<CURL*>(curl_);
-    curl_easy_reset(curl);  // keeps the live connections; clears the last request's options
-    const auto now = std::chrono::system_clock::now();
+namespace {
+
+// One request: what libcurl reads (the headers) and writes (the answer) while it runs.
+struct Request {
+    std::unique_ptr<curl_slist, SlistDeleter> headers{};
+    Answer answer{};
+    char error[CURL_ERROR_SIZE] = {};
+    std::chrono::system_clock::time_point now{};
+};
+
+// Sets the handle up to POST the event (the handle was reset: its connections are kept).
+void prepare(CURL* curl, const WebhookSettings& settings, const RelayEvent& event,
+             Request& request) {
+    request.now = std::chrono::system_clock::now();
     const auto timestamp =
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    std::unique_ptr<curl_slist, SlistDeleter> headers;
+        std::chrono::duration_cast<std::chrono::seconds>(request.now.time_since_epoch()).count();
     const auto add = [&](const std::string& line) {
-        auto* extended = curl_slist_append(headers.get(), line.c_str());
+        auto* extended = curl_slist_append(request.headers.get(), line.c_str());
         if (extended == nullptr) throw std::bad_alloc();
-        headers.release();
-        headers.reset(extended);
+        request.headers.release();
+        request.headers.reset(extended);
     };
     add("Content-Type: application/json");
     add("webhook-id: " + event.id);
     add("webhook-timestamp: " + std::to_string(timestamp));
-    if (!settings_.secrets.empty()) {
+    if (!settings.secrets.empty()) {
         add("webhook-signature: " +
-            webhook_signature(settings_.secrets, event.id, timestamp, event.envelope));
+            webhook_signature(settings.secrets, event.id, timestamp, event.envelope));
     }
-    for (const auto& [name, value] : settings_.headers) add(name + ": " + value);
+    for (const auto& [name, value] : settings.headers) add(name + ": " + value);
     add("Expect:");  // no 100-continue round trip
 
-    Answer answer;
-    char error[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(curl, CURLOPT_URL, settings_.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, settings.url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -117,32 +139,96 @@ Delivery WebhookSink::deliver(const RelayEvent& event) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, event.envelope.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(event.envelope.size()));
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, request.headers.get());
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(settings_.connect_timeout.count()));
+                     static_cast<long>(settings.connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &request.answer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &answer);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &request.answer);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, request.error);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "workitem-relay");
+}
 
-    const CURLcode code = curl_easy_perform(curl);
+// What the finished request means for its event.
+Delivery outcome(CURL* curl, CURLcode code, const Request& request) {
     if (code != CURLE_OK) {
         const std::string reason = code == CURLE_OPERATION_TIMEDOUT ? "timeout"
                                    : code == CURLE_COULDNT_CONNECT  ? "connect"
                                                                     : "transport";
-        return Delivery::failed(Delivery::Outcome::retry, reason,
-                                error[0] != '\0' ? error : curl_easy_strerror(code));
+        return Delivery::failed(
+            Delivery::Outcome::retry, reason,
+            request.error[0] != '\0' ? request.error : curl_easy_strerror(code));
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    const auto outcome = classify_status(status);
-    if (outcome == Delivery::Outcome::delivered) return Delivery::ok();
-    return Delivery::failed(outcome, "http_" + std::to_string(status),
-                            "HTTP " + std::to_string(status) + ": " + answer.body,
-                            parse_retry_after(answer.retry_after, now));
+    const auto result = classify_status(status);
+    if (result == Delivery::Outcome::delivered) return Delivery::ok();
+    return Delivery::failed(result, "http_" + std::to_string(status),
+                            "HTTP " + std::to_string(status) + ": " + request.answer.body,
+                            parse_retry_after(request.answer.retry_after, request.now));
+}
+
+}  // namespace
+
+Delivery WebhookSink::deliver(const RelayEvent& event) {
+    auto* curl = static_cast<CURL*>(curl_);
+    curl_easy_reset(curl);  // keeps the live connections; clears the last request's options
+    Request request;
+    prepare(curl, settings_, event, request);
+    return outcome(curl, curl_easy_perform(curl), request);
+}
+
+std::vector<Delivery> WebhookSink::deliver_all(const std::vector<const RelayEvent*>& events) {
+    return deliver_in_waves(events, [this](const std::vector<const RelayEvent*>& wave) {
+        std::vector<Delivery> outcomes;
+        outcomes.reserve(wave.size());
+        const auto step = handles_.size();
+        for (std::size_t at = 0; at < wave.size(); at += step) {
+            const auto end = std::min(wave.size(), at + step);
+            auto part = post_together({wave.begin() + static_cast<std::ptrdiff_t>(at),
+                                       wave.begin() + static_cast<std::ptrdiff_t>(end)});
+            std::move(part.begin(), part.end(), std::back_inserter(outcomes));
+        }
+        return outcomes;
+    });
+}
+
+std::vector<Delivery> WebhookSink::post_together(const std::vector<const RelayEvent*>& events) {
+    auto* multi = static_cast<CURLM*>(multi_);
+    const std::size_t count = events.size();  // at most handles_.size()
+    std::vector<Request> requests(count);
+    std::vector<std::optional<CURLcode>> codes(count);
+    for (std::size_t k = 0; k < count; ++k) {
+        auto* handle = static_cast<CURL*>(handles_[k]);
+        curl_easy_reset(handle);
+        prepare(handle, settings_, *events[k], requests[k]);
+        curl_multi_add_handle(multi, handle);
+    }
+    // Each request ends by itself within its timeout (CURLOPT_TIMEOUT_MS).
+    int running = 0;
+    do {
+        if (curl_multi_perform(multi, &running) != CURLM_OK) break;
+        if (running > 0 && curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) break;
+    } while (running > 0);
+    int left = 0;
+    while (const CURLMsg* message = curl_multi_info_read(multi, &left)) {
+        if (message->msg != CURLMSG_DONE) continue;
+        const auto at = std::find(handles_.begin(), handles_.end(), message->easy_handle);
+        if (at != handles_.end())
+            codes[static_cast<std::size_t>(at - handles_.begin())] = message->data.result;
+    }
+    std::vector<Delivery> outcomes;
+    outcomes.reserve(count);
+    for (std::size_t k = 0; k < count; ++k) {
+        auto* handle = static_cast<CURL*>(handles_[k]);
+        curl_multi_remove_handle(multi, handle);
+        outcomes.push_back(codes[k] ? outcome(handle, *codes[k], requests[k])
+                                    : Delivery::failed(Delivery::Outcome::retry, "transport",
+                                                       "the request did not finish"));
+    }
+    return outcomes;
 }
 
 }  // namespace workitem::relay

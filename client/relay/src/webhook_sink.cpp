@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -181,54 +180,62 @@ Delivery WebhookSink::deliver(const RelayEvent& event) {
 }
 
 std::vector<Delivery> WebhookSink::deliver_all(const std::vector<const RelayEvent*>& events) {
-    return deliver_in_waves(events, [this](const std::vector<const RelayEvent*>& wave) {
-        std::vector<Delivery> outcomes;
-        outcomes.reserve(wave.size());
-        const auto step = handles_.size();
-        for (std::size_t at = 0; at < wave.size(); at += step) {
-            const auto end = std::min(wave.size(), at + step);
-            auto part = post_together({wave.begin() + static_cast<std::ptrdiff_t>(at),
-                                       wave.begin() + static_cast<std::ptrdiff_t>(end)});
-            std::move(part.begin(), part.end(), std::back_inserter(outcomes));
-        }
-        return outcomes;
-    });
+    return deliver_in_waves(
+        events, [this](const std::vector<const RelayEvent*>& wave) { return post_together(wave); });
 }
 
 std::vector<Delivery> WebhookSink::post_together(const std::vector<const RelayEvent*>& events) {
     auto* multi = static_cast<CURLM*>(multi_);
-    const std::size_t count = events.size();  // at most handles_.size()
-    std::vector<Request> requests(count);
-    std::vector<std::optional<CURLcode>> codes(count);
-    for (std::size_t k = 0; k < count; ++k) {
-        auto* handle = static_cast<CURL*>(handles_[k]);
-        curl_easy_reset(handle);
-        prepare(handle, settings_, *events[k], requests[k]);
+    const std::size_t count = events.size();
+    std::vector<std::optional<Delivery>> outcomes(count);
+    std::vector<Request> requests(handles_.size());        // what each handle is sending
+    std::vector<std::size_t> serving(handles_.size(), 0);  // and for which event
+    std::size_t next = 0;                                  // the next event to send
+    std::size_t in_flight = 0;
+    const auto start = [&](std::size_t slot) {
+        auto* handle = static_cast<CURL*>(handles_[slot]);
+        curl_easy_reset(handle);  // keeps the multi handle's connections
+        requests[slot] = Request{};
+        prepare(handle, settings_, *events[next], requests[slot]);
+        serving[slot] = next++;
         curl_multi_add_handle(multi, handle);
-    }
-    // Each request ends by itself within its timeout (CURLOPT_TIMEOUT_MS).
-    int running = 0;
-    do {
+        ++in_flight;
+    };
+    for (std::size_t slot = 0; slot < handles_.size() && next < count; ++slot) start(slot);
+    // A sliding window: as soon as a request ends, its handle takes the next event. Each request
+    // ends by itself within its timeout (CURLOPT_TIMEOUT_MS).
+    while (in_flight > 0) {
+        int running = 0;
         if (curl_multi_perform(multi, &running) != CURLM_OK) break;
-        if (running > 0 && curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) break;
-    } while (running > 0);
-    int left = 0;
-    while (const CURLMsg* message = curl_multi_info_read(multi, &left)) {
-        if (message->msg != CURLMSG_DONE) continue;
-        const auto at = std::find(handles_.begin(), handles_.end(), message->easy_handle);
-        if (at != handles_.end())
-            codes[static_cast<std::size_t>(at - handles_.begin())] = message->data.result;
+        int left = 0;
+        while (const CURLMsg* message = curl_multi_info_read(multi, &left)) {
+            if (message->msg != CURLMSG_DONE) continue;
+            auto* handle = message->easy_handle;
+            const CURLcode code = message->data.result;
+            const auto slot = static_cast<std::size_t>(
+                std::find(handles_.begin(), handles_.end(), handle) - handles_.begin());
+            if (slot == handles_.size()) continue;
+            outcomes[serving[slot]] = outcome(handle, code, requests[slot]);
+            curl_multi_remove_handle(multi, handle);
+            --in_flight;
+            if (next < count) start(slot);
+        }
+        if (in_flight > 0 && running > 0 &&
+            curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) {
+            break;
+        }
     }
-    std::vector<Delivery> outcomes;
-    outcomes.reserve(count);
-    for (std::size_t k = 0; k < count; ++k) {
-        auto* handle = static_cast<CURL*>(handles_[k]);
-        curl_multi_remove_handle(multi, handle);
-        outcomes.push_back(codes[k] ? outcome(handle, *codes[k], requests[k])
-                                    : Delivery::failed(Delivery::Outcome::retry, "transport",
-                                                       "the request did not finish"));
+    std::vector<Delivery> delivered;
+    delivered.reserve(count);
+    for (std::size_t slot = 0; slot < handles_.size(); ++slot) {
+        curl_multi_remove_handle(multi, static_cast<CURL*>(handles_[slot]));  // if still there
     }
-    return outcomes;
+    for (auto& result : outcomes) {
+        delivered.push_back(result ? std::move(*result)
+                                   : Delivery::failed(Delivery::Outcome::retry, "transport",
+                                                      "the request did not finish"));
+    }
+    return delivered;
 }
 
 }  // namespace workitem::relay

@@ -36,7 +36,8 @@ class WebhookSink final : public Sink {
     std::vector<Delivery> deliver_all(const std::vector<const RelayEvent*>& events) override;
 
   private:
-    // POSTs the events at once (at most `concurrency`: one handle each) and waits for them all.
+    // POSTs the events, `concurrency` at a time (one handle each, a sliding window), and waits
+    // for them all.
     std::vector<Delivery> post_together(const std::vector<const RelayEvent*>& events);
 
     WebhookSettings settings_;

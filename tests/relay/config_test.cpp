@@ -77,6 +77,7 @@ sinks:
     url: ftp://example
     retry: {max_attempts: 0}
     headers: {webhook-id: forged}
+    concurrency: 0
 )");
     EXPECT_NE(problems.find("name is 1 to 64"), std::string::npos) << problems;
     EXPECT_NE(problems.find("type is stdout, webhook, nats or kafka"), std::string::npos)
@@ -86,6 +87,7 @@ sinks:
     EXPECT_NE(problems.find("url is an http"), std::string::npos) << problems;
     EXPECT_NE(problems.find("max_attempts"), std::string::npos) << problems;
     EXPECT_NE(problems.find("header webhook-id cannot be set"), std::string::npos) << problems;
+    EXPECT_NE(problems.find("concurrency is 1 to 64"), std::string::npos) << problems;
 }
 
 TEST(RelayConfig, RefusesWhatIsNotASinkList) {

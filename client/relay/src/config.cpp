@@ -91,9 +91,10 @@ class SinkReader {
             return sink;
         }
         static const std::set<std::string> known{
-            "name",    "type",        "filter",       "retry",      "breaker",
-            "url",     "secrets_env", "secrets_file", "timeout_ms", "connect_timeout_ms",
-            "headers", "subject",     "stream",       "brokers",    "topic"};
+            "name",       "type",        "filter",       "retry",      "breaker",
+            "url",        "secrets_env", "secrets_file", "timeout_ms", "connect_timeout_ms",
+            "headers",    "subject",     "stream",       "brokers",    "topic",
+            "concurrency"};
         for (const auto& entry : node_) {
             const auto key = entry.first.as<std::string>();
             if (!known.contains(key)) problem("unknown key " + key);
@@ -205,6 +206,8 @@ class SinkReader {
             problem("timeout_ms is 10 to 300000");
         if (webhook.connect_timeout.count() < 10 || webhook.connect_timeout > webhook.timeout)
             problem("connect_timeout_ms is 10 to timeout_ms");
+        optional(node_, "concurrency", webhook.concurrency);
+        if (webhook.concurrency < 1 || webhook.concurrency > 64) problem("concurrency is 1 to 64");
         if (const auto headers = node_["headers"]) {
             if (!headers.IsMap() || headers.size() > 32) {
                 problem("headers is a mapping of at most 32 names to values");

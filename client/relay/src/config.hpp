@@ -53,6 +53,8 @@ struct WebhookSettings {
     milliseconds timeout{10000};
     milliseconds connect_timeout{3000};
     std::vector<std::pair<std::string, std::string>> headers{};
+    // Requests in flight at once, each for a different item (waves.hpp); 1: one at a time.
+    int concurrency{16};
 };
 
 // NATS JetStream (nats_sink.hpp): each event published to `subject` ("{type}" in it is replaced

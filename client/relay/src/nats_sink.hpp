@@ -4,12 +4,21 @@
 // With `stream` configured, the stream is created at the first connection if it does not exist.
 // Failures to connect, timeouts and a subject no stream listens on are retried; a refusal by
 // JetStream (a message too large, say) is permanent.
+// Pipelined: a batch is published in waves (waves.hpp), each wave's messages asynchronously
+// (js_PublishMsgAsync), then all their acknowledgements awaited together, so a wave costs one
+// round trip to the server rather than one per event.
 #pragma once
 
 #include "config.hpp"
 #include "sink.hpp"
 
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace workitem::relay {
 
@@ -26,13 +35,29 @@ class NatsSink final : public Sink {
     NatsSink& operator=(const NatsSink&) = delete;
 
     Delivery deliver(const RelayEvent& event) override;
+    bool pipelined() const override { return true; }
+    std::vector<Delivery> deliver_all(const std::vector<const RelayEvent*>& events) override;
+
+    // Called by libnats for each asynchronous publish (on its own thread): the acknowledgement
+    // or the failure of the message with this Nats-Msg-Id.
+    void acknowledged(const char* message_id, std::optional<Delivery> failure);
 
   private:
     // Connects (and makes the stream) if not connected; returns a failure, or nothing.
     std::optional<Delivery> connect();
     void disconnect();
+    // Publishes one wave asynchronously and waits for every acknowledgement (or the timeout).
+    std::vector<Delivery> publish_wave(const std::vector<const RelayEvent*>& events);
 
     NatsSettings settings_;
+    // The wave in flight: the position of each message id, and each one's outcome once known.
+    // Written by acknowledged() on libnats's thread; an id not in the wave (a late answer to an
+    // earlier one) is ignored.
+    std::mutex wave_mutex_;
+    std::condition_variable wave_settled_;
+    std::unordered_map<std::string, std::size_t> wave_index_;
+    std::vector<std::optional<Delivery>> wave_outcomes_;
+    std::size_t wave_pending_{0};
     void* connection_{nullptr};  // natsConnection*
     void* jetstream_{nullptr};   // jsCtx*
 };

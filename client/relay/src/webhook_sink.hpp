@@ -3,6 +3,9 @@
 // webhook-timestamp (Unix seconds) and webhook-signature (signature.hpp). A 2xx answer is
 // delivered; 408, 429, 5xx, a timeout or a connection that fails are retried (honouring
 // Retry-After); any other answer is permanent: the event goes to the dead letters.
+// With `concurrency` above 1 it is pipelined: a batch goes out in waves (waves.hpp), each wave's
+// requests up to `concurrency` at once (libcurl's multi interface, its connections kept alive),
+// one request per item in flight, so an item's events still arrive one after another, in order.
 #pragma once
 
 #include "config.hpp"
@@ -11,6 +14,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace workitem::relay {
 
@@ -28,10 +32,18 @@ class WebhookSink final : public Sink {
     WebhookSink& operator=(const WebhookSink&) = delete;
 
     Delivery deliver(const RelayEvent& event) override;
+    bool pipelined() const override { return settings_.concurrency > 1; }
+    std::vector<Delivery> deliver_all(const std::vector<const RelayEvent*>& events) override;
 
   private:
+    // POSTs the events, `concurrency` at a time (one handle each, a sliding window), and waits
+    // for them all.
+    std::vector<Delivery> post_together(const std::vector<const RelayEvent*>& events);
+
     WebhookSettings settings_;
-    void* curl_;  // one handle, so that the connection is kept alive between events
+    void* curl_;            // one handle, so that the connection is kept alive between events
+    void* multi_{nullptr};  // CURLM*, with `concurrency` > 1: its connections are kept
+    std::vector<void*> handles_{};  // CURL*, one per request in flight
 };
 
 }  // namespace workitem::relay

@@ -108,3 +108,13 @@ SELECT workitem_count() AS all_items, workitem_count(state => 'cancelled') AS ca
 
 -- The whole history of item 1: one event per call, versions without gaps.
 SELECT aggregate_version, type, operation, actor FROM workitem_history(1);
+
+-- Leaving a suspension by an end (cancel, cancel_workflow): nothing is left to resume to.
+SELECT id AS held FROM workitem_create('wf-6', 'Held', '{"potential_owners": {"users": ["ann"]}}', actor => 'engine') \gset
+SELECT state FROM workitem_claim(:held, 'ann');
+SELECT state, resume_to FROM workitem_suspend(:held, 'ann');
+SELECT id = :held AS same_item, state, resume_to, suspended_until FROM workitem_cancel_workflow('wf-6', 'engine');
+SELECT id AS held FROM workitem_create('wf-7', 'Held', '{"potential_owners": {"users": ["ann"]}}', actor => 'engine') \gset
+SELECT state FROM workitem_claim(:held, 'ann');
+SELECT state, resume_to FROM workitem_suspend(:held, 'ann', until => '2100-01-01 00:00+00');
+SELECT state, resume_to, suspended_until FROM workitem_cancel(:held, 'engine', reason => 'withdrawn');

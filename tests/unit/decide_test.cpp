@@ -343,6 +343,25 @@ TEST(DecideResume, ReturnsToTheRememberedState) {
     }
 }
 
+TEST(DecideSuspend, EveryOtherWayOutForgetsTheSuspension) {
+    struct Way {
+        Op op;
+        Actor actor;
+    };
+    for (const Way& way : {Way{Op::cancel, user("admin")}, Way{Op::cancel_workflow, service()},
+                           Way{Op::skip, user("init")}, Way{Op::expire, timer()},
+                           Way{Op::mark_error, user("admin")}}) {
+        Item item = held_item(suspended, "ann");
+        item.skippable = true;
+        item.resume_to = started;
+        item.suspended_until = in_seconds(10);
+        const Change c = must(run(command(way.op), item, way.actor));
+        EXPECT_NE(c.state, suspended) << to_string(way.op);
+        EXPECT_TRUE(set_null(c.resume_to)) << to_string(way.op);
+        EXPECT_TRUE(set_null(c.suspended_until)) << to_string(way.op);
+    }
+}
+
 TEST(DecideResume, OwnerAndTimerMayResume) {
     Item item = held_item(suspended, "ann");
     item.resume_to = started;

@@ -162,6 +162,12 @@ Result<Change> apply(const Command& command, const Item& item, const TransitionR
             change.writes_output = true;
             break;
     }
+    // Leaving a suspension any other way than resume (cancel, expire, release, ...): nothing is
+    // left to resume to, as the row's invariant asks (a suspended item, and only one, has it).
+    if (item.state == State::suspended && change.state != State::suspended) {
+        change.resume_to = Assign<State>::null();
+        change.suspended_until = Assign<Timestamp>::null();
+    }
     return change;
 }
 

@@ -32,8 +32,12 @@ struct ItemChange {
 
 // Applies changes[i] to its item for every i (distinct, locked items) and returns the new rows
 // in items[i], as update_item does one. A run of consecutive changes that write the same
-// columns is written by one UPDATE over arrays of their values, row by row in the order given
-// (so the item trigger records their events in that order); a change alone, by update_item.
+// columns is written by one UPDATE over arrays of their values; a change alone, by update_item.
+// Runs are written in the order given; within a run the item trigger records the items' events
+// in the order the statement reaches their rows (on a real backlog the order given, the plan
+// driven from the arrays into the primary key; a small table may be read in its own order).
+// Each item's own events stay in version order, which is what the event stream promises
+// (docs/events.md).
 void update_items(const ItemChange* changes, int count, Datum* items);
 
 }  // namespace workitem::pg

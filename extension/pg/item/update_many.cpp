@@ -18,8 +18,7 @@ namespace {
 
 // One prepared UPDATE per (column set, version bump), over arrays: $1 the ids, then one array
 // per changed column in column order. WITH ORDINALITY numbers the rows so that each returned
-// item finds its place; the plan drives the update from the arrays' rows, each item found by
-// its primary key, so the rows (and their events) are written in the order given.
+// item finds its place whatever order the plan reaches them in.
 struct CachedSetUpdate {
     uint32 mask;
     bool bumps_version;

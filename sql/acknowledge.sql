@@ -71,3 +71,26 @@ SELECT count(*) FROM workitem_acknowledge_and_claim_next(NULL, '[]');
 SET workitem.max_batch_size = 2;
 SELECT count(*) FROM workitem_acknowledge_and_claim_next('ann', '[{"id": 1}, {"id": 2}, {"id": 3}]');
 RESET workitem.max_batch_size;
+
+-- bob has no capacity: nothing his decisions read is changed by his earlier items, so a batch's
+-- changes are written together (one UPDATE per run of changes that write the same columns),
+-- each item still with its own version, output and event (the outcomes here in reverse claim
+-- order; the last, without an output, written apart). The result rows come in the order given.
+SELECT count(*) AS created FROM (
+    SELECT workitem_create('bulk-' || n, 'Job', '{"potential_owners": {"groups": ["crew"]}}',
+                           priority => 10 - n, queue => 'bulk')
+      FROM generate_series(1, 5) AS n) AS items;
+SELECT r.kind, (r.item).workflow_id, r.ok, (r.item).state, (r.item).version,
+       (r.item).lease_until > now() AS leased
+  FROM workitem_acknowledge_and_claim_next('bob', '[]', 'bulk', lease_seconds => 60,
+                                           max_items => 3) AS r;
+SELECT jsonb_agg(CASE WHEN workflow_id = 'bulk-1' THEN jsonb_build_object('id', id)
+                      ELSE jsonb_build_object('id', id, 'output',
+                                              jsonb_build_object('n', workflow_id)) END
+                 ORDER BY workflow_id DESC) AS held
+  FROM workitem.item WHERE queue = 'bulk' AND owner = 'bob' \gset
+SELECT r.kind, (r.item).workflow_id, r.ok, (r.item).state, (r.item).output, (r.item).version
+  FROM workitem_acknowledge_and_claim_next('bob', :'held', 'bulk', max_items => 3) AS r;
+SELECT i.workflow_id, e.type, e.operation, e.actor, e.aggregate_version
+  FROM workitem.event e JOIN workitem.item i ON i.id = e.aggregateid
+ WHERE i.queue = 'bulk' AND e.type <> 'workitem.created' ORDER BY i.workflow_id, e.seq;

@@ -1,6 +1,7 @@
 // What the item trigger needs to know about the change a workitem function is making:
 // the operation, actor, reason and idempotency key. A function sets it around its one
-// INSERT/UPDATE; an UPDATE that finds nothing set is a direct one (operation 'direct').
+// INSERT/UPDATE (or, for a batch's set-based UPDATE, one per row); an UPDATE that finds nothing
+// set is a direct one (operation 'direct').
 #pragma once
 
 #include "workitem/core/operation.hpp"
@@ -26,6 +27,10 @@ struct PendingChange {
 // until end_change()).
 void begin_change(const PendingChange& change);
 void end_change();
+
+// Sets the pending changes of one statement that writes several items (`changes`: distinct
+// item ids, kept by reference until end_change()).
+void begin_changes(const PendingChange* changes, int count);
 
 // The pending change for a row being written, or nullptr when the write is a direct one.
 const PendingChange* pending_change_for(int64 item_id);

@@ -1,18 +1,18 @@
 // The batch path: workitem_<op>_batch(ids, actor, ...), the single form's call on every id, one
 // result row each. Every row is read unlocked and the items the actor may not see or act on are
 // refused without being locked; the others are locked in id order (two batches never deadlock
-// on each other), then decided and written in the order given. One refused item only makes its
-// own result row say so.
+// on each other), then decided in the order given and written together (one UPDATE per run of
+// changes that write the same columns). One refused item only makes its own result row say so.
 #include <algorithm>
 
 #include "transition/transition.hpp"
 
 #include "transition/batch_results.hpp"
+#include "transition/batch_write.hpp"
 #include "transition/decide.hpp"
 #include "transition/keyed_call.hpp"
 #include "transition/row_version.hpp"
 #include "transition/settle_items.hpp"
-#include "transition/write.hpp"
 
 #include "item/row.hpp"
 #include "policy/custom_validators.hpp"
@@ -77,7 +77,7 @@ void settle_items(const char* tenant, const TransitionCall* calls, int count, co
 
     // Read every row unlocked and refuse, without locking them, the items the actor may not see
     // or act on (visibility, version, state, authorization); lock the others in id order (two
-    // batches never deadlock on each other), then decide and write each item in the order given;
+    // batches never deadlock on each other), then decide each item in the order given and write;
     // one refused item only makes its own result row say so.
     Datum args[3] = {PointerGetDatum(construct_array(id_values, count, INT8OID, sizeof(int64),
                                                      FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
@@ -110,24 +110,40 @@ void settle_items(const char* tenant, const TransitionCall* calls, int count, co
     ItemRow* rows = static_cast<ItemRow*>(palloc(sizeof(ItemRow) * (found + 1)));
     for (uint64 r = 0; r < found; ++r) rows[r] = read_item_row(r);
 
+    // Each item decided in the order given, its change held; the held changes written together
+    // (transition/batch_write.hpp), then the result rows added in the order given.
+    BatchWrite writes{count};
+    int* slots = static_cast<int*>(palloc(sizeof(int) * count));  // -1: refused (refusals[i])
     for (int i = 0; i < count; ++i) {
         const TransitionCall& item_call = calls[i];
         const int64 id = item_call.item_id;
-        if (results.kind != nullptr) results.kind = core::to_string(item_call.operation).data();
         const ItemRow* row = find_row(rows, found, id);
-        const Verdict verdict = !refusals[i].allowed ? refusals[i]
-                                : row == nullptr     ? not_found_verdict(id)
-                                                     : decide(tenant, item_call, *row, now);
+        slots[i] = -1;
+        if (refusals[i].allowed && row == nullptr) refusals[i] = not_found_verdict(id);
+        if (!refusals[i].allowed) continue;
+        writes.before_deciding(tenant, item_call, *row);
+        const Verdict verdict = decide(tenant, item_call, *row, now);
         if (!verdict.allowed) {
-            add_batch_failure(results, id, verdict.sqlerrcode, verdict.message);
+            refusals[i] = verdict;
             continue;
         }
         if (const char* denial = custom_denial(tenant, item_call, *row)) {
-            add_batch_failure(results, id, sqlstate_of(core::ErrorCode::denied_by_validator),
-                              denial);
+            refusals[i].allowed = false;
+            refusals[i].sqlerrcode = sqlstate_of(core::ErrorCode::denied_by_validator);
+            refusals[i].message = denial;
             continue;
         }
-        add_batch_success(results, id, write(item_call, id, verdict.change));
+        slots[i] = writes.hold(item_call, verdict.change);
+    }
+    writes.write_held();
+    for (int i = 0; i < count; ++i) {
+        const int64 id = calls[i].item_id;
+        if (results.kind != nullptr) results.kind = core::to_string(calls[i].operation).data();
+        if (slots[i] < 0) {
+            add_batch_failure(results, id, refusals[i].sqlerrcode, refusals[i].message);
+        } else {
+            add_batch_success(results, id, writes.item(slots[i]));
+        }
     }
 }
 

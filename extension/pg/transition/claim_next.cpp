@@ -4,6 +4,7 @@
 
 #include "transition/transition.hpp"
 
+#include "transition/batch_write.hpp"
 #include "transition/claim_next_query.hpp"
 #include "transition/decide.hpp"
 #include "transition/keyed_call.hpp"
@@ -77,6 +78,9 @@ void NextClaims::pass_over(Datum id) {
 int NextClaims::claim_up_to(int wanted, Datum* items) {
     bool is_null = false;
     const int passed_before = passed_count;
+    // The claims decided in a round are written together at its end, before the next round
+    // looks again (its statement must not find them still offered).
+    BatchWrite claims{wanted};
     int claimed = 0;
     for (int round = 0; round < claim_next_rounds && claimed < wanted; ++round) {
         const int to_lock = wanted - claimed;
@@ -121,13 +125,16 @@ int NextClaims::claim_up_to(int wanted, Datum* items) {
             claim.item_id = row.id;
             // The query found it eligible; the core has the last word (constraints, time), with
             // the facts as the claims before it left them.
+            claims.before_deciding(tenant, claim, row);
             const Verdict verdict = decide(tenant, claim, row, now);
             if (!verdict.allowed || custom_denial(tenant, claim, row) != nullptr) {
                 pass_over(Int64GetDatum(row.id));
                 continue;
             }
-            items[claimed++] = write(claim, row.id, verdict.change);
+            claims.hold(claim, verdict.change);
+            ++claimed;
         }
+        claims.write_held();
         if (wanted == 1 && claimed == 1) {
             int ahead = 0;  // candidates of this round before the one taken: held by others
             while (ahead < candidate_count &&
@@ -136,6 +143,7 @@ int NextClaims::claim_up_to(int wanted, Datum* items) {
             learn_contention(passed_count - passed_before + ahead);
         }
     }
+    for (int i = 0; i < claimed; ++i) items[i] = claims.item(i);
     return claimed;
 }
 

@@ -15,7 +15,8 @@ namespace workitem::pg {
 // Runs calls[i] on calls[i].item_id for every i, one result row each, in the order given. The
 // calls share their tenant and actor. Rows are read unlocked first: the items the actor may not
 // see or act on are refused without being locked; the others are locked in id order (two batches
-// never deadlock on each other), then decided and written.
+// never deadlock on each other), then decided in the order given and written together
+// (transition/batch_write.hpp).
 void settle_items(const char* tenant, const TransitionCall* calls, int count, core::Timestamp now,
                   BatchResults& results);
 

@@ -85,12 +85,12 @@ ClientState::ClientState(ClientOptions client_options)
     }
 }
 
-ResultSet ClientState::send_once(const Statement& statement, const std::string& on_behalf) {
+ResultSet ClientState::send_once(const Statement& statement, const CallSettings& settings) {
     return under_permit(breaker, [&] {
         auto connection = pool.acquire();
         try {
-            return connection->execute(statement, {options.tenant, on_behalf},
-                                       options.statement_mode, options.statement_timeout);
+            return connection->execute(statement, settings, options.statement_mode,
+                                       options.statement_timeout);
         } catch (const Error& error) {
             // Its own transaction is over: the refusal is stored on this very session, where the
             // database noted it, before the connection goes back to the pool.
@@ -195,10 +195,11 @@ Client::Client(ClientOptions options)
 Client::~Client() = default;
 
 detail::ResultSet Client::run(detail::Statement& statement) {
-    return send(statement, state_->options.on_behalf);
+    return send(statement,
+                {.tenant = state_->options.tenant, .on_behalf = state_->options.on_behalf});
 }
 
-detail::ResultSet Client::send(detail::Statement& statement, const std::string& on_behalf) {
+detail::ResultSet Client::send(detail::Statement& statement, const detail::CallSettings& settings) {
     auto& state = *state_;
     const auto key = statement.text.key_parameter;
     if (key >= 0 && !statement.has_key() && state.options.generate_idempotency_keys) {
@@ -207,7 +208,7 @@ detail::ResultSet Client::send(detail::Statement& statement, const std::string& 
         statement.key_generated = true;
     }
     return state.with_retries(statement.text.function, statement.replay_safe(),
-                              [&] { return state.send_once(statement, on_behalf); });
+                              [&] { return state.send_once(statement, settings); });
 }
 
 QueryResult Client::exec_parameters(std::string_view sql,
@@ -226,7 +227,19 @@ OnBehalf::OnBehalf(Client& client, std::string capability)
     : client_(client), capability_(std::move(capability)) {}
 
 detail::ResultSet OnBehalf::run(detail::Statement& statement) {
-    return client_.send(statement, capability_);
+    return client_.send(statement, {.tenant = client_.options().tenant, .on_behalf = capability_});
+}
+
+Scoped Client::scoped(CallScope scope) {
+    return Scoped(*this, std::move(scope));
+}
+
+Scoped::Scoped(Client& client, CallScope scope) : client_(client), scope_(std::move(scope)) {}
+
+detail::ResultSet Scoped::run(detail::Statement& statement) {
+    return client_.send(statement, {.tenant = scope_.tenant,
+                                    .on_behalf = scope_.on_behalf,
+                                    .trace_context = scope_.trace_context});
 }
 
 void Client::run_transaction(const TransactionOptions& options,

@@ -35,8 +35,8 @@ class ClientState {
     }
 
     // One attempt of a call: the breaker's permit, a pooled connection, the statement, run with
-    // the client's tenant and the on_behalf capability given.
-    ResultSet send_once(const Statement& statement, const std::string& on_behalf);
+    // the settings given.
+    ResultSet send_once(const Statement& statement, const CallSettings& settings);
     // One attempt of SQL text of the application's, outside a transaction.
     ResultSet send_text_once(std::string_view sql, const std::vector<Parameter>& parameters);
     // One attempt of a transaction: BEGIN, the tenant, fn, COMMIT.

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <string>
 
@@ -137,15 +138,33 @@ Connection::Connection(const ConnectSettings& settings)
 
 std::string_view Connection::settings_sql(const CallSettings& settings,
                                           std::vector<Parameter>& parameters) {
-    if (!settings.tenant.empty()) parameters.emplace_back(settings.tenant);
-    if (!settings.on_behalf.empty()) parameters.emplace_back(settings.on_behalf);
-    if (settings.tenant.empty() && settings.on_behalf.empty()) return {};
-    if (settings.on_behalf.empty())
-        return "SELECT pg_catalog.set_config('workitem.tenant', $1, true)";
-    if (settings.tenant.empty())
-        return "SELECT pg_catalog.set_config('workitem.on_behalf', $1, true)";
-    return "SELECT pg_catalog.set_config('workitem.tenant', $1, true), "
-           "pg_catalog.set_config('workitem.on_behalf', $2, true)";
+    static constexpr std::array<const char*, 3> names{"workitem.tenant", "workitem.on_behalf",
+                                                      "workitem.trace_context"};
+    // One statement for each combination of settings given (bit i: names[i]), built once.
+    static const std::array<std::string, 8> statements = [] {
+        std::array<std::string, 8> texts;
+        for (std::size_t given = 1; given < texts.size(); ++given) {
+            std::string text = "SELECT ";
+            int number = 0;
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                if ((given & (1U << i)) == 0) continue;
+                if (number > 0) text += ", ";
+                text += "pg_catalog.set_config('" + std::string(names[i]) + "', $" +
+                        std::to_string(++number) + ", true)";
+            }
+            texts[given] = std::move(text);
+        }
+        return texts;
+    }();
+    std::size_t given = 0;
+    const std::array<const std::string*, 3> values{&settings.tenant, &settings.on_behalf,
+                                                   &settings.trace_context};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (values[i]->empty()) continue;
+        given |= 1U << i;
+        parameters.emplace_back(*values[i]);
+    }
+    return statements[given];
 }
 
 ResultSet Connection::execute(const Statement& statement, const CallSettings& settings,

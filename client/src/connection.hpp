@@ -42,8 +42,10 @@ struct ConnectSettings {
 
 // What a call sets for its own transaction (set_config(..., true)); empty: left as it is.
 struct CallSettings {
+    static inline const std::string none{};
     const std::string& tenant;
     const std::string& on_behalf;
+    const std::string& trace_context = none;  // workitem.trace_context (W3C traceparent)
 };
 
 class Connection {
@@ -55,13 +57,13 @@ class Connection {
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    // Sends a statement and waits for its answer. With a tenant or an on_behalf capability, they
-    // are set for the statement's own transaction, in the same round trip (a pipeline of two
-    // statements).
+    // Sends a statement and waits for its answer. With a tenant, an on_behalf capability or a
+    // trace context, they are set for the statement's own transaction, in the same round trip
+    // (a pipeline of two statements).
     ResultSet execute(const Statement& statement, const CallSettings& settings, StatementMode mode,
                       std::chrono::milliseconds timeout);
-    // The statement that sets the tenant and on_behalf for the current transaction, with its
-    // parameters; none when both are empty.
+    // The statement that sets the tenant, on_behalf and trace context given for the current
+    // transaction, with its parameters; none when all are empty.
     static std::string_view settings_sql(const CallSettings& settings,
                                          std::vector<Parameter>& parameters);
     // Sends SQL text with parameters as an unnamed statement.

@@ -1,5 +1,6 @@
 // Authentication: every way a token or key must be refused, and the identities accepted.
 #include "auth.hpp"
+#include "token_cache.hpp"
 #include "tokens.hpp"
 
 #include <gtest/gtest.h>
@@ -262,6 +263,72 @@ TEST(GatewayAuth, ApiKeyListsAreValidated) {
     EXPECT_THROW(parse_api_keys(entry("tenant", nullptr)), std::invalid_argument);
     EXPECT_THROW(parse_api_keys(entry("key", "plain")), std::invalid_argument);
     EXPECT_THROW(parse_api_keys(entry("subject", "")), std::invalid_argument);
+}
+
+TEST(GatewayAuth, AVerifiedTokenIsTakenFromTheCacheWithTheSameIdentity) {
+    const Authenticator authenticator(hs256_settings(), {});
+    const std::string bearer = "Bearer " + mint_hs256(secret, ann());
+    const auto first = identity(authenticator.authenticate(bearer, ""));
+    const auto again = identity(authenticator.authenticate(bearer, ""));
+    EXPECT_EQ(again.subject, first.subject);
+    EXPECT_EQ(again.tenant, first.tenant);
+    EXPECT_EQ(again.capability, first.capability);
+    EXPECT_EQ(again.expires_at, first.expires_at);
+    // A byte changed in the signature is a token never verified: refused.
+    std::string forged = bearer;
+    char& in_signature = forged[forged.rfind('.') + 5];  // 6 bits of the signature, no padding
+    in_signature = in_signature == 'A' ? 'B' : 'A';
+    EXPECT_NE(refusal(authenticator.authenticate(forged, "")), "");
+}
+
+// A token's identity, valid until `expires_at` (none: an API key's).
+Identity identity_until(std::string subject,
+                        std::optional<TokenCache::Clock::time_point> expires_at) {
+    return Identity{.subject = std::move(subject),
+                    .tenant = "acme",
+                    .capability = Capability::user,
+                    .credential = "jwt",
+                    .trace_context = {},
+                    .expires_at = expires_at};
+}
+
+TEST(GatewayTokenCache, AnswersWithinTheTokensLifetimeOnly) {
+    using Clock = TokenCache::Clock;
+    const auto now = Clock::now();
+    TokenCache cache(4);
+    const auto ann_identity = identity_until("ann", now + std::chrono::seconds(10));
+    const auto key = sha256("token-of-ann");
+    EXPECT_FALSE(cache.find(key, now));
+    cache.remember(key, ann_identity, now);
+    ASSERT_TRUE(cache.find(key, now));
+    EXPECT_EQ(cache.find(key, now)->subject, "ann");
+    EXPECT_TRUE(cache.find(key, now + std::chrono::seconds(10)));
+    EXPECT_FALSE(cache.find(key, now + std::chrono::seconds(11)));  // expired: verified anew
+    EXPECT_FALSE(cache.find(sha256("token-of-bob"), now));
+    // An identity without a lifetime (an API key's) or already expired is not kept.
+    cache.remember(sha256("k"), identity_until("engine", std::nullopt), now);
+    cache.remember(sha256("old"), ann_identity, now + std::chrono::seconds(11));
+    EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(GatewayTokenCache, StaysWithinItsCapacity) {
+    using Clock = TokenCache::Clock;
+    const auto now = Clock::now();
+    TokenCache cache(3);
+    const auto caller = identity_until("ann", now + std::chrono::seconds(60));
+    const auto short_lived = identity_until("ann", now + std::chrono::seconds(1));
+    cache.remember(sha256("a"), short_lived, now);
+    cache.remember(sha256("b"), caller, now);
+    cache.remember(sha256("c"), caller, now);
+    // Full: the expired entry goes to make room.
+    cache.remember(sha256("d"), caller, now + std::chrono::seconds(2));
+    EXPECT_EQ(cache.size(), 3u);
+    EXPECT_FALSE(cache.find(sha256("a"), now));
+    EXPECT_TRUE(cache.find(sha256("d"), now));
+    // Full and nothing expired: it starts afresh, never grows.
+    cache.remember(sha256("e"), caller, now);
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_TRUE(cache.find(sha256("e"), now));
 }
 
 }  // namespace

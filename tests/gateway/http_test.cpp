@@ -309,6 +309,15 @@ TEST_F(GatewayOverHttp, OperationalRoutes) {
         << metrics.body;
     EXPECT_NE(metrics.body.find("workitem_db_pool_connections{state=\"in_use\"}"),
               std::string::npos);
+    // The GETs above (and /readyz) each waited for a pooled connection: counted, in buckets.
+    EXPECT_NE(metrics.body.find("# TYPE workitem_db_pool_wait_seconds histogram"),
+              std::string::npos);
+    const auto waits = metrics.body.find("\nworkitem_db_pool_wait_seconds_count ");
+    ASSERT_NE(waits, std::string::npos) << metrics.body;
+    EXPECT_GE(std::stod(metrics.body.substr(waits + 37)), 2.0) << metrics.body;
+    EXPECT_NE(metrics.body.find("workitem_db_pool_wait_seconds_bucket{le=\"+Inf\"}"),
+              std::string::npos);
+    EXPECT_NE(metrics.body.find("# TYPE workitem_wakeups_total counter\n"), std::string::npos);
     EXPECT_NE(metrics.body.find("workitem_build_info{version="), std::string::npos);
     // No item id ever becomes a label.
     // (A latency sum may hold those digits: the raw path may not appear anywhere.)

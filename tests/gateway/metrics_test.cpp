@@ -44,6 +44,45 @@ TEST(GatewayMetrics, CountsRequestsAndTheirLatencyByRouteTemplate) {
     EXPECT_NE(text.find(R"(workitem_build_info{version="1.2.3"} 1)"), std::string::npos);
 }
 
+TEST(GatewayMetrics, CountsTheWaitsForAConnectionInAHistogram) {
+    Metrics metrics("1.2.3");
+    // Before any wait the histogram is there, empty (Prometheus sees a series from the start).
+    auto text = metrics.render({});
+    EXPECT_NE(text.find("# TYPE workitem_db_pool_wait_seconds histogram\n"), std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"+Inf\"} 0\n"), std::string::npos)
+        << text;
+    // Powers of two: their sum is exact.
+    metrics.record_pool_wait(0.00006103515625);
+    metrics.record_pool_wait(0.00390625);
+    metrics.record_pool_wait(3.0);
+    text = metrics.render({});
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"0.0001\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"0.0025\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"0.005\"} 2\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"2.5\"} 2\n"), std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_bucket{le=\"+Inf\"} 3\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_count 3\n"), std::string::npos);
+    EXPECT_NE(text.find("workitem_db_pool_wait_seconds_sum 3.00396728515625\n"), std::string::npos)
+        << text;
+}
+
+TEST(GatewayMetrics, RendersATotalKeptElsewhereAsACounter) {
+    const Metrics metrics("1.2.3");
+    const auto text = metrics.render({{.name = "workitem_wakeups_total",
+                                       .help = "Wake-ups.",
+                                       .labels = {},
+                                       .value = 7,
+                                       .type = "counter"}});
+    EXPECT_NE(text.find("# TYPE workitem_wakeups_total counter\nworkitem_wakeups_total 7\n"),
+              std::string::npos)
+        << text;
+}
+
 TEST(GatewayMetrics, EscapesLabelValues) {
     EXPECT_EQ(escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 }

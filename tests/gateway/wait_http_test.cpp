@@ -154,6 +154,15 @@ class WaitHttp : public GatewayOverHttp {
         }
         return false;
     }
+
+    // Waits until a counter passes `value` (at most 2 s).
+    static bool counter_passes(const std::string& name, double value) {
+        for (int i = 0; i < 100; ++i) {
+            if (gauge(name) > value) return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    }
 };
 
 TEST_F(WaitHttp, ALongPollIsAnsweredWhenWorkIsOffered) {
@@ -161,7 +170,11 @@ TEST_F(WaitHttp, ALongPollIsAnsweredWhenWorkIsOffered) {
     const auto started = Clock::now();
     auto waiting = in_background(claim_next(queue, "20s", token("ann", "user")));
     ASSERT_TRUE(gauge_reaches("workitem_http_long_polls_waiting", 1));
+    const double wakeups = gauge("workitem_wakeups_total");
+    ASSERT_GE(wakeups, 0);
     const auto item = create_item(queue);
+    // The offer's commit notified the listener: counted in workitem_wakeups_total.
+    EXPECT_TRUE(counter_passes("workitem_wakeups_total", wakeups));
     const auto answer = waiting.get();
     ASSERT_EQ(answer.status, 200) << answer.body;
     const auto items = answer.document()["items"];

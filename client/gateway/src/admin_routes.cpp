@@ -139,8 +139,7 @@ Response tick(Call& call) {
     const auto max_items = static_cast<int>(
         body.integer("max_items", 1, std::numeric_limits<std::int32_t>::max()).value_or(1000));
     body.refuse_unknown_fields();
-    const auto results = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.tick(max_items); });
+    const auto results = call.database.as(caller(call)).tick(max_items);
     json actions = json::array();
     for (const auto& result : results) {
         actions.push_back(
@@ -161,8 +160,7 @@ Response set_flag(Call& call) {
     body.refuse_unknown_fields();
     workitem::SetFlagOptions options;
     if (scope == "tenant") options.tenant = caller(call).tenant;
-    const auto set = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.set_flag(flag, *enabled, options); });
+    const auto set = call.database.as(caller(call)).set_flag(flag, *enabled, options);
     return json_response(call.request, 200,
                          {{"tenant_id", set.tenant_id},
                           {"name", set.name},
@@ -185,8 +183,7 @@ Response lease_default(Call& call, bool of_queue, bool remove) {
         if (!lease) throw_problem(400, "invalid_field", "field lease_seconds is required");
         body.refuse_unknown_fields();
     }
-    const auto replaced = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.set_lease_default(scope, lease); });
+    const auto replaced = call.database.as(caller(call)).set_lease_default(scope, lease);
     return json_response(call.request, 200,
                          {{"replaced_lease_seconds", replaced ? json(*replaced) : json(nullptr)}});
 }

@@ -1,5 +1,7 @@
 #include "auth.hpp"
 
+#include "token_cache.hpp"
+
 #include <jwt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -33,16 +35,6 @@ AuthFailure refused(std::string reason) {
 
 jwt_alg_t libjwt_algorithm(JwtAlgorithm algorithm) {
     return algorithm == JwtAlgorithm::hs256 ? JWT_ALG_HS256 : JWT_ALG_RS256;
-}
-
-std::array<unsigned char, 32> sha256(std::string_view data) {
-    std::array<unsigned char, 32> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
-        length != digest.size()) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    return digest;
 }
 
 std::optional<std::array<unsigned char, 32>> parse_sha256_hex(const std::string& hex) {
@@ -86,6 +78,16 @@ bool audience_matches(const json& claims, const std::string& audience) {
 }
 
 }  // namespace
+
+std::array<unsigned char, 32> sha256(std::string_view data) {
+    std::array<unsigned char, 32> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
+        length != digest.size()) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    return digest;
+}
 
 std::string_view to_string(Capability capability) {
     switch (capability) {
@@ -156,7 +158,11 @@ std::vector<ApiKey> parse_api_keys(const json& document) {
 }
 
 Authenticator::Authenticator(std::optional<JwtSettings> jwt, std::vector<ApiKey> api_keys)
-    : jwt_(std::move(jwt)), api_keys_(std::move(api_keys)) {}
+    : jwt_(std::move(jwt)),
+      api_keys_(std::move(api_keys)),
+      verified_(std::make_unique<TokenCache>(verified_tokens_kept)) {}
+
+Authenticator::~Authenticator() = default;
 
 std::variant<Identity, AuthFailure> Authenticator::authenticate(std::string_view authorization,
                                                                 std::string_view api_key) const {
@@ -176,7 +182,15 @@ std::variant<Identity, AuthFailure> Authenticator::authenticate(std::string_view
                     [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
         return refused("the Authorization header is not a bearer token");
     }
-    return verify_token(std::string(authorization.substr(scheme.size())), Clock::now());
+    const auto token = authorization.substr(scheme.size());
+    const auto now = Clock::now();
+    const auto key = sha256(token);
+    if (auto known = verified_->find(key, now)) return *std::move(known);
+    auto verdict = verify_token(std::string(token), now);
+    if (const auto* identity = std::get_if<Identity>(&verdict)) {
+        verified_->remember(key, *identity, now);
+    }
+    return verdict;
 }
 
 std::variant<Identity, AuthFailure> Authenticator::verify_api_key(std::string_view key) const {

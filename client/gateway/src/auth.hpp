@@ -8,6 +8,7 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,9 @@ struct AuthFailure {
     std::string reason;           // for the problem's detail; never quotes the credential
 };
 
+// The SHA-256 digest of some bytes (an API key, a token).
+std::array<unsigned char, 32> sha256(std::string_view data);
+
 enum class JwtAlgorithm { hs256, rs256 };
 
 struct JwtSettings {
@@ -67,11 +71,20 @@ struct ApiKey {
 // SHA-256), "subject", "tenant", "capability"}. Throws std::invalid_argument naming the entry.
 std::vector<ApiKey> parse_api_keys(const nlohmann::json& document);
 
+class TokenCache;
+
 class Authenticator {
   public:
+    // Tokens verified are remembered (token_cache.hpp), at most this many.
+    static constexpr std::size_t verified_tokens_kept = 10000;
+
     Authenticator(std::optional<JwtSettings> jwt, std::vector<ApiKey> api_keys);
+    ~Authenticator();
+    Authenticator(const Authenticator&) = delete;
+    Authenticator& operator=(const Authenticator&) = delete;
 
     // authorization: the Authorization header ("" if absent); api_key: X-API-Key ("" if absent).
+    // A token verified before and still within its lifetime is taken from the cache.
     std::variant<Identity, AuthFailure> authenticate(std::string_view authorization,
                                                      std::string_view api_key) const;
 
@@ -84,6 +97,7 @@ class Authenticator {
 
     std::optional<JwtSettings> jwt_;
     std::vector<ApiKey> api_keys_;
+    std::unique_ptr<TokenCache> verified_;
 };
 
 }  // namespace workitem::gateway

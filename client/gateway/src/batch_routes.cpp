@@ -26,7 +26,7 @@ namespace {
 using json = nlohmann::json;
 using Ids = std::vector<std::int64_t>;
 using Results = std::vector<workitem::BatchResult>;
-using Prepared = std::function<Results(workitem::Tx&)>;
+using Prepared = std::function<Results(workitem::Operations&)>;
 
 template <class Options>
 using BatchMethod = Results (workitem::Operations::*)(const Ids&, const Options&,
@@ -41,8 +41,9 @@ Prepared prepare(Ids ids, RequestBody& body, const Identity& who, std::optional<
     read_fields(body, options);
     options.idempotency_key = std::move(key);
     auto versions = body.versions("expected_versions");
-    return [ids = std::move(ids), options, versions = std::move(versions)](workitem::Tx& tx) {
-        return (tx.*method)(ids, options, versions);
+    return [ids = std::move(ids), options,
+            versions = std::move(versions)](workitem::Operations& database) {
+        return (database.*method)(ids, options, versions);
     };
 }
 
@@ -52,8 +53,8 @@ Prepared prepare_heartbeat(Ids ids, RequestBody& body, const Identity& who,
     workitem::HeartbeatOptions options;
     options.actor = who.subject;
     read_fields(body, options);
-    return [ids = std::move(ids), options](workitem::Tx& tx) {
-        return tx.heartbeat_batch(ids, options);
+    return [ids = std::move(ids), options](workitem::Operations& database) {
+        return database.heartbeat_batch(ids, options);
     };
 }
 
@@ -99,7 +100,8 @@ Response batch(Call& call) {
     const Prepared prepared =
         operation.prepare(std::move(ids), body, caller(call), idempotency_key(call.request));
     body.refuse_unknown_fields();
-    const auto results = call.database.transaction(caller(call), prepared);
+    auto as_caller = call.database.as(caller(call));
+    const auto results = prepared(as_caller);
     json rows = json::array();
     for (const auto& result : results) rows.push_back(batch_result_json(result));
     return json_response(call.request, 200, {{"results", std::move(rows)}});
@@ -122,8 +124,7 @@ Response batch_create(Call& call) {
     }
     const workitem::CreateManyOptions options{.actor = caller(call).subject,
                                               .idempotency_key = idempotency_key(call.request)};
-    const auto results = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.create_many(commands, options); });
+    const auto results = call.database.as(caller(call)).create_many(commands, options);
     json rows = json::array();
     for (const auto& result : results) rows.push_back(create_many_result_json(result));
     return json_response(call.request, 200, {{"results", std::move(rows)}});
@@ -193,9 +194,8 @@ Response acknowledge_and_claim_next(Call& call) {
                  answer](int n) -> std::optional<Response> {
         std::vector<workitem::Item> claimed;
         if (n == 1) {
-            const auto result = database.transaction(who, [&](workitem::Tx& tx) {
-                return tx.acknowledge_and_claim_next(outcomes, options, max_items);
-            });
+            const auto result =
+                database.as(who).acknowledge_and_claim_next(outcomes, options, max_items);
             *rows = outcome_rows(outcomes, result.outcomes);
             claimed = result.claimed;
             // Nothing to wait for when nothing was asked for.
@@ -220,8 +220,7 @@ Response cancel_workflow(Call& call) {
     options.reason = body.text("reason");
     body.refuse_unknown_fields();
     options.idempotency_key = idempotency_key(call.request);
-    const auto items = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.cancel_workflow(workflow_id, options); });
+    const auto items = call.database.as(caller(call)).cancel_workflow(workflow_id, options);
     json list = json::array();
     for (const auto& item : items) list.push_back(item_json(item));
     return json_response(call.request, 200, {{"items", std::move(list)}});

@@ -51,8 +51,7 @@ json batch_json(std::int64_t batch_id, const Events& events) {
 }
 
 Response list_consumers(Call& call) {
-    const auto rows =
-        call.database.transaction(caller(call), [](workitem::Tx& tx) { return tx.event_lag(); });
+    const auto rows = call.database.as(caller(call)).event_lag();
     json items = json::array();
     for (const auto& row : rows) {
         items.push_back({{"kind", row.kind},
@@ -75,15 +74,14 @@ Response create_consumer(Call& call) {
     const workitem::ConsumerCreateOptions options{.all_tenants =
                                                       body.boolean("all_tenants").value_or(false)};
     body.refuse_unknown_fields();
-    const bool created = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.consumer_create(consumer, options); });
+    const bool created = call.database.as(caller(call)).consumer_create(consumer, options);
     return json_response(call.request, created ? 201 : 200,
                          {{"consumer", consumer}, {"created", created}});
 }
 
 Response drop_consumer(Call& call) {
     const auto consumer = consumer_name(call);
-    call.database.transaction(caller(call), [&](workitem::Tx& tx) { tx.consumer_drop(consumer); });
+    call.database.as(caller(call)).consumer_drop(consumer);
     return no_content(call.request);
 }
 
@@ -99,8 +97,7 @@ Response next_batch(Call& call) {
     const Identity who = caller(call);
     auto look = [&request, &database = call.database, who, consumer,
                  options](int) -> std::optional<Response> {
-        const auto batch = database.transaction(
-            who, [&](workitem::Tx& tx) { return tx.next_batch(consumer, options); });
+        const auto batch = database.as(who).next_batch(consumer, options);
         if (!batch) return std::nullopt;
         return json_response(request, 200, batch_json(batch->id, batch->events));
     };
@@ -120,23 +117,20 @@ Response rewind(Call& call) {
     if (target.to_seq.has_value() == target.to_time.has_value()) {
         throw_problem(400, "invalid_field", "give exactly one of to_seq and to_time");
     }
-    const auto from = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.consumer_rewind(consumer, target); });
+    const auto from = call.database.as(caller(call)).consumer_rewind(consumer, target);
     return json_response(call.request, 200, {{"from_seq", from}});
 }
 
 Response get_batch(Call& call) {
     const auto batch_id = positive_capture(call, "batchId");
-    const auto events = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.batch_events(batch_id); });
+    const auto events = call.database.as(caller(call)).batch_events(batch_id);
     return json_response(call.request, 200, batch_json(batch_id, events));
 }
 
 Response finish_batch(Call& call) {
     const auto batch_id = positive_capture(call, "batchId");
     RequestBody::parse(call.request, false).refuse_unknown_fields();
-    const auto events = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.finish_batch(batch_id); });
+    const auto events = call.database.as(caller(call)).finish_batch(batch_id);
     return json_response(call.request, 200, {{"batch_id", batch_id}, {"events", events}});
 }
 

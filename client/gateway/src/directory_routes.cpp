@@ -46,8 +46,7 @@ Response list_users(Call& call) {
     const auto limit = query.integer("limit", 1, max_page_size).value_or(default_page_size);
     options.page_size = rows_to_ask(limit);
     query.refuse_unknown();
-    const auto users = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.list_users(options); });
+    const auto users = call.database.as(caller(call)).list_users(options);
     return json_response(
         call.request, 200,
         page(
@@ -62,8 +61,7 @@ Response list_groups(Call& call) {
     const auto limit = query.integer("limit", 1, max_page_size).value_or(default_page_size);
     options.page_size = rows_to_ask(limit);
     query.refuse_unknown();
-    const auto groups = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.list_groups(options); });
+    const auto groups = call.database.as(caller(call)).list_groups(options);
     return json_response(
         call.request, 200,
         page(
@@ -88,8 +86,7 @@ Response sync_users(Call& call) {
         element.refuse_unknown_fields();
         users.push_back(std::move(user));
     }
-    const auto result = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.put_users(users, replace_all); });
+    const auto result = call.database.as(caller(call)).put_users(users, replace_all);
     return json_response(call.request, 200,
                          {{"users_written", result.users_written},
                           {"memberships", result.memberships},
@@ -98,8 +95,7 @@ Response sync_users(Call& call) {
 
 Response get_user(Call& call) {
     const auto user_id = name_capture(call, "userId");
-    const auto user = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.get_user(user_id); });
+    const auto user = call.database.as(caller(call)).get_user(user_id);
     return json_response(call.request, 200, user_json(user, true));
 }
 
@@ -109,16 +105,14 @@ Response put_user(Call& call) {
     auto body = RequestBody::parse(call.request, false);
     read_user(body, user);
     body.refuse_unknown_fields();
-    const auto written = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.put_user(user); });
+    const auto written = call.database.as(caller(call)).put_user(user);
     // The function returns the user row, without groups (the contract says so).
     return json_response(call.request, 200, user_json(written, false));
 }
 
 Response delete_user(Call& call) {
     const auto user_id = name_capture(call, "userId");
-    const bool removed = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.delete_user(user_id); });
+    const bool removed = call.database.as(caller(call)).delete_user(user_id);
     if (!removed) {
         throw_problem(404, "not_found", "no user " + user_id + " in the tenant's directory");
     }

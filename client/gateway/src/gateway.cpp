@@ -16,7 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-PoolSettings pool_settings(const GatewayConfig& config, Log& log) {
+PoolSettings pool_settings(const GatewayConfig& config, Log& log, Metrics& metrics) {
     PoolSettings settings;
     settings.dsn = config.dsn;
     settings.size = config.db_pool_size;
@@ -26,6 +26,9 @@ PoolSettings pool_settings(const GatewayConfig& config, Log& log) {
     settings.logger = [&log](workitem::LogLevel level, std::string_view message) {
         if (level == workitem::LogLevel::debug) return;
         log.event(workitem::to_string(level), message, {{"source", "libworkitem"}});
+    };
+    settings.waited = [&metrics](std::chrono::steady_clock::duration waited) {
+        metrics.record_pool_wait(std::chrono::duration<double>(waited).count());
     };
     return settings;
 }
@@ -68,7 +71,7 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
     : log_(log_output),
       metrics_(WORKITEM_GATEWAY_VERSION),
       authenticator_(config.jwt, config.api_keys),
-      database_(pool_settings(config.settings, log_)),
+      database_(pool_settings(config.settings, log_, metrics_)),
       rate_limiter_(rate_limit_settings(config.settings)),
       wakeups_(config.settings.dsn, wait_settings(config.settings), log_),
       openapi_document_(config.openapi_document) {
@@ -166,6 +169,12 @@ std::vector<Gauge> Gateway::gauges() const {
                           .value = static_cast<double>(rate_limiter_.refused(scope)),
                           .type = "counter"});
     }
+    gauges.push_back({.name = "workitem_wakeups_total",
+                      .help = "Wake-up notifications received from the database (each wakes the "
+                              "long polls and streams waiting on its channel).",
+                      .labels = {},
+                      .value = static_cast<double>(wakeups_.received()),
+                      .type = "counter"});
     gauges.push_back({"workitem_http_connections_open",
                       "HTTP connections open.",
                       {},

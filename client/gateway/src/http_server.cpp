@@ -379,6 +379,12 @@ void HttpServer::accept() {
     acceptor_.async_accept(
         net::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
             if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
+            if (!error) {
+                // An answer is written whole, at once: nothing is gained by Nagle's wait for
+                // more, and with delayed ACKs it could hold the next answer's first segment.
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+            }
             if (error) {
             } else if (settings_.tls) {
                 std::make_shared<Session<TlsStream>>(*this, std::move(socket))->start();

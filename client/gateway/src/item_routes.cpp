@@ -35,8 +35,7 @@ Response create(Call& call) {
     auto command = create_command(body, caller(call));
     body.refuse_unknown_fields();
     command.idempotency_key = idempotency_key(call.request);
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.create(command); });
+    const auto item = call.database.as(caller(call)).create(command);
     auto response = item_response(call.request, 201, item);
     response.set(http::field::location, "/api/v1/workitems/" + std::to_string(item.id));
     return response;
@@ -45,8 +44,7 @@ Response create(Call& call) {
 Response get(Call& call) {
     const auto id = positive_capture(call, "id");
     const workitem::ReadOptions options{.actor = read_actor(caller(call))};
-    const auto item = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.get(id, options); });
+    const auto item = call.database.as(caller(call)).get(id, options);
     if (if_none_match_hits(call.request, entity_tag(item))) {
         Response not_modified{http::status::not_modified, call.request.version()};
         not_modified.set(http::field::etag, entity_tag(item));
@@ -81,8 +79,7 @@ Response list(Call& call) {
     const auto limit = query.integer("limit", 1, max_page_size).value_or(default_page_size);
     options.page_size = rows_to_ask(limit);
     query.refuse_unknown();
-    const auto items =
-        call.database.transaction(caller(call), [&](workitem::Tx& tx) { return tx.list(options); });
+    const auto items = call.database.as(caller(call)).list(options);
     return json_response(
         call.request, 200,
         page(
@@ -94,16 +91,14 @@ Response count(Call& call) {
     auto query = QueryParameters::parse(call.request);
     const auto options = filter(query, caller(call));
     query.refuse_unknown();
-    const auto counted = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.count(options); });
+    const auto counted = call.database.as(caller(call)).count(options);
     return json_response(call.request, 200, {{"count", counted}});
 }
 
 Response history(Call& call) {
     const auto id = positive_capture(call, "id");
     const workitem::ReadOptions options{.actor = read_actor(caller(call))};
-    const auto events = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.history(id, options); });
+    const auto events = call.database.as(caller(call)).history(id, options);
     json list = json::array();
     for (const auto& event : events) list.push_back(event_json(event));
     return json_response(call.request, 200, {{"events", std::move(list)}});
@@ -111,9 +106,8 @@ Response history(Call& call) {
 
 Response allowed_operations(Call& call) {
     const auto id = positive_capture(call, "id");
-    const auto operations = call.database.transaction(caller(call), [&](workitem::Tx& tx) {
-        return tx.allowed_operations(id, caller(call).subject);
-    });
+    const auto operations =
+        call.database.as(caller(call)).allowed_operations(id, caller(call).subject);
     return json_response(call.request, 200, {{"operations", operations}});
 }
 

@@ -20,7 +20,7 @@ namespace workitem::gateway {
 namespace {
 
 // The call, decoded and ready to run in the caller's transaction.
-using Prepared = std::function<workitem::Item(workitem::Tx&)>;
+using Prepared = std::function<workitem::Item(workitem::Operations&)>;
 
 template <class Options>
 using Method = workitem::Item (workitem::Operations::*)(std::int64_t, const Options&);
@@ -35,7 +35,8 @@ Prepared prepare(std::int64_t id, RequestBody& body, const Request& request, con
         options.expected_version = expected_version(request);
         options.idempotency_key = idempotency_key(request);
     }
-    return [id, options](workitem::Tx& tx) { return (tx.*method)(id, options); };
+    return
+        [id, options](workitem::Operations& database) { return (database.*method)(id, options); };
 }
 
 struct ItemOperation {
@@ -72,7 +73,8 @@ Response run(Call& call, const ItemOperation& operation, bool body_required) {
     }
     const Prepared prepared = operation.prepare(id, body, call.request, caller(call));
     body.refuse_unknown_fields();
-    const auto item = call.database.transaction(caller(call), prepared);
+    auto as_caller = call.database.as(caller(call));
+    const auto item = prepared(as_caller);
     return item_response(call.request, 200, item);
 }
 

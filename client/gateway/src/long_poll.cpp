@@ -127,8 +127,7 @@ std::optional<std::string> look_key(const std::optional<std::string>& key, int l
 std::vector<workitem::Item> claim_look(DatabasePool& database, const Identity& who,
                                        workitem::ClaimNextOptions options, int max_items, int n) {
     options.idempotency_key = look_key(options.idempotency_key, n);
-    return database.transaction(
-        who, [&](workitem::Tx& tx) { return tx.claim_next_many(options, max_items); });
+    return database.as(who).claim_next_many(options, max_items);
 }
 
 Response serve_long_poll(Call& call, LongPoll poll) {

@@ -38,7 +38,42 @@ void header(std::string& out, const std::string& name, const std::string& type,
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// One histogram's series: its cumulative buckets, +Inf, sum and count.
+template <std::size_t size>
+void histogram_series(std::string& out, const std::string& name, const Labels& labels,
+                      const std::array<double, size>& bounds,
+                      const std::array<unsigned long long, size>& buckets, unsigned long long count,
+                      double sum) {
+    unsigned long long cumulative = 0;
+    const auto bucket = [&](std::string bound, unsigned long long value) {
+        auto with_bound = labels;
+        with_bound.emplace_back("le", std::move(bound));
+        out += fmt::format("{}_bucket{} {}\n", name, labels_text(with_bound), value);
+    };
+    for (std::size_t i = 0; i < size; ++i) {
+        cumulative += buckets[i];
+        bucket(fmt::format("{}", bounds[i]), cumulative);
+    }
+    bucket("+Inf", count);
+    out += fmt::format("{}_sum{} {}\n", name, labels_text(labels), sum);
+    out += fmt::format("{}_count{} {}\n", name, labels_text(labels), count);
+}
+
 }  // namespace
+
+template <std::size_t size>
+void Metrics::Histogram<size>::observe(const std::array<double, size>& bounds, double value) {
+    for (std::size_t i = 0; i < size; ++i) {
+        if (value <= bounds[i]) {
+            ++buckets[i];
+            break;
+        }
+    }
+    ++count;
+    sum += value;
+}
 
 Metrics::Metrics(std::string version) : version_(std::move(version)) {}
 
@@ -46,15 +81,12 @@ void Metrics::record_request(const std::string& method, const std::string& route
                              double seconds) {
     std::lock_guard lock(mutex_);
     ++requests_[{method, route, status}];
-    auto& histogram = latency_[{method, route}];
-    for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
-        if (seconds <= latency_buckets[i]) {
-            ++histogram.buckets[i];
-            break;
-        }
-    }
-    ++histogram.count;
-    histogram.sum += seconds;
+    latency_[{method, route}].observe(latency_buckets, seconds);
+}
+
+void Metrics::record_pool_wait(double seconds) {
+    std::lock_guard lock(mutex_);
+    pool_wait_.observe(pool_wait_buckets, seconds);
 }
 
 std::string Metrics::render(const std::vector<Gauge>& gauges) const {
@@ -75,24 +107,14 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
                "Time from a request read to its answer written, by method and route template.");
         for (const auto& [key, histogram] : latency_) {
             const auto& [method, route] = key;
-            unsigned long long cumulative = 0;
-            for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
-                cumulative += histogram.buckets[i];
-                out += fmt::format("workitem_http_request_duration_seconds_bucket{} {}\n",
-                                   labels_text({{"method", method},
-                                                {"route", route},
-                                                {"le", fmt::format("{}", latency_buckets[i])}}),
-                                   cumulative);
-            }
-            const auto labels = labels_text({{"method", method}, {"route", route}});
-            out += fmt::format("workitem_http_request_duration_seconds_bucket{} {}\n",
-                               labels_text({{"method", method}, {"route", route}, {"le", "+Inf"}}),
-                               histogram.count);
-            out += fmt::format("workitem_http_request_duration_seconds_sum{} {}\n", labels,
-                               histogram.sum);
-            out += fmt::format("workitem_http_request_duration_seconds_count{} {}\n", labels,
-                               histogram.count);
+            histogram_series(out, "workitem_http_request_duration_seconds",
+                             {{"method", method}, {"route", route}}, latency_buckets,
+                             histogram.buckets, histogram.count, histogram.sum);
         }
+        header(out, "workitem_db_pool_wait_seconds", "histogram",
+               "Time a request waited for a pooled database connection (and its thread).");
+        histogram_series(out, "workitem_db_pool_wait_seconds", {}, pool_wait_buckets,
+                         pool_wait_.buckets, pool_wait_.count, pool_wait_.sum);
     }
     std::string last_gauge;
     for (const auto& gauge : gauges) {

@@ -14,7 +14,7 @@ workitem::ClientOptions client_options(const PoolSettings& settings) {
     options.statement_timeout = settings.statement_timeout;
     options.application_name = "workitem-gateway";
     options.logger = settings.logger;
-    // The tenant and on_behalf are the caller's, set per transaction (DatabasePool::transaction):
+    // The tenant and on_behalf are the caller's, set per call (DatabasePool::as, ::transaction):
     // none is set for the whole client.
     return options;
 }
@@ -25,7 +25,8 @@ DatabasePool::DatabasePool(const PoolSettings& settings)
     : client_(client_options(settings)),
       acquire_timeout_(settings.acquire_timeout),
       size_(settings.size),
-      threads_(static_cast<std::size_t>(settings.size)) {}
+      threads_(static_cast<std::size_t>(settings.size)),
+      waited_(settings.waited) {}
 
 DatabasePool::~DatabasePool() {
     join();
@@ -40,7 +41,9 @@ void DatabasePool::submit(std::function<void(Admission)> work) {
     ++waiting_;
     boost::asio::post(threads_, [this, queued_at, work = std::move(work)] {
         --waiting_;
-        const bool late = std::chrono::steady_clock::now() - queued_at > acquire_timeout_;
+        const auto waited = std::chrono::steady_clock::now() - queued_at;
+        if (waited_) waited_(waited);
+        const bool late = waited > acquire_timeout_;
         ++in_use_;
         try {
             work(late ? Admission::too_late : Admission::in_time);

@@ -24,6 +24,9 @@ struct PoolSettings {
     std::chrono::milliseconds acquire_timeout{2000};
     std::chrono::milliseconds statement_timeout{30000};
     workitem::Logger logger{};
+    // Told, for each request given to submit, how long it waited for a database thread (and so
+    // for a connection: there are as many threads as connections).
+    std::function<void(std::chrono::steady_clock::duration)> waited{};
 };
 
 struct PoolGauges {
@@ -50,19 +53,31 @@ class DatabasePool {
     // timeout; work should answer 503 without calling the database.
     void submit(std::function<void(Admission)> work);
 
-    // Runs fn(tx) in one transaction that declares the caller exactly as docs/security.md asks
-    // of a service: SET LOCAL workitem.on_behalf (the capability; nothing for a service key),
-    // workitem.tenant and workitem.trace_context (the traceparent; empty: none), as parameters. The
-    // actor is the caller's subject, passed by fn. Call it from work given to submit.
+    // The SDK's operations as the caller, for a route that makes one call: each call is one
+    // round trip, which sets workitem.tenant, workitem.on_behalf (the capability; nothing for a
+    // service key) and workitem.trace_context (the traceparent; empty: none) with
+    // set_config(…, true) in a pipeline before the call, in the call's own transaction
+    // (docs/security.md, "A service acting for an end user"). The actor is the caller's
+    // subject, passed by the route. Use it from work given to submit.
+    workitem::Scoped as(const Identity& caller) {
+        return client_.scoped({.tenant = caller.tenant,
+                               .on_behalf = caller.on_behalf(),
+                               .trace_context = caller.trace_context});
+    }
+
+    // Runs fn(tx) in one transaction that declares the caller as `as` does, for a route that
+    // runs several statements together (BEGIN, the settings, fn's statements, COMMIT).
     template <class Fn>
     auto transaction(const Identity& caller, Fn&& fn) {
         workitem::TransactionOptions options;
-        options.on_behalf = caller.on_behalf();
+        // All three settings in the statement below: none for the SDK to set before it.
+        options.on_behalf = "";
         return client_.in_transaction(options, [&](workitem::Tx& tx) {
             tx.exec(
                 "SELECT pg_catalog.set_config('workitem.tenant', $1, true), "
-                "pg_catalog.set_config('workitem.trace_context', $2, true)",
-                caller.tenant, caller.trace_context);
+                "pg_catalog.set_config('workitem.on_behalf', $2, true), "
+                "pg_catalog.set_config('workitem.trace_context', $3, true)",
+                caller.tenant, caller.on_behalf(), caller.trace_context);
             return fn(tx);
         });
     }
@@ -80,6 +95,7 @@ class DatabasePool {
     boost::asio::thread_pool threads_;
     std::atomic<int> in_use_{0};
     std::atomic<int> waiting_{0};
+    std::function<void(std::chrono::steady_clock::duration)> waited_;
 };
 
 }  // namespace workitem::gateway

@@ -130,6 +130,7 @@ int Wakeups::waiting(WaiterKind kind) const {
 }
 
 void Wakeups::deliver(const std::string& channel) {
+    ++received_;
     std::vector<std::shared_ptr<Waiter>> waking;
     {
         std::lock_guard lock(mutex_);

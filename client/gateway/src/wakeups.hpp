@@ -99,6 +99,8 @@ class Wakeups {
 
     const WaitSettings& settings() const { return settings_; }
     int waiting(WaiterKind kind) const;
+    // Notifications received from the database since the start (workitem_wakeups_total).
+    unsigned long long received() const { return received_.load(); }
 
   private:
     friend class Waiter;
@@ -110,6 +112,7 @@ class Wakeups {
     Log& log_;
     boost::asio::any_io_executor executor_;
     std::atomic<bool> stopping_{false};
+    std::atomic<unsigned long long> received_{0};
     mutable std::mutex mutex_;
     std::set<Waiter*> waiters_;
     std::map<std::string, std::set<Waiter*>> by_channel_;

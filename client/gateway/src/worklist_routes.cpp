@@ -15,8 +15,7 @@ namespace {
 
 Response worklist(Call& call) {
     const auto options = worklist_options(call.request);
-    const auto items = call.database.transaction(
-        caller(call), [&](workitem::Tx& tx) { return tx.worklist(caller(call).subject, options); });
+    const auto items = call.database.as(caller(call)).worklist(caller(call).subject, options);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& item : items) list.push_back(item_json(item));
     return json_response(call.request, 200, {{"items", std::move(list)}});

@@ -100,9 +100,8 @@ class WorklistStream : public std::enable_shared_from_this<WorklistStream> {
                 auto items = std::make_shared<std::optional<Items>>();
                 if (admission == Admission::in_time) {
                     try {
-                        *items = self->database_.transaction(self->who_, [&](workitem::Tx& tx) {
-                            return tx.worklist(self->who_.subject, self->options_);
-                        });
+                        *items = self->database_.as(self->who_)
+                                     .worklist(self->who_.subject, self->options_);
                     } catch (const std::exception&) {
                         // The database is away for now: the next poll reads again.
                     }
@@ -180,8 +179,7 @@ Response stream_worklist(Call& call) {
     const auto registration = work_registration(who, options.queue);
     // Registered before the snapshot is read: what commits after it wakes the stream.
     waiter->arm_now(registration);
-    auto snapshot = call.database.transaction(
-        who, [&](workitem::Tx& tx) { return tx.worklist(who.subject, options); });
+    auto snapshot = call.database.as(who).worklist(who.subject, options);
     auto stream =
         std::make_shared<WorklistStream>(std::move(waiter), registration, who, options,
                                          call.database, wakeups.settings(), std::move(snapshot));

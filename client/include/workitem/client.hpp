@@ -21,6 +21,7 @@ namespace workitem {
 namespace detail {
 class Connection;
 class ClientState;
+struct CallSettings;
 }  // namespace detail
 
 // Parameters of Tx::exec: always sent as parameters, never spliced into the SQL text.
@@ -119,6 +120,29 @@ class WORKITEM_API OnBehalf final : public Operations {
     std::string capability_;
 };
 
+// What one call declares for its own transaction, each set with set_config(..., true) in the
+// call's round trip; empty: not set. For a service calling on behalf of many tenants and users.
+struct CallScope {
+    std::string tenant{};         // workitem.tenant, instead of ClientOptions::tenant
+    std::string on_behalf{};      // workitem.on_behalf ("": the service's full rights)
+    std::string trace_context{};  // workitem.trace_context: a W3C traceparent the events carry
+};
+
+// A Client's calls in another scope than its options', from client.scoped({...}): each call is
+// one round trip, its settings pipelined before it, as for ClientOptions::tenant. It only
+// borrows the client (which must outlive it); cheap to make per request.
+class WORKITEM_API Scoped final : public Operations {
+  public:
+    Scoped(Client& client, CallScope scope);
+
+  protected:
+    detail::ResultSet run(detail::Statement& statement) override;
+
+  private:
+    Client& client_;
+    CallScope scope_;
+};
+
 struct PoolStats {
     int size{};     // the most connections the pool opens
     int open{};     // connections open now (idle or lent)
@@ -164,6 +188,9 @@ class WORKITEM_API Client final : public Operations {
     // The operations as a service acting for an end user of this capability ("user", "admin",
     // "reader"; "" : the service's full rights), whatever ClientOptions::on_behalf says.
     OnBehalf on_behalf(std::string capability);
+    // The operations in the tenant, capability and trace context given, whatever the options
+    // say (an empty tenant is the role's default, not ClientOptions::tenant).
+    Scoped scoped(CallScope scope);
 
     PoolStats pool_stats() const;
     // The options as given, with dsn resolved (WORKITEM_DSN when it was empty).
@@ -174,7 +201,8 @@ class WORKITEM_API Client final : public Operations {
 
   private:
     friend class OnBehalf;
-    detail::ResultSet send(detail::Statement& statement, const std::string& on_behalf);
+    friend class Scoped;
+    detail::ResultSet send(detail::Statement& statement, const detail::CallSettings& settings);
     void run_transaction(const TransactionOptions& options, const std::function<void(Tx&)>& fn);
     std::unique_ptr<detail::ClientState> state_;
 };

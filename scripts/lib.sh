@@ -23,6 +23,20 @@ as_server_user() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A loopback port nobody listens on, in <first>-<last> (20000-39999 by default), probed from a
+# random start so that suites starting servers at the same moment seldom pick the same one
+# (callers retry when a bind fails).
+free_port() {  # free_port [<first> <last>]
+  local first=${1:-20000} last=${2:-39999}
+  local size=$((last - first + 1)) offset=$((RANDOM % (last - first + 1))) i port
+  for ((i = 0; i < size; i++)); do
+    port=$((first + (offset + i) % size))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  echo "no free port in $first-$last" >&2
+  return 1
+}
+
 # Installs the Debian packages given that are not installed yet.
 ensure_packages() {
   local missing=()

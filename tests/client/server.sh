@@ -9,17 +9,6 @@ command=$1
 dir=$2
 data="$dir/pgdata"
 
-# A port nobody listens on, from a random start in 55500-55999, so that suites starting servers at
-# the same moment seldom pick the same one; `start` tries another if the server cannot bind it.
-free_port() {
-  local offset=$((RANDOM % 500)) i port
-  for i in $(seq 0 499); do
-    port=$((55500 + (offset + i) % 500))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  echo "no free port in 55500-55999" >&2
-  return 1
-}
 
 case "$command" in
 start)
@@ -40,7 +29,7 @@ workitem.database = 'workitem_client'
 CONF
   # Another process may take the port between the probe and the bind: then another port.
   for attempt in 1 2 3 4 5; do
-    port=$(free_port)
+    port=$(free_port 55500 55999)
     if as_server_user "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -o "-p $port" -w -t 60 \
          start >/dev/null; then
       break

@@ -5,11 +5,7 @@
 #   deploy_server_start <root> <dir>   sets DEPLOY_PG_PORT; passwords in <dir>/<name>-password
 #   deploy_server_stop <dir>
 #   deploy_psql <dir> <psql args...>   as the superuser, in database workitem
-#   free_port                          a free TCP port on 127.0.0.1
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# (free_port, a free TCP port on 127.0.0.1, is scripts/lib.sh's.)
 
 deploy_psql() {
   local dir=$1; shift

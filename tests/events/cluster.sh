@@ -1,17 +1,6 @@
 # Temporary PostgreSQL clusters for the event-delivery tests (soak, replication): started as the
 # server user on a free loopback port under a directory given by the test, stopped by the test.
-# Bash, sourced after scripts/lib.sh (PG_BIN, as_server_user, log).
-
-# A free TCP port on 127.0.0.1, from a range away from the usual ones.
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
-  done
-  echo "no free port found" >&2
-  return 1
-}
+# Bash, sourced after scripts/lib.sh (PG_BIN, as_server_user, log, free_port).
 
 # cluster_start <data dir> <port> [setting=value...]: initdb (as the server user) and start.
 cluster_start() {

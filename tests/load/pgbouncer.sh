@@ -12,16 +12,6 @@ command=$1
 dir=$2
 
 # A port nobody listens on, from a random start in 56000-56499.
-free_port() {
-  local offset=$((RANDOM % 500)) i port
-  for i in $(seq 0 499); do
-    port=$((56000 + (offset + i) % 500))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  echo "no free port in 56000-56499" >&2
-  return 1
-}
-
 listening() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -37,7 +27,7 @@ start)
   # Every client holds one connection, pgbouncer one per client and per server connection.
   files=$((max_clients + server_connections + 100))
   for attempt in 1 2 3 4 5; do
-    port=$(free_port)
+    port=$(free_port 56000 56499)
     cat >"$dir/pgbouncer.ini" <<INI
 [databases]
 $database = host=127.0.0.1 port=$server_port dbname=$database

@@ -3,8 +3,9 @@
 -- directory and the idempotency keys of the run's database. Each check prints one line,
 -- "PASS <name>: ..." or "FAIL <name>: ..."; "INFO" lines describe the run, "SKIP" lines name a
 -- check that does not apply to this path.
---   psql -X -qAt -v ON_ERROR_STOP=1 -d <run database, as a superuser> -f journal.sql -f check.sql \
---        < journal.tsv
+--   psql -X -qAt -v ON_ERROR_STOP=1 -d <run database, as a superuser> -f journal.sql \
+--        -c 'BEGIN ISOLATION LEVEL REPEATABLE READ' -f check.sql -c COMMIT < journal.tsv
+-- All in one snapshot: the server's timer keeps changing items (lease expiries) while it runs.
 
 -- The event log, each event with the item's state and owner after it and before it.
 CREATE TEMP TABLE history AS
@@ -77,14 +78,20 @@ SELECT pg_temp.verdict('no_double_allocation', count(*),
 
 -- Versions 1, 2, ... n per item with no gap, n the item's own version.
 SELECT pg_temp.verdict('versions_contiguous', count(*),
-           format('%s items', (SELECT count(DISTINCT item_id) FROM history)))
-  FROM (SELECT h.item_id FROM history h
-         GROUP BY h.item_id HAVING min(h.version) <> 1 OR max(h.version) <> count(DISTINCT h.version)
-        UNION
-        SELECT i.id FROM workitem.item i
-          LEFT JOIN (SELECT item_id, max(version) AS version FROM history GROUP BY item_id) h
-            ON h.item_id = i.id
-         WHERE h.version IS DISTINCT FROM i.version) gaps;
+           format('%s items', (SELECT count(DISTINCT item_id) FROM history))
+           || coalesce('; first offenders: ' || string_agg(detail, '; ' ORDER BY item_id)
+                       FILTER (WHERE rank <= 5), ''))
+  FROM (SELECT item_id, detail, row_number() OVER (ORDER BY item_id) AS rank
+          FROM (SELECT h.item_id, format('item %s events v%s..v%s, %s distinct', h.item_id,
+                                         min(h.version), max(h.version), count(DISTINCT h.version)) AS detail
+                  FROM history h
+                 GROUP BY h.item_id HAVING min(h.version) <> 1 OR max(h.version) <> count(DISTINCT h.version)
+                UNION ALL
+                SELECT i.id, format('item %s (%s) at v%s, its last event v%s', i.id, i.state, i.version, h.version)
+                  FROM workitem.item i
+                  LEFT JOIN (SELECT item_id, max(version) AS version FROM history GROUP BY item_id) h
+                    ON h.item_id = i.id
+                 WHERE h.version IS DISTINCT FROM i.version) gaps) ranked;
 
 SELECT pg_temp.verdict('one_event_per_version', count(*), format('%s events', (SELECT count(*) FROM history)))
   FROM (SELECT item_id, version FROM history GROUP BY item_id, version HAVING count(*) > 1) doubled;

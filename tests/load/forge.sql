@@ -2,7 +2,7 @@
 -- inside a transaction that is rolled back afterwards, forges one breach of each invariant in
 -- the run's journal and event log — so that a check that could never fail is noticed. Every
 -- check but journal_has_work must then print FAIL.
-BEGIN;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
 
 -- every_call_answered: a call that got no answer.
 INSERT INTO journal (client, call, started_us, latency_us, call_op, operation, actor, outcome)

@@ -88,11 +88,8 @@ spi::Statement& statement_for(const UpdateValues& v, bool guards_row) {
         if ((v.mask & (1u << c)) == 0) continue;
         entry.statement.parameter_types[parameter] = columns[c].type;
         ++parameter;
-        // A new assignment replaces the keys it names and keeps the others (administrators,
-        // excluded owners...), so forward and update can name just the new potential owners.
-        const char* merge = c == c_assignment ? "i.assignment || " : "";
-        appendStringInfo(&sql, "%s%s = %s$%d%s", first ? "" : ", ", columns[c].name, merge,
-                         parameter, columns[c].cast);
+        appendStringInfo(&sql, "%s%s = %s$%d%s", first ? "" : ", ", columns[c].name,
+                         columns[c].merged_into, parameter, columns[c].cast);
         first = false;
     }
     appendStringInfoString(&sql, " WHERE i.id = $1");

@@ -60,10 +60,8 @@ spi::Statement& set_statement_for(const UpdateValues& v) {
         ++parameter;
         appendStringInfo(&arrays, ", $%d", parameter);
         appendStringInfo(&names, ", c%d", c);
-        // As update_item: a new assignment replaces the keys it names and keeps the others.
-        const char* merge = c == c_assignment ? "i.assignment || " : "";
         appendStringInfo(&assignments, "%s%s = %su.c%d%s", first ? "" : ", ", columns[c].name,
-                         merge, c, columns[c].cast);
+                         columns[c].merged_into, c, columns[c].cast);
         first = false;
     }
     entry.statement.sql = psprintf(

@@ -16,6 +16,10 @@ struct UpdatableColumn {
     const char* name;
     Oid type;
     const char* cast;  // appended to the parameter, for enums
+    // Put before the parameter: the old value the new one is merged into. A new assignment
+    // replaces the keys it names and keeps the others (administrators, excluded owners...), so
+    // forward and update can name just the new potential owners.
+    const char* merged_into = "";
 };
 
 enum ColumnIndex : int {
@@ -58,7 +62,7 @@ inline constexpr UpdatableColumn columns[column_count] = {
     {"completed_at", TIMESTAMPTZOID, ""},
     {"output", JSONBOID, ""},
     {"fault", JSONBOID, ""},
-    {"assignment", JSONBOID, ""},
+    {"assignment", JSONBOID, "", "i.assignment || "},
     {"priority", INT4OID, ""},
     {"due_at", TIMESTAMPTZOID, ""},
     {"follow_up_at", TIMESTAMPTZOID, ""},

@@ -101,6 +101,8 @@ INSERT INTO mx_call VALUES
   ('workitem_delete_user', 'SELECT workitem_delete_user(''mx_new'')'),
   ('workitem_set_flag', 'SELECT workitem_set_flag(''idempotency'', true, workitem.current_tenant())'),
   ('workitem_set_lease_default', 'SELECT workitem_set_lease_default(queue => ''mx'', lease_seconds => 60)'),
+  ('workitem_set_task_form', 'SELECT workitem_set_task_form(''mx'', ''{"type": "object"}'')'),
+  ('workitem_task_form', 'SELECT workitem_task_form(''mx'')'),
   ('workitem_register_validator', 'SELECT workitem_register_validator(''pg_catalog.now'')'),
   ('workitem_unregister_validator', 'SELECT workitem_unregister_validator(1)'),
   ('workitem_register_strategy', 'SELECT workitem_register_strategy(''mx'', ''pg_catalog.now'')'),

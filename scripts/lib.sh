@@ -74,3 +74,16 @@ build_and_install_extension() {
   log "installing it into PostgreSQL 15"
   as_root make -C "$WORKITEM_ROOT" -s install PG_CONFIG="$PG_CONFIG"
 }
+
+# build_tasklist_page <source dir> <dir> <log>: the task inbox (client/tasklist, docs/tasklist.md)
+# built in <dir> with its pinned toolchain (npm ci from the lock file, tsc, esbuild) into
+# <dir>/dist, which the gateway serves under /ui/ (--ui-dir). Node.js 20 with npm: the machine's,
+# else Debian's packages.
+build_tasklist_page() {
+  local src=$1 dir=$2 out=$3
+  command -v npm >/dev/null || ensure_packages nodejs npm
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$src/client/tasklist" && cp -r package.json package-lock.json tsconfig.json build.mjs src "$dir/")
+  (cd "$dir" && npm ci --no-audit --no-fund && ./node_modules/.bin/tsc --noEmit -p . && node build.mjs) \
+    >"$out" 2>&1
+}

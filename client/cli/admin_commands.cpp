@@ -1,4 +1,5 @@
-// set-flag, set-lease-default, register-validator, unregister-validator, register-strategy, tick.
+// set-flag, set-lease-default, set-task-form, task-form, register-validator, unregister-validator,
+// register-strategy, tick.
 #include "context.hpp"
 
 #include <iostream>
@@ -63,6 +64,44 @@ void add_set_lease_default(CLI::App& app, Registry& registry) {
         print_fields(std::cout,
                      {{"replaced_lease_seconds",
                        replaced ? nlohmann::json(*replaced) : nlohmann::json(nullptr)}},
+                     context.format());
+        return static_cast<int>(exit_ok);
+    });
+}
+
+// A schema as the database returns it (jsonb text), or null.
+nlohmann::json schema_json(const std::optional<std::string>& schema) {
+    return schema ? nlohmann::json::parse(*schema) : nlohmann::json(nullptr);
+}
+
+void add_task_forms(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::string task;
+        std::string schema;
+        CLI::Option* schema_option{};
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* set = app.add_subcommand(
+        "set-task-form",
+        "Set or remove the form of a task: the JSON Schema of its output that the task inbox "
+        "renders (docs/tasklist.md)");
+    set->add_option("--task", flags->task, "The task's name")->required();
+    flags->schema_option =
+        set->add_option("--output-schema", flags->schema,
+                        "The JSON Schema (an object); without it the form is removed");
+    registry.on(set, [flags](Context& context) {
+        const auto replaced =
+            context.client().set_task_form(flags->task, given(flags->schema_option, flags->schema));
+        print_fields(std::cout, {{"replaced_output_schema", schema_json(replaced)}},
+                     context.format());
+        return static_cast<int>(exit_ok);
+    });
+    auto* show = app.add_subcommand("task-form", "Show the form of a task (null: it has none)");
+    show->add_option("--task", flags->task, "The task's name")->required();
+    registry.on(show, [flags](Context& context) {
+        const auto schema = context.client().task_form(flags->task);
+        print_fields(std::cout,
+                     {{"task_name", flags->task}, {"output_schema", schema_json(schema)}},
                      context.format());
         return static_cast<int>(exit_ok);
     });
@@ -146,6 +185,7 @@ void add_tick(CLI::App& app, Registry& registry) {
 void add_admin_commands(CLI::App& app, Registry& registry) {
     add_set_flag(app, registry);
     add_set_lease_default(app, registry);
+    add_task_forms(app, registry);
     add_validators(app, registry);
     add_register_strategy(app, registry);
     add_tick(app, registry);

@@ -60,6 +60,8 @@ constexpr std::array commands_of_functions{
     Named{"workitem_event_lag", "consumer lag"},
     Named{"workitem_set_flag", "set-flag"},
     Named{"workitem_set_lease_default", "set-lease-default"},
+    Named{"workitem_set_task_form", "set-task-form"},
+    Named{"workitem_task_form", "task-form"},
     Named{"workitem_register_validator", "register-validator"},
     Named{"workitem_unregister_validator", "unregister-validator"},
     Named{"workitem_register_strategy", "register-strategy"},

@@ -48,6 +48,21 @@ std::optional<int> Operations::set_lease_default(const LeaseDefaultScope& scope,
     return only_row(result).optional_int32("value");
 }
 
+std::optional<std::string> Operations::set_task_form(
+    const std::string& task_name, const std::optional<std::string>& output_schema) {
+    // Setting the same form twice leaves it so (the second call returns it as replaced).
+    const ResultSet result =
+        call(*this, "workitem_set_task_form", Shape::value, Replay::safe,
+             {{"task_name", p(task_name)}, {"output_schema", p(output_schema)}});
+    return only_row(result).optional_text("value");
+}
+
+std::optional<std::string> Operations::task_form(const std::string& task_name) {
+    const ResultSet result = call(*this, "workitem_task_form", Shape::value, Replay::safe,
+                                  {{"task_name", p(task_name)}});
+    return only_row(result).optional_text("value");
+}
+
 CustomValidator Operations::register_validator(const std::string& validator,
                                                const ValidatorScope& scope) {
     // Each call adds a validator: sent again, it would run twice.

@@ -67,6 +67,18 @@ TEST_F(Admin, SetLeaseDefaultLeasesAWorkersClaimInTheQueue) {
     expect_error(ErrorKind::invalid_input, [&] { client->set_lease_default({}, 10); });
 }
 
+TEST_F(Admin, ATaskFormIsSetReadReplacedAndRemoved) {
+    const auto task = unique("Approve");
+    EXPECT_FALSE(client->task_form(task));
+    EXPECT_FALSE(client->set_task_form(task, R"({"type": "object"})"));
+    EXPECT_EQ(client->set_task_form(task, R"({"type": "object", "required": ["ok"]})"),
+              R"({"type": "object"})");
+    EXPECT_EQ(client->task_form(task), R"({"type": "object", "required": ["ok"]})");
+    EXPECT_TRUE(client->set_task_form(task, std::nullopt));
+    EXPECT_FALSE(client->task_form(task));
+    expect_error(ErrorKind::invalid_input, [&] { client->set_task_form(task, "[1]"); });
+}
+
 TEST_F(Admin, ARegisteredValidatorDeniesUntilUnregistered) {
     const auto function = identifier("deny");
     superuser->exec("CREATE FUNCTION " + superuser->identifier(function) +

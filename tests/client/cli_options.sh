@@ -34,6 +34,7 @@ declare -A command=(
   [workitem_next_batch]="consumer next" [workitem_finish_batch]="consumer finish"
   [workitem_consumer_rewind]="consumer rewind" [workitem_set_flag]=set-flag
   [workitem_set_lease_default]=set-lease-default
+  [workitem_set_task_form]=set-task-form [workitem_task_form]=task-form
   [workitem_register_validator]=register-validator
   [workitem_unregister_validator]=unregister-validator
   [workitem_register_strategy]=register-strategy [workitem_tick]=tick

@@ -121,6 +121,8 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.event_notify(false); });
     r.record([](Operations& o) { o.set_flag("f", true); });
     r.record([](Operations& o) { o.set_lease_default({.queue = "q"}, 60); });
+    r.record([](Operations& o) { o.set_task_form("t", "{}"); });
+    r.record([](Operations& o) { o.task_form("t"); });
     r.record([](Operations& o) { o.register_validator("v"); });
     r.record([](Operations& o) { o.unregister_validator(1); });
     r.record([](Operations& o) { o.register_strategy("s", "f"); });

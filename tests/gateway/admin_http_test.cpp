@@ -85,6 +85,38 @@ TEST_F(GatewayOverHttp, AUserTokenIsRefusedOnAdminRoutes) {
     EXPECT_TRUE(overview.document()["items"].empty());
 }
 
+TEST_F(GatewayOverHttp, TaskFormsAreSetByAdministratorsAndReadByTheTenant) {
+    const auto boss = token("boss", "admin");
+    const auto form = "/api/v1/task-forms/" + unique("Approve");
+    expect_problem(send({.target = form, .bearer = boss}), 404);
+    const auto body = R"({"output_schema": {"type": "object", "required": ["ok"]}})";
+    const auto set = send({.method = "PUT", .target = form, .body = body, .bearer = boss});
+    ASSERT_EQ(set.status, 200) << set.body;
+    EXPECT_EQ(set.document()["output_schema"]["required"][0], "ok");
+    // Every capability of the tenant reads it; only administrators change it; another tenant
+    // sees none.
+    const auto read = send({.target = form, .bearer = token("rita", "reader")});
+    ASSERT_EQ(read.status, 200) << read.body;
+    EXPECT_EQ(read.document()["output_schema"]["type"], "object");
+    expect_problem(
+        send({.method = "PUT", .target = form, .body = body, .bearer = token("ann", "user")}), 403,
+        "WI403");
+    expect_problem(send({.target = form, .bearer = token("boss", "admin", "other")}), 404);
+    for (const std::string bad : {R"({})", R"({"output_schema": [1]})", R"({"output_schema": "x"})",
+                                  R"({"output_schema": {}, "extra": 1})"}) {
+        expect_problem(send({.method = "PUT", .target = form, .body = bad, .bearer = boss}), 400);
+    }
+    EXPECT_EQ(send({.method = "DELETE", .target = form, .bearer = boss}).status, 204);
+    expect_problem(send({.method = "DELETE", .target = form, .bearer = boss}), 404);
+}
+
+TEST_F(GatewayOverHttp, TheTaskInboxIsNotFoundWhenNotConfigured) {
+    expect_problem(send({.target = "/ui/"}), 404);
+    expect_problem(send({.target = "/ui/app.js"}), 404);
+    const auto moved = send({.target = "/ui"});
+    EXPECT_EQ(moved.status, 308);
+}
+
 TEST_F(GatewayOverHttp, TickFlagsAndLeaseDefaults) {
     const auto boss = token("boss", "admin");
     // The tick acts on every tenant: a service's, not an administrator's.

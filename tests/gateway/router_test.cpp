@@ -83,6 +83,23 @@ TEST(GatewayRouter, RefusesBadTemplatesAndDuplicates) {
     EXPECT_NO_THROW(router.add("POST", "/a/{id}", "a post"));
 }
 
+TEST(GatewayRouter, ATrailingSlashIsItsOwnRoute) {
+    Router<std::string> router;
+    router.add("GET", "/ui", "redirect");
+    router.add("GET", "/ui/", "page");
+    router.add("GET", "/ui/{file}", "file");
+    const auto target = [&](std::string_view path) {
+        const auto result = router.match("GET", path);
+        const auto* found = std::get_if<Router<std::string>::Found>(&result);
+        return found ? *found->target : std::string("none");
+    };
+    EXPECT_EQ(target("/ui"), "redirect");
+    EXPECT_EQ(target("/ui/"), "page");
+    EXPECT_EQ(target("/ui/app.js"), "file");
+    EXPECT_EQ(target("/ui//"), "none");
+    EXPECT_THROW(router.add("GET", "/ui//x", "empty"), std::invalid_argument);
+}
+
 TEST(GatewayRouter, ListsEveryRouteForTheContractTest) {
     const auto routes = item_routes().routes();
     ASSERT_EQ(routes.size(), 7u);

@@ -127,6 +127,7 @@ std::optional<GatewayConfig> parse_command_line(int argc, const char* const* arg
     setting(app, "api-keys-file", config.api_keys_file,
             "JSON array of API keys: name, sha256, subject, tenant, capability");
     setting(app, "openapi-file", config.openapi_file, "the document served at /openapi.yaml");
+    setting(app, "ui-dir", config.ui_dir, "the task inbox's built files, served under /ui/");
     try {
         const std::vector<std::string> arguments = with_file_settings(argc, argv);
         std::vector<const char*> pointers;
@@ -261,6 +262,13 @@ LoadedConfig load(GatewayConfig config) {
             loaded.openapi_document = std::move(*text);
         } else {
             problems.push_back("cannot read " + config.openapi_file);
+        }
+    }
+    if (problems.empty() && !config.ui_dir.empty()) {
+        try {
+            loaded.ui_files = read_ui_files(config.ui_dir);
+        } catch (const std::runtime_error& refusal) {
+            problems.push_back(refusal.what());
         }
     }
     if (problems.empty() && !config.tls_cert.empty()) {

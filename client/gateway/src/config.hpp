@@ -7,6 +7,7 @@
 
 #include "auth.hpp"
 #include "tls.hpp"
+#include "ui_files.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -56,6 +57,7 @@ struct GatewayConfig {
 
     std::string api_keys_file{};
     std::string openapi_file{};  // served at /openapi.yaml
+    std::string ui_dir{};        // the task inbox's built files, served under /ui/
 };
 
 // A configuration that cannot run: what() lists every problem, one a line.
@@ -77,6 +79,7 @@ struct LoadedConfig {
     std::optional<JwtSettings> jwt;
     std::vector<ApiKey> api_keys;
     std::string openapi_document;                    // empty: /openapi.yaml answers 404
+    UiFiles ui_files;                                // empty: /ui/ answers 404
     std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
 };
 

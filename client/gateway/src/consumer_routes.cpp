@@ -37,12 +37,6 @@ json value_or_null(const std::optional<T>& value) {
     return value ? json(*value) : json(nullptr);
 }
 
-Response no_content(const Request& request) {
-    Response response{http::status::no_content, request.version()};
-    response.keep_alive(request.keep_alive());
-    return response;
-}
-
 template <class Events>
 json batch_json(std::int64_t batch_id, const Events& events) {
     json list = json::array();
@@ -82,7 +76,7 @@ Response create_consumer(Call& call) {
 Response drop_consumer(Call& call) {
     const auto consumer = consumer_name(call);
     call.database.as(caller(call)).consumer_drop(consumer);
-    return no_content(call.request);
+    return no_content_response(call.request);
 }
 
 Response next_batch(Call& call) {
@@ -101,10 +95,11 @@ Response next_batch(Call& call) {
         if (!batch) return std::nullopt;
         return json_response(request, 200, batch_json(batch->id, batch->events));
     };
-    return serve_long_poll(call, LongPoll{.registration = events_registration(who, consumer),
-                                          .wait = wait,
-                                          .look = std::move(look),
-                                          .nothing = [&request] { return no_content(request); }});
+    return serve_long_poll(
+        call, LongPoll{.registration = events_registration(who, consumer),
+                       .wait = wait,
+                       .look = std::move(look),
+                       .nothing = [&request] { return no_content_response(request); }});
 }
 
 Response rewind(Call& call) {

@@ -116,9 +116,7 @@ Response delete_user(Call& call) {
     if (!removed) {
         throw_problem(404, "not_found", "no user " + user_id + " in the tenant's directory");
     }
-    Response response{http::status::no_content, call.request.version()};
-    response.keep_alive(call.request.keep_alive());
-    return response;
+    return no_content_response(call.request);
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
       database_(pool_settings(config.settings, log_, metrics_)),
       rate_limiter_(rate_limit_settings(config.settings)),
       wakeups_(config.settings.dsn, wait_settings(config.settings), log_),
-      openapi_document_(config.openapi_document) {
+      openapi_document_(config.openapi_document),
+      ui_files_(config.ui_files) {
     add_item_routes(router_);
     add_lifecycle_routes(router_);
     add_batch_routes(router_);
@@ -82,6 +83,8 @@ Gateway::Gateway(const LoadedConfig& config, std::ostream& log_output)
     add_directory_routes(router_);
     add_admin_routes(router_);
     add_consumer_routes(router_);
+    add_task_form_routes(router_);
+    add_ui_routes(router_, ui_files_);
     add_operational_routes();
 }
 

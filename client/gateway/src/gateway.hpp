@@ -65,6 +65,7 @@ class Gateway {
     Wakeups wakeups_;
     GatewayRouter router_;
     std::string openapi_document_;
+    UiFiles ui_files_;
     const HttpServer* server_{nullptr};
 };
 

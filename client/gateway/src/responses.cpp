@@ -37,6 +37,19 @@ Response json_response(const Request& request, int status, const nlohmann::json&
                   body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+Response no_content_response(const Request& request) {
+    Response response{http::status::no_content, request.version()};
+    response.keep_alive(request.keep_alive());
+    return response;
+}
+
+Response file_response(const Request& request, std::string_view content_type, std::string body) {
+    auto response = answer(request.version(), request.keep_alive(), 200, std::string(content_type),
+                           std::move(body));
+    response.set(http::field::cache_control, "no-cache");
+    return response;
+}
+
 Response problem_response(const Request& request, const Problem& problem) {
     auto response =
         answer(request.version(), request.keep_alive(), problem.status, "application/problem+json",

@@ -7,6 +7,9 @@
 
 #include <workitem/types.hpp>
 
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace workitem::gateway {
@@ -14,6 +17,10 @@ namespace workitem::gateway {
 // An answer to `request` (its HTTP version and keep-alive).
 Response json_response(const Request& request, int status, const nlohmann::json& body);
 Response problem_response(const Request& request, const Problem& problem);
+// 204, no body.
+Response no_content_response(const Request& request);
+// A static file (the task inbox, ui_routes.cpp): its media type, revalidated at every use.
+Response file_response(const Request& request, std::string_view content_type, std::string body);
 // The item with its ETag.
 Response item_response(const Request& request, int status, const workitem::Item& item);
 

@@ -2,7 +2,8 @@
 // ("/api/v1/workitems/{id}/claim"). A path no template matches is NotFound; a path whose best
 // template has no target for the method is MethodNotAllowed with the methods it has (the Allow
 // header). When several templates match, the one with the most literal segments wins, so
-// "/api/v1/workitems/claim-next" is never read as an item id.
+// "/api/v1/workitems/claim-next" is never read as an item id. A template may end with "/"
+// ("/ui/"): it matches that path only, with its trailing slash.
 #pragma once
 
 #include <cstddef>
@@ -59,8 +60,11 @@ class Router {
     void add(std::string method, std::string path_template, Target target) {
         const auto segments = routing::split_path(path_template);
         if (segments.empty()) throw std::invalid_argument("a route template starts with /");
-        for (const auto segment : segments) {
-            if (segment.empty()) throw std::invalid_argument("empty segment in " + path_template);
+        // Only the last segment may be empty: "/ui/" (a directory's page) is its own route.
+        for (std::size_t i = 0; i < segments.size(); ++i) {
+            if (segments[i].empty() && (i + 1 < segments.size() || segments.size() == 1)) {
+                throw std::invalid_argument("empty segment in " + path_template);
+            }
         }
         Resource* resource = find_resource(path_template);
         if (resource == nullptr) {

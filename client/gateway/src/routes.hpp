@@ -6,6 +6,7 @@
 #include "http_types.hpp"
 #include "pool.hpp"
 #include "router.hpp"
+#include "ui_files.hpp"
 
 #include <functional>
 
@@ -61,6 +62,9 @@ void add_worklist_routes(GatewayRouter& router);
 void add_directory_routes(GatewayRouter& router);
 void add_admin_routes(GatewayRouter& router);
 void add_consumer_routes(GatewayRouter& router);
+void add_task_form_routes(GatewayRouter& router);
+// The task inbox's files under /ui/ (`files` must outlive the router; empty: 404).
+void add_ui_routes(GatewayRouter& router, const UiFiles& files);
 // Gateway adds them all, and its operational routes (Gateway::routes() lists them).
 
 }  // namespace workitem::gateway

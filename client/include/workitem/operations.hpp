@@ -170,6 +170,12 @@ class WORKITEM_API Operations {
     // the default it replaced. For workitem_service and _admin.
     std::optional<int> set_lease_default(const LeaseDefaultScope& scope,
                                          std::optional<int> lease_seconds);
+    // The form of a task of the current tenant: the JSON Schema (a JSON object, as text) of its
+    // output that the task inbox renders (docs/tasklist.md); none removes it. Returns the schema
+    // it replaced. For workitem_service and _admin; task_form reads it (any capability).
+    std::optional<std::string> set_task_form(const std::string& task_name,
+                                             const std::optional<std::string>& output_schema);
+    std::optional<std::string> task_form(const std::string& task_name);
     // validator: a function f(item workitem.item, operation text, actor text) RETURNS text.
     CustomValidator register_validator(const std::string& validator,
                                        const ValidatorScope& scope = {});

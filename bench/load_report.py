@@ -132,7 +132,8 @@ def write_data(path, rows, columns):
             handle.write("\t".join("%g" % (row.get(c) or 0) for c in columns) + "\n")
 
 
-HEADER = "set terminal pngcairo size 900,420 font ',10'\nset grid\nset key outside right top\n"
+HEADER = ("set terminal pngcairo noenhanced size 900,420 font ',10'\nset grid\n"
+          "set key outside right top\n")
 
 
 def plot_over_time(run, out, faults, index):
@@ -187,7 +188,8 @@ def plot_clients(runs, out):
         if "clients" in run.meta:
             by_via.setdefault(run.meta.get("via", "?"), []).append(
                 (int(run.meta["clients"]), run.throughput()))
-    if not by_via:
+    # One number of clients draws no line: give runs at several.
+    if len({clients for points in by_via.values() for clients, _ in points}) < 2:
         return None
     series = []
     for via, points in sorted(by_via.items()):
@@ -297,8 +299,9 @@ def main():
             lines += ["The checks:", "", "```"] + run.checks + ["```", ""]
 
     png = plot_clients(runs, out)
-    if png:
-        lines += ["## Throughput against clients", "", "![throughput against clients](%s)" % png, ""]
+    lines += ["## Throughput against clients", ""]
+    lines += ["![throughput against clients](%s)" % png if png else
+              "(Runs at one number of clients only: give runs at several to draw this.)", ""]
     png = plot_claim_next(runs, out)
     if png:
         lines += ["## claim_next latency against the backlog", "",

@@ -70,7 +70,7 @@ Row item_row(std::string operation, const json& item) {
     return {.operation = std::move(operation), .item_id = view.id, .item = std::move(view)};
 }
 
-// A batch's row (docs/rest.md, Batches): done, or refused on its own while the others went on.
+// A batch's row (docs/rest.md, Routes): done, or refused on its own while the others went on.
 Row batch_row(std::string operation, const json& result) {
     Row row{.operation = std::move(operation)};
     if (const auto id = result.find("id"); id != result.end() && id->is_number_integer())

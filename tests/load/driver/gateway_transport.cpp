@@ -1,5 +1,6 @@
 #include "gateway_transport.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -163,10 +164,20 @@ bool transient(unsigned status) {
     return status == 429 || status == 503 || status == 504;
 }
 
+// One for every client: the calls are synchronous, each socket used by its own thread only, so
+// the context's reactor is never run; an own context per client would cost each two more file
+// descriptors (its epoll and eventfd), 4 per client where the run counts 2.
+boost::asio::io_context& shared_context() {
+    static boost::asio::io_context context;
+    return context;
+}
+
 }  // namespace
 
 GatewayTransport::GatewayTransport(GatewayEndpoint endpoint, std::string token)
-    : endpoint_(std::move(endpoint)), authorization_("Bearer " + std::move(token)), stream_(io_) {}
+    : endpoint_(std::move(endpoint)),
+      authorization_("Bearer " + std::move(token)),
+      stream_(shared_context()) {}
 
 GatewayTransport::~GatewayTransport() {
     disconnect();

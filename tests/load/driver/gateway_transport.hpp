@@ -13,7 +13,6 @@
 
 #include "transport.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -65,7 +64,6 @@ class GatewayTransport final : public Transport {
 
     GatewayEndpoint endpoint_;
     std::string authorization_;
-    boost::asio::io_context io_;
     boost::beast::tcp_stream stream_;
     bool connected_{false};
 };

@@ -193,9 +193,13 @@ SELECT pg_temp.verdict('idempotent_retries_replayed',
                   count(*) FILTER (WHERE refused AND NOT remembered AND first <> again)))
   FROM pairs;
 
--- The relay's sinks (every committed event delivered, in order per item) are checked on the
--- gateway path, which runs the relay (docs/load.md, What comes later).
-SELECT 'SKIP relay_sinks_complete_and_ordered: no relay on the pgbouncer path';
+-- The relay's sink (every committed event delivered, in order per item), when sink.sql loaded
+-- what it received (docs/load.md, The relay's sink).
+\if :{?sink_file}
+\ir relay_check.sql
+\else
+SELECT 'SKIP relay_sinks_complete_and_ordered: the relay did not run';
+\endif
 
 -- What the run did: calls per operation, their outcomes and latencies.
 SELECT format('INFO %s: %s calls, %s ok, %s refused%s, p50 %s ms, p99 %s ms', call_op, count(*),

@@ -87,7 +87,9 @@ void merge_journals(const std::vector<std::filesystem::path>& parts,
                     const std::filesystem::path& merged) {
     std::ofstream out(merged, std::ios::trunc | std::ios::binary);
     for (const auto& part : parts) {
-        // Streaming an empty file would mark `out` failed.
+        // Streaming an empty file would mark `out` failed; a client that crashed before it
+        // opened its file has none, and the others' are merged all the same.
+        if (!std::filesystem::exists(part)) continue;
         if (std::filesystem::file_size(part) > 0) {
             std::ifstream in(part, std::ios::binary);
             out << in.rdbuf();

@@ -1,21 +1,27 @@
 // workitem-load: the load driver of tests/load (docs/load.md). N clients, each a thread with a
 // connection of its own, run the mix of workflow engines, people and system workers for a set
-// time through libworkitem (through pgbouncer, or straight to PostgreSQL), and every call's
-// outcome goes to a journal that tests/load/check.sql holds against the event log.
+// time through libworkitem (through pgbouncer, or straight to PostgreSQL) or through the REST
+// gateway, and every call's outcome goes to a journal that tests/load/check.sql holds against
+// the event log.
 //
 //   workitem-load --dsn DSN --journal FILE [--clients 50] [--seconds 60] [--replay-rate 0.05]
-//                 [--think-ms 100] [--lease-seconds 15] [--seed 1] [--transport sdk]
+//                 [--think-ms 100] [--lease-seconds 15] [--seed 1] [--timeline FILE]
+//                 [--transport sdk|gateway [--gateway-url URL --jwt-secret-file F
+//                  --jwt-issuer I --jwt-audience A]]
+//
+// The directory is synced through the DSN in either case (put_users, as an application's setup).
 //
 // The DSN's password, if any, comes from ~/.pgpass or PGPASSFILE (docs/sdk.md, Connect).
 #include "actors.hpp"
 #include "journal.hpp"
-#include "sdk_transport.hpp"
+#include "transports.hpp"
 #include "world.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <latch>
 #include <mutex>
@@ -26,7 +32,10 @@ namespace {
 struct Arguments {
     std::string dsn;
     std::filesystem::path journal;
-    std::string transport{"sdk"};
+    std::filesystem::path timeline;
+    load::TransportSettings transport;
+    std::string gateway_url;
+    std::filesystem::path jwt_secret_file;
     load::Settings settings;
 };
 
@@ -90,12 +99,12 @@ class Arrival {
     bool arrived_{false};
 };
 
-void run_client(int client, load::World& world, const workitem::ClientOptions& options,
+void run_client(int client, load::World& world, const load::TransportSettings& transports,
                 const std::filesystem::path& file, std::latch& ready) {
     Arrival arrival(ready);
     load::Journal journal(client, file);
-    load::SdkTransport transport(options);
-    load::Session session(client, transport, journal, world);
+    const auto transport = load::make_transport(transports, world, client);
+    load::Session session(client, *transport, journal, world);
     arrival.wait();
     switch (world.role_of(client)) {
         case load::Role::engine:
@@ -110,9 +119,10 @@ void run_client(int client, load::World& world, const workitem::ClientOptions& o
     }
 }
 
-int run(const Arguments& arguments) {
+int run(Arguments& arguments) {
     Warnings warnings;
     const workitem::ClientOptions options = client_options(arguments.dsn, warnings);
+    arguments.transport.sdk = options;
     load::World world(arguments.settings);
     sync_directory(world, options);
 
@@ -127,8 +137,8 @@ int run(const Arguments& arguments) {
         for (int client = 0; client < clients; ++client) {
             threads.emplace_back([&, client] {
                 try {
-                    run_client(client, world, options, parts[static_cast<std::size_t>(client)],
-                               ready);
+                    run_client(client, world, arguments.transport,
+                               parts[static_cast<std::size_t>(client)], ready);
                 } catch (const std::exception& error) {
                     ++crashed;
                     std::cerr << "workitem-load: client " << client << ": " << error.what() << '\n';
@@ -139,6 +149,7 @@ int run(const Arguments& arguments) {
         ready.arrive_and_wait();
     }
     load::merge_journals(parts, arguments.journal);
+    if (!arguments.timeline.empty()) world.timeline.write(arguments.timeline);
 
     const auto& by = world.calls_by_outcome;
     const std::int64_t calls = by[0] + by[1] + by[2] + by[3];
@@ -159,8 +170,14 @@ int main(int argc, char** argv) {
     CLI::App app{"workitem-load: the load driver of tests/load (docs/load.md)"};
     app.add_option("--dsn", arguments.dsn, "where to connect (through pgbouncer, say)")->required();
     app.add_option("--journal", arguments.journal, "the journal file to write")->required();
-    app.add_option("--transport", arguments.transport, "how calls travel")
-        ->check(CLI::IsMember({"sdk"}));  // the gateway's HTTP transport comes later
+    app.add_option("--timeline", arguments.timeline, "the per-second time series to write");
+    app.add_option("--transport", arguments.transport.kind, "how calls travel")
+        ->check(CLI::IsMember({"sdk", "gateway"}));
+    app.add_option("--gateway-url", arguments.gateway_url, "the gateway (http://127.0.0.1:PORT)");
+    app.add_option("--jwt-secret-file", arguments.jwt_secret_file, "the gateway's HS256 secret")
+        ->check(CLI::ExistingFile);
+    app.add_option("--jwt-issuer", arguments.transport.tokens.issuer, "the tokens' iss");
+    app.add_option("--jwt-audience", arguments.transport.tokens.audience, "the tokens' aud");
     int seconds = 60;
     int think_ms = 100;
     auto& settings = arguments.settings;
@@ -178,6 +195,14 @@ int main(int argc, char** argv) {
     settings.duration = std::chrono::seconds(seconds);
     settings.think = std::chrono::milliseconds(think_ms);
     try {
+        if (arguments.transport.kind == "gateway") {
+            if (arguments.gateway_url.empty() || arguments.jwt_secret_file.empty())
+                throw std::invalid_argument(
+                    "--transport gateway needs --gateway-url and --jwt-secret-file");
+            arguments.transport.gateway = load::parse_gateway_url(arguments.gateway_url);
+            std::ifstream secret(arguments.jwt_secret_file);
+            std::getline(secret, arguments.transport.tokens.secret);
+        }
         return run(arguments);
     } catch (const std::exception& error) {
         std::cerr << "workitem-load: " << error.what() << '\n';

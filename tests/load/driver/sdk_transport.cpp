@@ -32,14 +32,6 @@ Row batch_row(std::string operation, std::optional<std::int64_t> id, bool ok,
     return row;
 }
 
-// The output and the fault are fixed by the call, so a call sent again is the same request.
-std::string output_of(const Call& call) {
-    return R"({"by": ")" + call.actor + R"(", "load": true})";
-}
-std::string fault_of(const Call& call) {
-    return R"({"error": "load driver", "by": ")" + call.actor + R"("})";
-}
-
 workitem::CreateCommand command_of(const NewItem& item, const std::string& workflow_id) {
     return {.workflow_id = workflow_id,
             .task_name = item.task_name,
@@ -47,18 +39,6 @@ workitem::CreateCommand command_of(const NewItem& item, const std::string& workf
             .input = R"({"load": true})",
             .priority = item.priority,
             .queue = item.queue};
-}
-
-// The event operation a single-item call records (docs/events.md).
-std::string event_operation(Op op) {
-    switch (op) {
-        case Op::create_many:
-            return "create";
-        case Op::claim_next_many:
-            return "claim_next";
-        default:
-            return std::string(to_string(op));
-    }
 }
 
 Row single(const Call& call, const workitem::Item& item) {

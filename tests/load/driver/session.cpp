@@ -22,6 +22,7 @@ Answer Session::send(const Call& call, std::optional<std::int64_t> replay_of,
         std::chrono::steady_clock::now() - clock);
     number = journal_.record(call, answer, started, latency, replay_of);
     world_.count(answer.outcome);
+    world_.timeline.record(call.op, answer.outcome, started, latency, world_.open_system_items);
     if (answer.outcome == Outcome::in_doubt || answer.outcome == Outcome::failed)
         world_.report_unanswered(actor_, call, answer);
     return answer;

@@ -46,6 +46,25 @@ std::string_view to_string(Op op) {
     return "unknown";
 }
 
+std::string event_operation(Op op) {
+    switch (op) {
+        case Op::create_many:
+            return "create";
+        case Op::claim_next_many:
+            return "claim_next";
+        default:
+            return std::string(to_string(op));
+    }
+}
+
+std::string output_of(const Call& call) {
+    return R"({"by": ")" + call.actor + R"(", "load": true})";
+}
+
+std::string fault_of(const Call& call) {
+    return R"({"error": "load driver", "by": ")" + call.actor + R"("})";
+}
+
 bool is_read(Op op) {
     return op == Op::worklist || op == Op::list;
 }

@@ -111,6 +111,13 @@ struct Answer {
     std::vector<ItemView> listed{};  // worklist, list
 };
 
+// What every transport sends and journals alike, so that a call means the same through each:
+// the event operation a single-item call records (docs/events.md), and the output and fault
+// documents, fixed by the call so that a call sent again is the same request.
+std::string event_operation(Op op);
+std::string output_of(const Call& call);
+std::string fault_of(const Call& call);
+
 class Transport {
   public:
     virtual ~Transport() = default;

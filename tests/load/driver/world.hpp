@@ -2,6 +2,7 @@
 // they are synced into, the clock of the run, and the backlog that paces the engines.
 #pragma once
 
+#include "timeline.hpp"
 #include "transport.hpp"
 
 #include <array>
@@ -79,6 +80,9 @@ class World {
 
     // A replayed call whose answer differed from the first (the checks decide; this is a hint).
     std::atomic<std::int64_t> replay_mismatches{0};
+
+    // Every call, second by second (--timeline).
+    Timeline timeline;
 
   private:
     static std::optional<int> capacity_of_person(int index);

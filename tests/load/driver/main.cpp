@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <latch>
@@ -177,6 +178,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     settings.duration = std::chrono::seconds(seconds);
     settings.think = std::chrono::milliseconds(think_ms);
+    // SIGTERM or SIGINT end the run early, its journal merged as at the end of its time.
+    std::signal(SIGTERM, [](int) { load::World::request_stop(); });
+    std::signal(SIGINT, [](int) { load::World::request_stop(); });
     try {
         return run(arguments);
     } catch (const std::exception& error) {

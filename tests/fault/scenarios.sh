@@ -239,6 +239,7 @@ scenario_clock_jump() {
 # The volume holding pg_wal (a tmpfs the run mounted) filled up: PostgreSQL cannot write WAL and
 # stops (a PANIC); once space is freed it runs crash recovery, started again by the run if the
 # postmaster gave up meanwhile (as a supervisor would).
+postmaster_gone_or_answering() { ! postmaster_running || server_answers; }
 logged_since() { tail -c +$(($1 + 1)) "$SERVER/server.log" | grep -q "$2"; }
 scenario_wal_disk_full() {
   if [ -n "$WAL_SKIP" ]; then
@@ -260,7 +261,9 @@ scenario_wal_disk_full() {
   inject "WAL volume freed"
   rm -f "$WALFS/filler"
   t0=$(now)
-  if ! wait_until 20 server_answers; then
+  # A postmaster still running recovers by itself; one that gave up is started again.
+  wait_until 5 postmaster_gone_or_answering || true
+  if ! postmaster_running || ! wait_until 20 server_answers; then
     postmaster_running || { restarted="once started again by the run"; start_server || true; }
   fi
   recovery wal_disk_full "$t0" "PostgreSQL stopped writing (No space left on device), recovered $restarted after the space was freed"

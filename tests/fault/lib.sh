@@ -59,24 +59,25 @@ start_server() {
   done
 }
 
-# After a fault at <t0>: the server answers, its timer ticks and the load makes progress again,
-# each within RECOVERY_LIMIT seconds. Prints the seconds each took, or fails naming what did not
-# come back.
+# After a fault that ended at <t0>: the server answers, its timer ticks and the load makes
+# progress again, all within RECOVERY_LIMIT seconds of <t0>. Prints the seconds each took, or
+# fails naming what had not come back.
 recovery() {  # recovery <name> <t0> [what was injected, for the PASS line]
   local name=$1 t0=$2 injected=${3:-} answered ticked progressed seen
-  if ! wait_until "$RECOVERY_LIMIT" server_answers; then
+  local deadline=$((t0 + RECOVERY_LIMIT))
+  if ! wait_until $((deadline - $(now))) server_answers; then
     verdict FAIL "$name" "the server did not answer within $RECOVERY_LIMIT s"
     return
   fi
   answered=$(($(now) - t0))
-  if ! wait_until "$RECOVERY_LIMIT" timer_ticked_after "$t0"; then
+  if ! wait_until $((deadline - $(now))) timer_ticked_after "$t0"; then
     verdict FAIL "$name" "the server answered after $answered s, but its timer did not tick within $RECOVERY_LIMIT s"
     return
   fi
   ticked=$(($(now) - t0))
   seen=$(events_now)
-  if ! wait_until "$RECOVERY_LIMIT" events_beyond "$seen"; then
-    verdict FAIL "$name" "the server answered after $answered s, but the load made no progress within $RECOVERY_LIMIT s"
+  if ! wait_until $((deadline - $(now))) events_beyond "$seen"; then
+    verdict FAIL "$name" "the server answered after $answered s, its timer ticked after $ticked s, but the load committed nothing within $RECOVERY_LIMIT s"
     return
   fi
   progressed=$(($(now) - t0))

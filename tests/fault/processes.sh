@@ -16,8 +16,6 @@ sinks:
     type: webhook
     url: $RECEIVER_URL/hook
     secrets_env: FAULT_WEBHOOK_SECRET
-    timeout_ms: 5000
-    connect_timeout_ms: 2000
     retry:
       max_attempts: 10
       initial_backoff_ms: 100
@@ -71,12 +69,12 @@ start_gateway() {
 gateway_url() { echo "http://127.0.0.1:$GATEWAY_PORT$1"; }
 gateway_ready() { [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$(gateway_url /readyz)")" = 200 ]; }
 # curl with the service key (from a file, never on the command line): prints the status, and
-# keeps the answer's headers in <headers file> when one is named.
+# with a <headers file> keeps the answer's headers there and prints the seconds it took too.
 gateway_call() {  # gateway_call <method> <path> [<json body>] [<headers file>]
-  local body=() headers=()
+  local body=() headers=() format='%{http_code}'
   [ -z "${3:-}" ] || body=(-H 'Content-Type: application/json' --data "$3")
-  [ -z "${4:-}" ] || headers=(-D "$4")
-  curl -s -o /dev/null -w '%{http_code}' -m 30 -X "$1" -H @"$WORK/gateway-headers" \
+  [ -z "${4:-}" ] || { headers=(-D "$4"); format='%{http_code} %{time_total}'; }
+  curl -s -o /dev/null -w "$format" -m $((HOLD + 60)) -X "$1" -H @"$WORK/gateway-headers" \
     "${body[@]}" "${headers[@]}" "$(gateway_url "$2")"
 }
 write_gateway_headers() {

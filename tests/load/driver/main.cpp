@@ -123,6 +123,7 @@ int run(const Arguments& arguments) {
         parts.push_back(arguments.journal.string() + "." + std::to_string(client));
     std::latch ready(clients + 1);
     std::atomic<int> crashed{0};
+    std::chrono::steady_clock::time_point started;
     {
         std::vector<std::jthread> threads;
         for (int client = 0; client < clients; ++client) {
@@ -136,18 +137,22 @@ int run(const Arguments& arguments) {
                 }
             });
         }
+        started = std::chrono::steady_clock::now();
         world.start_clock();
         ready.arrive_and_wait();
     }
+    // The time it ran: its --seconds, or less when a signal ended it early.
+    const std::int64_t seconds = std::max<std::int64_t>(
+        1,
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+            .count());
     load::merge_journals(parts, arguments.journal);
 
     const auto& by = world.calls_by_outcome;
     const std::int64_t calls = by[0] + by[1] + by[2] + by[3];
-    std::cout << "workitem-load: " << clients << " clients, " << arguments.settings.duration.count()
-              << " s, " << calls << " calls ("
-              << calls / std::max<std::int64_t>(1, arguments.settings.duration.count())
-              << "/s): ok " << by[0] << ", refused " << by[1] << ", in doubt " << by[2]
-              << ", failed " << by[3] << "; replays answered differently "
+    std::cout << "workitem-load: " << clients << " clients, " << seconds << " s, " << calls
+              << " calls (" << calls / seconds << "/s): ok " << by[0] << ", refused " << by[1]
+              << ", in doubt " << by[2] << ", failed " << by[3] << "; replays answered differently "
               << world.replay_mismatches << "; library warnings " << warnings.count()
               << "; clients crashed " << crashed << '\n';
     return crashed == 0 ? 0 : 1;

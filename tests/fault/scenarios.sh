@@ -41,7 +41,7 @@ scenario_postmaster_kill() {
 }
 
 # kill -9 of the relay, then started again: it resumes from its cursors (whether it lost nothing
-# is checked at the end against the event log: relay_sinks_delivered_everything).
+# is checked at the end against the event log: relay_stdout_sink_delivered_everything).
 relay_output_beyond() { [ "$(wc -l <"$WORK/relay.ndjson")" -gt "$1" ]; }
 scenario_relay_kill() {
   local lines t0
@@ -126,13 +126,14 @@ sleep_through_pgbouncer() {  # sleep_through_pgbouncer <end>
 scenario_pgbouncer_exhaustion() {
   local sleepers=() held=no started took status t0 end err="$WORK/pgbouncer-probe.err"
   inject "pgbouncer's $SERVER_CONNECTIONS server connections held by pg_sleep for $HOLD s"
-  end=$(($(now) + HOLD))
+  # Up to 10 s to take every connection (the load's clients want them too), then HOLD s held.
+  end=$(($(now) + 10 + HOLD))
   for _ in $(seq 1 "$SERVER_CONNECTIONS"); do
     sleep_through_pgbouncer "$end" &
     sleepers+=("$!")
     STARTED+=("$!")
   done
-  wait_until $((HOLD / 2)) sleepers_active && held=yes
+  wait_until $((10 + HOLD / 2)) sleepers_active && held=yes
   started=$(now)
   status=0
   timeout $((QUERY_WAIT + 60)) env PGPASSFILE="$BOUNCER/pgpass" PGCONNECT_TIMEOUT=10 \
@@ -159,6 +160,11 @@ scenario_pgbouncer_exhaustion() {
 # further request is answered 503 pool_timeout with Retry-After within --db-acquire-timeout-ms
 # (1 s, and 2 s of margin for a busy machine: in less than 3 s; docs/rest.md, Limits), never left
 # waiting for the lock; once the lock is gone the gateway serves again.
+item_locked() {
+  [ "$(sql -c "SELECT count(*) FROM pg_stat_activity
+                WHERE query LIKE '%WHERE id = $1 FOR UPDATE; SELECT pg_sleep%' AND state = 'active'
+                  AND pid <> pg_backend_pid()")" -ge 1 ]
+}
 scenario_gateway_exhaustion() {
   local item holder pids=() answers=() unavailable=0 late=0 without_retry=0 hung=0 i code seconds
   item=$(sql -c "SELECT id FROM workitem_create('fault-gateway', 'Hold', actor => 'fault')")
@@ -166,7 +172,7 @@ scenario_gateway_exhaustion() {
   sql -c "BEGIN; SELECT 1 FROM workitem.item WHERE id = $item FOR UPDATE; SELECT pg_sleep($HOLD); COMMIT" >/dev/null &
   holder=$!
   STARTED+=("$holder")
-  sleep 1
+  wait_until 30 item_locked "$item" || true
   for i in $(seq 1 12); do
     gateway_call PATCH "/api/v1/workitems/$item" '{"priority": 3}' "$WORK/gateway-exhaustion.$i.headers" \
       >"$WORK/gateway-exhaustion.$i.answer" &
@@ -195,6 +201,10 @@ scenario_gateway_exhaustion() {
 # A session idle in a transaction that holds an xid, and a REPEATABLE READ reader holding its
 # snapshot, for HORIZON seconds: vacuum can remove nothing newer meanwhile. The load and the
 # timer go on (slower, perhaps: not asserted), and after the sessions end the load goes on.
+horizon_held() {
+  [ "$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND state = 'idle in transaction'
+                 AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)")" -ge 2 ]
+}
 scenario_held_horizon() {
   local holders=() before during t0
   before=$(event_rate 5)
@@ -206,16 +216,15 @@ scenario_held_horizon() {
   holders+=("$!")
   STARTED+=("${holders[@]}")
   t0=$(now)
-  sleep 2
-  local held
-  held=$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND state = 'idle in transaction'
-                   AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)")
-  during=$(event_rate $((HORIZON > 8 ? HORIZON - 6 : 2)))
+  local held=no left
+  wait_until $((HORIZON / 2)) horizon_held && held=yes
+  left=$((t0 + HORIZON - $(now) - 3))
+  during=$(event_rate $((left > 2 ? left : 2)))
   local ticked=no
   timer_ticked_after "$t0" && ticked=yes
   for pid in "${holders[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$held" -lt 2 ]; then
-    verdict FAIL held_horizon "only $held of the 2 sessions held the horizon: the fault had no effect"
+  if [ "$held" != yes ]; then
+    verdict FAIL held_horizon "the 2 sessions did not hold the horizon together: the fault had no effect"
   elif [ "$during" -le 0 ] || [ "$ticked" != yes ]; then
     verdict FAIL held_horizon "while the horizon was held: $during events/s, timer ticked: $ticked"
   else

@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -132,6 +133,7 @@ int run(Arguments& arguments) {
         parts.push_back(arguments.journal.string() + "." + std::to_string(client));
     std::latch ready(clients + 1);
     std::atomic<int> crashed{0};
+    std::chrono::steady_clock::time_point started;
     {
         std::vector<std::jthread> threads;
         for (int client = 0; client < clients; ++client) {
@@ -145,19 +147,23 @@ int run(Arguments& arguments) {
                 }
             });
         }
+        started = std::chrono::steady_clock::now();
         world.start_clock();
         ready.arrive_and_wait();
     }
+    // The time it ran: its --seconds, or less when a signal ended it early.
+    const std::int64_t seconds = std::max<std::int64_t>(
+        1,
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+            .count());
     load::merge_journals(parts, arguments.journal);
     if (!arguments.timeline.empty()) world.timeline.write(arguments.timeline);
 
     const auto& by = world.calls_by_outcome;
     const std::int64_t calls = by[0] + by[1] + by[2] + by[3];
-    std::cout << "workitem-load: " << clients << " clients, " << arguments.settings.duration.count()
-              << " s, " << calls << " calls ("
-              << calls / std::max<std::int64_t>(1, arguments.settings.duration.count())
-              << "/s): ok " << by[0] << ", refused " << by[1] << ", in doubt " << by[2]
-              << ", failed " << by[3] << "; replays answered differently "
+    std::cout << "workitem-load: " << clients << " clients, " << seconds << " s, " << calls
+              << " calls (" << calls / seconds << "/s): ok " << by[0] << ", refused " << by[1]
+              << ", in doubt " << by[2] << ", failed " << by[3] << "; replays answered differently "
               << world.replay_mismatches << "; library warnings " << warnings.count()
               << "; clients crashed " << crashed << '\n';
     return crashed == 0 ? 0 : 1;
@@ -194,6 +200,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     settings.duration = std::chrono::seconds(seconds);
     settings.think = std::chrono::milliseconds(think_ms);
+    // SIGTERM or SIGINT end the run early, its journal merged as at the end of its time.
+    std::signal(SIGTERM, [](int) { load::World::request_stop(); });
+    std::signal(SIGINT, [](int) { load::World::request_stop(); });
     try {
         if (arguments.transport.kind == "gateway") {
             if (arguments.gateway_url.empty() || arguments.jwt_secret_file.empty())

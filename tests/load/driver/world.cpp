@@ -90,8 +90,16 @@ void World::start_clock() {
     ends_at_ = std::chrono::steady_clock::now() + settings_.duration;
 }
 
+namespace {
+std::atomic<bool> stop_requested{false};  // lock-free: set from a signal handler
+}  // namespace
+
+void World::request_stop() noexcept {
+    stop_requested = true;
+}
+
 bool World::stopping() const {
-    return std::chrono::steady_clock::now() >= ends_at_;
+    return stop_requested || std::chrono::steady_clock::now() >= ends_at_;
 }
 
 // Enough offered work that people and workers contend for it, not so much that worklists and

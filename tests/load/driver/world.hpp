@@ -64,6 +64,9 @@ class World {
 
     void start_clock();
     bool stopping() const;
+    // Ends every run of the process before its time, from a signal handler (the driver's
+    // SIGTERM: tests/fault stops the load once its scenarios are through).
+    static void request_stop() noexcept;
 
     // Items created and not yet seen ending, by kind: the engines wait while either is full.
     std::atomic<std::int64_t> open_human_items{0};

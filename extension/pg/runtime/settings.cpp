@@ -20,7 +20,7 @@ const config_enum_entry unmapped_roles_options[] = {
     {"refuse", static_cast<int>(UnmappedRoles::refuse), false},
     {"default", static_cast<int>(UnmappedRoles::default_tenant), false},
     {nullptr, 0, false}};
-int claim_next_fronts_setting = static_cast<int>(ClaimFronts::automatic);
+int claim_next_fronts_setting = static_cast<int>(ClaimFronts::off);
 const config_enum_entry claim_next_fronts_options[] = {
     {"auto", static_cast<int>(ClaimFronts::automatic), false},
     {"on", static_cast<int>(ClaimFronts::always), false},
@@ -190,8 +190,8 @@ void define_settings() {
         "first offered entry: auto (after a claim read many buffers), on, or off.",
         "Keeps claims short while a long transaction holds back vacuum and the taken entries pile "
         "up (docs/operations.md, Vacuum); the item claimed is the same either way.",
-        &claim_next_fronts_setting, static_cast<int>(ClaimFronts::automatic),
-        claim_next_fronts_options, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+        &claim_next_fronts_setting, static_cast<int>(ClaimFronts::off), claim_next_fronts_options,
+        PGC_USERSET, 0, nullptr, nullptr, nullptr);
     define_timer_settings();
     MarkGUCPrefixReserved("workitem");
 }

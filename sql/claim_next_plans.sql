@@ -91,3 +91,40 @@ SELECT * FROM claim_plan_verdict(true, 'dee');
 -- The statements EXPLAINed are the ones claim_next runs: it claims through them.
 SELECT queue, assignment #> '{potential_owners,users}' AS offered_to
   FROM workitem_claim_next('ann', 'q', max_items => 2);
+
+-- With fronts (transition/claim_fronts.hpp), in a queue: per principal, the entries offered
+-- since the front's mark through offer_offered_since (never a walk of the best-first index to
+-- filter them), then index ranges of offer_best_first_in_queue that start at the front; the items
+-- locked by their primary key. The statement that moves the fronts reads the same ranges.
+SELECT workitem.claim_next_fronts_statement(false) AS claim_from_fronts \gset
+SELECT workitem.claim_next_fronts_statement(true) AS move_fronts \gset
+PREPARE claim_from_fronts(int8[], text, text, text, text, int4, text[], int4, int4[], timestamptz[],
+                          int8[], xid8[]) AS :claim_from_fronts;
+PREPARE move_fronts(int8[], text, text, text, text, int4, text[], int4, int4[], timestamptz[],
+                    int8[], xid8[]) AS :move_fronts;
+CREATE FUNCTION fronts_plan(statement text, actor text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+    principals text[] := ARRAY['u:' || actor] || ARRAY(SELECT 'g:' || m.group_id
+        FROM workitem.group_member m WHERE m.user_id = actor ORDER BY 1);
+    n integer := cardinality(principals);
+BEGIN
+    FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) EXECUTE %s(''{}'', ''default'', %L, NULL, ''q'', '
+                               '2, %L, 1, %L, %L, %L, %L)', statement, actor, principals,
+                               array_fill(0, ARRAY[n]), array_fill(NULL::timestamptz, ARRAY[n]),
+                               array_fill(1::int8, ARRAY[n]), array_fill('1'::xid8, ARRAY[n])) LOOP
+        EXIT WHEN line ~ '^\s*SubPlan';
+        CONTINUE WHEN line ~ '^\s*(Filter|Sort Key):';
+        RETURN NEXT line;
+    END LOOP;
+END;
+$$;
+SELECT * FROM fronts_plan('claim_from_fronts', 'bob');
+SELECT * FROM fronts_plan('move_fronts', 'bob');
+-- And it claims through them: with fronts on, the best items of the queue, one call after another.
+SET workitem.claim_next_fronts = on;
+SELECT queue, assignment #> '{potential_owners,users}' AS offered_to
+  FROM workitem_claim_next('ann', 'q', max_items => 2);
+SELECT queue, assignment #> '{potential_owners,users}' AS offered_to
+  FROM workitem_claim_next('ann', 'q');
+RESET workitem.claim_next_fronts;

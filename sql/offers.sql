@@ -16,10 +16,13 @@ WITH wanted AS (
     SELECT i.id AS item_id, p.principal, i.tenant_id, i.queue, i.task_name, i.priority, i.due_at,
            i.expires_at, i.excluded
       FROM workitem.item i, LATERAL (SELECT DISTINCT unnest(i.candidates)) AS p(principal)
-     WHERE i.state = 'offered')
-(SELECT 'missing' AS drift, * FROM wanted EXCEPT SELECT 'missing', * FROM workitem.offer)
+     WHERE i.state = 'offered'),
+offer_rows AS (
+    SELECT item_id, principal, tenant_id, queue, task_name, priority, due_at, expires_at, excluded
+      FROM workitem.offer)
+(SELECT 'missing' AS drift, * FROM wanted EXCEPT SELECT 'missing', * FROM offer_rows)
 UNION ALL
-(SELECT 'stale', * FROM workitem.offer EXCEPT SELECT 'stale', * FROM wanted);
+(SELECT 'stale', * FROM offer_rows EXCEPT SELECT 'stale', * FROM wanted);
 CREATE FUNCTION check_offers(step text) RETURNS TABLE (step text, drift text, item_id bigint, principal text)
     LANGUAGE sql AS $$ SELECT step, d.drift, d.item_id, d.principal FROM offer_drift d $$;
 
@@ -35,6 +38,14 @@ SELECT state FROM workitem_claim((SELECT id FROM ids WHERE label = 'a'), 'ann');
 SELECT * FROM check_offers('claimed');
 SELECT state FROM workitem_release((SELECT id FROM ids WHERE label = 'a'), 'ann');
 SELECT * FROM check_offers('released');
+-- The entries a release writes are new rows, marked with the releasing transaction: claim_next's
+-- fronts read the entries offered since their last scan by this mark (docs/architecture.md).
+BEGIN;
+SELECT state FROM workitem_claim((SELECT id FROM ids WHERE label = 'a'), 'ann');
+SELECT state FROM workitem_release((SELECT id FROM ids WHERE label = 'a'), 'ann');
+SELECT count(*) AS entries, bool_and(offered_xid = pg_current_xact_id()) AS marked_by_the_release
+  FROM workitem.offer WHERE item_id = (SELECT id FROM ids WHERE label = 'a');
+COMMIT;
 SELECT priority FROM workitem_update((SELECT id FROM ids WHERE label = 'a'), 'postgres', priority => 7, due_at => '2030-01-01');
 SELECT * FROM check_offers('updated');
 SELECT state FROM workitem_forward((SELECT id FROM ids WHERE label = 'b'), 'boss', '{"potential_owners": {"users": ["cy"]}}');

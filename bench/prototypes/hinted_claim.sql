@@ -22,8 +22,8 @@ SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS proto;
 
 -- The inserting transaction of each entry, and the index the second range reads.
-ALTER TABLE workitem.offer ADD COLUMN offered_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX offer_offered_since ON workitem.offer (tenant_id, queue, principal, offered_xid);
+ALTER TABLE workitem.offer ADD COLUMN IF NOT EXISTS offered_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX IF NOT EXISTS offer_offered_since ON workitem.offer (tenant_id, queue, principal, offered_xid);
 
 CREATE SEQUENCE proto.fallbacks;
 

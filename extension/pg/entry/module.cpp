@@ -8,6 +8,7 @@
 #include "policy/custom_validators.hpp"
 #include "policy/feature_flags.hpp"
 #include "runtime/settings.hpp"
+#include "transition/claim_fronts.hpp"
 #include "wakeups/commit.hpp"
 #include "wakeups/slots.hpp"
 
@@ -19,6 +20,7 @@ void _PG_init(void);
 void _PG_init(void) {
     workitem::pg::define_settings();
     workitem::pg::register_change_context_callbacks();
+    workitem::pg::fronts::register_callbacks();
     workitem::pg::register_feature_flag_callbacks();
     workitem::pg::register_custom_validator_callbacks();
     workitem::pg::register_refusal_note();

@@ -71,6 +71,12 @@ bool has_offer_entries() {
     return OidIsValid(schema) && OidIsValid(get_relname_relid("offer", schema));
 }
 
+bool has_offer_marks() {
+    const Oid schema = get_namespace_oid("workitem", true);
+    const Oid offer = OidIsValid(schema) ? get_relname_relid("offer", schema) : InvalidOid;
+    return OidIsValid(offer) && get_attnum(offer, "offered_xid") != InvalidAttrNumber;
+}
+
 void keep_offers(TupleDesc desc, HeapTuple old_row, HeapTuple new_row) {
     const bool was_offered = offered(desc, old_row);
     const bool is_offered = offered(desc, new_row);

@@ -16,4 +16,8 @@ void keep_offers(TupleDesc desc, HeapTuple old_row, HeapTuple new_row);
 // Whether this database's workitem schema has the offer entries (release 0.2.0 on).
 bool has_offer_entries();
 
+// Whether the offer entries record the transaction that offered them (offered_xid, release 0.3.0
+// on), which claim_next's fronts need (transition/claim_fronts.hpp).
+bool has_offer_marks();
+
 }  // namespace workitem::pg

@@ -20,6 +20,12 @@ const config_enum_entry unmapped_roles_options[] = {
     {"refuse", static_cast<int>(UnmappedRoles::refuse), false},
     {"default", static_cast<int>(UnmappedRoles::default_tenant), false},
     {nullptr, 0, false}};
+int claim_next_fronts_setting = static_cast<int>(ClaimFronts::off);
+const config_enum_entry claim_next_fronts_options[] = {
+    {"auto", static_cast<int>(ClaimFronts::automatic), false},
+    {"on", static_cast<int>(ClaimFronts::always), false},
+    {"off", static_cast<int>(ClaimFronts::off), false},
+    {nullptr, 0, false}};
 int max_payload_bytes_setting = 1024 * 1024;
 int idempotency_retention_setting = 24 * 3600;
 int max_batch_size_setting = 10000;
@@ -178,6 +184,14 @@ void define_settings() {
                             "Larger batches are refused with WI422; split them.",
                             &max_batch_size_setting, 10000, 1, 1000000, PGC_SUSET, 0, nullptr,
                             nullptr, nullptr);
+    DefineCustomEnumVariable(
+        "workitem.claim_next_fronts",
+        "Whether claim_next in a queue starts its scans where this backend's last claim found the "
+        "first offered entry: auto (after a claim read many buffers), on, or off.",
+        "Keeps claims short while a long transaction holds back vacuum and the taken entries pile "
+        "up (docs/operations.md, Vacuum); the item claimed is the same either way.",
+        &claim_next_fronts_setting, static_cast<int>(ClaimFronts::off), claim_next_fronts_options,
+        PGC_USERSET, 0, nullptr, nullptr, nullptr);
     define_timer_settings();
     MarkGUCPrefixReserved("workitem");
 }
@@ -227,6 +241,10 @@ const char* trace_context_for_event() {
 
 double idempotency_retention_seconds() {
     return idempotency_retention_setting;
+}
+
+ClaimFronts claim_next_fronts() {
+    return static_cast<ClaimFronts>(claim_next_fronts_setting);
 }
 
 int max_batch_size() {

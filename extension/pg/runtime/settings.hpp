@@ -15,6 +15,11 @@ const char* current_tenant();
 // How long idempotency keys are kept (workitem.idempotency_retention), in seconds.
 double idempotency_retention_seconds();
 
+// workitem.claim_next_fronts: whether claim_next scans from per-backend fronts
+// (transition/claim_fronts.hpp).
+enum class ClaimFronts { off, automatic, always };
+ClaimFronts claim_next_fronts();
+
 // Most ids one batch call may name (workitem.max_batch_size).
 int max_batch_size();
 

@@ -5,12 +5,14 @@
 #include "transition/transition.hpp"
 
 #include "transition/batch_write.hpp"
+#include "transition/claim_fronts.hpp"
 #include "transition/claim_next_query.hpp"
 #include "transition/decide.hpp"
 #include "transition/keyed_call.hpp"
 #include "transition/next_claims.hpp"
 #include "transition/write.hpp"
 
+#include "item/offers.hpp"
 #include "item/row.hpp"
 #include "policy/caller.hpp"
 #include "policy/custom_validators.hpp"
@@ -65,7 +67,83 @@ NextClaims::NextClaims(const char* tenant, const TransitionCall& call, const cha
       actor_text(CStringGetTextDatum(call.actor)),
       principals(principals_of(tenant_text, actor_text)),
       passed_capacity(claim_next_more_candidates),
-      passed(static_cast<Datum*>(palloc(sizeof(Datum) * claim_next_more_candidates))) {}
+      passed(static_cast<Datum*>(palloc(sizeof(Datum) * claim_next_more_candidates))) {
+    use_fronts = queue != nullptr && fronts::in_use(tenant, queue) && has_offer_marks();
+    if (use_fronts) load_fronts();
+}
+
+void NextClaims::load_fronts() {
+    Datum* names = nullptr;
+    deconstruct_array(DatumGetArrayTypeP(principals), TEXTOID, -1, false, TYPALIGN_INT, &names,
+                      nullptr, &principal_count);
+    principal_names = static_cast<char**>(palloc(sizeof(char*) * (principal_count + 1)));
+    const int slots = principal_count + 1;  // palloc(0) is not allowed
+    auto* priorities = static_cast<Datum*>(palloc(sizeof(Datum) * slots));
+    auto* dues = static_cast<Datum*>(palloc(sizeof(Datum) * slots));
+    auto* ids = static_cast<Datum*>(palloc(sizeof(Datum) * slots));
+    auto* marks = static_cast<Datum*>(palloc(sizeof(Datum) * slots));
+    auto* no_front = static_cast<bool*>(palloc(sizeof(bool) * slots));
+    auto* no_due = static_cast<bool*>(palloc(sizeof(bool) * slots));
+    for (int i = 0; i < principal_count; ++i) {
+        principal_names[i] = TextDatumGetCString(names[i]);
+        fronts::Front front{};
+        no_front[i] = !fronts::find(tenant, queue, principal_names[i], &front);
+        no_due[i] = no_front[i] || !front.has_due;
+        priorities[i] = Int32GetDatum(front.priority);
+        dues[i] = TimestampTzGetDatum(front.due_at);
+        ids[i] = Int64GetDatum(front.item_id);
+        marks[i] = UInt64GetDatum(front.mark);
+    }
+    int dimensions[1] = {principal_count};
+    int lower_bounds[1] = {1};
+    auto array = [&](Datum* values, bool* nulls, Oid type, int length, bool by_value, char align) {
+        return PointerGetDatum(construct_md_array(values, nulls, 1, dimensions, lower_bounds, type,
+                                                  length, by_value, align));
+    };
+    front_arrays[0] = array(priorities, no_front, INT4OID, 4, true, TYPALIGN_INT);
+    front_arrays[1] = array(dues, no_due, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+    front_arrays[2] = array(ids, no_front, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+    front_arrays[3] = array(marks, no_front, XID8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+spi::Arguments<12> NextClaims::arguments(int to_lock, int candidates) {
+    spi::Arguments<12> claim_args;
+    claim_args
+        .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
+                                             FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
+        .add(tenant_text)
+        .add(actor_text)
+        .add_text(task_name)
+        .add_text(queue)
+        .add(Int32GetDatum(to_lock - 1 + candidates))
+        .add(principals)
+        .add(Int32GetDatum(to_lock));
+    if (use_fronts) {
+        for (const Datum array : front_arrays) claim_args.add(array);
+    }
+    return claim_args;
+}
+
+// Each principal's front moves to the first entry visible now from where it was (past the
+// entries this call's claims deleted), pending until the transaction commits.
+void NextClaims::move_fronts() {
+    bool is_null = false;
+    const uint64 rows = spi::execute(move_fronts_statement(), arguments(1, 0));
+    for (uint64 r = 0; r < rows && r < static_cast<uint64>(principal_count); ++r) {
+        const HeapTuple row = SPI_tuptable->vals[r];
+        const uint64 mark = DatumGetUInt64(spi::column(row, 4, &is_null));
+        fronts::Front front = fronts::end_front(mark);
+        const Datum item_id = spi::column(row, 3, &is_null);
+        if (!is_null) {
+            front.item_id = DatumGetInt64(item_id);
+            front.priority = DatumGetInt32(spi::column(row, 1, &is_null));
+            const Datum due_at = spi::column(row, 2, &is_null);
+            front.has_due = !is_null;
+            front.due_at = is_null ? 0 : DatumGetTimestampTz(due_at);
+        }
+        fronts::move(tenant, queue, principal_names[r], front);
+    }
+}
 
 void NextClaims::pass_over(Datum id) {
     if (passed_count == passed_capacity) {
@@ -82,21 +160,14 @@ int NextClaims::claim_up_to(int wanted, Datum* items) {
     // looks again (its statement must not find them still offered).
     BatchWrite claims{wanted};
     int claimed = 0;
+    int64 walked = 0;  // shared buffers the claim statements read
     for (int round = 0; round < claim_next_rounds && claimed < wanted; ++round) {
         const int to_lock = wanted - claimed;
-        spi::Arguments<8> claim_args;
-        claim_args
-            .add(PointerGetDatum(construct_array(passed, passed_count, INT8OID, sizeof(int64),
-                                                 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)))
-            .add(tenant_text)
-            .add(actor_text)
-            .add_text(task_name)
-            .add_text(queue)
-            .add(Int32GetDatum(to_lock - 1 + candidates_in_round(round)))
-            .add(principals)
-            .add(Int32GetDatum(to_lock));
-        const uint64 rows =
-            spi::execute(claim_first_free_statement(queue != nullptr), claim_args, to_lock);
+        const int64 buffers_before = fronts::buffers_read();
+        const uint64 rows = spi::execute(use_fronts ? claim_from_fronts_statement()
+                                                    : claim_first_free_statement(queue != nullptr),
+                                         arguments(to_lock, candidates_in_round(round)), to_lock);
+        walked += fronts::buffers_read() - buffers_before;
         const Datum candidates =
             spi::column(SPI_tuptable->vals[0], item_select_columns + 1, &is_null);
         Datum* candidate_ids = nullptr;
@@ -142,6 +213,11 @@ int NextClaims::claim_up_to(int wanted, Datum* items) {
                 ++ahead;
             learn_contention(passed_count - passed_before + ahead);
         }
+    }
+    if (use_fronts) {
+        move_fronts();
+    } else if (queue != nullptr) {
+        fronts::note_walk(tenant, queue, wanted, walked);
     }
     for (int i = 0; i < claimed; ++i) items[i] = claims.item(i);
     return claimed;

@@ -81,6 +81,62 @@ namespace {
     "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                         \
     "  ORDER BY array_position(c.ids, j.id) LIMIT $8 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
 
+// With fronts (transition/claim_fronts.hpp; in a queue only): the principals come with their
+// fronts, $9 int4[] priorities, $10 timestamptz[] due dates, $11 int8[] item ids (NULL: no front)
+// and $12 xid8[] marks, in step with $7. Each principal's entries, best first, are read in index
+// ranges that follow one another in key order: those offered since the mark that come before the
+// front, then - without a front, all of them - the front's priority and due date from its item
+// id on, its priority with later due dates, its priority without a due date, lower priorities.
+// FILTER keeps the entries wanted, LIMIT bounds each range.
+#define WORKITEM_ENTRY_IN_QUEUE                                     \
+    "SELECT o.item_id, o.priority, o.due_at FROM workitem.offer o " \
+    "WHERE o.tenant_id = $2 AND o.queue = $5 AND o.principal = p.principal "
+#define WORKITEM_ENTRY_ORDER " ORDER BY o.priority DESC, o.due_at ASC NULLS LAST, o.item_id LIMIT "
+#define WORKITEM_BEFORE_FRONT                                                               \
+    "(o.priority > p.fp OR o.priority = p.fp AND (o.due_at < p.fd OR o.due_at IS NOT NULL " \
+    "AND p.fd IS NULL OR o.due_at IS NOT DISTINCT FROM p.fd AND o.item_id < p.fid)) "
+#define WORKITEM_FRONT_RANGE(CONDITION, FILTER, LIMIT) \
+    "(" WORKITEM_ENTRY_IN_QUEUE "AND " CONDITION FILTER WORKITEM_ENTRY_ORDER LIMIT ")"
+// The entries offered since the mark, through offer_offered_since: sorted by expressions the
+// best-first index does not provide, so that the planner never walks that index (every entry of
+// the principal, dead ones included) to filter them.
+#define WORKITEM_OFFERED_SINCE_MARK(FILTER, LIMIT)                                        \
+    "(" WORKITEM_ENTRY_IN_QUEUE                                                           \
+    "AND p.fid IS NOT NULL AND o.offered_xid >= p.mark AND " WORKITEM_BEFORE_FRONT FILTER \
+    " ORDER BY -(o.priority::int8), o.due_at, o.item_id LIMIT " LIMIT ")"
+#define WORKITEM_FROM_FRONT(FILTER, LIMIT) \
+    "SELECT * FROM (" WORKITEM_OFFERED_SINCE_MARK(FILTER, LIMIT)                                 \
+    " UNION ALL " WORKITEM_FRONT_RANGE("p.fid IS NULL ", FILTER, LIMIT)                          \
+    " UNION ALL " WORKITEM_FRONT_RANGE(                                                          \
+        "o.priority = p.fp AND o.due_at = p.fd AND o.item_id >= p.fid ", FILTER, LIMIT)          \
+    " UNION ALL " WORKITEM_FRONT_RANGE("o.priority = p.fp AND o.due_at > p.fd ", FILTER, LIMIT)  \
+    " UNION ALL " WORKITEM_FRONT_RANGE(                                                          \
+        "o.priority = p.fp AND o.due_at IS NULL AND o.item_id >= "                              \
+        "CASE WHEN p.fd IS NULL THEN p.fid ELSE '-9223372036854775808'::int8 END ",             \
+        FILTER, LIMIT)                                                                           \
+    " UNION ALL " WORKITEM_FRONT_RANGE("o.priority < p.fp ", FILTER, LIMIT) ") AS r LIMIT " LIMIT
+#define WORKITEM_PRINCIPALS_WITH_FRONTS                                             \
+    "unnest($7::text[], $9::int4[], $10::timestamptz[], $11::int8[], $12::xid8[]) " \
+    "WITH ORDINALITY AS p(principal, fp, fd, fid, mark, n)"
+#define WORKITEM_CLAIM_FROM_FRONTS \
+    "SELECT " WORKITEM_ITEM_SELECT_LIST ", c.ids FROM ("                                          \
+    "SELECT coalesce(array_agg(c.id ORDER BY " WORKITEM_BEST_FIRST("c") "), '{}') FROM ("         \
+    "  SELECT h.item_id, h.priority, h.due_at FROM " WORKITEM_PRINCIPALS_WITH_FRONTS              \
+    "  CROSS JOIN LATERAL (" WORKITEM_FROM_FRONT("AND " WORKITEM_TAKEABLE_ENTRY, "$6") ") AS h "   \
+    "  ORDER BY 2 DESC, 3 ASC NULLS LAST, 1 LIMIT $6) AS c(id, priority, due_at)"                 \
+    ") AS c(ids) LEFT JOIN LATERAL ("                                                             \
+    "  SELECT j.* FROM workitem.item j WHERE j.id = ANY (c.ids) AND j.tenant_id = $2 "            \
+    "  AND j.state = 'offered' AND j.candidates && $7 AND NOT (j.excluded && $7) "                \
+    "  AND workitem.row_unchanged(j.tableoid, j.ctid) "                                           \
+    "  ORDER BY array_position(c.ids, j.id) LIMIT $8 FOR UPDATE OF j SKIP LOCKED) AS i ON true"
+// The fronts' new places, after the claim: per principal of $7 in its order, the first entry
+// this statement's snapshot sees from its front on (whatever the caller may take: the next claim
+// may be another actor's), NULL when none; and the snapshot's xmin, the new marks.
+#define WORKITEM_MOVE_FRONTS                                                           \
+    "SELECT f.priority, f.due_at, f.item_id, pg_snapshot_xmin(pg_current_snapshot()) " \
+    "FROM " WORKITEM_PRINCIPALS_WITH_FRONTS                                            \
+    " LEFT JOIN LATERAL (" WORKITEM_FROM_FRONT("", "1") ") AS f ON true ORDER BY p.n"
+
 constexpr int claim_parameters = 8;
 #define WORKITEM_CLAIM_TYPES \
     { INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, INT4OID }
@@ -97,7 +153,26 @@ spi::Statement claim_anywhere_0_1{WORKITEM_CLAIM_FIRST_FREE("AND $5::text IS NUL
 spi::Statement claim_in_queue_0_1{WORKITEM_CLAIM_FIRST_FREE("AND j.queue = $5"), claim_parameters,
                                   WORKITEM_CLAIM_TYPES, nullptr, true};
 
+constexpr int fronts_parameters = 12;
+#define WORKITEM_FRONTS_TYPES                                                             \
+    {                                                                                     \
+        INT8ARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, INT4OID, \
+            INT4ARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID, XID8ARRAYOID                 \
+    }
+spi::Statement claim_from_fronts{WORKITEM_CLAIM_FROM_FRONTS, fronts_parameters,
+                                 WORKITEM_FRONTS_TYPES, nullptr, true};
+spi::Statement move_fronts{WORKITEM_MOVE_FRONTS, fronts_parameters, WORKITEM_FRONTS_TYPES, nullptr,
+                           true};
+
 }  // namespace
+
+spi::Statement& claim_from_fronts_statement() {
+    return claim_from_fronts;
+}
+
+spi::Statement& move_fronts_statement() {
+    return move_fronts;
+}
 
 spi::Statement& claim_first_free_statement(bool in_queue) {
     if (has_offer_entries()) return in_queue ? claim_in_queue : claim_anywhere;

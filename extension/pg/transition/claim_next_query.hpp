@@ -19,4 +19,15 @@ namespace workitem::pg {
 // indexes and one scan over the items offered to several principals.
 spi::Statement& claim_first_free_statement(bool in_queue);
 
+// The same in a queue, scanning from this backend's fronts (transition/claim_fronts.hpp): its
+// parameters as above, then per principal of $7, in its order, the front's $9 int4[] priority,
+// $10 timestamptz[] due date, $11 int8[] item id (NULL: no front, scan from the first entry) and
+// $12 xid8[] mark. Release 0.3.0's schema on (workitem.offer.offered_xid).
+spi::Statement& claim_from_fronts_statement();
+
+// After a claim from fronts, with the same parameters: one row per principal of $7, in its
+// order: the first entry visible from its front on (priority, due_at, item_id; NULLs when none)
+// and the statement's snapshot's xmin (xid8).
+spi::Statement& move_fronts_statement();
+
 }  // namespace workitem::pg

@@ -7,6 +7,7 @@
 #include "transition/call.hpp"
 
 #include "runtime/pg.hpp"
+#include "runtime/spi.hpp"
 
 namespace workitem::pg {
 
@@ -26,6 +27,12 @@ class NextClaims {
 
   private:
     void pass_over(Datum id);
+    // The claim statement's parameters for a round: to lock `to_lock`, out of `candidates`.
+    spi::Arguments<12> arguments(int to_lock, int candidates);
+    // With fronts (transition/claim_fronts.hpp): this backend's fronts of the actor's principals
+    // as the statements' arrays; after the claims, their new places.
+    void load_fronts();
+    void move_fronts();
 
     const char* tenant;
     const TransitionCall& call;
@@ -35,6 +42,12 @@ class NextClaims {
     Datum tenant_text;
     Datum actor_text;
     Datum principals;  // 'u:<actor>' and 'g:<group>' of its directory groups, read once per call
+    // Whether this call scans from fronts (in a queue, when switched on), and the fronts: the
+    // principals as C strings and the arrays $9 .. $12 of the claim statement.
+    bool use_fronts = false;
+    char** principal_names = nullptr;
+    int principal_count = 0;
+    Datum front_arrays[4] = {};
     // Items passed over: held by other workers when we looked, or refused by the core.
     int passed_count = 0;
     int passed_capacity;

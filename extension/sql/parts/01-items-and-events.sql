@@ -108,6 +108,9 @@ CREATE TABLE workitem.offer (
     due_at     timestamptz,
     expires_at timestamptz,
     excluded   text[] NOT NULL,
+    -- The top-level transaction that offered the entry: claim_next's fronts read the entries
+    -- offered since their last scan's snapshot by it (docs/architecture.md, the offer entries).
+    offered_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
     PRIMARY KEY (item_id, principal)
 )
 -- A queue's churn: every offer inserts rows, every claim deletes them, and each claim's index scan
@@ -121,6 +124,9 @@ CREATE INDEX offer_best_first ON workitem.offer
     (tenant_id, principal, priority DESC, due_at ASC NULLS LAST, item_id);
 CREATE INDEX offer_best_first_in_queue ON workitem.offer
     (tenant_id, queue, principal, priority DESC, due_at ASC NULLS LAST, item_id);
+-- The entries of a principal in a queue offered since a transaction id: what a claim_next with a
+-- front reads besides the entries from its front on (transition/claim_fronts.hpp).
+CREATE INDEX offer_offered_since ON workitem.offer (tenant_id, queue, principal, offered_xid);
 -- What a user holds (worklists, capacity).
 CREATE INDEX item_held_by_owner ON workitem.item (tenant_id, owner)
     WHERE owner IS NOT NULL AND state IN ('allocated', 'started', 'suspended');
@@ -254,6 +260,13 @@ COMMENT ON FUNCTION workitem.claim_next_statement(boolean) IS
     'Internal, for the tests (sql/claim_next_plans.sql): the text of the statement '
     'workitem_claim_next finds and locks its item with, in a queue or in any queue, so that its '
     'plan can be checked with EXPLAIN on the statement itself. Granted to no role.';
+
+CREATE FUNCTION workitem.claim_next_fronts_statement(advance boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'workitem_claim_next_fronts_statement' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION workitem.claim_next_fronts_statement(boolean) IS
+    'Internal, for the tests (sql/claim_next_plans.sql): the text of the statement '
+    'workitem_claim_next finds and locks its item with in a queue when it scans from its fronts '
+    '(false), or of the one that moves its fronts after the claim (true). Granted to no role.';
 
 CREATE FUNCTION workitem.item_log() RETURNS trigger
     AS 'MODULE_PATHNAME', 'workitem_item_log' LANGUAGE C;

@@ -1,6 +1,6 @@
-// The database executor's admission: a request that waited longer than the acquisition timeout
-// for a database thread is told so (the gateway answers 503 with Retry-After) instead of
-// queueing without end. No database is needed: nothing here connects.
+// The database executor's admission: a request that waits longer than the acquisition timeout
+// for a database thread is told so at that timeout (the gateway answers 503 with Retry-After)
+// instead of queueing without end. No database is needed: nothing here connects.
 #include "pool.hpp"
 
 #include <gtest/gtest.h>
@@ -43,6 +43,29 @@ TEST(GatewayPool, AdmitsInTimeAndRefusesWhatWaitedTooLong) {
     EXPECT_EQ(pool.gauges().in_use, 0);
     EXPECT_EQ(pool.gauges().waiting, 0);
     EXPECT_EQ(pool.gauges().size, 1);
+}
+
+TEST(GatewayPool, RefusesAtTheTimeoutWhileEveryThreadIsHeld) {
+    DatabasePool pool(one_slow_connection());
+    std::promise<void> release;
+    std::atomic<bool> first_running{false};
+    pool.submit([&](Admission) {
+        first_running = true;
+        release.get_future().wait();  // the only database thread, held until told
+    });
+    while (!first_running) std::this_thread::sleep_for(1ms);
+    std::promise<Admission> second;
+    const auto submitted = std::chrono::steady_clock::now();
+    pool.submit([&](Admission admission) { second.set_value(admission); });
+    auto answer = second.get_future();
+    // Answered by the timer, not when the thread comes free (it never does before this).
+    ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(answer.get(), Admission::too_late);
+    EXPECT_GE(std::chrono::steady_clock::now() - submitted, 50ms);
+    release.set_value();
+    pool.join();
+    EXPECT_EQ(pool.gauges().waiting, 0);
+    EXPECT_EQ(pool.gauges().in_use, 0);
 }
 
 TEST(GatewayPool, AnUnreachableDatabaseIsNotReady) {

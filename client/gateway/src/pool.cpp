@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <memory>
+
 namespace workitem::gateway {
 
 namespace {
@@ -34,24 +36,45 @@ DatabasePool::~DatabasePool() {
 
 void DatabasePool::join() {
     threads_.join();
+    timers_.join();  // after the calls: each posts its timer's cancellation there
 }
 
 void DatabasePool::submit(std::function<void(Admission)> work) {
-    const auto queued_at = std::chrono::steady_clock::now();
+    // Whichever comes first runs the work: a database thread (in time), or the timer at the
+    // acquisition timeout (too late: answered 503 at once, even while every database thread is
+    // held by a slow call, instead of when one comes free).
+    struct Queued {
+        std::function<void(Admission)> work;
+        std::chrono::steady_clock::time_point queued_at;
+        boost::asio::steady_timer timer;
+        std::atomic<bool> taken{false};
+    };
+    auto queued = std::make_shared<Queued>(std::move(work), std::chrono::steady_clock::now(),
+                                           boost::asio::steady_timer(timers_, acquire_timeout_));
     ++waiting_;
-    boost::asio::post(threads_, [this, queued_at, work = std::move(work)] {
-        --waiting_;
-        const auto waited = std::chrono::steady_clock::now() - queued_at;
-        if (waited_) waited_(waited);
-        const bool late = waited > acquire_timeout_;
-        ++in_use_;
-        try {
-            work(late ? Admission::too_late : Admission::in_time);
-        } catch (...) {
-            // work answers its own errors; nothing may escape into the thread pool.
-        }
-        --in_use_;
+    queued->timer.async_wait([this, queued](const boost::system::error_code& error) {
+        if (error || queued->taken.exchange(true)) return;
+        run(queued->work, Admission::too_late, queued->queued_at);
     });
+    boost::asio::post(threads_, [this, queued] {
+        if (queued->taken.exchange(true)) return;  // the timer answered it
+        // The timer belongs to the timer thread: cancelled there, never from here.
+        boost::asio::post(timers_, [queued] { queued->timer.cancel(); });
+        run(queued->work, Admission::in_time, queued->queued_at);
+    });
+}
+
+void DatabasePool::run(const std::function<void(Admission)>& work, Admission admission,
+                       std::chrono::steady_clock::time_point queued_at) {
+    --waiting_;
+    if (waited_) waited_(std::chrono::steady_clock::now() - queued_at);
+    ++in_use_;
+    try {
+        work(admission);
+    } catch (...) {
+        // work answers its own errors; nothing may escape into the thread pool.
+    }
+    --in_use_;
 }
 
 bool DatabasePool::database_answers() {

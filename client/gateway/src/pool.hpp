@@ -9,6 +9,7 @@
 
 #include <workitem/client.hpp>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -49,8 +50,9 @@ class DatabasePool {
     DatabasePool(const DatabasePool&) = delete;
     DatabasePool& operator=(const DatabasePool&) = delete;
 
-    // Runs work(admission) on a database thread. too_late: it waited longer than the acquisition
-    // timeout; work should answer 503 without calling the database.
+    // Runs work(admission) on a database thread, or, when none took it within the acquisition
+    // timeout, on the timer thread with too_late: work should then answer 503 without calling
+    // the database.
     void submit(std::function<void(Admission)> work);
 
     // The SDK's operations as the caller, for a route that makes one call: each call is one
@@ -89,10 +91,14 @@ class DatabasePool {
     std::chrono::milliseconds acquire_timeout() const { return acquire_timeout_; }
 
   private:
+    void run(const std::function<void(Admission)>& work, Admission admission,
+             std::chrono::steady_clock::time_point queued_at);
+
     workitem::Client client_;
     std::chrono::milliseconds acquire_timeout_;
     int size_;
     boost::asio::thread_pool threads_;
+    boost::asio::thread_pool timers_{1};  // the acquisition timeouts of queued requests
     std::atomic<int> in_use_{0};
     std::atomic<int> waiting_{0};
     std::function<void(std::chrono::steady_clock::duration)> waited_;

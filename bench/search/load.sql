@@ -27,10 +27,10 @@ INSERT INTO workitem.search_field (tenant_id, task_name, field, type, declared_b
 SELECT 't' || t, NULL, 'amount', 'numeric', 'bench' FROM generate_series(0, 9) AS t;
 INSERT INTO workitem.item_field_value (item_id, tenant_id, field, num)
 SELECT id, tenant_id, 'amount', (input->>'amount')::numeric FROM workitem.item;
-INSERT INTO workitem.group_member (tenant_id, group_id, user_id)
-SELECT 't' || t, 'g' || g, 'u' || g FROM generate_series(0, 9) AS t, generate_series(0, 19) AS g;
 INSERT INTO workitem.directory_user (tenant_id, user_id)
 SELECT 't' || t, 'u' || g FROM generate_series(0, 9) AS t, generate_series(0, 19) AS g;
+INSERT INTO workitem.group_member (tenant_id, group_id, user_id)
+SELECT 't' || t, 'g' || g, 'u' || g FROM generate_series(0, 9) AS t, generate_series(0, 19) AS g;
 VACUUM ANALYZE workitem.item;
 VACUUM ANALYZE workitem.item_search;
 VACUUM ANALYZE workitem.item_field_value;

@@ -128,13 +128,30 @@ CREATE FUNCTION @extschema@.workitem_list(
     min_priority    integer DEFAULT NULL,
     after_id        bigint DEFAULT NULL,
     page_size       integer DEFAULT 100,
-    actor           text DEFAULT NULL)
+    actor           text DEFAULT NULL,
+    input_contains  jsonb DEFAULT NULL,
+    input_path      text DEFAULT NULL,
+    fields          jsonb DEFAULT NULL,
+    output_contains jsonb DEFAULT NULL,
+    output_path     text DEFAULT NULL,
+    sort            text DEFAULT 'id',
+    descending      boolean DEFAULT false,
+    after_key       text DEFAULT NULL)
     RETURNS SETOF workitem.item
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tenant text := workitem.current_tenant();
     owner_principals text[];
+    filter workitem.search_filter;
+    sort_key text;          -- the sort expression (NULL: by id alone)
+    sort_field text;
+    sort_type text;         -- numeric, text or timestamptz: which after_key parameter it reads
+    after_num numeric;
+    after_ts timestamptz;
+    after_condition text := '';
+    direction text := CASE WHEN descending THEN 'DESC' ELSE 'ASC' END;
+    beyond text := CASE WHEN descending THEN '<' ELSE '>' END;
 BEGIN
     -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
     -- someone else) that depended on a row matching would tell which items exist.
@@ -145,30 +162,67 @@ BEGIN
     IF potential_owner IS NOT NULL THEN
         owner_principals := workitem.principals_of(tenant, potential_owner);
     END IF;
-    RETURN QUERY
-        SELECT i.* FROM workitem.item i
-         WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
-                                i.candidates, i.administrators, workitem_list.actor)
-           AND (workitem_list.state IS NULL OR i.state = workitem_list.state)
-           AND (workitem_list.queue IS NULL OR i.queue = workitem_list.queue)
-           AND (workitem_list.task_name IS NULL OR i.task_name = workitem_list.task_name)
-           AND (workitem_list.workflow_id IS NULL OR i.workflow_id = workitem_list.workflow_id)
-           AND (workitem_list.owner IS NULL OR i.owner = workitem_list.owner)
-           AND (owner_principals IS NULL
-                OR (i.candidates && owner_principals AND NOT i.excluded && owner_principals))
-           AND (due_before IS NULL OR i.due_at < due_before)
-           AND (due_after IS NULL OR i.due_at >= due_after)
-           AND (min_priority IS NULL OR i.priority >= min_priority)
-           AND (after_id IS NULL OR i.id > after_id)
-         ORDER BY i.id
-         LIMIT page_size;
+    filter := workitem.search_filter('i.id', tenant, input_contains, input_path, fields);
+    CASE
+        WHEN sort IS NULL OR sort = 'id' THEN NULL;
+        WHEN sort = 'created' THEN sort_key := 'i.created_at'; sort_type := 'timestamptz';
+        WHEN sort = 'priority' THEN sort_key := 'i.priority'; sort_type := 'numeric';
+        WHEN sort = 'due' THEN sort_key := 'i.due_at'; sort_type := 'timestamptz';
+        WHEN sort LIKE 'field:%' THEN
+            sort_field := substr(sort, 7);
+            sort_type := workitem.field_type(tenant, sort_field);
+            sort_key := CASE sort_type WHEN 'numeric' THEN 'sv.num' WHEN 'text' THEN 'sv.txt' ELSE 'sv.ts' END;
+        ELSE
+            PERFORM workitem.raise_invalid('sort must be id, created, priority, due or field:<declared field>');
+    END CASE;
+    -- Keyset paging: after the last row's (sort key, id); a NULL key sorts last.
+    IF after_id IS NOT NULL AND sort_key IS NULL THEN
+        after_condition := format(' AND i.id %s $20', beyond);
+    ELSIF after_id IS NOT NULL AND after_key IS NULL THEN
+        after_condition := format(' AND %s IS NULL AND i.id %s $20', sort_key, beyond);
+    ELSIF after_id IS NOT NULL THEN
+        BEGIN
+            after_num := CASE WHEN sort_type = 'numeric' THEN after_key::numeric END;
+            after_ts := CASE WHEN sort_type = 'timestamptz' THEN after_key::timestamptz END;
+        EXCEPTION WHEN data_exception THEN
+            PERFORM workitem.raise_invalid(format('after_key %s is not a %s', after_key, sort_type));
+        END;
+        after_condition := format(' AND (%1$s %2$s $%3$s OR (%1$s = $%3$s AND i.id %2$s $20) OR %1$s IS NULL)',
+                                  sort_key, beyond,
+                                  CASE sort_type WHEN 'numeric' THEN 22 WHEN 'text' THEN 23 ELSE 24 END);
+    ELSIF after_key IS NOT NULL THEN
+        PERFORM workitem.raise_invalid('after_key needs after_id (the last row''s id)');
+    END IF;
+    RETURN QUERY EXECUTE
+        'SELECT i.* FROM workitem.item i'
+        || CASE WHEN sort_field IS NOT NULL
+                THEN ' LEFT JOIN workitem.item_field_value sv ON sv.item_id = i.id AND sv.field = $25'
+                ELSE '' END
+        || ' WHERE ' || workitem.item_conditions() || filter.conditions || after_condition
+        || ' ORDER BY ' || CASE WHEN sort_key IS NOT NULL
+                                THEN format('%s %s NULLS LAST, ', sort_key, direction) ELSE '' END
+        || 'i.id ' || direction || ' LIMIT $21'
+        USING tenant, filter.input_contains, filter.input_path, filter.field_names, filter.nums,
+              filter.txts, filter.tss, actor, state, queue, task_name, workflow_id, owner,
+              owner_principals, due_before, due_after, min_priority, output_contains,
+              workitem.json_path('output_path', output_path), after_id, page_size, after_num,
+              after_key, after_ts, sort_field;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.workitem_list(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, bigint, integer, text) IS
-$$Lists items of the current tenant matching every filter given, in id order, at most page_size
-(1..10000, default 100) rows. Keyset paging: pass the last id of a page as after_id for the next.
-potential_owner: items naming that user or one of their groups as potential owner (and not
-excluding them). due_before is exclusive, due_after inclusive. Errors: WI422 bad page_size.$$;
+COMMENT ON FUNCTION @extschema@.workitem_list(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, bigint, integer, text, jsonb, text, jsonb, jsonb, text, text, boolean, text) IS
+$$Lists items of the current tenant matching every filter given, at most page_size (1..10000,
+default 100) rows. potential_owner: items naming that user or one of their groups as potential
+owner (and not excluding them). due_before is exclusive, due_after inclusive.
+Business data (docs/search.md): input_contains / output_contains: JSON containment (@>);
+input_path / output_path: a SQL/JSON path predicate ('$.amount > 10000'; at most 1024
+characters); fields: comparisons on declared fields (workitem_index_field),
+{"amount": {">=": 100, "<": 500}, "tier": "gold"} (=, <, <=, >, >=; at most 16). Input filters
+use the search indexes; output filters are checked on the rows the others select.
+sort: id (default), created, priority, due or field:<declared field>; descending flips it; ties
+by id, an absent value last. Keyset paging: pass the last row's id as after_id and, when sorted
+by something else than id, its sort value as text as after_key (NULL when it had none).
+Errors: WI422 bad page_size, sort or after_key, a filter over 8 KiB, a malformed path, an
+undeclared field or a value not of its type.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_count', 'reader');
 CREATE FUNCTION @extschema@.workitem_count(
@@ -181,13 +235,19 @@ CREATE FUNCTION @extschema@.workitem_count(
     due_before      timestamptz DEFAULT NULL,
     due_after       timestamptz DEFAULT NULL,
     min_priority    integer DEFAULT NULL,
-    actor           text DEFAULT NULL)
+    actor           text DEFAULT NULL,
+    input_contains  jsonb DEFAULT NULL,
+    input_path      text DEFAULT NULL,
+    fields          jsonb DEFAULT NULL,
+    output_contains jsonb DEFAULT NULL,
+    output_path     text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tenant text := workitem.current_tenant();
     owner_principals text[];
+    filter workitem.search_filter;
     total bigint;
 BEGIN
     -- Whom the read is done as, settled before any row is read: a refusal (a non-service naming
@@ -196,36 +256,36 @@ BEGIN
     IF potential_owner IS NOT NULL THEN
         owner_principals := workitem.principals_of(tenant, potential_owner);
     END IF;
-    SELECT count(*) INTO total FROM workitem.item i
-     WHERE workitem.visible(i.tenant_id, i.owner, i.created_by, i.delegated_from,
-                            i.candidates, i.administrators, workitem_count.actor)
-       AND (workitem_count.state IS NULL OR i.state = workitem_count.state)
-       AND (workitem_count.queue IS NULL OR i.queue = workitem_count.queue)
-       AND (workitem_count.task_name IS NULL OR i.task_name = workitem_count.task_name)
-       AND (workitem_count.workflow_id IS NULL OR i.workflow_id = workitem_count.workflow_id)
-       AND (workitem_count.owner IS NULL OR i.owner = workitem_count.owner)
-       AND (owner_principals IS NULL
-            OR (i.candidates && owner_principals AND NOT i.excluded && owner_principals))
-       AND (due_before IS NULL OR i.due_at < due_before)
-       AND (due_after IS NULL OR i.due_at >= due_after)
-       AND (min_priority IS NULL OR i.priority >= min_priority);
+    filter := workitem.search_filter('i.id', tenant, input_contains, input_path, fields);
+    EXECUTE 'SELECT count(*) FROM workitem.item i WHERE ' || workitem.item_conditions() || filter.conditions
+        INTO total
+        USING tenant, filter.input_contains, filter.input_path, filter.field_names, filter.nums,
+              filter.txts, filter.tss, actor, state, queue, task_name, workflow_id, owner,
+              owner_principals, due_before, due_after, min_priority, output_contains,
+              workitem.json_path('output_path', output_path);
     RETURN total;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.workitem_count(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, text) IS
-$$How many items of the current tenant match every filter given (the filters of workitem_list).$$;
+COMMENT ON FUNCTION @extschema@.workitem_count(workitem.state, text, text, text, text, text, timestamptz, timestamptz, integer, text, jsonb, text, jsonb, jsonb, text) IS
+$$How many items of the current tenant match every filter given (the filters of workitem_list,
+business data included); only the items the reader may see are counted.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_worklist', 'reader');
 CREATE FUNCTION @extschema@.workitem_worklist(
-    actor     text,
-    queue     text DEFAULT NULL,
-    page_size integer DEFAULT 100)
+    actor          text,
+    queue          text DEFAULT NULL,
+    page_size      integer DEFAULT 100,
+    input_contains jsonb DEFAULT NULL,
+    input_path     text DEFAULT NULL,
+    fields         jsonb DEFAULT NULL)
     RETURNS SETOF workitem.item
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tenant text := workitem.current_tenant();
     principals text[];
+    offered workitem.search_filter;
+    held workitem.search_filter;
 BEGIN
     IF actor IS NULL OR actor = '' THEN
         PERFORM workitem.raise_invalid('actor is required');
@@ -235,6 +295,8 @@ BEGIN
     END IF;
     principals := workitem.principals_of(tenant, actor);
     PERFORM workitem.viewer(actor);  -- a non-service may only ask for its own worklist
+    offered := workitem.search_filter('e.item_id', tenant, input_contains, input_path, fields);
+    held := workitem.search_filter('i.id', tenant, input_contains, input_path, fields);
     -- An actor the directory does not know (in a tenant that keeps one) has no groups: say so
     -- rather than answer with an empty page that looks like "nothing to do".
     IF NOT EXISTS (SELECT FROM workitem.directory_user d WHERE d.tenant_id = tenant AND d.user_id = actor)
@@ -243,36 +305,40 @@ BEGIN
             actor, tenant
             USING HINT = 'Sync them into the directory (workitem_put_user) to give them their groups.';
     END IF;
-    -- Like claim_next: the best page of the offer entries of each principal of the actor, and
-    -- what the actor holds, merged; never a walk past the items offered to others.
-    RETURN QUERY
-        SELECT w.* FROM (
+    -- Like claim_next: the best page of the offer entries of each principal of the actor (those
+    -- the filter keeps), and what the actor holds, merged; never a walk past the items offered
+    -- to others. $8 principals, $9 queue, $10 page_size, $11 actor.
+    RETURN QUERY EXECUTE
+        'SELECT w.* FROM (
             SELECT i.* FROM workitem.item i
              WHERE i.id IN (
-                SELECT o.item_id FROM unnest(principals) AS p(principal)
+                SELECT o.item_id FROM unnest($8) AS p(principal)
                 CROSS JOIN LATERAL (
                     SELECT e.item_id FROM workitem.offer e
-                     WHERE e.tenant_id = tenant AND e.principal = p.principal
-                       AND (workitem_worklist.queue IS NULL OR e.queue = workitem_worklist.queue)
-                       AND NOT e.excluded && principals
-                       AND (e.expires_at IS NULL OR e.expires_at > now())
+                     WHERE e.tenant_id = $1 AND e.principal = p.principal
+                       AND ($9 IS NULL OR e.queue = $9)
+                       AND NOT e.excluded && $8
+                       AND (e.expires_at IS NULL OR e.expires_at > now())' || offered.conditions || '
                      ORDER BY e.priority DESC, e.due_at ASC NULLS LAST, e.item_id
-                     LIMIT page_size) AS o)
-               AND i.tenant_id = tenant AND i.state = 'offered'
+                     LIMIT $10) AS o)
+               AND i.tenant_id = $1 AND i.state = ''offered''
             UNION ALL
             SELECT i.* FROM workitem.item i
-             WHERE i.tenant_id = tenant AND i.owner = actor
-               AND i.state IN ('allocated', 'started', 'suspended')
-               AND (workitem_worklist.queue IS NULL OR i.queue = workitem_worklist.queue)) AS w
+             WHERE i.tenant_id = $1 AND i.owner = $11
+               AND i.state IN (''allocated'', ''started'', ''suspended'')
+               AND ($9 IS NULL OR i.queue = $9)' || held.conditions || ') AS w
          ORDER BY w.priority DESC, w.due_at ASC NULLS LAST, w.id
-         LIMIT page_size;
+         LIMIT $10'
+        USING tenant, offered.input_contains, offered.input_path, offered.field_names, offered.nums,
+              offered.txts, offered.tss, principals, queue, page_size, actor;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer) IS
+COMMENT ON FUNCTION @extschema@.workitem_worklist(text, text, integer, jsonb, text, jsonb) IS
 $$The actor's worklist: items offered to them (directly or through a group, not excluded, not
 expired) and items they hold (allocated, started, suspended), best first: priority, then due
-date, then age. At most page_size rows. Warns when the tenant keeps a directory that does not
-know the actor. Errors: WI422 no actor or bad page_size.$$;
+date, then age. At most page_size rows. input_contains, input_path and fields filter by business
+data as in workitem_list (docs/search.md). Warns when the tenant keeps a directory that does not
+know the actor. Errors: WI422 no actor or bad page_size, and the filter errors of workitem_list.$$;
 
 INSERT INTO workitem.required_capability VALUES ('workitem_history', 'reader');
 CREATE FUNCTION @extschema@.workitem_history(id bigint, actor text DEFAULT NULL)

@@ -4,13 +4,15 @@
 //   drained
 //
 //   client_bench --dsn DSN --impl raw|client|client-prepared --op loop|get --threads N
-//                --seconds S --warmup W
+//                --seconds S --warmup W [--keyed]
 //
 // raw: one PGconn per thread and PQexecParams with exactly the text libworkitem sends by default
 // (an unnamed statement per call, named notation, every parameter it binds; see
 // client/src/call_text.cpp and operations.cpp). client: one workitem::Client with a pool of one
 // connection per thread and default options. client-prepared: the same with
-// StatementMode::prepared.
+// StatementMode::prepared. --keyed: libworkitem's loop calls carry an application's idempotency
+// key each (a fresh one per call), which the library sends between BEGIN and COMMIT in its
+// pipeline (docs/sdk.md, remembered refusals): what that costs on the success path.
 //
 // Operations: `loop` is the worker loop of bench/workloads/ext_loop.sql — claim_next from queue
 // `work` as user u<thread>, then complete with output and the claim's version, each call its own
@@ -42,6 +44,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -75,6 +78,7 @@ struct Settings {
     double seconds{5};
     double warmup{1};
     long postmaster{0};  // the server's postmaster pid, for its CPU time; 0: not measured
+    bool keyed{false};
 };
 
 // ---- raw libpq --------------------------------------------------------------------------------
@@ -153,28 +157,42 @@ class RawLibpq final : public Implementation {
 
 class WorkitemClient final : public Implementation {
   public:
-    WorkitemClient(const std::string& dsn, int threads, workitem::StatementMode mode)
-        : client_({.dsn = dsn, .pool_size = threads, .statement_mode = mode}) {}
+    WorkitemClient(const std::string& dsn, int threads, workitem::StatementMode mode, bool keyed)
+        : client_({.dsn = dsn, .pool_size = threads, .statement_mode = mode}),
+          keyed_(keyed),
+          calls_(static_cast<std::size_t>(threads)) {}
 
-    bool loop(int, const std::string& actor) override {
-        const auto claimed = client_.claim_next({.actor = actor, .queue = queue});
+    bool loop(int thread, const std::string& actor) override {
+        const auto claimed =
+            client_.claim_next({.actor = actor, .queue = queue, .idempotency_key = key(thread)});
         if (!claimed) return false;
-        client_.complete(claimed->id,
-                         {.actor = actor, .output = output, .expected_version = claimed->version});
+        client_.complete(claimed->id, {.actor = actor,
+                                       .output = output,
+                                       .expected_version = claimed->version,
+                                       .idempotency_key = key(thread)});
         return true;
     }
 
     void get(int, std::int64_t id) override { client_.get(id); }
 
   private:
+    // A key no other call of this run (or an earlier one) uses, with --keyed.
+    std::optional<std::string> key(int thread) {
+        if (!keyed_) return std::nullopt;
+        static const auto run = std::chrono::system_clock::now().time_since_epoch().count();
+        return std::to_string(run) + "-" + std::to_string(thread) + "-" +
+               std::to_string(++calls_[static_cast<std::size_t>(thread)]);
+    }
     workitem::Client client_;
+    bool keyed_;
+    std::vector<std::uint64_t> calls_;  // per thread: each thread touches its own
 };
 
 std::unique_ptr<Implementation> make_implementation(const Settings& settings) {
     if (settings.impl == "raw") return std::make_unique<RawLibpq>(settings.dsn, settings.threads);
     const auto mode = settings.impl == "client-prepared" ? workitem::StatementMode::prepared
                                                          : workitem::StatementMode::unnamed;
-    return std::make_unique<WorkitemClient>(settings.dsn, settings.threads, mode);
+    return std::make_unique<WorkitemClient>(settings.dsn, settings.threads, mode, settings.keyed);
 }
 
 // ---- measuring --------------------------------------------------------------------------------
@@ -375,6 +393,8 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     app.add_option("--postmaster-pid", settings.postmaster,
                    "the server's postmaster (same machine), to measure the server's CPU time");
+    app.add_flag("--keyed", settings.keyed,
+                 "libworkitem's loop calls carry an idempotency key each (not with raw)");
     CLI11_PARSE(app, argc, argv);
     try {
         return run(settings);

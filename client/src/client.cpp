@@ -29,15 +29,6 @@ std::string_view begin_statement(IsolationLevel isolation) {
     return "BEGIN";
 }
 
-void roll_back_quietly(Connection& connection, std::chrono::milliseconds timeout) {
-    if (connection.reusable()) return;  // nothing open (or nothing left to roll back)
-    try {
-        connection.execute_text("ROLLBACK", {}, timeout);
-    } catch (const Error&) {
-        // The connection is marked broken and will be closed instead of pooled.
-    }
-}
-
 // Runs one attempt under a breaker permit: an answer (even a refusal) closes the circuit,
 // a lost connection or a timeout counts against it.
 template <class Attempt>
@@ -88,16 +79,18 @@ ClientState::ClientState(ClientOptions client_options)
 ResultSet ClientState::send_once(const Statement& statement, const CallSettings& settings) {
     return under_permit(breaker, [&] {
         auto connection = pool.acquire();
+        const auto mode = options.statement_mode;
+        const auto timeout = options.statement_timeout;
+        if (!keeps_refusal(statement))
+            return connection->execute(statement, settings, mode, timeout);
+        // The application's key: a refusal is stored on the session that noted it, which only an
+        // open transaction block keeps behind a transaction pooler (refusals.hpp). On success this
+        // is still one round trip.
         try {
-            return connection->execute(statement, settings, options.statement_mode,
-                                       options.statement_timeout);
+            return connection->execute(statement, settings, mode, timeout,
+                                       Connection::Block::explicit_transaction);
         } catch (const Error& error) {
-            // Its own transaction is over: the refusal is stored on this very session, where the
-            // database noted it, before the connection goes back to the pool.
-            if (const auto key = refused_key(statement, error); key && connection->reusable()) {
-                remember_refusal(*connection, *key, options.statement_mode,
-                                 options.statement_timeout, log);
-            }
+            end_failed_block(*connection, refused_key(statement, error), timeout, log);
             throw;
         }
     });
@@ -126,13 +119,13 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
         Connection& connection = *lease;
         const auto timeout = options.statement_timeout;
         Tx tx(connection, options);
-        // A call of fn's refused with the application's key: stored once the transaction is over
-        // (rolled back, or committed when fn caught the refusal in a savepoint), on this session.
-        const auto remember_refused = [&] {
-            if (tx.refused_key_ && connection.reusable()) {
-                remember_refusal(connection, *tx.refused_key_, options.statement_mode, timeout,
-                                 log);
-            }
+        // A call of fn's refused with the application's key: its refusal is stored in the round
+        // trip that ends the transaction (rolled back, or committed when fn caught the refusal in
+        // a savepoint), on this session, which a transaction pooler hands to nobody else before.
+        const auto end = [&](std::string_view statement) {
+            if (tx.refused_key_)
+                return end_storing_refusal(connection, statement, *tx.refused_key_, timeout, log);
+            return connection.execute_text(statement, {}, timeout);
         };
         try {
             connection.execute_text(begin_statement(transaction.isolation), {}, timeout);
@@ -142,13 +135,18 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
             if (!set_sql.empty()) connection.execute_text(set_sql, parameters, timeout);
             fn(tx);
         } catch (...) {
-            roll_back_quietly(connection, timeout);
-            remember_refused();
+            if (connection.in_transaction()) {
+                try {
+                    end("ROLLBACK");
+                } catch (const Error&) {
+                    // The connection is marked broken and will be closed instead of pooled.
+                }
+            }
             throw;
         }
         ResultSet committed;
         try {
-            committed = connection.execute_text("COMMIT", {}, timeout);
+            committed = end("COMMIT");
         } catch (const SentRequestLost& lost) {
             throw_error(ErrorKind::in_doubt,
                         "the connection was lost during COMMIT: the transaction may or may not "
@@ -156,7 +154,6 @@ void ClientState::transaction_once(const TransactionOptions& transaction,
                             lost.message() + ")",
                         lost.sqlstate());
         }
-        remember_refused();
         // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
         if (std::string_view(PQcmdStatus(const_cast<PGresult*>(committed.get()))) != "COMMIT") {
             throw_error(ErrorKind::database_error,

@@ -168,23 +168,36 @@ std::string_view Connection::settings_sql(const CallSettings& settings,
 }
 
 ResultSet Connection::execute(const Statement& statement, const CallSettings& settings,
-                              StatementMode mode, milliseconds timeout) {
+                              StatementMode mode, milliseconds timeout, Block block) {
     const char* prepared_name = nullptr;
     if (mode == StatementMode::prepared) {
         if (!prepared_.contains(statement.text.name)) prepare(statement.text, timeout);
         prepared_name = statement.text.name.c_str();
     }
-    const Query call{prepared_name, statement.text.sql, &statement.parameters};
+    static const std::vector<Parameter> no_parameters;
+    std::vector<Query> queries;
+    if (block == Block::explicit_transaction) queries.push_back({nullptr, "BEGIN", &no_parameters});
     std::vector<Parameter> setting_parameters;
     const std::string_view set_sql = settings_sql(settings, setting_parameters);
-    if (set_sql.empty()) return send_and_collect({call}, timeout);
-    const Query set{nullptr, set_sql, &setting_parameters};
-    return send_and_collect({set, call}, timeout);
+    if (!set_sql.empty()) queries.push_back({nullptr, set_sql, &setting_parameters});
+    queries.push_back({prepared_name, statement.text.sql, &statement.parameters});
+    const std::size_t answer = queries.size() - 1;
+    if (block == Block::explicit_transaction)
+        queries.push_back({nullptr, "COMMIT", &no_parameters});
+    return send_and_collect(queries, timeout, answer);
 }
 
 ResultSet Connection::execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
                                    milliseconds timeout) {
-    return send_and_collect({Query{nullptr, sql, &parameters}}, timeout);
+    return send_and_collect({Query{nullptr, sql, &parameters}}, timeout, 0);
+}
+
+std::vector<ResultSet> Connection::execute_texts(const std::vector<Text>& texts,
+                                                 milliseconds timeout) {
+    std::vector<Query> queries;
+    for (const auto& text : texts) queries.push_back({nullptr, text.sql, &text.parameters});
+    bool cancelled = false;
+    return send_all(queries, timeout, cancelled);
 }
 
 void Connection::prepare(const CallText& text, milliseconds timeout) {
@@ -216,7 +229,8 @@ void Connection::send(const Query& query) {
     if (!sent) throw_lost(false);
 }
 
-ResultSet Connection::send_and_collect(const std::vector<Query>& queries, milliseconds timeout) {
+std::vector<ResultSet> Connection::send_all(const std::vector<Query>& queries, milliseconds timeout,
+                                            bool& cancelled) {
     last_used_ = Clock::now();
     const bool pipeline = queries.size() > 1;
     if (pipeline && !PQenterPipelineMode(connection_.get())) throw_lost(false);
@@ -224,35 +238,45 @@ ResultSet Connection::send_and_collect(const std::vector<Query>& queries, millis
     if (pipeline && !PQpipelineSync(connection_.get())) throw_lost(true);
 
     Deadline deadline(timeout);
-    ResultSet answer;
-    ResultSet failure;
+    std::vector<ResultSet> answers;
+    const PGresult* failure = nullptr;  // the first error, which explains a lost connection
     for (std::size_t i = 0; i < queries.size(); ++i) {
-        ResultSet result = collect_one(deadline);
-        if (!result.get()) continue;
-        if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR) {
-            if (!failure.get()) failure = std::move(result);
-        } else if (i + 1 == queries.size()) {
-            answer = std::move(result);
-        }
+        answers.push_back(collect_one(deadline));
+        const PGresult* result = answers.back().get();
+        if (!failure && result && PQresultStatus(result) == PGRES_FATAL_ERROR) failure = result;
     }
     if (pipeline) {
         ResultSet sync(next_result(deadline));
-        if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw_lost(true, failure.get());
+        if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw_lost(true, failure);
         PQexitPipelineMode(connection_.get());
     }
-    if (PQstatus(connection_.get()) != CONNECTION_OK) throw_lost(true, failure.get());
-    if (failure.get()) {
-        Error error = error_from_result(failure.get());
-        if (deadline.cancelled() && error.kind() == ErrorKind::query_cancelled) {
-            throw_error(ErrorKind::timeout,
-                        "the call took longer than the client's statement_timeout of " +
-                            std::to_string(deadline.timeout().count()) + " ms and was cancelled",
-                        error.sqlstate());
-        }
-        throw_error(error);
+    if (PQstatus(connection_.get()) != CONNECTION_OK) throw_lost(true, failure);
+    cancelled = deadline.cancelled();
+    return answers;
+}
+
+ResultSet Connection::send_and_collect(const std::vector<Query>& queries, milliseconds timeout,
+                                       std::size_t answer) {
+    bool cancelled = false;
+    std::vector<ResultSet> answers = send_all(queries, timeout, cancelled);
+    for (const auto& result : answers) {
+        if (result.get() && PQresultStatus(result.get()) == PGRES_FATAL_ERROR)
+            throw_answered(result.get(), cancelled, timeout);
     }
-    if (!answer.get()) throw_error(ErrorKind::unexpected_result, "the database sent no answer");
-    return answer;
+    if (!answers[answer].get())
+        throw_error(ErrorKind::unexpected_result, "the database sent no answer");
+    return std::move(answers[answer]);
+}
+
+void Connection::throw_answered(const PGresult* failure, bool cancelled, milliseconds timeout) {
+    Error error = error_from_result(failure);
+    if (cancelled && error.kind() == ErrorKind::query_cancelled) {
+        throw_error(ErrorKind::timeout,
+                    "the call took longer than the client's statement_timeout of " +
+                        std::to_string(timeout.count()) + " ms and was cancelled",
+                    error.sqlstate());
+    }
+    throw_error(error);
 }
 
 // All results of one query up to libpq's NULL: the error if there was one, else the last result.
@@ -348,6 +372,12 @@ bool Connection::reusable() const {
     return !broken_ && PQstatus(connection_.get()) == CONNECTION_OK &&
            PQtransactionStatus(connection_.get()) == PQTRANS_IDLE &&
            PQpipelineStatus(connection_.get()) == PQ_PIPELINE_OFF;
+}
+
+bool Connection::in_transaction() const {
+    if (broken_ || PQstatus(connection_.get()) != CONNECTION_OK) return false;
+    const auto status = PQtransactionStatus(connection_.get());
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
 bool Connection::usable() const {

@@ -59,9 +59,14 @@ class Connection {
 
     // Sends a statement and waits for its answer. With a tenant, an on_behalf capability or a
     // trace context, they are set for the statement's own transaction, in the same round trip
-    // (a pipeline of two statements).
+    // (a pipeline of two statements). With Block::explicit_transaction, the pipeline is BEGIN,
+    // the settings, the statement, COMMIT: still one round trip, but an error leaves the block
+    // open and aborted on the server (the error makes it skip the COMMIT), so that the session
+    // stays this connection's even behind a transaction pooler until the caller ends it
+    // (docs/sdk.md: remembered refusals).
+    enum class Block { implicit_transaction, explicit_transaction };
     ResultSet execute(const Statement& statement, const CallSettings& settings, StatementMode mode,
-                      std::chrono::milliseconds timeout);
+                      std::chrono::milliseconds timeout, Block block = Block::implicit_transaction);
     // The statement that sets the tenant, on_behalf and trace context given for the current
     // transaction, with its parameters; none when all are empty.
     static std::string_view settings_sql(const CallSettings& settings,
@@ -69,6 +74,16 @@ class Connection {
     // Sends SQL text with parameters as an unnamed statement.
     ResultSet execute_text(std::string_view sql, const std::vector<Parameter>& parameters,
                            std::chrono::milliseconds timeout);
+    // Sends SQL texts as unnamed statements in one pipeline (one round trip, one Sync, so a
+    // transaction pooler keeps them on one server session) and returns each one's answer: its
+    // result, its error result (not thrown), or none when an earlier error made the server skip
+    // it. Throws only when the connection fails or the texts outlive `timeout`.
+    struct Text {
+        std::string_view sql;
+        const std::vector<Parameter>& parameters;
+    };
+    std::vector<ResultSet> execute_texts(const std::vector<Text>& texts,
+                                         std::chrono::milliseconds timeout);
 
     // Waits up to `timeout` for a notification on a channel this connection LISTENs to, and
     // takes every one that came; whether any did. Throws Error(connection_lost) if it dropped.
@@ -81,6 +96,8 @@ class Connection {
     bool ping(std::chrono::milliseconds timeout);
     // Whether the connection may go back to the pool: open, outside any transaction.
     bool reusable() const;
+    // Whether a transaction block is open on it (in progress or aborted) and it still works.
+    bool in_transaction() const;
     int backend_pid() const { return PQbackendPID(connection_.get()); }
 
     std::chrono::steady_clock::time_point last_used() const { return last_used_; }
@@ -91,8 +108,15 @@ class Connection {
         std::string_view sql;
         const std::vector<Parameter>* parameters;
     };
-    ResultSet send_and_collect(const std::vector<Query>& queries,
-                               std::chrono::milliseconds timeout);
+    // One round trip; the answer of queries[answer], or the first error thrown.
+    ResultSet send_and_collect(const std::vector<Query>& queries, std::chrono::milliseconds timeout,
+                               std::size_t answer);
+    // One round trip; each query's answer (see execute_texts). `cancelled`: whether the call
+    // outlived its timeout and was cancelled on the server.
+    std::vector<ResultSet> send_all(const std::vector<Query>& queries,
+                                    std::chrono::milliseconds timeout, bool& cancelled);
+    [[noreturn]] static void throw_answered(const PGresult* failure, bool cancelled,
+                                            std::chrono::milliseconds timeout);
     void send(const Query& query);
     void prepare(const CallText& text, std::chrono::milliseconds timeout);
     ResultSet collect_one(Deadline& deadline);

@@ -2,7 +2,12 @@
 # A private PostgreSQL 15 for the client's tests: a temporary cluster on a free loopback port,
 # run by the server user, with the installed workitem extension in database workitem_client.
 #   server.sh start <dir>   initdb + start; prints the DSN and writes it to <dir>/dsn
-#   server.sh stop <dir>    stops the server started in <dir> (pg_ctl, by its data directory)
+#   server.sh bouncer <dir> starts a pgbouncer (transaction pooling, 4 server sessions handed out
+#                           round robin) in front of the server started in <dir>, as its own
+#                           login role wi_bouncer (a superuser, like the tests' direct DSN);
+#                           prints its DSN, writes it to <dir>/bouncer-dsn, the password to
+#                           <dir>/bouncer/pgpass (for PGPASSFILE)
+#   server.sh stop <dir>    stops the pgbouncer and the server started in <dir> (by their pids)
 source "$(dirname "$0")/../../scripts/lib.sh"
 
 command=$1
@@ -45,13 +50,27 @@ CONF
   echo "$dsn" >"$dir/dsn"
   echo "$dsn"
   ;;
+bouncer)
+  dsn=$(cat "$dir/dsn")
+  port=${dsn#*127.0.0.1:}
+  port=${port%%/*}
+  as_server_user "$PG_BIN/psql" "$dsn" -qAt -v ON_ERROR_STOP=1 \
+    -c 'CREATE ROLE wi_bouncer LOGIN SUPERUSER' >/dev/null
+  # Round robin: consecutive transactions of one client land on other server sessions, which is
+  # what a busy pooler does to them anyway.
+  bouncer_dsn=$(PGBOUNCER_ROUND_ROBIN=1 bash "$(dirname "$0")/../load/pgbouncer.sh" start \
+    "$dir/bouncer" "$port" workitem_client wi_bouncer 100 4)
+  echo "$bouncer_dsn" >"$dir/bouncer-dsn"
+  echo "$bouncer_dsn"
+  ;;
 stop)
+  [ ! -d "$dir/bouncer" ] || bash "$(dirname "$0")/../load/pgbouncer.sh" stop "$dir/bouncer"
   if [ -f "$data/postmaster.pid" ]; then
     as_server_user "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
   fi
   ;;
 *)
-  echo "usage: $0 start|stop <dir>" >&2
+  echo "usage: $0 start|bouncer|stop <dir>" >&2
   exit 2
   ;;
 esac

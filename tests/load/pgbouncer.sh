@@ -6,6 +6,7 @@
 #   pgbouncer.sh start <dir> <server port> <database> <role> <max clients> <server connections>
 #       prints the clients' DSN (without the password)
 #   pgbouncer.sh stop <dir>     stops the pgbouncer started in <dir>, by its pid
+# PGBOUNCER_ROUND_ROBIN=1 hands the server sessions out in turn instead of the last used first.
 source "$(dirname "$0")/../../scripts/lib.sh"
 
 command=$1
@@ -45,6 +46,7 @@ listen_backlog = $max_clients
 default_pool_size = $server_connections
 max_db_connections = $server_connections
 reserve_pool_size = 0
+server_round_robin = ${PGBOUNCER_ROUND_ROBIN:-0}
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 ; libpq sends none of these by default; drivers of other languages do

@@ -189,12 +189,25 @@ WITH pairs AS (
       FROM answers r JOIN answers f ON f.client = r.client AND f.call = r.replay_of)
 SELECT pg_temp.verdict('idempotent_retries_replayed',
            count(*) FILTER (WHERE first <> again AND NOT cut_off AND (NOT refused OR remembered)),
-           format('%s retries (%s of a refusal); %s refusals not remembered through the pooler, '
+           format('%s retries (%s of a refusal); %s refusals not remembered, '
                   '%s of them answered differently; %s retries without an answer', count(*),
                   count(*) FILTER (WHERE refused), count(*) FILTER (WHERE refused AND NOT remembered),
                   count(*) FILTER (WHERE refused AND NOT remembered AND first <> again),
                   count(*) FILTER (WHERE cut_off)))
   FROM pairs;
+
+-- Every refusal the database may remember (a WI refusal but WI428 and WI501, docs/domain.md §9)
+-- of a call with the driver's key left its key taken: through pgbouncer's transaction pooling
+-- too, since the library stores it on the refused call's own server session (docs/sdk.md). A
+-- refused row of a batch leaves the key taken by the batch's answer.
+SELECT pg_temp.verdict('refusals_remembered', count(*),
+           format('%s refusals with a key', (SELECT count(*) FROM journal
+                                              WHERE outcome = 'refused' AND idempotency_key IS NOT NULL)))
+  FROM journal r
+ WHERE r.outcome = 'refused' AND r.idempotency_key IS NOT NULL
+   AND r.sqlstate LIKE 'WI%' AND r.sqlstate NOT IN ('WI428', 'WI501')
+   AND NOT EXISTS (SELECT FROM workitem.idempotency_key k
+                    WHERE k.key = r.idempotency_key AND k.actor = r.actor);
 
 -- The relay's sink (every committed event delivered, in order per item), when sink.sql loaded
 -- what it received (docs/load.md, The relay's sink).

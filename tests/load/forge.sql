@@ -21,6 +21,11 @@ SELECT -1, 2, NULL, started_us, latency_us, call_op, operation, actor, item_id, 
        expected_version, outcome, sqlstate, version, state, owner, listed
   FROM journal WHERE outcome = 'ok' AND operation = 'claim' AND version IS NOT NULL LIMIT 1;
 
+-- refusals_remembered: a refusal the database remembers whose key is still free.
+INSERT INTO journal (client, call, started_us, latency_us, call_op, operation, actor,
+                     idempotency_key, outcome, sqlstate)
+VALUES (-1, 90, 0, 0, 'claim', 'claim', 'forger', 'forged-refusal', 'refused', 'WI423');
+
 -- versions_contiguous: a gap in an item's versions.
 INSERT INTO workitem.event (tenant_id, aggregateid, aggregate_version, type, operation, actor, payload)
 SELECT e.tenant_id, e.aggregateid, e.aggregate_version + 5, 'workitem.updated', 'update',

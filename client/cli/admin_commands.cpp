@@ -180,6 +180,43 @@ void add_tick(CLI::App& app, Registry& registry) {
     });
 }
 
+// Fields of the input declared for search (docs/search.md, Declaring fields).
+void add_index_fields(CLI::App& app, Registry& registry) {
+    struct Flags {
+        std::optional<std::string> task;
+        std::string field, type;
+    };
+    auto flags = std::make_shared<Flags>();
+    auto* declare = app.add_subcommand(
+        "index-field",
+        "Declare a field of the input for search filters and sorts (--fields, --sort "
+        "field:<name>); fills the existing items");
+    declare->add_option("--task", flags->task, "Only for this task (default: every task)");
+    declare->add_option("--field", flags->field, "A key path: amount, customer.tier")->required();
+    declare->add_option("--type", flags->type, "numeric, text or timestamptz")->required();
+    registry.on(declare, [flags](Context& context) {
+        const auto filled = context.client().index_field(flags->task, flags->field, flags->type);
+        print_fields(std::cout, {{"field", flags->field}, {"filled", filled}}, context.format());
+        return static_cast<int>(exit_ok);
+    });
+
+    auto* drop = app.add_subcommand("drop-index-field", "Drop a declaration of index-field");
+    drop->add_option("--task", flags->task, "The task it was declared for (default: every task)");
+    drop->add_option("--field", flags->field, "The field's key path")->required();
+    registry.on(drop, [flags](Context& context) {
+        const bool dropped = context.client().drop_index_field(flags->task, flags->field);
+        print_fields(std::cout, {{"field", flags->field}, {"dropped", dropped}}, context.format());
+        return static_cast<int>(exit_ok);
+    });
+
+    auto* show = app.add_subcommand("index-fields", "The declared fields of the tenant");
+    registry.on(show, [](Context& context) {
+        const auto fields = context.client().index_fields();
+        context.print_list(fields, indexed_field_table(fields));
+        return static_cast<int>(exit_ok);
+    });
+}
+
 }  // namespace
 
 void add_admin_commands(CLI::App& app, Registry& registry) {
@@ -189,6 +226,7 @@ void add_admin_commands(CLI::App& app, Registry& registry) {
     add_validators(app, registry);
     add_register_strategy(app, registry);
     add_tick(app, registry);
+    add_index_fields(app, registry);
 }
 
 }  // namespace workitem::cli

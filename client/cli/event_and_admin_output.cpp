@@ -57,6 +57,14 @@ json to_json(const TickResult& row) {
     return json{{"action", row.action}, {"done", row.done}, {"failed", row.failed}};
 }
 
+json to_json(const IndexedField& field) {
+    return json{{"task_name", value_or_null(field.task_name)},
+                {"field", field.field},
+                {"type", field.type},
+                {"declared_by", field.declared_by},
+                {"declared_at", format_timestamp(field.declared_at)}};
+}
+
 Table consumed_event_table(const std::vector<ConsumedEvent>& events) {
     Table table{{"seq", "item", "version", "type", "actor", "occurred_at"}, {}};
     for (const auto& event : events) {
@@ -83,6 +91,15 @@ Table tick_table(const std::vector<TickResult>& rows) {
     Table table{{"action", "done", "failed"}, {}};
     for (const auto& row : rows) {
         table.rows.push_back({row.action, std::to_string(row.done), std::to_string(row.failed)});
+    }
+    return table;
+}
+
+Table indexed_field_table(const std::vector<IndexedField>& fields) {
+    Table table{{"task", "field", "type", "declared_by", "declared_at"}, {}};
+    for (const auto& field : fields) {
+        table.rows.push_back({field.task_name.value_or("*"), field.field, field.type,
+                              field.declared_by, format_timestamp(field.declared_at)});
     }
     return table;
 }

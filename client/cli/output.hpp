@@ -32,6 +32,7 @@ nlohmann::json to_json(const DirectoryGroup& group);
 nlohmann::json to_json(const ConsumedEvent& event);
 nlohmann::json to_json(const EventLag& lag);
 nlohmann::json to_json(const TickResult& row);
+nlohmann::json to_json(const IndexedField& field);
 
 Table item_table(const std::vector<Item>& items);
 Table event_table(const std::vector<Event>& events);
@@ -40,6 +41,7 @@ Table create_many_table(const std::vector<CreateManyResult>& rows);
 Table consumed_event_table(const std::vector<ConsumedEvent>& events);
 Table lag_table(const std::vector<EventLag>& rows);
 Table tick_table(const std::vector<TickResult>& rows);
+Table indexed_field_table(const std::vector<IndexedField>& fields);
 Table user_table(const std::vector<DirectoryUser>& users);
 Table group_table(const std::vector<DirectoryGroup>& groups);
 

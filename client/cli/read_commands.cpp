@@ -12,7 +12,26 @@ const std::map<std::string, State> state_names{
     {"failed", State::failed},   {"error", State::error},         {"cancelled", State::cancelled},
     {"skipped", State::skipped}, {"expired", State::expired}};
 
-// The filters list and count share; paging only for list.
+// A value the "more:" hint shows as one shell word: in single quotes, a quote as '\''.
+std::string quoted_for_shell(const std::string& value) {
+    std::string quoted = "'";
+    for (const char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+// The business-data filters of list, count and worklist (docs/search.md).
+template <class Options>
+void add_input_filters(CLI::App& command, Options& options) {
+    command.add_option("--input-contains", options.input_contains,
+                       "Only items whose input contains this JSON ('{\"tier\": \"gold\"}')");
+    command.add_option("--input-path", options.input_path,
+                       "Only items whose input satisfies this SQL/JSON path predicate "
+                       "('$.amount > 100')");
+    command.add_option("--fields", options.fields,
+                       "Comparisons on declared fields, as JSON ('{\"amount\": {\">=\": 100}}')");
+}
+
+// The filters list and count share; sorting and paging only for list.
 struct FilterFlags {
     ListFilter filter;
     std::string state, due_before, due_after;
@@ -39,6 +58,11 @@ struct FilterFlags {
             command.add_option("--min-priority", filter.min_priority, "Priority at least");
         actor = command.add_option("--actor", filter.actor,
                                    "Read as this user (a service reading for them)");
+        add_input_filters(command, filter);
+        command.add_option("--output-contains", filter.output_contains,
+                           "Only items whose output contains this JSON");
+        command.add_option("--output-path", filter.output_path,
+                           "Only items whose output satisfies this SQL/JSON path predicate");
     }
 
     ListFilter resolved() {
@@ -68,10 +92,16 @@ void add_get(CLI::App& app, Registry& registry) {
 
 void add_list_and_count(CLI::App& app, Registry& registry) {
     auto list_flags = std::make_shared<FilterFlags>();
-    auto* list = app.add_subcommand("list", "List items matching every filter given, in id order");
+    auto* list = app.add_subcommand(
+        "list", "List items matching every filter given, in id order unless --sort");
     list_flags->add_to(*list);
+    list->add_option("--sort", list_flags->filter.sort,
+                     "id (default), created, priority, due or field:<declared field>");
+    list->add_flag("--descending", list_flags->filter.descending, "Sort the other way");
     list->add_option("--after-id", list_flags->filter.after_id,
                      "Keyset paging: the last id of the previous page");
+    list->add_option("--after-key", list_flags->filter.after_key,
+                     "Keyset paging, sorted by other than id: the last row's sort value");
     list->add_option("--page-size", list_flags->filter.page_size,
                      "At most this many items (1-10000)")
         ->default_val(100);
@@ -79,8 +109,14 @@ void add_list_and_count(CLI::App& app, Registry& registry) {
         const auto items = context.client().list(list_flags->resolved());
         context.print(items);
         if (!items.empty()) {
-            note_more(items.size(), list_flags->filter.page_size, "--after-id",
-                      std::to_string(items.back().id));
+            const auto& filter = list_flags->filter;
+            std::string cursor = std::to_string(items.back().id);
+            if (filter.sort && *filter.sort != "id") {
+                const auto key = after_key_of(items.back(), *filter.sort);
+                // No value: the next page is among the rows without one (--after-key omitted).
+                if (key) cursor += " --after-key " + quoted_for_shell(*key);
+            }
+            note_more(items.size(), filter.page_size, "--after-id", cursor);
         }
         return static_cast<int>(exit_ok);
     });
@@ -108,6 +144,7 @@ void add_worklist(CLI::App& app, Registry& registry) {
         app.add_subcommand("worklist", "Items offered to an actor and items they hold, best first");
     command->add_option("--actor", flags->actor, "Whose worklist")->required();
     command->add_option("--queue", flags->options.queue, "Only items of this queue");
+    add_input_filters(*command, flags->options);
     command->add_option("--page-size", flags->options.page_size, "At most this many items")
         ->default_val(100);
     registry.on(command, [flags](Context& context) {

@@ -63,6 +63,34 @@ std::optional<std::string> Operations::task_form(const std::string& task_name) {
     return only_row(result).optional_text("value");
 }
 
+std::int64_t Operations::index_field(const std::optional<std::string>& task_name,
+                                     const std::string& field, const std::string& type) {
+    // Declaring again is harmless (docs/search.md): it only fills what is missing.
+    return std::stoll(detail::single_value(
+        call(*this, "workitem_index_field", Shape::value, Replay::safe,
+             {{"task_name", p(task_name)}, {"field", p(field)}, {"type", p(type)}})));
+}
+
+std::vector<IndexedField> Operations::index_fields() {
+    const ResultSet result = call(*this, "workitem_index_fields", Shape::rows, Replay::safe, {});
+    std::vector<IndexedField> fields;
+    for (int i = 0; i < result.rows(); ++i) {
+        const Row row(result, i);
+        fields.push_back(IndexedField{.task_name = row.optional_text("task_name"),
+                                      .field = row.text("field"),
+                                      .type = row.text("type"),
+                                      .declared_by = row.text("declared_by"),
+                                      .declared_at = row.timestamp("declared_at")});
+    }
+    return fields;
+}
+
+bool Operations::drop_index_field(const std::optional<std::string>& task_name,
+                                  const std::string& field) {
+    return detail::single_value(call(*this, "workitem_drop_index_field", Shape::value, Replay::safe,
+                                     {{"task_name", p(task_name)}, {"field", p(field)}})) == "t";
+}
+
 CustomValidator Operations::register_validator(const std::string& validator,
                                                const ValidatorScope& scope) {
     // Each call adds a validator: sent again, it would run twice.

@@ -117,7 +117,12 @@ Arguments filter_arguments(const ListFilter& f) {
             {"due_before", p(f.due_before)},
             {"due_after", p(f.due_after)},
             {"min_priority", p(f.min_priority)},
-            {"actor", p(f.actor)}};
+            {"actor", p(f.actor)},
+            {"input_contains", p(f.input_contains)},
+            {"input_path", p(f.input_path)},
+            {"fields", p(f.fields)},
+            {"output_contains", p(f.output_contains)},
+            {"output_path", p(f.output_path)}};
 }
 
 }  // namespace
@@ -161,7 +166,10 @@ Item Operations::get(std::int64_t id, const ReadOptions& o) {
 
 std::vector<Item> Operations::list(const ListFilter& f) {
     Arguments arguments = filter_arguments(f);
+    arguments.push_back({"sort", p(f.sort)});
+    arguments.push_back({"descending", p(f.descending)});
     arguments.push_back({"after_id", p(f.after_id)});
+    arguments.push_back({"after_key", p(f.after_key)});
     arguments.push_back({"page_size", p(f.page_size)});
     return detail::items(call(*this, "workitem_list", Shape::item, Replay::safe, arguments));
 }
@@ -173,8 +181,12 @@ std::int64_t Operations::count(const ListFilter& f) {
 }
 
 std::vector<Item> Operations::worklist(const std::string& actor, const WorklistOptions& o) {
-    const Arguments arguments{
-        {"actor", p(actor)}, {"queue", p(o.queue)}, {"page_size", p(o.page_size)}};
+    const Arguments arguments{{"actor", p(actor)},
+                              {"queue", p(o.queue)},
+                              {"input_contains", p(o.input_contains)},
+                              {"input_path", p(o.input_path)},
+                              {"fields", p(o.fields)},
+                              {"page_size", p(o.page_size)}};
     return detail::items(call(*this, "workitem_worklist", Shape::item, Replay::safe, arguments));
 }
 

@@ -39,6 +39,8 @@ declare -A command=(
   [workitem_unregister_validator]=unregister-validator
   [workitem_register_strategy]=register-strategy [workitem_tick]=tick
   [workitem_await_work]=work
+  [workitem_index_field]=index-field [workitem_index_fields]=index-fields
+  [workitem_drop_index_field]=drop-index-field
 )
 # A parameter's name on the command line, where it is not --<name with dashes>; '|' separates
 # alternatives (positional arguments are shown by their name).

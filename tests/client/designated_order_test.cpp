@@ -52,9 +52,21 @@ TEST(DesignatedOrder, EveryOptionsStructTakesItsFieldsInTheDocumentedOrder) {
                           .due_before = at,
                           .due_after = at,
                           .min_priority = 1,
+                          .input_contains = "{}",
+                          .input_path = "$.a == 1",
+                          .fields = "{}",
+                          .output_contains = "{}",
+                          .output_path = "$.b == 1",
+                          .sort = "created",
+                          .descending = true,
                           .after_id = 1,
+                          .after_key = "k",
                           .page_size = 10};
-    const WorklistOptions worklist{.queue = "q", .page_size = 10};
+    const WorklistOptions worklist{.queue = "q",
+                                   .input_contains = "{}",
+                                   .input_path = "$.a == 1",
+                                   .fields = "{}",
+                                   .page_size = 10};
     const ActOptions act{.actor = "a", .expected_version = 1, .idempotency_key = "k"};
     const ClaimOptions claim{
         .actor = "a", .expected_version = 1, .idempotency_key = "k", .lease_seconds = 60};

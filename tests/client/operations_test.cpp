@@ -97,6 +97,74 @@ TEST_F(Operations, ListFiltersAndPagesAndCountAgrees) {
     EXPECT_EQ(client->list({.state = State::completed, .workflow_id = workflow}).size(), 0u);
 }
 
+std::vector<std::int64_t> ids_of(const std::vector<Item>& items) {
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items) ids.push_back(item.id);
+    return ids;
+}
+
+// docs/search.md: the business-data filters, a declared field's filter and sort, and keyset
+// paging on that sort with after_key_of.
+TEST_F(Operations, ListCountAndWorklistFilterAndSortByBusinessData) {
+    const auto workflow = unique("wf");
+    const auto task = unique("Search");
+    const auto ann = unique("ann");
+    auto field = unique("amount");
+    std::replace(field.begin(), field.end(), '-', '_');  // a key path is identifiers
+    EXPECT_EQ(client->index_field(task, field, "numeric"), 0);
+    const auto create = [&](const std::string& tier, int amount) {
+        return client
+            ->create({.workflow_id = workflow,
+                      .task_name = task,
+                      .assignment = {.users = {ann}},
+                      .input = R"({"tier": ")" + tier + R"(", ")" + field +
+                               "\": " + std::to_string(amount) + "}"})
+            .id;
+    };
+    const auto gold_30 = create("gold", 30);
+    const auto gold_10 = create("gold", 10);
+    const auto silver_20 = create("silver", 20);
+
+    EXPECT_EQ(client->count({.workflow_id = workflow, .input_contains = R"({"tier": "gold"})"}), 2);
+    EXPECT_EQ(
+        ids_of(client->list({.workflow_id = workflow, .input_path = R"($.tier == "silver")"})),
+        (std::vector<std::int64_t>{silver_20}));
+    const auto at_least_20 = R"({")" + field + R"(": {">=": 20}})";
+    EXPECT_EQ(ids_of(client->list({.workflow_id = workflow, .fields = at_least_20})),
+              (std::vector<std::int64_t>{gold_30, silver_20}));
+    EXPECT_EQ(client->count({.workflow_id = workflow,
+                             .output_contains = R"({"done": true})",
+                             .output_path = "$.done == true"}),
+              0);
+    EXPECT_EQ(ids_of(client->worklist(ann, {.input_contains = R"({"tier": "gold"})",
+                                            .input_path = "$.tier != \"silver\"",
+                                            .fields = at_least_20})),
+              (std::vector<std::int64_t>{gold_30}));
+
+    // By the field, largest first, one per page: each page continues after (key, id).
+    ListFilter page{
+        .workflow_id = workflow, .sort = "field:" + field, .descending = true, .page_size = 1};
+    std::vector<std::int64_t> paged;
+    for (auto items = client->list(page); !items.empty(); items = client->list(page)) {
+        paged.push_back(items.back().id);
+        page.after_id = items.back().id;
+        page.after_key = after_key_of(items.back(), *page.sort);
+        ASSERT_LE(paged.size(), 3u);
+    }
+    EXPECT_EQ(paged, (std::vector<std::int64_t>{gold_30, silver_20, gold_10}));
+
+    const auto declared = client->index_fields();
+    EXPECT_TRUE(std::any_of(declared.begin(), declared.end(), [&](const IndexedField& f) {
+        return f.field == field && f.task_name == task && f.type == "numeric";
+    }));
+    EXPECT_TRUE(client->drop_index_field(task, field));
+    EXPECT_FALSE(client->drop_index_field(task, field));
+    expect_error(ErrorKind::invalid_input,
+                 [&] { client->list({.workflow_id = workflow, .fields = at_least_20}); });
+    expect_error(ErrorKind::invalid_input,
+                 [&] { client->list({.workflow_id = workflow, .input_path = "$.tier ==="}); });
+}
+
 TEST_F(Operations, WorklistShowsOfferedAndHeldItems) {
     const auto ann = unique("ann");
     const Item offered = offered_to({ann});

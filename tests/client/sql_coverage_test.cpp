@@ -58,6 +58,9 @@ void call_every_method(Recorder& r) {
     r.record([](Operations& o) { o.create_many({}); });
     r.record([](Operations& o) { o.get(1); });
     r.record([](Operations& o) { o.list(); });
+    r.record([](Operations& o) { o.index_field("t", "amount", "numeric"); });
+    r.record([](Operations& o) { o.index_fields(); });
+    r.record([](Operations& o) { o.drop_index_field(std::nullopt, "amount"); });
     r.record([](Operations& o) { o.count(); });
     r.record([](Operations& o) {
         o.acknowledge_and_claim_next({{.id = 1, .output = "{}"}}, {.actor = "a"}, 2);

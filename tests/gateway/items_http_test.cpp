@@ -2,6 +2,10 @@
 // history and allowed operations; another tenant's token sees nothing of them.
 #include "http_fixture.hpp"
 
+#include <cctype>
+#include <string>
+#include <vector>
+
 namespace workitem::gateway {
 namespace {
 
@@ -67,6 +71,114 @@ TEST_F(GatewayOverHttp, ListRefusesBadParameters) {
             << query << ": " << answer.body;
     }
     expect_problem(send({.target = "/api/v1/workitems/count?limit=5", .bearer = boss}), 400);
+}
+
+// A query parameter's value, percent-encoded (JSON and paths hold characters a query may not).
+std::string encoded(const std::string& value) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::vector<long long> ids_of(const json& items) {
+    std::vector<long long> ids;
+    for (const auto& item : items) ids.push_back(item["id"].get<long long>());
+    return ids;
+}
+
+TEST_F(GatewayOverHttp, ListCountAndWorklistFilterByBusinessDataAndSort) {
+    const auto queue = unique("queue");
+    const auto item = [&](const std::string& tier, int amount, int priority) {
+        return create({{"workflow_id", unique("wf")},
+                       {"task_name", "Review"},
+                       {"queue", queue},
+                       {"priority", priority},
+                       {"assignment", {{"potential_owners", {{"users", {"ann"}}}}}},
+                       {"input", {{"tier", tier}, {"amount", amount}}}})["id"]
+            .get<long long>();
+    };
+    const auto small_gold = item("gold", 10, 1);
+    const auto large_gold = item("gold", 20, 3);
+    const auto silver = item("silver", 30, 2);
+    const auto boss = token("boss", "admin");
+    const auto base = "/api/v1/workitems?queue=" + queue;
+
+    const auto gold = "&input_contains=" + encoded(R"({"tier": "gold"})");
+    const auto counted =
+        send({.target = "/api/v1/workitems/count?queue=" + queue + gold, .bearer = boss});
+    ASSERT_EQ(counted.status, 200) << counted.body;
+    EXPECT_EQ(counted.document()["count"], 2);
+    const auto over_15 =
+        send({.target = base + "&input_path=" + encoded("$.amount > 15"), .bearer = boss});
+    ASSERT_EQ(over_15.status, 200) << over_15.body;
+    EXPECT_EQ(ids_of(over_15.document()["items"]), (std::vector<long long>{large_gold, silver}));
+    // No output yet: an output filter matches nothing.
+    EXPECT_EQ(send({.target = "/api/v1/workitems/count?queue=" + queue +
+                              "&output_contains=" + encoded(R"({"ok": true})") +
+                              "&output_path=" + encoded("$.ok == true"),
+                    .bearer = boss})
+                  .document()["count"],
+              0);
+    const auto worklist =
+        send({.target = "/api/v1/worklist?queue=" + queue + gold, .bearer = token("ann", "user")});
+    ASSERT_EQ(worklist.status, 200) << worklist.body;
+    EXPECT_EQ(worklist.document()["items"].size(), 2u);
+
+    // Sorted by priority, highest first, one per page: the cursor carries the sort key.
+    std::vector<long long> paged;
+    std::string after;
+    std::string first_cursor;
+    for (int page = 0; page < 4; ++page) {
+        const auto answer = send(
+            {.target = base + "&sort=priority&descending=true&limit=1" + after, .bearer = boss});
+        ASSERT_EQ(answer.status, 200) << answer.body;
+        const auto document = answer.document();
+        for (const auto id : ids_of(document["items"])) paged.push_back(id);
+        if (document["next"].is_null()) break;
+        if (first_cursor.empty()) first_cursor = document["next"].get<std::string>();
+        after = "&after=" + document["next"].get<std::string>();
+    }
+    EXPECT_EQ(paged, (std::vector<long long>{large_gold, silver, small_gold}));
+
+    // A cursor of another sort, or an id cursor under a sort, is not a cursor of this page.
+    expect_problem(send({.target = base + "&sort=created&descending=true&after=" + first_cursor,
+                         .bearer = boss}),
+                   400);
+    expect_problem(send({.target = base + "&sort=priority&after=" + first_cursor, .bearer = boss}),
+                   400);
+    const auto by_id = send({.target = base + "&limit=1", .bearer = boss}).document();
+    expect_problem(
+        send({.target = base + "&sort=priority&after=" + by_id["next"].get<std::string>(),
+              .bearer = boss}),
+        400);
+    // What only the database knows: an unknown sort, an undeclared field.
+    expect_problem(send({.target = base + "&sort=colour", .bearer = boss}), 422);
+    expect_problem(
+        send({.target = base + "&fields=" + encoded(R"({"undeclared": 1})"), .bearer = boss}), 422);
+}
+
+TEST_F(GatewayOverHttp, BusinessDataFiltersAreBoundedAndWellFormed) {
+    const auto boss = token("boss", "admin");
+    for (const std::string query :
+         {"input_contains=" + encoded("{bad"), "fields=" + encoded("[1,"),
+          "output_contains=", "input_path=" + std::string(4097, 'x'), "descending=yes", "sort="}) {
+        const auto answer = send({.target = "/api/v1/workitems?" + query, .bearer = boss});
+        expect_problem(answer, 400);
+        EXPECT_EQ(answer.document()["code"], "invalid_parameter") << query << ": " << answer.body;
+    }
+    expect_problem(send({.target = "/api/v1/worklist?input_contains=" + encoded("{bad"),
+                         .bearer = token("ann", "user")}),
+                   400);
+    expect_problem(send({.target = "/api/v1/workitems/count?sort=priority", .bearer = boss}), 400);
 }
 
 TEST_F(GatewayOverHttp, AnotherTenantSeesNothing) {

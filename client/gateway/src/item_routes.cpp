@@ -4,6 +4,7 @@
 // decided here: the database answers, and its refusals become problems (problem.cpp).
 #include "event_json.hpp"
 #include "item_json.hpp"
+#include "list_sort.hpp"
 #include "long_poll.hpp"
 #include "operation_fields.hpp"
 #include "problem.hpp"
@@ -69,13 +70,16 @@ workitem::ListFilter filter(QueryParameters& query, const Identity& who) {
     filter.min_priority =
         optional_int(query.integer("min_priority", std::numeric_limits<std::int32_t>::min(),
                                    std::numeric_limits<std::int32_t>::max()));
+    read_input_filters(query, filter);
+    filter.output_contains = query.json_text("output_contains", max_search_document_bytes);
+    filter.output_path = query.text("output_path", max_search_path_bytes);
     return filter;
 }
 
 Response list(Call& call) {
     auto query = QueryParameters::parse(call.request);
     auto options = filter(query, caller(call));
-    options.after_id = after_id(query);
+    read_list_sort(query, options);
     const auto limit = query.integer("limit", 1, max_page_size).value_or(default_page_size);
     options.page_size = rows_to_ask(limit);
     query.refuse_unknown();
@@ -83,7 +87,8 @@ Response list(Call& call) {
     return json_response(
         call.request, 200,
         page(
-            items, limit, [](const workitem::Item& item) { return std::to_string(item.id); },
+            items, limit,
+            [&options](const workitem::Item& item) { return list_cursor_key(options, item); },
             [](const workitem::Item& item) { return item_json(item); }));
 }
 

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <boost/url/url_view.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -84,6 +85,20 @@ std::optional<workitem::State> QueryParameters::state(const std::string& name) {
     const auto state = workitem::parse_state(lower);
     if (!state) invalid(name, "a state (offered, allocated, ...)");
     return state;
+}
+
+std::optional<std::string> QueryParameters::json_text(const std::string& name,
+                                                      std::size_t max_bytes) {
+    auto text = this->text(name, max_bytes);
+    if (text && !nlohmann::json::accept(*text)) invalid(name, "a JSON document");
+    return text;
+}
+
+std::optional<bool> QueryParameters::boolean(const std::string& name) {
+    const auto* text = value(name);
+    if (text == nullptr) return std::nullopt;
+    if (*text != "true" && *text != "false") invalid(name, "true or false");
+    return *text == "true";
 }
 
 void QueryParameters::refuse_unknown() const {

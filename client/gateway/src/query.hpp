@@ -26,6 +26,10 @@ class QueryParameters {
                                         std::int64_t max);
     std::optional<workitem::Timestamp> timestamp(const std::string& name);
     std::optional<workitem::State> state(const std::string& name);
+    // A JSON document of 1 to max_bytes bytes, as its text (400 when it does not parse).
+    std::optional<std::string> json_text(const std::string& name, std::size_t max_bytes);
+    // true or false.
+    std::optional<bool> boolean(const std::string& name);
 
     // 400 naming the first parameter no reader asked for.
     void refuse_unknown() const;

@@ -104,6 +104,7 @@ workitem::WorklistOptions worklist_options(const Request& request) {
     auto query = QueryParameters::parse(request);
     workitem::WorklistOptions options;
     options.queue = query.text("queue");
+    read_input_filters(query, options);
     options.page_size =
         static_cast<int>(query.integer("limit", 1, max_page_size).value_or(default_page_size));
     query.refuse_unknown();

@@ -62,7 +62,20 @@ nlohmann::json page(const Rows& rows, std::int64_t limit, KeyOf key_of, ToJson t
     return nlohmann::json{{"items", std::move(items)}, {"next", std::move(next)}};
 }
 
-// The worklist's query (queue, limit), for the worklist and its stream; 400 for any other.
+// The business-data filters of the list, count and worklist queries (docs/search.md): JSON
+// documents at most 8 KiB that parse (the database's bound), a path at most 4096 bytes (the
+// database refuses one over 1024 characters). 400 otherwise.
+inline constexpr std::size_t max_search_document_bytes = 8192;
+inline constexpr std::size_t max_search_path_bytes = 4096;
+template <class Filter>
+void read_input_filters(QueryParameters& query, Filter& filter) {
+    filter.input_contains = query.json_text("input_contains", max_search_document_bytes);
+    filter.input_path = query.text("input_path", max_search_path_bytes);
+    filter.fields = query.json_text("fields", max_search_document_bytes);
+}
+
+// The worklist's query (queue, limit, input filters), for the worklist and its stream; 400 for
+// any other.
 workitem::WorklistOptions worklist_options(const Request& request);
 
 // Timestamps of rows read with Tx::exec, as the contract writes them (RFC 3339, UTC).

@@ -20,6 +20,15 @@ struct LeaseDefaultScope {
     std::optional<std::string> task_name{};
 };
 
+// A field of the input declared for search (docs/search.md, Declaring fields).
+struct IndexedField {
+    std::optional<std::string> task_name{};  // none: every task of the tenant
+    std::string field{};                     // a key path: "amount", "customer.tier"
+    std::string type{};                      // numeric, text or timestamptz
+    std::string declared_by{};
+    Timestamp declared_at{};
+};
+
 // A feature flag as stored: tenant_id "*" for the whole database.
 struct FeatureFlag {
     std::string tenant_id{};

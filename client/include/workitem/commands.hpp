@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace workitem {
@@ -64,7 +65,8 @@ struct ReadOptions {
     std::optional<std::string> actor{};
 };
 
-// Filters of list and count (count ignores after_id and page_size).
+// Filters of list and count (count ignores the sort and paging fields). The business-data
+// filters are docs/search.md's: JSON documents and SQL/JSON paths given as text.
 struct ListFilter {
     std::optional<std::string> actor{};  // read as this user
     std::optional<State> state{};
@@ -76,12 +78,30 @@ struct ListFilter {
     std::optional<Timestamp> due_before{};  // exclusive
     std::optional<Timestamp> due_after{};   // inclusive
     std::optional<int> min_priority{};
+    std::optional<std::string> input_contains{};   // JSON the input contains (@>)
+    std::optional<std::string> input_path{};       // SQL/JSON path predicate on the input
+    std::optional<std::string> fields{};           // JSON comparisons on declared fields
+    std::optional<std::string> output_contains{};  // JSON the output contains
+    std::optional<std::string> output_path{};      // SQL/JSON path predicate on the output
+    // id (default), created, priority, due or field:<declared field>.
+    std::optional<std::string> sort{};
+    bool descending{false};
     std::optional<std::int64_t> after_id{};  // keyset paging: the last id of the previous page
+    // ... and, when sorted by something else than id, that row's sort value as text.
+    std::optional<std::string> after_key{};
     int page_size{100};
 };
 
+// The after_key that continues a list sorted by `sort` after this row (docs/search.md, Sorting
+// and paging): its created, priority or due as text, or its value of the declared field
+// (field:<path>) in its input; nullopt when sorted by id or the row has no such value.
+WORKITEM_API std::optional<std::string> after_key_of(const Item& last, std::string_view sort);
+
 struct WorklistOptions {
     std::optional<std::string> queue{};
+    std::optional<std::string> input_contains{};  // as in ListFilter
+    std::optional<std::string> input_path{};
+    std::optional<std::string> fields{};
     int page_size{100};
 };
 

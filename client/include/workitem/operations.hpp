@@ -176,6 +176,15 @@ class WORKITEM_API Operations {
     std::optional<std::string> set_task_form(const std::string& task_name,
                                              const std::optional<std::string>& output_schema);
     std::optional<std::string> task_form(const std::string& task_name);
+    // Search (docs/search.md): declares a field of the input of a task's items (none: every
+    // task of the tenant) as numeric, text or timestamptz, so that list, count and worklist
+    // filter (ListFilter::fields) and sort on it with an index; returns how many existing items
+    // it filled. Declaring again is harmless. For workitem_admin; index_fields reads them.
+    std::int64_t index_field(const std::optional<std::string>& task_name, const std::string& field,
+                             const std::string& type);
+    std::vector<IndexedField> index_fields();
+    bool drop_index_field(const std::optional<std::string>& task_name,
+                          const std::string& field);  // whether it was declared
     // validator: a function f(item workitem.item, operation text, actor text) RETURNS text.
     CustomValidator register_validator(const std::string& validator,
                                        const ValidatorScope& scope = {});

@@ -168,9 +168,10 @@ TEST_F(GatewayOverHttp, ListCountAndWorklistFilterByBusinessDataAndSort) {
 
 TEST_F(GatewayOverHttp, BusinessDataFiltersAreBoundedAndWellFormed) {
     const auto boss = token("boss", "admin");
-    for (const std::string query :
-         {"input_contains=" + encoded("{bad"), "fields=" + encoded("[1,"),
-          "output_contains=", "input_path=" + std::string(4097, 'x'), "descending=yes", "sort="}) {
+    for (const std::string& query :
+         std::vector<std::string>{"input_contains=" + encoded("{bad"), "fields=" + encoded("[1,"),
+                                  "output_contains=", "input_path=" + std::string(4097, 'x'),
+                                  "descending=yes", "sort="}) {
         const auto answer = send({.target = "/api/v1/workitems?" + query, .bearer = boss});
         expect_problem(answer, 400);
         EXPECT_EQ(answer.document()["code"], "invalid_parameter") << query << ": " << answer.body;

@@ -152,6 +152,30 @@ SELECT try($$SELECT count(*)::text FROM workitem_history_by_actor('someone', now
                                                                   actor => 'someone')$$) AS as_someone;
 RESET ROLE;
 
+-- The window prunes the monthly partitions: a window inside next month reads that month's
+-- partition and no other (the page statement, prepared with the values a call passes).
+\set ECHO none
+SELECT format('PREPARE hs_page(text, timestamptz, timestamptz, bigint, integer, text, text, text[], text) AS %s',
+              workitem.history_page_statement()) \gexec
+\set ECHO all
+CREATE FUNCTION plan_of(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON, COSTS OFF) ' || statement INTO plan;
+    RETURN plan;
+END;
+$$;
+SELECT string_agg(DISTINCT CASE WHEN r #>> '{}' = 'event_' || to_char(m, 'YYYYMM') THEN 'next month''s partition'
+                                ELSE r #>> '{}' END, ', ') AS event_partitions_read
+  FROM (SELECT date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month' AS m) AS n,
+       jsonb_path_query(plan_of(format('EXECUTE hs_page(%L, %L, %L, NULL, 50, NULL, %L, NULL, NULL)', 'acme',
+                                       (n.m + interval '1 day') AT TIME ZONE 'UTC',
+                                       (n.m + interval '8 days') AT TIME ZONE 'UTC', 'hs_user')),
+                        'strict $.**."Relation Name"') AS r
+ WHERE r #>> '{}' LIKE 'event%';
+DEALLOCATE hs_page;
+
 -- Bounds: every one a WI422 naming what is wrong.
 SELECT call, try(call) FROM (VALUES
   ($$SELECT count(*) FROM workitem_history_by_actor(NULL, now() - interval '1 hour', now())$$),
@@ -178,6 +202,6 @@ SELECT call, try(call) FROM (VALUES
 ) AS c(call);
 
 RESET ROLE;
-DROP FUNCTION try(text), named(bigint[]);
+DROP FUNCTION try(text), named(bigint[]), plan_of(text);
 DROP TABLE calls, hs_item;
 DROP ROLE hs_user, hs_reader, hs_admin, hs_other, hs_service;

@@ -92,8 +92,6 @@ INSERT INTO mx_call VALUES
   ('workitem_drop_index_field', 'SELECT workitem_drop_index_field(''Matrix'', ''none'')'),
   ('workitem_index_fields', 'SELECT count(*) FROM workitem_index_fields()'),
   ('workitem_history', 'SELECT count(*) FROM workitem_history($1, $2)'),
-  ('workitem_history_by_actor', 'SELECT count(*) FROM workitem_history_by_actor($2, now() - interval ''1 day'', now() + interval ''1 hour'', actor => $2)'),
-  ('workitem_history_by_state', 'SELECT count(*) FROM workitem_history_by_state(''offered'', now() - interval ''1 day'', now() + interval ''1 hour'', actor => $2)'),
   ('workitem_allowed_operations', 'SELECT workitem_allowed_operations($1, $2)'),
   ('workitem_create', 'SELECT workitem_create(''wf-m'', ''Made'', actor => $2)'),
   ('workitem_create_many', 'SELECT count(*) FROM workitem_create_many(''[{"workflow_id": "wf-m", "task_name": "Made"}]'', $2)'),
